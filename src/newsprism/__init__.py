@@ -1,0 +1,19 @@
+"""newsprism: one story, seen through every outlet."""
+
+from __future__ import annotations
+
+import logging
+
+from newsprism.model import SCHEMA_VERSION
+
+__version__ = "0.1.0"
+__all__ = ["SCHEMA_VERSION", "__version__", "analyze"]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+
+def analyze(*args, **kwargs):  # noqa: ANN002, ANN003 - re-exported, typed in newsprism.api
+    """Run the whole pipeline; see :func:`newsprism.api.analyze`."""
+    from newsprism.api import analyze as _analyze
+
+    return _analyze(*args, **kwargs)

@@ -207,3 +207,6 @@ class AnalysisResult:
     skipped: list[Skipped] = field(default_factory=list)
     enriched: dict[str, Enriched] = field(default_factory=dict)
     files_read: int = 0
+    entities: list[Entity] = field(default_factory=list)
+    unchanged: int = 0  # inputs already in the store (same content hash), not read again
+    new_articles: int = 0

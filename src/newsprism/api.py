@@ -1,0 +1,222 @@
+"""The Python API: ``newsprism.analyze(paths, ...)`` runs ingest -> enrich -> store -> cluster
+-> compare -> brief and returns an :class:`~newsprism.model.AnalysisResult`.
+
+The library does no printing: progress goes to an optional callback, problems to logging.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsprism.engine import local
+from newsprism.ingest import IngestOptions, ingest
+from newsprism.model import AnalysisResult, Article, Enriched, Entity, Story
+from newsprism.nlp.canonical import canonicalize
+from newsprism.store.sqlite import Store
+from newsprism.stories import brief as brief_mod
+from newsprism.stories import compare as compare_mod
+from newsprism.stories.cluster import ClusterDoc, ClusterSettings, StoryClusterer
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass
+class AnalyzeOptions:
+    """Settings of a whole-pipeline run (each also a CLI option of ``newsprism analyze``)."""
+
+    ingest: IngestOptions = field(default_factory=IngestOptions)
+    workers: int | None = None  #: processes for per-article work (default: CPU count, max 8)
+    granularity: str = "event"  #: story granularity: "event" or "topic"
+    use_embeddings: bool = True  #: MiniLM embeddings in clustering and comparison
+    aliases: Path | None = None  #: extra entity alias file (extends the shipped one)
+    max_facts: int = 10  #: key facts in each story brief
+
+
+def analyze(
+    paths: Sequence[str | Path],
+    options: AnalyzeOptions | None = None,
+    store: str | Path | Store | None = None,
+    progress: Progress | None = None,
+) -> AnalysisResult:
+    """Run the whole pipeline over ``paths`` (files, folders, globs).
+
+    With a ``store`` (path or open :class:`Store`), articles already stored are not ingested
+    or enriched again; new ones join the stored stories, and the result covers the whole store.
+    """
+    options = options or AnalyzeOptions()
+    own_store = not isinstance(store, Store)
+    db = Store(store or ":memory:") if not isinstance(store, Store) else store
+    try:
+        return _analyze(paths, options, db, progress)
+    finally:
+        if own_store:
+            db.close()
+
+
+def _analyze(
+    paths: Sequence[str | Path], options: AnalyzeOptions, db: Store, progress: Progress | None
+) -> AnalysisResult:
+    ingested = ingest(
+        paths,
+        options.ingest,
+        seen_hashes=db.content_hashes(),
+        progress=(lambda done, total: progress("ingest", done, total)) if progress else None,
+    )
+    new = [a for a in ingested.articles if a.id not in db.article_ids()]
+    if len(new) < len(ingested.articles):
+        log.info("%d articles already stored", len(ingested.articles) - len(new))
+    db.add_articles(new)
+    db.add_skipped(ingested.skipped)
+    articles = db.articles()
+    _link_duplicates(articles, db)
+
+    enriched = db.enrichment()
+    todo = [a for a in articles if a.id not in enriched]
+    if todo:
+        fresh = local.enrich(todo, workers=options.workers, progress=progress)
+        db.add_enrichment(fresh)
+        enriched.update({e.article_id: e for e in fresh})
+
+    entities = canonicalize({a.id: enriched[a.id].entities for a in articles}, options.aliases)
+    _canonical_speakers(enriched)
+
+    assignments = _cluster(articles, enriched, options, db, progress)
+    stories = build_stories(articles, enriched, entities, assignments, options, progress)
+    from newsprism.outputs.document import story_to_dict
+
+    by_id = {a.id: a for a in articles}
+    db.replace_stories(stories, [story_to_dict(s, by_id) for s in stories])
+    return AnalysisResult(
+        articles=articles,
+        stories=stories,
+        skipped=ingested.skipped,
+        enriched=enriched,
+        files_read=ingested.files_read,
+        entities=entities,
+        unchanged=ingested.unchanged,
+        new_articles=len(new),
+    )
+
+
+def _link_duplicates(articles: list[Article], db: Store) -> None:
+    from newsprism.ingest.dedup import link_duplicates
+
+    before = {a.id: a.duplicate_of for a in articles}
+    link_duplicates(articles)
+    changed = {a.id: a.duplicate_of for a in articles if a.duplicate_of != before[a.id]}
+    if changed:
+        db.set_duplicates(changed)
+
+
+def _canonical_speakers(enriched: dict[str, Enriched]) -> None:
+    """Map each attribution's speaker to its canonical entity name where one is known."""
+    for e in enriched.values():
+        names = {m.name: m.canonical for m in e.entities if m.canonical}
+        names.update({m.text: m.canonical for m in e.entities if m.canonical})
+        for att in e.attributions:
+            if att.speaker and att.speaker in names:
+                att.speaker = names[att.speaker]
+
+
+def _cluster(
+    articles: list[Article],
+    enriched: dict[str, Enriched],
+    options: AnalyzeOptions,
+    db: Store,
+    progress: Progress | None,
+) -> dict[str, str]:
+    settings = ClusterSettings(granularity=options.granularity)  # type: ignore[arg-type]
+    settings.use_embeddings = options.use_embeddings
+    state = db.get_state("cluster")
+    if state is not None and state.get("settings_key") != _settings_key(options):
+        log.info("clustering settings changed: re-clustering all articles")
+        state = None
+    clusterer = StoryClusterer(settings, state=state["clusterer"] if state else None)
+    known = clusterer.assignments()
+    docs = [
+        ClusterDoc(
+            id=a.id,
+            text=a.text,
+            title=a.title,
+            published=a.published,
+            source=a.source,
+            entities=sorted({m.canonical or m.name for m in enriched[a.id].entities}),
+            duplicate_of=a.duplicate_of,
+        )
+        for a in articles
+        if a.id not in known
+    ]
+    if docs:
+        if progress:
+            progress("cluster", 0, len(docs))
+        clusterer.add(docs)
+        if progress:
+            progress("cluster", len(docs), len(docs))
+    db.set_state("cluster", {"settings_key": _settings_key(options), "clusterer": clusterer.state()})
+    return clusterer.assignments()
+
+
+def _settings_key(options: AnalyzeOptions) -> str:
+    return f"{options.granularity}:{int(options.use_embeddings)}"
+
+
+def build_stories(
+    articles: list[Article],
+    enriched: dict[str, Enriched],
+    entities: list[Entity],
+    assignments: dict[str, str],
+    options: AnalyzeOptions,
+    progress: Progress | None = None,
+) -> list[Story]:
+    """Group articles by story, then compare each story's outlets and write its brief."""
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        groups[assignments.get(a.id, f"solo-{a.id}")].append(a)
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), _first_date(kv[1]), kv[0]))
+    stories: list[Story] = []
+    for n, (_, members) in enumerate(ordered, 1):
+        members.sort(key=lambda a: (a.published or "9999", a.id))
+        member_enriched = {a.id: enriched[a.id] for a in members}
+        comparison = compare_mod.compare_story(members, member_enriched)
+        brief = brief_mod.build_brief(members, comparison, max_facts=options.max_facts)
+        ids = {a.id for a in members}
+        extra: dict[str, Any] = comparison.to_dict()
+        extra["entities"] = [
+            {"name": e.name, "type": e.type, "variants": e.variants,
+             "articles": [x for x in e.articles if x in ids]}
+            for e in entities
+            if ids.intersection(e.articles)
+        ]
+        extra["attributions"] = [
+            {"article": a.id, **att.to_dict()} for a in members for att in enriched[a.id].attributions
+        ]
+        stories.append(
+            Story(id=f"story-{n:04d}", title=_story_title(members), articles=[a.id for a in members],
+                  brief=brief, extra=extra)
+        )
+        if progress:
+            progress("compare", n, len(ordered))
+    return stories
+
+
+def _first_date(members: list[Article]) -> str:
+    return min((a.published or "9999") for a in members)
+
+
+def _story_title(members: list[Article]) -> str:
+    """The title of the earliest original (non-duplicate) article that has one."""
+    for a in members:
+        if a.title and not a.duplicate_of:
+            return a.title
+    for a in members:
+        if a.title:
+            return a.title
+    first = members[0].text.strip().split("\n", 1)[0]
+    return first[:117] + "…" if len(first) > 120 else first

@@ -1,0 +1,271 @@
+"""Article metadata: sidecar files, CSV manifests, outlet names from URLs, date normalisation.
+
+Precedence, highest first (each field separately): manifest > sidecar ``NAME.meta.json`` >
+what the format reader found > the URL host (``source`` only) > ``--source``/``--published``
+defaults > the parent folder name (``source`` only). A field nobody knows stays None; where
+each field came from is recorded in ``Article.meta_origin``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import re
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "FIELDS",
+    "load_manifest",
+    "manifest_entry",
+    "merge",
+    "normalize_authors",
+    "normalize_date",
+    "normalize_meta",
+    "read_sidecar",
+    "sidecar_path",
+    "url_source",
+]
+
+FIELDS = ("title", "source", "url", "published", "authors")
+SIDECAR_SUFFIX = ".meta.json"
+
+
+# ---------------------------------------------------------------------------------------------
+# Normalisation
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+
+
+def normalize_date(value: Any) -> str | None:
+    """An ISO date (``2023-03-17``) or datetime (``2023-03-17T09:30:00+00:00``) string.
+
+    Accepts ISO strings, RFC 2822 dates (feeds), Unix timestamps, ``date``/``datetime``
+    objects and free text dates (``March 17, 2023``, ``17 March 2023``). Returns None when
+    the value is not a recognisable date.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        try:
+            return datetime.fromtimestamp(float(value), tz=UTC).isoformat()
+        except (OverflowError, OSError, ValueError):
+            return None
+    s = str(value).strip()
+    if not s or len(s) > 100:
+        return None
+    if _ISO_DATE.match(s):
+        try:
+            return date.fromisoformat(s).isoformat()
+        except ValueError:
+            return None
+    try:
+        dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
+        return dt.isoformat()
+    except ValueError:
+        pass
+    if re.fullmatch(r"\d{9,10}(?:\.\d+)?", s):
+        return normalize_date(float(s))
+    try:
+        return parsedate_to_datetime(s).isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    return _dateparser(s)
+
+
+def _dateparser(s: str) -> str | None:
+    if not re.search(r"\d{4}", s):  # without a year the date cannot be anchored
+        return None
+    try:
+        import dateparser
+    except ImportError:  # pragma: no cover - dateparser is a dependency
+        return None
+    try:
+        dt = dateparser.parse(
+            s,
+            languages=None,
+            settings={"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["year", "month"]},
+        )
+    except Exception:  # dateparser raises assorted errors on odd input
+        log.debug("dateparser failed on %r", s, exc_info=True)
+        return None
+    if dt is None:
+        return None
+    return dt.isoformat() if _HAS_TIME.search(s) else dt.date().isoformat()
+
+
+_AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||\band\b|&|\n)\s*")
+
+
+def normalize_authors(value: Any) -> list[str]:
+    """A list of author names from a list, or a string like ``"Jane Doe; John Roe"``."""
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        value = value.get("name")
+        return [str(value).strip()] if value else []
+    if isinstance(value, list | tuple):
+        out: list[str] = []
+        for v in value:
+            out.extend(normalize_authors(v))
+        return out
+    s = re.sub(r"^(?i:by)\s+", "", str(value).strip())
+    parts = [p.strip(" ,") for p in _AUTHOR_SPLIT.split(s) if p.strip(" ,")]
+    if len(parts) == 1 and "," in parts[0]:
+        pieces = [p.strip() for p in parts[0].split(",") if p.strip()]
+        if all(len(p.split()) >= 2 for p in pieces):  # "Jane Doe, John Roe" (not "Doe, Jane")
+            parts = pieces
+    return parts
+
+
+def url_source(url: str | None) -> str | None:
+    """The outlet name from a URL's host: ``https://www.reuters.com/x`` -> ``reuters.com``."""
+    if not url or not isinstance(url, str):
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    if not host or "." not in host:
+        return None
+    host = re.sub(r"^(?:www\d?|m|amp|mobile|edition)\.", "", host.lower())
+    return host or None
+
+
+def normalize_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """Keep known fields with usable values: strings stripped, dates ISO, authors a list."""
+    out: dict[str, Any] = {}
+    for key, value in meta.items():
+        if value is None or value == "" or value == []:
+            continue
+        if key == "published":
+            iso = normalize_date(value)
+            if iso:
+                out[key] = iso
+            else:
+                log.debug("unrecognised published date %r", value)
+        elif key == "authors":
+            authors = normalize_authors(value)
+            if authors:
+                out[key] = authors
+        elif isinstance(value, str):
+            v = " ".join(value.split())
+            if v:
+                out[key] = v
+        else:
+            out[key] = value
+    return out
+
+
+def merge(
+    layers: list[tuple[dict[str, Any], str | dict[str, str]]],
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Merge metadata layers, highest precedence first.
+
+    Each layer is ``(meta, origin)`` where origin names where the layer came from, or is a
+    per-field mapping (a reader's ``meta_origin``). Returns the merged meta and meta_origin.
+    """
+    meta: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for layer, where in layers:
+        for key, value in normalize_meta(layer).items():
+            if key in meta:
+                continue
+            meta[key] = value
+            origin[key] = where.get(key, "record") if isinstance(where, dict) else where
+    return meta, origin
+
+
+# ---------------------------------------------------------------------------------------------
+# Sidecars and manifests
+
+
+def sidecar_path(path: Path) -> Path:
+    """``dir/NAME.meta.json`` for ``dir/NAME.txt``."""
+    return (
+        path.with_name(path.stem + SIDECAR_SUFFIX)
+        if path.suffix
+        else path.with_name(path.name + SIDECAR_SUFFIX)
+    )
+
+
+def read_sidecar(path: Path) -> dict[str, Any]:
+    """The metadata in the sidecar beside ``path`` (``NAME.meta.json`` or ``NAME.txt.meta.json``).
+
+    Missing sidecar: ``{}``. A malformed sidecar is logged at WARNING and ignored.
+    """
+    for side in (sidecar_path(path), path.with_name(path.name + SIDECAR_SUFFIX)):
+        if side == path or not side.is_file():
+            continue
+        try:
+            data = json.loads(side.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            log.warning("%s: ignoring malformed sidecar: %s", side, exc)
+            return {}
+        if not isinstance(data, dict):
+            log.warning("%s: ignoring sidecar: not a JSON object", side)
+            return {}
+        return {k: v for k, v in data.items() if k in FIELDS or k == "language"}
+    return {}
+
+
+def load_manifest(path: Path) -> dict[str, dict[str, Any]]:
+    """Read a CSV manifest: a ``path`` column plus any of title, source, url, published, authors.
+
+    Paths are relative to the manifest's folder (or absolute). Returns a mapping from the
+    resolved path (and from the path as written) to its metadata. Authors may be separated
+    by ``;`` or ``|``. An unreadable manifest is logged and treated as empty.
+    """
+    entries: dict[str, dict[str, Any]] = {}
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            if not reader.fieldnames or "path" not in [f.strip() for f in reader.fieldnames]:
+                log.warning("%s: manifest has no 'path' column; ignored", path)
+                return {}
+            for row in reader:
+                row = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
+                where = row.get("path")
+                if not where:
+                    continue
+                meta = {k: v for k, v in row.items() if k in FIELDS and v}
+                entries[where] = meta
+                p = Path(where)
+                if not p.is_absolute():
+                    p = path.parent / p
+                entries[_key(p)] = meta
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        log.warning("%s: cannot read manifest: %s", path, exc)
+        return {}
+    return entries
+
+
+def _key(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):
+        return str(path.absolute())
+
+
+def manifest_entry(
+    manifest: dict[str, dict[str, Any]], path: Path | None, origin: str
+) -> dict[str, Any]:
+    """The manifest's metadata for an input (by resolved path, then as written, then origin)."""
+    if not manifest:
+        return {}
+    if path is not None:
+        hit = manifest.get(_key(path)) or manifest.get(str(path))
+        if hit:
+            return hit
+    return manifest.get(origin, {})

@@ -1,0 +1,460 @@
+"""Who said what: attributions (source, cue, content) with resolved speakers.
+
+Rules over the spaCy dependency parse, plus quotation marks found in the raw text:
+
+* a reporting verb (``said``, ``told``, ``warned``, ``called for``...) with a subject gives the
+  source; its clausal complement (or object / infinitive / prepositional object for some verbs)
+  gives the content; ``"...," X said`` and ``X said: "..."`` are the same rule, the quote being
+  the complement;
+* ``according to X`` gives source X and the rest of its clause as content; when it modifies a
+  reporting verb (``Ushakov said, according to AFP``) it also becomes that attribution's ``via``;
+* a content that touches a quotation grows to cover the whole quotation (several sentences, any
+  marks); later quotations of the same paragraph that nobody else claims are added to it
+  (``"...," she said. "..."``);
+* speakers are resolved by :mod:`newsprism.nlp.attributions_speaker`.
+
+Spans always index ``doc.text``; nothing raises on odd input.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from newsprism.model import Attribution, EntityMention, Span
+from newsprism.nlp.attributions_lexicon import (
+    DOBJ_VERBS,
+    INVERSION_VERBS,
+    NEEDS_CLAUSE,
+    PREP_CONTENT,
+    SPEECH_VERBS,
+    XCOMP_VERBS,
+)
+from newsprism.nlp.attributions_quotes import Quote, QuoteIndex, find_quotes
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+log = logging.getLogger(__name__)
+
+_TRIM = " \t\r\n,;:—–-"
+_MIN_QUOTE_WORDS = 4
+_PRONOUN_CONTENT = frozenset({"it", "this", "that", "them", "him", "her", "these", "those", "so"})
+_SENTENCE_START = ".!?:;\"”“»«'’"  # shorter quotations are scare quotes / titles, not speech
+
+
+@dataclass(slots=True)
+class Draft:
+    """An attribution under construction (character ranges, not yet :class:`Span`)."""
+
+    source: tuple[int, int] | None
+    cue: tuple[int, int] | None
+    content: list[tuple[int, int]]
+    subject: Token | None = None  # head token of the source
+    verb: Token | None = None  # the cue's head token
+    via: str | None = None
+    according: bool = False
+    speaker: str | None = None
+    notes: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def anchor(self) -> int:
+        """Document position used to order attributions (the cue, else the content)."""
+        if self.cue:
+            return self.cue[0]
+        return self.content[0][0] if self.content else 0
+
+
+def extract_attributions(
+    doc: Doc, entities: list[EntityMention] | None = None
+) -> list[Attribution]:
+    """Attributions of a parsed article: who (source, speaker) said what (content) how (cue).
+
+    ``entities`` (optional) are the article's entity mentions with in-article full names and
+    roles; without them spaCy's ``doc.ents`` are used to resolve speakers.
+    """
+    try:
+        return _extract(doc, entities)
+    except Exception:  # pragma: no cover - defensive: extraction must never break the pipeline
+        log.warning("attribution extraction failed; returning none", exc_info=True)
+        return []
+
+
+def _extract(doc: Doc, entities: list[EntityMention] | None) -> list[Attribution]:
+    from newsprism.nlp.attributions_speaker import resolve_speakers
+
+    text = doc.text
+    if not text.strip() or len(doc) == 0:
+        return []
+    quotes = [q for q in find_quotes(text) if _n_words(text, q.start, q.end) >= 1]
+    qidx = QuoteIndex(quotes)
+    drafts: list[Draft] = []
+    for tok in doc:
+        low = tok.lower_
+        if low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            d = _according(doc, tok)
+        elif tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS:
+            d = _verb(doc, tok, qidx)
+        else:
+            continue
+        if d is not None:
+            drafts.append(d)
+    drafts = _link_via(text, drafts)
+    drafts = [_finish(text, d, qidx) for d in drafts]
+    drafts = [d for d in drafts if d.content]
+    drafts = _dedupe(drafts)
+    _attach_orphan_quotes(text, drafts, quotes)
+    drafts.sort(key=lambda d: d.anchor)
+    resolve_speakers(doc, drafts, entities)
+    return [_to_attribution(text, d, qidx) for d in drafts]
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _according(doc: Doc, tok: Token) -> Draft | None:
+    to = doc[tok.i + 1]
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return None
+    src = (doc[pobj.left_edge.i].idx, _tok_end(doc[pobj.right_edge.i]))
+    phrase_lo = tok.i
+    phrase_hi = max(pobj.right_edge.i, to.i)
+    head = tok.head if tok.head is not tok else tok
+    sent = tok.sent
+    if head is tok or head.i in range(phrase_lo, phrase_hi + 1):
+        lo, hi = sent.start, sent.end - 1
+    else:
+        lo, hi = head.left_edge.i, head.right_edge.i
+        # "X said, according to AFP" keeps the whole sentence as content
+        lo, hi = min(lo, sent.start), max(hi, sent.end - 1)
+    pieces = _pieces(doc, lo, hi, phrase_lo, phrase_hi)
+    if not pieces:
+        return None
+    d = Draft(
+        source=src,
+        cue=(tok.idx, _tok_end(to)),
+        content=pieces,
+        subject=pobj,
+        verb=head,
+        according=True,
+    )
+    return d
+
+
+def _verb(doc: Doc, tok: Token, qidx: QuoteIndex) -> Draft | None:
+    lemma = tok.lemma_.lower()
+    q = qidx.containing(tok.idx)
+    if q is not None and _n_words(doc.text, q.start, q.end) >= _MIN_QUOTE_WORDS:
+        return None  # a verb inside a quotation is part of what is said
+    subj = _subject(tok)
+    if subj is None:
+        return None
+    if subj.i > tok.i + 1 and subj.dep_ != "nsubj":
+        return None
+    cue_lo, cue_hi = _cue_range(tok)
+    children = list(tok.children)
+    content: list[tuple[int, int]] = []
+    ccomps = [c for c in children if c.dep_ == "ccomp"]
+    for c in ccomps:
+        content.append(_subtree_range(doc, c))
+    if not content and lemma in XCOMP_VERBS:
+        for c in children:
+            if c.dep_ == "xcomp":
+                content.append(_subtree_range(doc, c))
+    if not content and lemma in DOBJ_VERBS:
+        dobj = next((c for c in children if c.dep_ == "dobj"), None)
+        if dobj is not None:
+            lo, hi = dobj.left_edge.i, dobj.right_edge.i
+            for c in children:
+                if c.dep_ in ("oprd", "xcomp") and c.i > dobj.i:
+                    hi = max(hi, c.right_edge.i)
+            content.append((doc[lo].idx, _tok_end(doc[hi])))
+    if not content and lemma in PREP_CONTENT:
+        for c in children:
+            if c.dep_ == "prep" and c.lower_ in PREP_CONTENT[lemma]:
+                pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+                if pobj is not None:
+                    lo, hi = pobj.left_edge.i, pobj.right_edge.i
+                    for g in children:
+                        if g.dep_ in ("xcomp", "advcl") and g.i > pobj.i:
+                            hi = max(hi, g.right_edge.i)
+                    content.append((doc[lo].idx, _tok_end(doc[hi])))
+                    if c.i == cue_hi + 1:
+                        cue_hi = c.i
+                    break
+    if (
+        not content
+        and lemma in INVERSION_VERBS
+        and tok.dep_ in ("parataxis", "ccomp", "advcl", "conj")
+        and tok.head.i < tok.i
+    ):
+        # "The plan will fail, he said." parsed with the quote as head
+        head = tok.head
+        between = doc[head.i : tok.left_edge.i]
+        if head.pos_ in ("VERB", "AUX") and any(t.is_punct for t in between):
+            lo, hi = head.left_edge.i, head.right_edge.i
+            content = _pieces(doc, lo, hi, tok.left_edge.i, tok.right_edge.i)
+            content = [c for c in content if c[0] < tok.idx]
+    if not content:
+        near = _adjacent_quote(doc, tok, qidx)
+        if near is not None:
+            content.append((near.start, near.end))
+    if not content:
+        return None
+    if lemma in NEEDS_CLAUSE and not ccomps and not _touches_quote(content, qidx):
+        return None
+    src = _source_range(doc, subj)
+    if src is None:
+        return None
+    # the content must not swallow the source or the cue
+    content = _minus(content, [src, (doc[cue_lo].idx, _tok_end(doc[cue_hi]))])
+    if not content:
+        return None
+    return Draft(
+        source=src,
+        cue=(doc[cue_lo].idx, _tok_end(doc[cue_hi])),
+        content=content,
+        subject=subj,
+        verb=tok,
+    )
+
+
+def _subject(tok: Token) -> Token | None:
+    cur = tok
+    for _ in range(3):
+        for c in cur.children:
+            if c.dep_ == "nsubj":
+                return c
+        climb = cur.dep_ in ("conj", "xcomp") or (cur.dep_ == "advcl" and cur.tag_ == "VBG")
+        if climb and cur.head is not cur:
+            cur = cur.head
+            continue
+        break
+    return None
+
+
+def _cue_range(tok: Token) -> tuple[int, int]:
+    lo = hi = tok.i
+    for c in tok.children:
+        if c.dep_ in ("aux", "auxpass", "neg") and c.i < tok.i and c.i >= lo - 2:
+            lo = min(lo, c.i)
+        elif c.dep_ == "prt" and c.i == hi + 1:
+            hi = c.i
+    return lo, hi
+
+
+def _source_range(doc: Doc, subj: Token) -> tuple[int, int] | None:
+    lo, hi = subj.left_edge.i, subj.right_edge.i
+    for c in subj.children:
+        if c.dep_ in ("relcl", "acl") and c.i > subj.i:
+            hi = min(hi, c.left_edge.i - 1)
+    while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
+        hi -= 1
+    while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
+        lo += 1
+    if doc[lo].is_punct or doc[lo].is_space:
+        return None
+    return doc[lo].idx, _tok_end(doc[hi])
+
+
+def _adjacent_quote(doc: Doc, tok: Token, qidx: QuoteIndex) -> Quote | None:
+    """A quotation right before/after the verb in its sentence (``X said: "..."``)."""
+    sent = tok.sent
+    text = doc.text
+    cands = qidx.overlapping(sent.start_char, sent.end_char)
+    # a quotation that starts in the next sentence after "X said:"
+    nxt = _tok_end(tok)
+    while nxt < len(text) and text[nxt] in " :,\t":
+        nxt += 1
+    after = qidx.containing(nxt)
+    if after is not None and after.start == nxt:
+        return after
+    best = None
+    best_gap = 10**9
+    for q in cands:
+        if _n_words(text, q.start, q.end) < _MIN_QUOTE_WORDS:
+            continue
+        gap = tok.idx - q.end if q.end <= tok.idx else q.start - _tok_end(tok)
+        if 0 <= gap < best_gap:
+            best, best_gap = q, gap
+    return best
+
+
+def _touches_quote(content: list[tuple[int, int]], qidx: QuoteIndex) -> bool:
+    return any(qidx.overlapping(a, b) for a, b in content)
+
+
+def _link_via(text: str, drafts: list[Draft]) -> list[Draft]:
+    """``X said, according to AFP``: the verb attribution gets ``via``; both are kept."""
+    cues = sorted((d.cue[1], d) for d in drafts if not d.according and d.cue is not None)
+    for d in drafts:
+        if not d.according or d.cue is None or d.source is None:
+            continue
+        inner = None
+        for end, cand in cues:
+            if end <= d.cue[0] and not text[end : d.cue[0]].strip(" ,;—–-"):
+                inner = cand
+        if inner is None and d.verb is not None:
+            inner = next((c for _, c in cues if c.verb is d.verb), None)
+            if inner is not None and inner.cue is not None and inner.cue[0] > d.cue[0]:
+                inner = None
+        if inner is None:
+            continue
+        inner.notes["via_span"] = d.source
+        inner.content = _minus(inner.content, [(d.cue[0], d.source[1])])
+    return drafts
+
+
+def _finish(text: str, d: Draft, qidx: QuoteIndex) -> Draft:
+    """Grow contents to whole quotations, trim edges, merge overlaps."""
+    grown: list[tuple[int, int]] = []
+    for a, b in d.content:
+        for q in qidx.overlapping(a, b):
+            if _n_words(text, q.start, q.end) >= 2 or (q.start <= a and q.end >= b):
+                a, b = min(a, q.start), max(b, q.end)
+        grown.append((a, b))
+    blockers = [r for r in (d.source, d.cue) if r is not None]
+    grown = _minus(grown, blockers)
+    if d.cue is not None:  # a content stays in the cue's paragraph
+        para_lo = text.rfind("\n", 0, d.cue[0]) + 1
+        para_hi = text.find("\n", d.cue[1])
+        para_hi = len(text) if para_hi < 0 else para_hi
+        grown = [(max(a, para_lo), min(b, para_hi)) for a, b in grown]
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(grown):
+        a, b = _trim(text, a, b, qidx)
+        if b - a < 2 or text[a:b].lower() in _PRONOUN_CONTENT:
+            continue
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    d.content = out
+    return d
+
+
+def _trim(text: str, a: int, b: int, qidx: QuoteIndex) -> tuple[int, int]:
+    while a < b and text[a] in _TRIM:
+        a += 1
+    while b > a and (text[b - 1] in _TRIM or text[b - 1] == "."):
+        if text[b - 1] == "." and qidx.containing(b - 1) is not None:
+            break
+        if text[b - 1] == "." and b - 2 >= a and text[b - 2].isupper() and (b - 3 < a or text[b - 3] in " ."):
+            break  # an abbreviation such as "U.S."
+        b -= 1
+    return a, b
+
+
+def _dedupe(drafts: list[Draft]) -> list[Draft]:
+    """Drop an attribution whose content and cue repeat another's."""
+    seen: set[tuple[tuple[int, int], ...]] = set()
+    out: list[Draft] = []
+    for d in drafts:
+        key = (*d.content, d.cue or (-1, -1))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(d)
+    return out
+
+
+def _attach_orphan_quotes(text: str, drafts: list[Draft], quotes: list[Quote]) -> None:
+    """Quotations of a paragraph nobody claims go to the nearest quoting attribution there."""
+    if not drafts or not quotes:
+        return
+    claimed = [r for d in drafts for r in d.content]
+    claimed.sort()
+    for q in quotes:
+        if _n_words(text, q.start, q.end) < _MIN_QUOTE_WORDS:
+            continue
+        if any(a < q.end and q.start < b for a, b in claimed):
+            continue
+        before = text[: q.start].rstrip(" \t")
+        if before and before[-1] != "\n" and before[-1] not in _SENTENCE_START:
+            continue  # a quotation inside a sentence: not free-standing speech
+        para_lo = text.rfind("\n", 0, q.start) + 1
+        para_hi = text.find("\n", q.end)
+        para_hi = len(text) if para_hi < 0 else para_hi
+        best: Draft | None = None
+        best_gap = 10**9
+        for d in drafts:
+            if d.according or d.cue is None or not (para_lo <= d.cue[0] < para_hi):
+                continue
+            quoting = [r for r in d.content if text[r[0]] in "\"“„«»‘'" or text[r[1] - 1] in "\"”“»«’'"]
+            if not quoting:
+                continue
+            gap = min(abs(q.start - r[1]) if q.start >= r[1] else abs(r[0] - q.end) for r in quoting)
+            if gap < best_gap:
+                best, best_gap = d, gap
+        if best is not None:
+            best.content = sorted([*best.content, (q.start, q.end)])
+            claimed.append((q.start, q.end))
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _tok_end(tok: Token) -> int:
+    return tok.idx + len(tok.text)
+
+
+def _subtree_range(doc: Doc, tok: Token) -> tuple[int, int]:
+    return doc[tok.left_edge.i].idx, _tok_end(doc[tok.right_edge.i])
+
+
+def _pieces(doc: Doc, lo: int, hi: int, cut_lo: int, cut_hi: int) -> list[tuple[int, int]]:
+    """Character ranges of tokens ``lo..hi`` without tokens ``cut_lo..cut_hi``."""
+    out: list[tuple[int, int]] = []
+    if lo < cut_lo:
+        out.append((doc[lo].idx, _tok_end(doc[min(hi, cut_lo - 1)])))
+    if hi > cut_hi:
+        out.append((doc[max(lo, cut_hi + 1)].idx, _tok_end(doc[hi])))
+    return [(a, b) for a, b in out if b > a]
+
+
+def _minus(ranges: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = list(ranges)
+    for ca, cb in cuts:
+        nxt: list[tuple[int, int]] = []
+        for a, b in out:
+            if cb <= a or ca >= b:
+                nxt.append((a, b))
+                continue
+            if a < ca:
+                nxt.append((a, ca))
+            if cb < b:
+                nxt.append((cb, b))
+        out = nxt
+    return out
+
+
+def _n_words(text: str, a: int, b: int) -> int:
+    return len(text[a:b].split())
+
+
+def _is_quoted(text: str, a: int, b: int, qidx: QuoteIndex) -> bool:
+    qs = qidx.overlapping(a, b)
+    return bool(qs) and qs[0].start <= a and qs[-1].end >= b and len(qs) == 1
+
+
+def _to_attribution(text: str, d: Draft, qidx: QuoteIndex) -> Attribution:
+    content = [Span.of(text, a, b) for a, b in d.content]
+    quoted = [_is_quoted(text, a, b, qidx) for a, b in d.content]
+    if content and all(quoted):
+        kind = "direct"
+    elif any(qidx.overlapping(a, b) for a, b in d.content):
+        kind = "mixed"
+    else:
+        kind = "indirect"
+    return Attribution(
+        source=Span.of(text, *d.source) if d.source else None,
+        cue=Span.of(text, *d.cue) if d.cue else None,
+        content=content,
+        speaker=d.speaker,
+        kind=kind,
+        via=d.via,
+    )

@@ -1,0 +1,309 @@
+"""Speaker resolution for attributions: a source span -> the person or organisation it names.
+
+* a named source gives the in-article full name ("Peskov" -> "Dmitry Peskov");
+* a name inside a role phrase gives the person ("Kremlin spokesman Dmitry Peskov");
+* a pronoun ("he", "she", "it", "they", "who") gives the nearest compatible antecedent: the
+  previous attribution's speaker, else a subject of the previous sentences, with gender
+  (titles, earlier pronouns), number and person-vs-organisation agreement;
+* a description ("the spokesman", "the ministry") gives the entity whose role or earlier
+  source phrase contains its noun, else the description itself.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from newsprism.nlp.attributions_lexicon import (
+    FEMALE_TITLES,
+    FIRST_SECOND,
+    MALE_TITLES,
+    NEUTER_PRONOUNS,
+    ORG_NOUNS,
+    PERSON_PRONOUNS,
+    PLURAL_PRONOUNS,
+    RELATIVE_PRONOUNS,
+    ROLE_SYNONYMS,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from newsprism.model import EntityMention
+    from newsprism.nlp.attributions import Draft
+
+_PERSON = "PER"
+_ORG = "ORG"
+_ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC"})
+_LOOKBACK_SENTS = 6
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int
+    end: int
+    name: str
+    kind: str  # PER | ORG
+    sent: int
+    role: str = ""
+    subject: bool = False
+    speaker: bool = False  # the resolved speaker of an earlier attribution
+    plural: bool = False
+
+
+def _clean_name(name: str) -> str:
+    name = name.strip()
+    for suf in ("'s", "’s", "'", "’"):
+        if name.endswith(suf):
+            name = name[: -len(suf)]
+    return name.strip(" ,.;:")
+
+
+class _Context:
+    """Per-document state: mentions in order, sentence index, genders learnt so far."""
+
+    def __init__(self, doc: Doc, entities: list[EntityMention] | None) -> None:
+        self.doc = doc
+        self.sent_starts = [s.start_char for s in doc.sents]
+        self.mentions: list[Mention] = []
+        self.gender: dict[str, str] = {}
+        if entities:
+            for e in entities:
+                kind = _PERSON if e.label == "PERSON" else _ORG if e.label in _ORG_LABELS else ""
+                if kind:
+                    self.mentions.append(
+                        Mention(e.start, e.end, _clean_name(e.name), kind, self.sent_of(e.start), e.role or "")
+                    )
+        else:
+            self._from_doc_ents()
+        self.mentions.sort(key=lambda m: m.start)
+        self._mark_subjects_and_genders()
+
+    def sent_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.sent_starts, pos) - 1)
+
+    def _from_doc_ents(self) -> None:
+        full: dict[str, str] = {}
+        for ent in self.doc.ents:
+            if ent.label_ == "PERSON":
+                name = _clean_name(ent.text)
+                toks = name.split()
+                if len(toks) >= 2:
+                    full[toks[-1].lower()] = name
+                    full.setdefault(toks[0].lower(), name)
+                    resolved = name
+                else:
+                    resolved = full.get(name.lower(), name)
+                role = _role_words(ent.root)
+                self.mentions.append(
+                    Mention(ent.start_char, ent.end_char, resolved, _PERSON, self.sent_of(ent.start_char), role)
+                )
+            elif ent.label_ in _ORG_LABELS:
+                self.mentions.append(
+                    Mention(
+                        ent.start_char,
+                        ent.end_char,
+                        _clean_name(ent.text),
+                        _ORG,
+                        self.sent_of(ent.start_char),
+                        plural=ent.label_ == "NORP",
+                    )
+                )
+
+    def _mark_subjects_and_genders(self) -> None:
+        doc = self.doc
+        text = doc.text
+        for m in self.mentions:
+            tok = _token_at(doc, m.start)
+            if tok is None:
+                continue
+            root = tok
+            while root.head is not root and root.head.idx >= m.start and root.head.idx < m.end:
+                root = root.head
+            m.subject = root.dep_ in ("nsubj", "nsubjpass")
+            if m.kind == _PERSON:
+                before = text[max(0, m.start - 6) : m.start].lower().split()
+                if before and before[-1] in MALE_TITLES:
+                    self.gender.setdefault(m.name, "m")
+                elif before and before[-1] in FEMALE_TITLES:
+                    self.gender.setdefault(m.name, "f")
+
+    def full_name(self, start: int, end: int, fallback: str) -> tuple[str, str]:
+        """Name and kind of the mention that overlaps ``[start, end)`` (prefer persons)."""
+        best: Mention | None = None
+        for m in self.mentions:
+            if m.start >= end:
+                break
+            if m.end > start and (best is None or (m.kind == _PERSON and best.kind != _PERSON)):
+                best = m
+        if best is None:
+            return _clean_name(fallback), ""
+        return best.name, best.kind
+
+
+def _role_words(root: Token) -> str:
+    """Role words around a person's name: compounds/appositions ("Kremlin spokesman")."""
+    words = [t.text for t in root.lefts if t.dep_ in ("compound", "amod", "nmod") and t.ent_type_ != "PERSON"]
+    head = root.head
+    if root.dep_ == "appos" or (head is not root and head.dep_ != "ROOT" and root.dep_ in ("compound",)):
+        words.append(head.text)
+    for c in root.children:
+        if c.dep_ == "appos":
+            words.extend(t.text for t in c.subtree)
+    return " ".join(words)
+
+
+def _token_at(doc: Doc, pos: int) -> Token | None:
+    span = doc.char_span(pos, pos + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def resolve_speakers(doc: Doc, drafts: list[Draft], entities: list[EntityMention] | None) -> None:
+    """Fill ``speaker`` (and ``via``) of each draft, in document order."""
+    ctx = _Context(doc, entities)
+    text = doc.text
+    for d in drafts:
+        if d.source is None:
+            continue
+        src_text = text[d.source[0] : d.source[1]]
+        d.speaker = _resolve(ctx, d, src_text)
+        via_span = d.notes.get("via_span")
+        if isinstance(via_span, tuple):
+            name, _ = ctx.full_name(via_span[0], via_span[1], text[via_span[0] : via_span[1]])
+            d.via = _strip_det(name)
+        if d.speaker:
+            kind = _kind_of(ctx, d)
+            plural = d.subject is not None and d.subject.tag_ in ("NNS", "NNPS")
+            gender = _pronoun_gender(d.subject)
+            if gender and d.speaker:
+                ctx.gender.setdefault(d.speaker, gender)
+            m = Mention(d.source[0], d.source[1], d.speaker, kind, ctx.sent_of(d.source[0]), plural=plural)
+            m.speaker = True
+            m.subject = True
+            m.role = src_text
+            bisect.insort(ctx.mentions, m, key=lambda x: x.start)
+
+
+def _pronoun_gender(tok: Token | None) -> str:
+    return PERSON_PRONOUNS.get(tok.lower_, "") if tok is not None else ""
+
+
+def _kind_of(ctx: _Context, d: Draft) -> str:
+    tok = d.subject
+    if tok is None:
+        return ""
+    if tok.lower_ in PERSON_PRONOUNS:
+        return _PERSON
+    if tok.lower_ in NEUTER_PRONOUNS:
+        return _ORG
+    if tok.ent_type_ == "PERSON":
+        return _PERSON
+    if tok.ent_type_ in _ORG_LABELS or tok.lemma_.lower() in ORG_NOUNS:
+        return _ORG
+    return _PERSON if tok.pos_ in ("NOUN", "PROPN") else ""
+
+
+def _strip_det(s: str) -> str:
+    low = s.lower()
+    for det in ("the ", "a ", "an "):
+        if low.startswith(det):
+            return s[len(det) :]
+    return s
+
+
+def _resolve(ctx: _Context, d: Draft, src_text: str) -> str | None:
+    tok = d.subject
+    assert d.source is not None
+    if tok is None:
+        return _clean_name(src_text)
+    low = tok.lower_
+    if low in RELATIVE_PRONOUNS and tok.head.dep_ == "relcl":
+        ante = tok.head.head
+        return ctx.full_name(ante.idx, ante.idx + len(ante.text), _np_text(ante))[0]
+    if low in PERSON_PRONOUNS:
+        return _antecedent(ctx, d.source[0], {_PERSON}, PERSON_PRONOUNS[low])
+    if low in NEUTER_PRONOUNS:
+        return _antecedent(ctx, d.source[0], {_ORG}, "")
+    if low in PLURAL_PRONOUNS:
+        return _antecedent(ctx, d.source[0], {_ORG, _PERSON}, "", plural=True)
+    if low in FIRST_SECOND or low in RELATIVE_PRONOUNS:
+        return None
+    a, b = d.source
+    # a named head: the entity it belongs to
+    if tok.ent_type_ in ("PERSON", *_ORG_LABELS) or tok.pos_ == "PROPN":
+        head_lo = tok.idx
+        head_hi = tok.idx + len(tok.text)
+        if tok.ent_iob_ != "O" and tok.ent_type_:
+            ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+            if ent is not None:
+                head_lo, head_hi = ent.start_char, ent.end_char
+        name, kind = ctx.full_name(head_lo, head_hi, tok.doc.text[head_lo:head_hi])
+        if kind or tok.pos_ == "PROPN":
+            return name if kind else _np_text(tok)
+    # a person named inside the phrase by apposition ("the spokesman, Dmitry Peskov")
+    for c in tok.children:
+        if c.dep_ == "appos" and c.ent_type_ == "PERSON":
+            return ctx.full_name(c.idx, c.idx + len(c.text), c.text)[0]
+    # a description: "the spokesman", "the ministry"
+    det = next((c for c in tok.children if c.dep_ == "det"), None)
+    has_poss = any(c.dep_ == "poss" for c in tok.children)
+    if det is not None and det.lower_ in ("the", "this", "that") and not has_poss and tok.tag_ == "NN":
+        found = _by_role(ctx, a, tok.lemma_.lower(), tok.lower_)
+        if found:
+            return found
+    return _clean_name(_strip_det(src_text)) if det is not None and det.lower_ == "the" else _clean_name(src_text)
+
+
+def _np_text(tok: Token) -> str:
+    lo = tok.left_edge.i
+    for t in tok.lefts:
+        if t.dep_ in ("det",):
+            lo = t.i + 1
+    return _clean_name(tok.doc[lo : tok.i + 1].text)
+
+
+def _by_role(ctx: _Context, pos: int, lemma: str, word: str) -> str | None:
+    nouns = ROLE_SYNONYMS.get(lemma, frozenset({lemma, word}))
+    for m in reversed(ctx.mentions):
+        if m.start >= pos:
+            continue
+        role = set(m.role.lower().replace("'s", " ").replace("’s", " ").split())
+        if role & nouns:
+            return m.name
+        name = m.name.lower()
+        if m.kind == _ORG and (lemma in name.split() or word in name.split()):
+            return m.name
+    return None
+
+
+def _antecedent(ctx: _Context, pos: int, kinds: set[str], gender: str, plural: bool = False) -> str | None:
+    sent = ctx.sent_of(pos)
+    best: Mention | None = None
+    best_score = -1e9
+    for m in reversed(ctx.mentions):
+        if m.start >= pos:
+            continue
+        if sent - m.sent > _LOOKBACK_SENTS:
+            break
+        if m.sent == sent and not m.speaker:
+            continue
+        if m.kind not in kinds:
+            continue
+        g = ctx.gender.get(m.name, "")
+        if gender and g and g != gender:
+            continue
+        if plural and m.kind == _PERSON and not m.plural:
+            continue
+        if not plural and m.plural:
+            continue
+        dist = sent - m.sent
+        score = -float(dist) + (1.5 if m.speaker else 0.0) + (0.6 if m.subject else 0.0)
+        score += 0.001 * m.start / max(1, pos)  # ties: the more recent
+        if score > best_score:
+            best, best_score = m, score
+    if best is None:
+        return None
+    if gender:
+        ctx.gender.setdefault(best.name, gender)
+    return best.name

@@ -1,0 +1,513 @@
+"""Corpus-wide canonical entities: merge spelling and transliteration variants.
+
+:func:`canonicalize` takes the mentions of many articles (``{article_id: [EntityMention]}``,
+as produced by :func:`newsprism.nlp.entities.extract_entities`) and groups the names that
+denote the same entity, within one type (PERSON with PERSON; GPE and LOC together):
+
+1. the curated alias file (``newsprism/data/aliases.tsv``, extended by the user's own file):
+   "Kiev"/"Kyiv", "Chinese Foreign Ministry"/"Ministry of Foreign Affairs of China";
+2. transliteration-aware keys (:func:`token_key`): diacritics, y/i/j, ts/tz, kh/h, double
+   letters, -sky/-ski/-skyi endings: "Zelenskyi", "Zelenskiy", "Zelenskyy" and "Zelensky"
+   share one key, "Volodymyr" and "Volodimir" another;
+3. rapidfuzz similarity of those keys for the rest (high threshold, same initial letter,
+   token by token for people);
+4. acronyms ("NATO") that match the initials of exactly one merged full name;
+5. initials ("J. Smith") and surname-only mentions ("Smith") that match exactly one
+   full-name person of the corpus.
+
+The canonical name of an entity is its most frequent full variant (ties: longest, then
+alphabetical), so the result does not depend on input order. ``mention.canonical`` is filled
+in place for every mention.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from newsprism.model import Entity, EntityMention
+
+log = logging.getLogger(__name__)
+
+#: similarity (0-100) of two transliteration keys needed to merge them
+FUZZY_THRESHOLD = 92.0
+#: similarity of each token pair of two person names
+FUZZY_TOKEN_THRESHOLD = 80.0
+#: shortest key that fuzzy matching considers (short names differ by design: Iran/Iraq)
+FUZZY_MIN_LEN = 6
+CONFUSABLE = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+_TRANSLIT = (
+    ("tsch", "ch"),
+    ("tch", "ch"),
+    ("shch", "sh"),
+    ("sch", "sh"),
+    ("kh", "h"),
+    ("ck", "k"),
+    ("ph", "f"),
+    ("tz", "ts"),
+    ("x", "ks"),
+    ("w", "v"),
+)
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def strip_diacritics(text: str) -> str:
+    """Drop accents: "Zelenśkyj" -> "Zelenskyj" (letters kept, combining marks dropped)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=65536)
+def token_key(word: str) -> str:
+    """Transliteration-aware key of one word: equal for common romanisation variants.
+
+    "Zelensky", "Zelenskyi", "Zelenskiy", "Zelenskyy" -> "zelenski";
+    "Volodymyr", "Volodimir" -> "volodimir"; "Kharkiv" -> "harkiv".
+    """
+    s = strip_diacritics(word).casefold()
+    s = re.sub(r"[^a-z]", "", s)
+    if not s:
+        return word.casefold()
+    if s.startswith("ye"):
+        s = s[1:]
+    for old, new in _TRANSLIT:
+        s = s.replace(old, new)
+    # y anywhere but word-initially, j after the first letter: "Dmitrij", "Dmitriy" -> "dmitrii"
+    s = s[0] + s[1:].replace("y", "i").replace("j", "i")
+    s = s.replace("ts", "c")
+    s = re.sub(r"(.)\1+", r"\1", s)  # double letters
+    s = re.sub(r"sk(?:i|ii|ie)$", "ski", s)
+    return s
+
+
+def normalize_name(name: str) -> str:
+    """Case-, diacritic- and punctuation-insensitive form used for exact alias matching."""
+    s = strip_diacritics(name.translate(APOSTROPHES)).casefold()
+    s = s.replace(".", "")
+    s = re.sub(r"['\"“”]s?$", "", s.strip())
+    s = re.sub(r"^the\s+", "", s)
+    s = re.sub(r"[\s\-–]+", " ", s)
+    return s.strip(" ,;:'\"()")
+
+
+def name_words(name: str) -> list[str]:
+    return [w for w in re.split(r"[\s]+", name.strip()) if w]
+
+
+def name_key(name: str) -> str:
+    """Transliteration key of a whole name (hyphenated parts joined: "Wen-pin" -> "wenpin")."""
+    words = [w for w in re.split(r"\s+", normalize_name(name).replace(" - ", " ")) if w]
+    return " ".join(token_key(w) for w in words)
+
+
+def acronym(name: str) -> str:
+    """Initials of the capitalised words: "North Atlantic Treaty Organization" -> "NATO"."""
+    return "".join(w[0] for w in re.split(r"[\s\-]+", name) if w and w[0].isupper())
+
+
+def _is_initial(word: str) -> bool:
+    return bool(re.fullmatch(r"(?:[A-Z]\.?-?){1,3}", word))
+
+
+def _is_acronym(name: str) -> bool:
+    bare = name.replace(".", "")
+    return " " not in bare and bare.isupper() and 2 <= len(bare) <= 6
+
+
+def type_group(label: str) -> str:
+    """GPE and LOC merge with each other; every other label only with itself."""
+    return "GPE" if label in {"GPE", "LOC"} else label
+
+
+# --------------------------------------------------------------------------- alias file
+
+
+@dataclass(frozen=True, slots=True)
+class AliasEntry:
+    type: str  # a label, or "*" for any
+    names: tuple[str, ...]
+
+
+def read_aliases(path: Path | None = None) -> list[AliasEntry]:
+    """Entries of an alias file (the packaged one when ``path`` is None).
+
+    A missing or unreadable file is logged and gives no entries; malformed lines are skipped.
+    """
+    try:
+        if path is None:
+            text = resources.files("newsprism").joinpath("data/aliases.tsv").read_text("utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("alias file %s not read: %s", path or "aliases.tsv", exc)
+        return []
+    return parse_aliases(text)
+
+
+def parse_aliases(text: str) -> list[AliasEntry]:
+    """Parse alias-file text (see the header of ``newsprism/data/aliases.tsv``)."""
+    out: list[AliasEntry] = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = [f.strip() for f in line.split("\t") if f.strip()]
+        if len(fields) < 3:
+            log.debug("alias line %d ignored (needs a type and two names): %r", lineno, line)
+            continue
+        out.append(AliasEntry(fields[0].upper() if fields[0] != "*" else "*", tuple(fields[1:])))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _packaged_aliases() -> tuple[AliasEntry, ...]:
+    return tuple(read_aliases(None))
+
+
+@lru_cache(maxsize=1)
+def alias_types() -> dict[str, str]:
+    """Normalized name -> type, for the typed lines of the packaged alias file."""
+    out: dict[str, str] = {}
+    for entry in _packaged_aliases():
+        if entry.type != "*":
+            for n in entry.names:
+                out.setdefault(normalize_name(n), entry.type)
+    return out
+
+
+def _load_aliases(aliases: Path | None) -> list[AliasEntry]:
+    entries = list(_packaged_aliases())
+    if aliases is not None:
+        entries.extend(read_aliases(Path(aliases)))
+    return entries
+
+
+# --------------------------------------------------------------------------- merging
+
+
+@dataclass(slots=True)
+class _Node:
+    group: str
+    norm: str
+    key: str
+    words: list[str]
+    names: Counter = field(default_factory=Counter)  # display name -> mentions
+
+    @property
+    def display(self) -> str:
+        return min(self.names.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+    @property
+    def full(self) -> bool:
+        """A full name: a person with two or more words and no initials; else not an acronym."""
+        if self.group == "PERSON":
+            return len(self.words) >= 2 and not any(_is_initial(w) for w in self.words)
+        return not _is_acronym(self.display)
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # the smaller index stays root: deterministic
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def canonicalize(
+    mentions: dict[str, list[EntityMention]], aliases: Path | None = None
+) -> list[Entity]:
+    """Merge the entity mentions of many articles into canonical entities.
+
+    ``mentions`` maps article id -> that article's mentions; every mention gets its
+    ``canonical`` name filled in place. ``aliases`` is an optional user alias file that
+    extends the packaged one. Returns the entities, most mentioned first (then by name).
+    """
+    entries = _load_aliases(aliases)
+    typed = {normalize_name(n): e.type for e in entries if e.type != "*" for n in e.names}
+    items: list[tuple[str, EntityMention, str]] = []  # (article, mention, group)
+    for article_id in sorted(mentions, key=str):
+        for m in mentions[article_id] or []:
+            if not isinstance(m, EntityMention):
+                continue
+            name = (m.name or m.text or "").strip()
+            if not name:
+                continue
+            items.append((str(article_id), m, type_group(m.label)))
+    if not items:
+        return []
+    groups = _vote_groups(items, typed)
+
+    nodes: list[_Node] = []
+    index: dict[tuple[str, str], int] = {}
+    node_of: list[int] = []
+    for (_, m, _), group in zip(items, groups, strict=True):
+        name = (m.name or m.text).strip()
+        norm = normalize_name(name) or name.casefold()
+        k = (group, norm)
+        if k not in index:
+            index[k] = len(nodes)
+            nodes.append(_Node(group, norm, name_key(name) or norm, name_words(name)))
+        nodes[index[k]].names[name] += 1
+        node_of.append(index[k])
+    for node in nodes:
+        node.words = name_words(node.display)
+
+    uf = _UnionFind(len(nodes))
+    _merge_aliases(nodes, index, entries, uf)
+    _merge_keys(nodes, uf)
+    _merge_fuzzy(nodes, uf)
+    _merge_acronyms(nodes, uf)
+    _merge_short_persons(nodes, uf)
+    return _build(items, groups, node_of, nodes, uf)
+
+
+def _vote_groups(items: list[tuple[str, EntityMention, str]], typed: dict[str, str]) -> list[str]:
+    """One type per name: alias-file types first, else the majority label of that exact name."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for _, m, group in items:
+        votes[normalize_name(m.name or m.text)][group] += 1
+    out: list[str] = []
+    for _, m, group in items:
+        norm = normalize_name(m.name or m.text)
+        if m.label in CONFUSABLE:
+            if norm in typed and typed[norm] in CONFUSABLE:
+                group = type_group(typed[norm])
+            else:
+                counts = votes[norm]
+                confusable = [(g, c) for g, c in counts.items() if g in CONFUSABLE]
+                if len(confusable) > 1:
+                    group = min(confusable, key=lambda gc: (-gc[1], gc[0]))[0]
+        out.append(group)
+    return out
+
+
+def _merge_aliases(
+    nodes: list[_Node], index: dict[tuple[str, str], int], entries: list[AliasEntry], uf: _UnionFind
+) -> None:
+    by_norm: dict[str, list[int]] = defaultdict(list)
+    for (_, norm), i in index.items():
+        by_norm[norm].append(i)
+    for entry in entries:
+        want = None if entry.type == "*" else type_group(entry.type)
+        per_group: dict[str, list[int]] = defaultdict(list)
+        for n in entry.names:
+            for i in by_norm.get(normalize_name(n), []):
+                if want is None or nodes[i].group == want:
+                    per_group[nodes[i].group].append(i)
+        for ids in per_group.values():
+            for i in ids[1:]:
+                uf.union(ids[0], i)
+
+
+def _merge_keys(nodes: list[_Node], uf: _UnionFind) -> None:
+    first: dict[tuple[str, str], int] = {}
+    for i, node in enumerate(nodes):
+        k = (node.group, node.key)
+        if k in first:
+            uf.union(first[k], i)
+        else:
+            first[k] = i
+
+
+def _merge_fuzzy(nodes: list[_Node], uf: _UnionFind) -> None:
+    blocks: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+    for i, node in enumerate(nodes):
+        if len(node.key) >= FUZZY_MIN_LEN and not _is_acronym(node.display):
+            blocks[(node.group, node.key[0], len(node.key.split()))].append(i)
+    for (group, _, _), ids in blocks.items():
+        if len(ids) < 2:
+            continue
+        for a_pos, a in enumerate(ids):
+            ka = nodes[a].key
+            for b in ids[a_pos + 1 :]:
+                kb = nodes[b].key
+                if abs(len(ka) - len(kb)) > 0.2 * max(len(ka), len(kb)):
+                    continue
+                if uf.find(a) == uf.find(b):
+                    continue
+                if fuzz.ratio(ka, kb, score_cutoff=FUZZY_THRESHOLD) == 0:
+                    continue
+                if group == "PERSON" and not _person_tokens_agree(ka, kb):
+                    continue
+                uf.union(a, b)
+
+
+def _person_tokens_agree(ka: str, kb: str) -> bool:
+    """Token-by-token check for people: "Robert"/"Roberta" or "Kowalski"/"Kowalska" differ."""
+    ta, tb = ka.split(), kb.split()
+    if len(ta) != len(tb):
+        return False
+    for x, y in zip(ta, tb, strict=True):
+        if x == y:
+            continue
+        if x[:1] != y[:1] or fuzz.ratio(x, y) < FUZZY_TOKEN_THRESHOLD:
+            return False
+        if x[:-1] == y[:-1] and {x[-1], y[-1]} & {"a", "o"}:
+            return False
+        if x + "a" == y or y + "a" == x:
+            return False
+    return True
+
+
+def _clusters(nodes: list[_Node], uf: _UnionFind) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(nodes)):
+        out[uf.find(i)].append(i)
+    return out
+
+
+def _merge_acronyms(nodes: list[_Node], uf: _UnionFind) -> None:
+    """An acronym joins the one merged full name whose initials it spells."""
+    by_initials: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for i, node in enumerate(nodes):
+        if len(node.words) >= 2 and not _is_acronym(node.display):
+            ac = acronym(node.display)
+            if len(ac) >= 2:
+                by_initials[(node.group, ac)].add(uf.find(i))
+    for i, node in enumerate(nodes):
+        if _is_acronym(node.display):
+            roots = {
+                uf.find(r) for r in by_initials.get((node.group, node.display.replace(".", "")), ())
+            }
+            roots.discard(uf.find(i))
+            if len(roots) == 1:
+                uf.union(i, roots.pop())
+
+
+def _merge_short_persons(nodes: list[_Node], uf: _UnionFind) -> None:
+    """Surname-only and initial forms join the one full-name person they fit."""
+    last: dict[str, set[int]] = defaultdict(set)
+    first: dict[str, set[int]] = defaultdict(set)
+    full_of_root: dict[int, list[int]] = defaultdict(list)
+    for i, node in enumerate(nodes):
+        if node.group == "PERSON" and node.full:
+            keys = node.key.split()
+            root = uf.find(i)
+            last[keys[-1]].add(root)
+            first[keys[0]].add(root)
+            full_of_root[root].append(i)
+    clusters = _clusters(nodes, uf)
+    for root, ids in sorted(clusters.items()):
+        if nodes[root].group != "PERSON" or root in full_of_root:
+            continue
+        candidates: set[int] = set()
+        for i in ids:
+            node = nodes[i]
+            keys = node.key.split()
+            if not keys:
+                continue
+            if len(keys) == 1:
+                found = last.get(keys[0]) or first.get(keys[0]) or set()
+            else:  # "J. Smith", "J. R. Smith": initials must fit the full name's first word
+                initial = node.words[0][:1].casefold()
+                found = {
+                    r
+                    for r in last.get(keys[-1], set())
+                    if any(nodes[f].words[0][:1].casefold() == initial for f in full_of_root[r])
+                }
+            candidates |= found
+        if len(candidates) == 1:
+            uf.union(root, candidates.pop())
+
+
+def _build(
+    items: list[tuple[str, EntityMention, str]],
+    groups: list[str],
+    node_of: list[int],
+    nodes: list[_Node],
+    uf: _UnionFind,
+) -> list[Entity]:
+    members: dict[int, list[int]] = defaultdict(list)  # root -> item indices
+    for pos, n in enumerate(node_of):
+        members[uf.find(n)].append(pos)
+    entities: list[Entity] = []
+    for root, positions in members.items():
+        group = nodes[root].group
+        names: Counter = Counter()
+        labels: Counter = Counter()
+        variants: set[str] = set()
+        articles: set[str] = set()
+        roles: set[str] = set()
+        for pos in positions:
+            article_id, m, _ = items[pos]
+            name = (m.name or m.text).strip()
+            names[name] += 1
+            labels[m.label if type_group(m.label) == group else group] += 1
+            variants.add(name)
+            surface = _surface(m, group)
+            if surface:
+                variants.add(surface)
+            articles.add(article_id)
+            if m.role:
+                roles.add(m.role)
+        canonical = _choose_name(names, group)
+        for pos in positions:
+            items[pos][1].canonical = canonical
+        etype = min(labels.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        entities.append(
+            Entity(
+                name=canonical,
+                type=etype,
+                variants=sorted(variants),
+                articles=sorted(articles),
+                mentions=len(positions),
+                roles=sorted(roles),
+            )
+        )
+    entities.sort(key=lambda e: (-e.mentions, e.name, e.type))
+    log.debug("canonicalize: %d mentions -> %d entities", len(items), len(entities))
+    return entities
+
+
+def _surface(m: EntityMention, group: str) -> str:
+    """The mention as written, without a leading "the", a possessive or a glued title."""
+    text = " ".join((m.text or "").split())
+    text = re.sub(r"^(?:the|The|THE)\s+", "", text)
+    text = re.sub(r"\s*['’]s?$", "", text).strip()
+    if group == "PERSON" and m.role:
+        role = m.role
+        if text.startswith(role + " "):
+            text = text[len(role) + 1 :]
+    return text
+
+
+def _choose_name(names: Counter, group: str) -> str:
+    """Most frequent full variant; ties: longest, then alphabetical."""
+
+    def is_full(name: str) -> bool:
+        words = name_words(name)
+        if group == "PERSON":
+            return len(words) >= 2 and not any(_is_initial(w) for w in words)
+        return not _is_acronym(name)
+
+    pool = [n for n in names if is_full(n)] or list(names)
+    return min(pool, key=lambda n: (-names[n], -len(n), n))
+
+
+def canonical_names(entities: Iterable[Entity]) -> dict[str, str]:
+    """Variant -> canonical name, handy for callers that only have surface strings."""
+    out: dict[str, str] = {}
+    for e in entities:
+        for v in e.variants:
+            out.setdefault(v, e.name)
+    return out

@@ -1,0 +1,44 @@
+"""Per-article enrichment: sentences, entities, dates, attributions — one spaCy parse each."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+
+from newsprism.model import Article, Enriched
+from newsprism.nlp import attributions as attributions_mod
+from newsprism.nlp import dates as dates_mod
+from newsprism.nlp import entities as entities_mod
+from newsprism.nlp.pipeline import parse_many, sentences
+
+log = logging.getLogger(__name__)
+
+ENGLISH = {None, "", "en"}
+
+
+def enrich_articles(articles: Iterable[Article], batch_size: int = 16) -> Iterator[Enriched]:
+    """Enrich articles in order. Non-English articles get sentences only (flagged at ingest)."""
+    items = list(articles)
+    docs = parse_many((a.text for a in items), batch_size=batch_size)
+    for article, doc in zip(items, docs, strict=True):
+        yield enrich_doc(article, doc)
+
+
+def enrich_doc(article: Article, doc) -> Enriched:  # noqa: ANN001 - spacy Doc
+    """Enrichment of one parsed article; a failing step is logged and left empty, never fatal."""
+    out = Enriched(article_id=article.id, sentences=sentences(doc))
+    if article.language not in ENGLISH:
+        return out
+    try:
+        out.entities = entities_mod.extract_entities(doc)
+    except Exception:  # pragma: no cover - defensive: one bad article never stops a run
+        log.exception("%s: entity extraction failed", article.id)
+    try:
+        out.dates = dates_mod.find_dates(article.text, article.published)
+    except Exception:  # pragma: no cover
+        log.exception("%s: date normalization failed", article.id)
+    try:
+        out.attributions = attributions_mod.extract_attributions(doc, out.entities)
+    except Exception:  # pragma: no cover
+        log.exception("%s: attribution extraction failed", article.id)
+    return out

@@ -1,0 +1,711 @@
+"""Per-article named entities: spaCy NER, cleaned, with in-article full names and roles.
+
+:func:`extract_entities` turns the entities of one parsed article into
+:class:`~newsprism.model.EntityMention` objects:
+
+* only name-like labels are kept (dates, numbers and amounts belong to other modules);
+* the surface is cleaned (leading "the", possessive "'s", stray punctuation, headline-case
+  words glued to a name such as "Xi Jinping Will");
+* misfires of the small English model are dropped: sentence-initial common words, pronouns,
+  single lowercase tokens, page debris ("Advertisement"), title fragments ("State" in
+  "Secretary of State Anthony Blinken"); demonyms tagged GPE become NORP and names that the
+  curated alias file types (e.g. "Kyiv" as GPE) get that type;
+* ``name`` is the in-article full name a mention stands for: "Putin", "President Xi", "Xi"
+  join an earlier (or, failing that, any) "Vladimir Putin", "Xi Jinping" of the same article;
+* ``role`` keeps the title or function given with a person: "Kremlin spokesman Dmitry
+  Peskov", "Dmitry Peskov, the Kremlin spokesman", "President Xi".
+
+Corpus-wide merging of spelling variants lives in :mod:`newsprism.nlp.canonical`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from typing import TYPE_CHECKING
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from newsprism.model import EntityMention
+from newsprism.nlp.canonical import acronym, alias_types, token_key
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+log = logging.getLogger(__name__)
+
+KEEP_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC", "WORK_OF_ART", "LAW", "PRODUCT"}
+)
+#: labels whose confusions among each other the alias file may correct
+CONFUSABLE = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
+
+#: page debris the small model sometimes tags as an entity
+JUNK = frozenset(
+    {
+        "advertisement",
+        "advertising",
+        "ad",
+        "ads",
+        "sponsored",
+        "read more",
+        "click",
+        "subscribe",
+        "share",
+        "tweet",
+        "copyright",
+        "getty images",
+        "photo",
+        "video",
+        "image",
+        "original source link",
+        "source link",
+        "related",
+        "newsletter",
+        "cookie",
+        "cookies",
+        "loading",
+    }
+)
+
+#: words that open a person's title and may be glued into the PERSON span ("President Xi")
+TITLE_WORDS = frozenset(
+    {
+        "president",
+        "vice",
+        "prime",
+        "minister",
+        "chancellor",
+        "premier",
+        "secretary",
+        "general",
+        "gen",
+        "gen.",
+        "lt",
+        "lt.",
+        "col",
+        "col.",
+        "maj",
+        "maj.",
+        "capt",
+        "capt.",
+        "admiral",
+        "adm",
+        "adm.",
+        "sergeant",
+        "sgt",
+        "sgt.",
+        "senator",
+        "sen",
+        "sen.",
+        "rep",
+        "rep.",
+        "representative",
+        "congressman",
+        "congresswoman",
+        "governor",
+        "gov",
+        "gov.",
+        "mayor",
+        "judge",
+        "justice",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "sheikh",
+        "emir",
+        "sultan",
+        "ambassador",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "director",
+        "commissioner",
+        "chief",
+        "leader",
+        "foreign",
+        "defence",
+        "defense",
+        "finance",
+        "deputy",
+        "former",
+        "acting",
+        "dr",
+        "dr.",
+        "prof",
+        "prof.",
+        "professor",
+        "rev",
+        "rev.",
+        "father",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "mr",
+        "mr.",
+        "mrs",
+        "mrs.",
+        "ms",
+        "ms.",
+        "miss",
+        "mx",
+        "mx.",
+        "madam",
+    }
+)
+#: honorifics that are not worth keeping as a role
+HONORIFICS = frozenset(
+    {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx", "mx.", "madam", "sir", "dame"}
+)
+#: lowercase words that may sit inside a name ("Bank of England", "Ludwig van Beethoven")
+NAME_JOINERS = frozenset(
+    {"of", "the", "and", "for", "de", "del", "della", "der", "van", "von", "la", "le", "al", "bin"}
+)
+#: tags that never start or end a name (verbs, modals, prepositions, pronouns...)
+EDGE_TRIM_TAGS = frozenset(
+    {
+        "MD",
+        "VB",
+        "VBD",
+        "VBG",
+        "VBN",
+        "VBP",
+        "VBZ",
+        "IN",
+        "TO",
+        "CC",
+        "DT",
+        "PRP",
+        "PRP$",
+        "WP",
+        "WDT",
+        "RB",
+        "POS",
+        "HYPH",
+        ",",
+        ":",
+        ".",
+        "``",
+        "''",
+        "-LRB-",
+        "-RRB-",
+        "NFP",
+    }
+)
+BAD_SINGLE_POS = frozenset(
+    {"VERB", "AUX", "ADV", "PRON", "ADP", "DET", "CCONJ", "SCONJ", "INTJ", "NUM", "PART", "SYM"}
+)
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
+DEMONYM_END = re.compile(r"(?:ian|ese|ish|ean|ican|ians|eses)$")
+POSSESSIVE = re.compile(r"\s*['’]s?$")
+EDGE_PUNCT = "\"'“”‘’«»()[]{}<>.,;:!?*•|/\\-–—_ \t\n"
+#: the same without the dot, for the right end of a span ("N.Y.", "Corp." keep theirs)
+RIGHT_PUNCT = EDGE_PUNCT.replace(".", "")
+#: endings of nouns that name people ("adviser", "analyst", "resident", "critic", "candidate")
+ROLE_SUFFIX = re.compile(
+    r"(?:er|or|ist|ant|ent|ian|man|woman|men|women|person|people|ee|ive|ate|ic|crat|naut|ess)s?$"
+)
+#: person nouns the suffixes miss
+ROLE_NOUNS = frozenset(
+    {
+        "chief",
+        "head",
+        "leader",
+        "host",
+        "aide",
+        "envoy",
+        "guard",
+        "judge",
+        "member",
+        "official",
+        "staff",
+        "boss",
+        "coach",
+        "nurse",
+        "expert",
+        "deputy",
+        "pastor",
+        "priest",
+        "bishop",
+        "monk",
+        "mother",
+        "mom",
+        "father",
+        "dad",
+        "son",
+        "daughter",
+        "wife",
+        "husband",
+        "brother",
+        "sister",
+        "friend",
+        "rival",
+        "ally",
+        "partner",
+        "colleague",
+        "counterpart",
+        "celebrity",
+        "star",
+        "veteran",
+        "heir",
+        "chair",
+        "general",
+        "captain",
+        "colonel",
+        "lieutenant",
+        "sergeant",
+        "mayor",
+        "governor",
+        "president",
+        "premier",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "chancellor",
+        "minister",
+        "secretary",
+        "sheriff",
+        "police",
+        "attorney",
+        "lawyer",
+        "nominee",
+        "candidate",
+        "representative",
+        "delegate",
+        "hopeful",
+        "challenger",
+        "incumbent",
+        "founder",
+        "owner",
+        "ceo",
+        "cfo",
+        "coo",
+        "cto",
+        "chairman",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "analyst",
+        "economist",
+        "scientist",
+        "journalist",
+        "correspondent",
+        "editor",
+        "columnist",
+        "historian",
+        "activist",
+        "child",
+        "girl",
+        "boy",
+        "man",
+        "woman",
+        "teenager",
+        "student",
+        "pupil",
+        "victim",
+        "survivor",
+        "suspect",
+        "witness",
+        "resident",
+        "citizen",
+        "immigrant",
+        "refugee",
+        "migrant",
+    }
+)
+ROLE_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "prep", "pobj", "punct", "det"})
+ROLE_MAX_TOKENS = 10
+DROP_ROLE_LEAD = frozenset({"the", "a", "an", "his", "her", "its", "their", "our", "my", "your"})
+
+
+def extract_entities(doc: Doc) -> list[EntityMention]:
+    """Named-entity mentions of one parsed article, in text order.
+
+    Never raises on odd input: an empty doc gives an empty list.
+    """
+    if doc is None or len(doc) == 0:
+        return []
+    ctx = _DocContext(doc)
+    raw: list[tuple[int, int, str, EntityMention]] = []
+    for ent in doc.ents:
+        if ent.label_ not in KEEP_LABELS:
+            continue
+        try:
+            mention = _mention(ent, ctx)
+        except Exception:  # pragma: no cover - one odd span never stops an article
+            log.debug("skipped entity %r", ent.text, exc_info=True)
+            continue
+        if mention is not None:
+            raw.append((ent.start, ent.end, ent.label_, mention))
+    mentions = [m for *_, m in raw]
+    _resolve_persons(mentions)
+    _resolve_acronyms(mentions)
+    return mentions
+
+
+class _DocContext:
+    """Per-doc facts the filters need, computed once from the text (no token loops)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.lower_words = set(LOWER_WORD.findall(self.text))
+        self.newlines = [m.start() for m in re.finditer("\n", self.text)]
+        self.headline: dict[int, bool] = {}
+        self.alias_types = alias_types()
+        self.mid_sentence_ents = {e.text for e in doc.ents if not e[0].is_sent_start}
+
+    def is_headline(self, tok: Token) -> bool:
+        """Whether the line of ``tok`` is in headline case.
+
+        "Xi Will Visit Russia On Monday": most words capitalised, function words included.
+        """
+        line = bisect.bisect_right(self.newlines, tok.idx)
+        if line not in self.headline:
+            start = self.newlines[line - 1] + 1 if line > 0 else 0
+            end = self.newlines[line] if line < len(self.newlines) else len(self.text)
+            words = [w for w in WORD.findall(self.text[start:end]) if len(w) > 1]
+            caps = [w for w in words if w[0].isupper()]
+            function_caps = [w for w in caps[1:] if w.lower() in STOP_WORDS]
+            self.headline[line] = (
+                len(words) >= 4 and len(caps) >= 0.75 * len(words) and bool(function_caps)
+            )
+        return self.headline[line]
+
+    def starts_line_or_sentence(self, tok: Token) -> bool:
+        if tok.is_sent_start or tok.i == 0:
+            return True
+        prev = self.doc[tok.i - 1]
+        return "\n" in prev.text or "\n" in prev.whitespace_
+
+    def common_word(self, tok: Token) -> bool:
+        """A capitalised word that the article also writes in lowercase, or a stop word."""
+        return tok.lower_ in self.lower_words or tok.is_stop
+
+
+def _mention(ent: Span, ctx: _DocContext) -> EntityMention | None:
+    """One cleaned mention, or None for a misfire."""
+    doc = ctx.doc
+    label = ent.label_
+    start, end = ent.start, ent.end
+    # cut at a line break: NER spans that run over a newline are glued fragments
+    for i in range(start, end):
+        if "\n" in doc[i].text or (i > start and "\n" in doc[i - 1].whitespace_):
+            end = i if i > start else end
+            break
+    headline = ctx.is_headline(doc[start])
+    # trim function words and (in headline case) common words at the edges
+    while start < end and _trim_edge(doc[start], ctx, headline, first=True):
+        start += 1
+    while end > start and _trim_edge(doc[end - 1], ctx, headline, first=False):
+        end -= 1
+    if start >= end:
+        return None
+    span = doc[start:end]
+    text = span.text.lstrip(EDGE_PUNCT).rstrip(RIGHT_PUNCT)
+    if not text:
+        return None
+    offset = span.start_char + span.text.find(text)
+    low = text.lower()
+    if low in JUNK or not any(c.isalpha() for c in text):
+        return None
+    if len(span) == 1:
+        tok = span[0]
+        if (
+            tok.pos_ in BAD_SINGLE_POS
+            and label != "NORP"
+            and (ctx.starts_line_or_sentence(tok) or headline or not tok.text[:1].isupper())
+            and tok.text not in ctx.mid_sentence_ents
+        ):
+            return None
+        if text.islower():
+            return None
+        if ctx.starts_line_or_sentence(tok) and tok.pos_ != "PROPN" and ctx.common_word(tok):
+            return None
+        if headline and ctx.common_word(tok) and label != "NORP":
+            return None
+        if _title_fragment(span):
+            return None
+    label = _fix_label(span, text, label, ctx)
+    name_tokens = [t for t in span]
+    title_tokens: list[Token] = []
+    if label == "PERSON":
+        while len(name_tokens) > 1 and name_tokens[0].lower_ in TITLE_WORDS:
+            title_tokens.append(name_tokens.pop(0))
+        if title_tokens:  # the mention covers the name; the title goes to the role
+            n_start = name_tokens[0].idx
+            text = ctx.text[n_start : offset + len(text)]
+            offset = n_start
+    name = _clean_name(ctx.text[name_tokens[0].idx : name_tokens[-1].idx + len(name_tokens[-1])])
+    if not name:
+        return None
+    role = _role(span, name_tokens, title_tokens) if label == "PERSON" else None
+    return EntityMention(
+        start=offset,
+        end=offset + len(text),
+        text=text,
+        label=label,
+        name=name,
+        role=role,
+    )
+
+
+def _trim_edge(tok: Token, ctx: _DocContext, headline: bool, first: bool) -> bool:
+    if tok.is_space or tok.is_punct or tok.tag_ in {"POS", "HYPH"}:
+        return True
+    if tok.lower_ in {"the", "a", "an"} and first:
+        return True
+    if tok.tag_ in EDGE_TRIM_TAGS and not tok.text[:1].isupper():
+        return True
+    if headline and tok.tag_ in EDGE_TRIM_TAGS:
+        return True
+    return bool(headline and ctx.common_word(tok) and tok.lower_ not in TITLE_WORDS)
+
+
+def _title_fragment(span: Span) -> bool:
+    """Spot "State" in "Secretary of State Anthony Blinken": part of a title, not an organisation."""
+    doc = span.doc
+    i = span.start
+    if i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in TITLE_WORDS:
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if nxt is not None and nxt.ent_type_ == "PERSON":
+            return True
+        if span[0].lower_ in {"state", "defence", "defense", "justice", "health", "staff"}:
+            return True
+    return False
+
+
+def _fix_label(span: Span, text: str, label: str, ctx: _DocContext) -> str:
+    """Cheap corrections: curated types for known names, demonyms tagged as places."""
+    typed = ctx.alias_types.get(_clean_name(text).casefold())
+    if typed and label in CONFUSABLE and typed in CONFUSABLE:
+        return typed
+    if label == "GPE" and len(span) == 1:
+        tok = span[0]
+        if DEMONYM_END.search(tok.lower_) or (tok.tag_ == "JJ" and tok.lower_.endswith("i")):
+            return "NORP"
+    return label
+
+
+def _clean_name(text: str) -> str:
+    """Strip a leading article, a possessive, stray punctuation and inner runs of spaces."""
+    name = " ".join(text.split())
+    name = name.lstrip(EDGE_PUNCT).rstrip(RIGHT_PUNCT)
+    name = re.sub(r"^(?:the|The|THE)\s+", "", name)
+    name = POSSESSIVE.sub("", name)
+    return name.lstrip(EDGE_PUNCT).rstrip(RIGHT_PUNCT)
+
+
+def _role(span: Span, name_tokens: list[Token], title_tokens: list[Token]) -> str | None:
+    """Title or function given with a person in the same noun phrase, or None."""
+    doc = span.doc
+    parts: list[str] = []
+    root = span.root
+    # tokens before the name that hang off it: "Kremlin spokesman [Dmitry Peskov]"
+    left = _left_modifiers(root, span.start)
+    if left:
+        parts.append(doc[left[0] : left[1]].text)
+    titles = [t.text for t in title_tokens if t.lower_ not in HONORIFICS]
+    if titles:
+        parts.append(" ".join(titles))
+    if not parts:
+        appos = _apposition(root, span)
+        if appos:
+            parts.append(appos)
+    role = _clean_role(" ".join(parts))
+    return role or None
+
+
+def _left_modifiers(root: Token, ent_start: int) -> tuple[int, int] | None:
+    """The contiguous, nominal run of ``root``'s subtree just before the entity."""
+    lo = root.left_edge.i
+    if lo >= ent_start:
+        return None
+    toks = [root.doc[i] for i in range(lo, ent_start)]
+    # keep the part after the last clause-like token (comma, verb, quote)
+    cut = 0
+    for j, t in enumerate(toks):
+        if (
+            t.pos_ in {"VERB", "AUX", "PRON", "NUM", "SCONJ"}
+            or t.text in {",", ";", ":", "(", ")", '"', "“", "”"}
+            or "\n" in t.text
+            or t.dep_ not in ROLE_DEPS
+        ):
+            cut = j + 1
+    toks = toks[cut:]
+    while toks and (toks[0].is_punct or toks[0].lower_ in DROP_ROLE_LEAD):
+        toks = toks[1:]
+    if not toks or len(toks) > ROLE_MAX_TOKENS:
+        return None
+    if not any(t.pos_ in {"NOUN", "PROPN"} for t in toks) or not _role_word(toks[-1]):
+        return None
+    return toks[0].i, toks[-1].i + 1
+
+
+def _apposition(root: Token, span: Span) -> str | None:
+    """Role from "Dmitry Peskov, the Kremlin spokesman" or "the Kremlin spokesman, Dmitry Peskov"."""
+    doc = span.doc
+    head: Token | None = None
+    exclude: set[int] = set()
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN" and root.head.ent_type_ == "":
+        head = root.head
+        exclude = {t.i for t in root.subtree}
+    elif (
+        root.dep_ == "appos"
+        and root.head.dep_ == "pobj"
+        and root.head.head.dep_ == "prep"
+        and root.head.head.head.pos_ == "NOUN"
+        and root.head.head.head.i < root.i
+    ):  # "The leader of Norvania, Ilse Brandt": the parser hangs the name on "Norvania"
+        head = root.head.head.head
+        exclude = {t.i for t in root.subtree}
+    else:
+        for child in root.rights:
+            if child.dep_ == "appos" and child.pos_ == "NOUN" and child.ent_type_ == "":
+                head = child
+                break
+    if head is None:
+        return None
+    toks: list[Token] = []
+    for t in head.subtree:
+        if t.i in exclude:
+            continue
+        if t.dep_ in {"relcl", "acl", "advcl", "appos"} and t.head.i == head.i:
+            break
+        toks.append(t)
+    idx = [t.i for t in toks if t.sent.start == span.sent.start]
+    if not idx:
+        return None
+    # the contiguous run around the head noun
+    lo = hi = head.i
+    idx_set = set(idx)
+    while lo - 1 in idx_set:
+        lo -= 1
+    while hi + 1 in idx_set:
+        hi += 1
+    run = [doc[i] for i in range(lo, hi + 1)]
+    while run and (run[0].is_punct or run[0].lower_ in DROP_ROLE_LEAD):
+        run = run[1:]
+    while run and run[-1].is_punct:
+        run = run[:-1]
+    if not run or len(run) > ROLE_MAX_TOKENS or not _role_word(head):
+        return None
+    return doc[run[0].i : run[-1].i + 1].text
+
+
+def _role_word(tok: Token) -> bool:
+    """Whether a word can name a person's function: "President", "spokesman", "analyst"."""
+    if tok.text[:1].isupper():
+        return tok.pos_ in {"PROPN", "NOUN"}
+    if tok.pos_ != "NOUN":
+        return False
+    low = tok.lower_
+    return low in ROLE_NOUNS or low in TITLE_WORDS or bool(ROLE_SUFFIX.search(low))
+
+
+def _clean_role(role: str) -> str:
+    role = " ".join(role.split()).lstrip(EDGE_PUNCT).rstrip(RIGHT_PUNCT)
+    words = role.split(" ")
+    while words and (words[0].lower() in DROP_ROLE_LEAD or words[0].lower() in HONORIFICS):
+        words = words[1:]
+    return " ".join(words)
+
+
+# --------------------------------------------------------------------------- in-article names
+
+
+def _tokens(name: str) -> list[str]:
+    return [w for w in re.split(r"[\s]+", name) if w]
+
+
+def _is_initial(word: str) -> bool:
+    return bool(re.fullmatch(r"(?:[A-Z]\.?-?){1,3}", word))
+
+
+def _resolve_persons(mentions: list[EntityMention]) -> None:
+    """Short person mentions take the full name they stand for in the article."""
+    full: list[tuple[int, EntityMention, list[str]]] = []
+    for i, m in enumerate(mentions):
+        if m.label != "PERSON":
+            continue
+        words = _tokens(m.name)
+        if len(words) >= 2 and not any(_is_initial(w) for w in words):
+            full.append((i, m, [token_key(w) for w in words]))
+    if not full:
+        return
+    full_count: dict[str, int] = {}
+    for _, f, _ in full:
+        full_count[f.name] = full_count.get(f.name, 0) + 1
+    for i, m in enumerate(mentions):
+        if m.label != "PERSON":
+            continue
+        words = _tokens(m.name)
+        if not words:
+            continue
+        if len(words) >= 2 and not any(_is_initial(w) for w in words):
+            continue  # a full name stands for itself
+        keys = [token_key(w) for w in words]
+        candidates = [
+            (j, f) for j, f, fkeys in full if f is not m and _short_form(words, keys, fkeys)
+        ]
+        if candidates:
+            # the most mentioned full name of the article wins ("Clinton" after both
+            # "Hillary Clinton" and "Chelsea Clinton"); ties: the nearest one before
+            def rank(c: tuple[int, EntityMention], i: int = i) -> tuple[int, int, int]:
+                j, f = c
+                return (full_count[f.name], j < i, j if j < i else -j)
+
+            m.name = max(candidates, key=rank)[1].name
+    # "Brekke's office" tagged ORG after "Halvard Brekke": a one-word name of a person here
+    surnames = {fkeys[-1]: f.name for _, f, fkeys in full}
+    typed = alias_types()
+    for m in mentions:
+        if m.label in {"ORG", "GPE", "NORP", "FAC", "LOC"} and " " not in m.name:
+            key = token_key(m.name)
+            if key in surnames and m.name.casefold() not in typed:
+                m.label = "PERSON"
+                m.name = surnames[key]
+
+
+def _short_form(words: list[str], keys: list[str], full_keys: list[str]) -> bool:
+    """Whether a name is a shorter form of a full name (suffix, prefix or initials + surname)."""
+    n = len(keys)
+    if n >= len(full_keys):
+        if n == len(full_keys) and keys != full_keys:
+            # "J. Smith" for "John Smith"
+            return all(
+                k == fk or (_is_initial(w) and fk.startswith(k[:1]))
+                for w, k, fk in zip(words, keys, full_keys, strict=True)
+            ) and any(_is_initial(w) for w in words)
+        return False
+    if keys == full_keys[-n:] or keys == full_keys[:n]:
+        return True
+    if n >= 2 and keys[-1] == full_keys[-1]:
+        return all(
+            _is_initial(w) or k in full_keys for w, k in zip(words[:-1], keys[:-1], strict=True)
+        )
+    return False
+
+
+def _resolve_acronyms(mentions: list[EntityMention]) -> None:
+    """An acronym ("NATO") takes the full name it abbreviates in the same article."""
+    full: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.label in {"ORG", "GPE", "LOC", "FAC"} and len(_tokens(m.name)) >= 2:
+            full.setdefault(acronym(m.name), set()).add(m.name)
+    for m in mentions:
+        text = m.name.replace(".", "")
+        if m.label in {"ORG", "GPE", "LOC", "FAC"} and text.isupper() and 2 <= len(text) <= 6:
+            names = full.get(text)
+            if names and len(names) == 1:
+                m.name = next(iter(names))

@@ -1,0 +1,67 @@
+"""Self-contained HTML report (one file, no external assets; all article text escaped)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from newsprism.outputs.markdown import SECTION_TITLES
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("newsprism", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["cite_id"] = cite_id
+    return env
+
+
+def cite_id(article: str, start: int, end: int) -> str:
+    return f"c-{article}-{start}-{end}"
+
+
+def highlight(text: str, spans: list[tuple[int, int]], article: str) -> Markup:
+    """The article text, escaped, with each cited span wrapped in an anchored ``<mark>``."""
+    parts: list[str] = []
+    pos = 0
+    for start, end in sorted(set(spans)):
+        if start < pos or end > len(text) or start >= end:
+            continue  # overlapping or out-of-range spans are shown once, unmarked
+        parts.append(str(escape(text[pos:start])))
+        parts.append(
+            f'<mark id="{escape(cite_id(article, start, end))}">{escape(text[start:end])}</mark>'
+        )
+        pos = end
+    parts.append(str(escape(text[pos:])))
+    return Markup("".join(parts))
+
+
+def render_html(doc: dict[str, Any]) -> str:
+    articles = {a["id"]: a for a in doc["articles"]}
+    cited: dict[str, list[tuple[int, int]]] = {}
+    for story in doc["stories"]:
+        for line in story["brief"]:
+            for c in line["citations"]:
+                cited.setdefault(c["article"], []).append((c["start"], c["end"]))
+    bodies = {aid: highlight(a["text"], cited.get(aid, []), aid) for aid, a in articles.items()}
+    stories = []
+    for story in doc["stories"]:
+        sections: dict[str, list[dict[str, Any]]] = {}
+        for line in story["brief"]:
+            sections.setdefault(line.get("section", "key"), []).append(line)
+        stories.append(
+            {
+                "story": story,
+                "sections": [(SECTION_TITLES[k], sections[k]) for k in SECTION_TITLES if k in sections],
+            }
+        )
+    return _env().get_template("report.html.j2").render(
+        doc=doc, stories=stories, articles=articles, bodies=bodies
+    )

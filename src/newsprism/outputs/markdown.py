@@ -1,0 +1,80 @@
+"""Markdown report rendered from the JSON document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SECTION_TITLES = {
+    "key": "Key facts",
+    "adds": "What each outlet adds",
+    "conflict": "Where outlets disagree",
+    "timeline": "Timeline",
+}
+
+
+def _cite(c: dict[str, Any], articles: dict[str, dict[str, Any]]) -> str:
+    a = articles.get(c["article"], {})
+    who = a.get("source") or c["article"]
+    return f"[{who}: {c['article']} {c['start']}–{c['end']}]"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def render_markdown(doc: dict[str, Any]) -> str:
+    articles = {a["id"]: a for a in doc["articles"]}
+    s = doc["summary"]
+    out = [
+        "# newsprism report",
+        "",
+        f"{s['articles']} articles in {s['stories']} stories; {s['files_read']} files read, "
+        f"{s['skipped']} skipped.",
+        "",
+    ]
+    for story in doc["stories"]:
+        out += [f"## {_one_line(story['title'])}", ""]
+        meta = f"{len(story['articles'])} articles"
+        if story.get("outlets"):
+            meta += " from " + ", ".join(story["outlets"])
+        span = sorted({d for d in (story.get("first_published"), story.get("last_published")) if d})
+        if span:
+            meta += f" ({' to '.join(span)})"
+        out += [f"*{meta}*", ""]
+        sections: dict[str, list[dict[str, Any]]] = {}
+        for line in story["brief"]:
+            sections.setdefault(line.get("section", "key"), []).append(line)
+        for key, title in SECTION_TITLES.items():
+            lines = sections.pop(key, [])
+            if not lines:
+                continue
+            out += [f"### {title}", ""]
+            for line in lines:
+                cites = " ".join(_cite(c, articles) for c in line["citations"])
+                out.append(f"- {_one_line(line['text'])} {cites}")
+            out.append("")
+        quotes = story.get("quotes") or []
+        if quotes:
+            out += ["### Who said what", ""]
+            for group in quotes:
+                out.append(f"- **{group.get('speaker') or 'unattributed'}**")
+                for q in group.get("quotes", []):
+                    content = " … ".join(_one_line(c["text"]) for c in q.get("content", []))
+                    outlet = q.get("outlet") or q.get("article")
+                    out.append(f"  - “{content}” ({outlet}, {q.get('kind', '')})")
+            out.append("")
+        out += ["### Articles", ""]
+        for aid in story["articles"]:
+            a = articles.get(aid, {})
+            dup = f" — copy of {a['duplicate_of']}" if a.get("duplicate_of") else ""
+            title = _one_line(a.get("title") or "(untitled)")
+            out.append(
+                f"- `{aid}` {title} — {a.get('source') or 'unknown outlet'}, "
+                f"{a.get('published') or 'date unknown'}{dup}"
+            )
+        out.append("")
+    if doc.get("skipped"):
+        out += ["## Skipped inputs", ""]
+        out += [f"- `{x['path']}`: {x['reason']}" for x in doc["skipped"]]
+        out.append("")
+    return "\n".join(out)

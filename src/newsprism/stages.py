@@ -1,0 +1,152 @@
+"""The stage commands on JSON Lines (stable contracts, see docs/cli.md and DESIGN.md).
+
+Each stage is a pure function from input records to output records; reading and writing
+JSON Lines lives in :func:`read_records` / :func:`write_records`. A malformed input line is
+reported (``BadRecord``) and skipped; it never stops the stage.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from newsprism.model import Article
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BadRecord:
+    where: str  # "file.jsonl:12"
+    reason: str
+
+
+def read_records(path: str | Path, required: tuple[str, ...] = ("id",)) -> Iterator[dict[str, Any] | BadRecord]:
+    """JSON Lines records from ``path`` (``-`` = stdin); bad lines come out as :class:`BadRecord`."""
+    name = "<stdin>" if str(path) == "-" else str(path)
+    if str(path) == "-":
+        yield from _records(sys.stdin, name, required)
+        return
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        yield from _records(fh, name, required)
+
+
+def _records(fh: IO[str], name: str, required: tuple[str, ...]) -> Iterator[dict[str, Any] | BadRecord]:
+    for n, line in enumerate(fh, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield BadRecord(f"{name}:{n}", f"not valid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(rec, dict):
+            yield BadRecord(f"{name}:{n}", f"expected a JSON object, got {type(rec).__name__}")
+            continue
+        missing = [k for k in required if k not in rec]
+        if missing:
+            yield BadRecord(f"{name}:{n}", f"missing field(s): {', '.join(missing)}")
+            continue
+        if "text" in required and not isinstance(rec["text"], str):
+            yield BadRecord(f"{name}:{n}", "field 'text' is not a string")
+            continue
+        yield rec
+
+
+def write_records(records: Iterable[dict[str, Any]], fh: IO[str]) -> int:
+    n = 0
+    for rec in records:
+        fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+
+def dates_record(rec: dict[str, Any], published: str | None = None) -> dict[str, Any]:
+    """``{"id", "text", "published"?}`` -> ``{"id", "dates": [{start, end, text, value, type}]}``."""
+    from newsprism.nlp.dates import find_dates
+
+    found = find_dates(rec["text"], rec.get("published") or published)
+    return {
+        "id": rec["id"],
+        "dates": [
+            {"start": d.start, "end": d.end, "text": d.text, "value": d.value, "type": d.type}
+            for d in found
+        ],
+    }
+
+
+# -- attributions ----------------------------------------------------------------------------
+
+
+def attributions_records(records: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """``{"id", "text"}`` -> ``{"id", "attributions": [...]}`` (contract in DESIGN.md)."""
+    from newsprism.nlp.attributions import extract_attributions
+    from newsprism.nlp.entities import extract_entities
+    from newsprism.nlp.pipeline import parse_many
+
+    docs = parse_many(rec["text"] for rec in records)
+    for rec, doc in zip(records, docs, strict=True):
+        mentions = extract_entities(doc)
+        atts = extract_attributions(doc, mentions)
+        yield {"id": rec["id"], "attributions": [a.to_dict() for a in atts]}
+
+
+# -- cluster ---------------------------------------------------------------------------------
+
+
+def cluster_records(
+    records: list[dict[str, Any]], granularity: str = "event", use_embeddings: bool = True
+) -> list[dict[str, Any]]:
+    """``{"id", "text", "title"?, "published"?, "source"?}`` -> ``{"id", "story"}`` in input order."""
+    from newsprism.stories.cluster import ClusterDoc, ClusterSettings, cluster
+
+    settings = ClusterSettings(granularity=granularity)  # type: ignore[arg-type]
+    settings.use_embeddings = use_embeddings
+    docs = [
+        ClusterDoc(
+            id=str(r["id"]),
+            text=r["text"],
+            title=r.get("title"),
+            published=r.get("published"),
+            source=r.get("source"),
+        )
+        for r in records
+    ]
+    assignments = cluster(docs, settings)
+    return [{"id": r["id"], "story": assignments[str(r["id"])]} for r in records]
+
+
+# -- summarize -------------------------------------------------------------------------------
+
+
+def summarize_record(rec: dict[str, Any], words: int = 100) -> dict[str, Any]:
+    """``{"id", "articles": [text, ...]}`` -> ``{"id", "summary", "citations": [{article, start, end}]}``."""
+    from newsprism.stories.summarize import summarize
+
+    texts = [t if isinstance(t, str) else "" for t in rec.get("articles") or []]
+    result = summarize(texts, words=words)
+    return {
+        "id": rec["id"],
+        "summary": result.text,
+        "citations": [{"article": i, "start": s, "end": e} for i, s, e in result.citations],
+    }
+
+
+def record_to_article(rec: dict[str, Any]) -> Article:
+    """A JSONL stage record as an (already clean) Article."""
+    return Article(
+        id=str(rec["id"]),
+        text=rec["text"],
+        title=rec.get("title"),
+        source=rec.get("source"),
+        published=rec.get("published"),
+        url=rec.get("url"),
+    )

@@ -1,0 +1,361 @@
+"""Claim units: sentence-level statements of one article with who says them and their slots.
+
+A :class:`Claim` is one sentence of an article (its span points into ``Article.text``) with
+its attribution (``speaker``: the person or body whose words it carries, from an
+:class:`~newsprism.model.Attribution` whose content overlaps the sentence; ``outlet``: who
+reports it) and *slots* used to align claims across outlets and to detect conflicts:
+canonical entities, persons/organisations by role, numbers with units (written numbers
+included), normalized dates, places, negation and modality.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from newsprism.model import Article, DateMention, Enriched, EntityMention, Sentence
+
+log = logging.getLogger(__name__)
+
+_SENT_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+|$)|\n")
+_MIN_SENT_CHARS = 12
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentence spans by punctuation (fallback when no parser sentences are available)."""
+    out: list[Sentence] = []
+    if not text:
+        return out
+    pos = 0
+    for m in _SENT_END.finditer(text):
+        _add_span(text, pos, m.end(), out)
+        pos = m.end()
+    _add_span(text, pos, len(text), out)
+    return out
+
+
+def _add_span(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    while start < end and (text[start].isspace() or text[start] in "•*"):
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(start, end, text[start:end]))
+
+
+def article_sentences(article: Article, enriched: Enriched | None) -> list[Sentence]:
+    """The article's sentences: the enriched ones when they are valid spans, else split here."""
+    text = article.text or ""
+    if enriched is not None and enriched.sentences:
+        good = [
+            s
+            for s in enriched.sentences
+            if 0 <= s.start < s.end <= len(text) and text[s.start : s.end] == s.text
+        ]
+        if good:
+            return _split_lines(text, sorted(good, key=lambda s: s.start))
+        log.warning(
+            "article %s: enriched sentences do not match its text; re-splitting", article.id
+        )
+    return split_sentences(text)
+
+
+def _split_lines(text: str, sents: list[Sentence]) -> list[Sentence]:
+    """Split sentences further at line breaks (a line break in cleaned text ends a unit)."""
+    out: list[Sentence] = []
+    for s in sents:
+        if "\n" not in s.text:
+            out.append(s)
+            continue
+        pos = s.start
+        for m in re.finditer(r"\n", s.text):
+            _add_span(text, pos, s.start + m.start(), out)
+            pos = s.start + m.end()
+        _add_span(text, pos, s.end, out)
+    return out
+
+
+def is_content_sentence(s: Sentence) -> bool:
+    """True for sentences worth comparing (not debris, captions of a few words or bare links)."""
+    t = s.text
+    if len(t) < _MIN_SENT_CHARS:
+        return False
+    letters = sum(c.isalpha() for c in t)
+    if letters < 0.5 * len(t):
+        return False
+    return len(t.split()) >= 4
+
+
+# --------------------------------------------------------------------------- slots
+
+_WORD_NUMBERS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
+    "dozen": 12,
+    "dozens": None,
+}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_NUM_WORD = "|".join(sorted((k for k in _WORD_NUMBERS if k != "dozens"), key=len, reverse=True))
+_NUMBER = re.compile(
+    r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?:\s*(?P<scale>million|billion|thousand|hundred|bn|m|k)\b)?"
+    r"|(?<![\w-])(?:an?\s+)?(?P<word>(?:" + _NUM_WORD + r")(?:[\s-](?:" + _NUM_WORD + r"))*)"
+    r"(?:\s+(?P<wscale>million|billion))?\b",
+    re.IGNORECASE,
+)
+_UNIT = re.compile(r"[\s-]*(?P<unit>%|percent|per\s*cent|[a-z][a-z-]{1,20})?", re.IGNORECASE)
+_UNIT_STOP = {
+    "and",
+    "or",
+    "of",
+    "the",
+    "a",
+    "an",
+    "to",
+    "in",
+    "on",
+    "at",
+    "for",
+    "by",
+    "from",
+    "with",
+    "that",
+    "than",
+    "as",
+    "is",
+    "are",
+    "was",
+    "were",
+    "had",
+    "have",
+    "has",
+    "more",
+    "new",
+    "other",
+    "people",
+}
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_MONTH_NEAR = re.compile(r"\b(?:" + _MONTHS + r")\.?\s*$", re.IGNORECASE)
+_MONTH_AFTER = re.compile(r"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:" + _MONTHS + r")\b", re.IGNORECASE)
+
+_MONTH_DAY = re.compile(
+    r"\b(" + _MONTHS + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b"
+    r"(?:\s*(?:-|–|to|and|through)\s*(\d{1,2})\b)?",
+    re.IGNORECASE,
+)
+_DAY_MONTH = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(" + _MONTHS + r")\b", re.IGNORECASE
+)
+
+
+def surface_date_keys(text: str) -> set[str]:
+    """Month-day keys ("mar 20") written in a text, for alignment when no dates are normalized."""
+    keys = set()
+    for m in _MONTH_DAY.finditer(text):
+        mon = m.group(1).lower()[:3]
+        keys.add(f"{mon} {int(m.group(2))}")
+        if m.group(3):
+            keys.add(f"{mon} {int(m.group(3))}")
+    for m in _DAY_MONTH.finditer(text):
+        keys.add(f"{m.group(2).lower()[:3]} {int(m.group(1))}")
+    return keys
+
+
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|neither|nor|none|denied|denies|deny|rejected|refused|"
+    r"cannot|can't|won't|didn't|doesn't|don't|isn't|wasn't|weren't|aren't|hasn't|haven't|hadn't)\b"
+    r"|n't\b",
+    re.IGNORECASE,
+)
+_MODALITY = re.compile(
+    r"\b(may|might|could|would|should|reportedly|allegedly|possibly|probably|likely|"
+    r"apparently|expected|considering|plans?\s+to|intends?\s+to|is said to|according to)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class Number:
+    """A number mentioned in a claim: value, unit (the word after it, lowercased) and span."""
+
+    value: float
+    unit: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Claim:
+    """One sentence-level claim of one article with its attribution and slots."""
+
+    id: str
+    article: str
+    outlet: str
+    start: int
+    end: int
+    text: str
+    index: int  # sentence index within the article
+    speaker: str | None = None
+    kind: str | None = None  # attribution kind when attributed
+    via: str | None = None
+    entities: set[str] = field(default_factory=set)  # canonical names (lowercased keys)
+    people: dict[str, str] = field(default_factory=dict)  # role (lowercase) -> canonical name
+    places: set[str] = field(default_factory=set)
+    numbers: list[Number] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)  # absolute offsets, value set
+    negated: bool = False
+    modality: list[str] = field(default_factory=list)
+    date_keys: set[str] = field(default_factory=set)  # surface "march 20" keys (no DateMentions)
+
+
+def _key(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip().lower()
+
+
+def entity_key(m: EntityMention) -> str:
+    """The comparison key of an entity mention: canonical, else in-article name, else text."""
+    return _key(m.canonical or m.name or m.text)
+
+
+def find_numbers(text: str, offset: int = 0) -> list[Number]:
+    """Numbers with their unit word, written numbers included; years and day-of-month skipped."""
+    out: list[Number] = []
+    for m in _NUMBER.finditer(text):
+        value = _number_value(m)
+        if value is None:
+            continue
+        s, e = m.start(), m.end()
+        if m.group("num"):
+            raw = m.group("num")
+            before, after = text[max(0, s - 12) : s], text[e : e + 16]
+            if _MONTH_NEAR.search(before) or _MONTH_AFTER.match(after):
+                continue  # day of month: a date, not a quantity
+            if re.fullmatch(r"(1[89]|20)\d\d", raw) and not m.group("scale"):
+                continue  # a year
+        um = _UNIT.match(text, e)
+        unit = ""
+        if um and um.group("unit"):
+            unit = um.group("unit").lower()
+            if unit in ("percent", "per cent") or unit.replace(" ", "") == "percent":
+                unit = "%"
+            if unit in _UNIT_STOP:
+                unit = ""
+            elif unit.endswith("s") and len(unit) > 3 and not unit.endswith("ss"):
+                unit = unit[:-1]
+        out.append(Number(value, unit, offset + s, offset + e, m.group(0)))
+    return out
+
+
+def _number_value(m: re.Match[str]) -> float | None:
+    if m.group("num"):
+        try:
+            v = float(m.group("num").replace(",", ""))
+        except ValueError:
+            return None
+        sc = (m.group("scale") or "").lower()
+        mult = {"bn": 1e9, "m": 1e6, "k": 1e3}.get(sc) or _SCALES.get(sc, 1)
+        return v * mult
+    words = re.split(r"[\s-]+", (m.group("word") or "").lower())
+    total, current = 0.0, 0.0
+    for w in words:
+        v = _WORD_NUMBERS.get(w)
+        if v is None:
+            return None
+        if w in ("hundred", "thousand"):
+            current = max(current, 1) * v
+            if w == "thousand":
+                total, current = total + current, 0
+        else:
+            current += v
+    total += current
+    sc = (m.group("wscale") or "").lower()
+    if sc:
+        total *= _SCALES[sc]
+    if words == ["one"]:
+        return None  # "one" is mostly a pronoun ("one of the ..."), not a count
+    return total
+
+
+def extract_claims(article: Article, enriched: Enriched | None, prefix: str = "") -> list[Claim]:
+    """Sentence-level claims of one article with attribution and slots (never raises)."""
+    text = article.text or ""
+    outlet = article.source or article.id
+    sents = article_sentences(article, enriched)
+    ents = sorted(enriched.entities, key=lambda m: m.start) if enriched else []
+    dates = [d for d in (enriched.dates if enriched else []) if d.value]
+    attrs = enriched.attributions if enriched else []
+    claims: list[Claim] = []
+    for i, s in enumerate(sents):
+        c = Claim(
+            id=f"{prefix}{article.id}:{i}",
+            article=article.id,
+            outlet=outlet,
+            start=s.start,
+            end=s.end,
+            text=s.text,
+            index=i,
+        )
+        for m in ents:
+            if m.end <= s.start or m.start >= s.end:
+                continue
+            k = entity_key(m)
+            if not k:
+                continue
+            if m.label in ("CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"):
+                continue
+            c.entities.add(k)
+            if m.label in ("GPE", "LOC", "FAC"):
+                c.places.add(k)
+            if m.role and m.label in ("PERSON", "ORG"):
+                c.people[_key(m.role)] = k
+        c.dates = [d for d in dates if d.start < s.end and d.end > s.start]
+        c.numbers = find_numbers(s.text, s.start)
+        if not dates:
+            c.date_keys = surface_date_keys(s.text)
+        if c.dates:  # numbers inside a date expression are dates, not quantities
+            c.numbers = [
+                n for n in c.numbers if not any(d.start <= n.start < d.end for d in c.dates)
+            ]
+        c.negated = bool(_NEGATION.search(s.text))
+        c.modality = sorted({m.group(1).lower() for m in _MODALITY.finditer(s.text)})
+        best = 0
+        for a in attrs:
+            ov = sum(max(0, min(sp.end, s.end) - max(sp.start, s.start)) for sp in a.content)
+            if ov > best:
+                best = ov
+                c.speaker, c.kind, c.via = a.speaker, a.kind, a.via
+        claims.append(c)
+    return claims

@@ -1,0 +1,746 @@
+"""Cross-outlet comparison of one story: align claims into facts, label them, lay them side by side.
+
+Pipeline (all per story):
+
+1. :func:`~newsprism.stories.claims.extract_claims` turns each article into sentence-level
+   claims with slots (entities, numbers with units, dates, places, negation, modality) and
+   attribution (speaker, outlet).
+2. Claims of different articles are *aligned* when their alignment score reaches
+   :data:`ALIGN_THRESHOLD`: embedding cosine + a lexical bonus (TF-IDF cosine of rare words)
+   + slot bonuses (shared entities weighted by rarity in the story, shared date values, shared
+   numbers). Groups are built greedily from the best pairs down, with at most one claim per
+   article in a group and average linkage kept above :data:`GROUP_LINK`. A group is a *fact*.
+3. A fact is ``conflicting`` when two of its claims from different outlets disagree on a
+   slot (:func:`find_conflicts`), ``corroborated`` when it is carried by two or more
+   independent outlets (wire reprints, ``duplicate_of``, and articles of one outlet count
+   once), else ``single-source``.
+4. Coverage matrix (outlet x fact), timeline, framing and quotes grouped by speaker.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+from newsprism.model import Article, BriefLine, Citation, Enriched
+from newsprism.stories.claims import Claim, extract_claims, is_content_sentence
+
+log = logging.getLogger(__name__)
+
+ALIGN_THRESHOLD = 0.70  # alignment score needed to put two claims in one fact
+MIN_COSINE = 0.45  # embedding cosine below which claims never align, whatever the slots
+GROUP_LINK = 0.60  # average alignment score needed between two groups to merge them
+LEXICAL_WEIGHT = 0.30  # weight of the TF-IDF cosine (shared rare words)
+ENTITY_BONUS = 0.08  # per shared entity, times its rarity in the story (idf / max idf)
+ENTITY_BONUS_MAX = 0.12
+DATE_BONUS = 0.10  # the two claims share a normalized date value
+NUMBER_BONUS = 0.06  # the two claims share a number with the same unit
+CONFLICT_SIM = 0.70  # embedding cosine two claims need before any slot mismatch is a conflict
+NEGATION_SIM = 0.80  # embedding cosine needed before a negation mismatch counts as a conflict
+PLACE_SIM = 0.75  # embedding cosine needed before a place mismatch counts as a conflict
+NUMBER_TOLERANCE = 0.02  # relative difference under which two numbers are the same
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(slots=True)
+class Source:
+    """One claim carrying a fact, as a citation with its outlet and speaker."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    outlet: str
+    speaker: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "outlet": self.outlet,
+            "speaker": self.speaker,
+        }
+
+
+@dataclass(slots=True)
+class ConflictValue:
+    value: str
+    article: str
+    start: int
+    end: int
+    text: str
+    outlet: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "article": self.article,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "outlet": self.outlet,
+        }
+
+
+@dataclass(slots=True)
+class Conflict:
+    slot: str  # number | date | person | place | negation
+    values: list[ConflictValue]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"slot": self.slot, "values": [v.to_dict() for v in self.values]}
+
+
+@dataclass(slots=True)
+class Fact:
+    id: str
+    text: str
+    status: str  # corroborated | single-source | conflicting
+    outlets: list[str]
+    sources: list[Source]
+    conflicts: list[Conflict] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    independent: int = 1  # number of independent outlets carrying it
+    centrality: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "status": self.status,
+            "outlets": list(self.outlets),
+            "sources": [s.to_dict() for s in self.sources],
+            "conflicts": [c.to_dict() for c in self.conflicts],
+        }
+
+
+@dataclass(slots=True)
+class Comparison:
+    """Everything :func:`compare_story` finds about one story (see :meth:`to_dict`)."""
+
+    facts: list[Fact]
+    outlets: list[str]
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    framing: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    quotes: list[dict[str, Any]] = field(default_factory=list)
+    vectors: np.ndarray | None = None  # one row per fact (its representative claim)
+
+    def coverage(self) -> dict[str, Any]:
+        ids = [f.id for f in self.facts]
+        matrix = [[1 if o in f.outlets else 0 for f in self.facts] for o in self.outlets]
+        return {"outlets": list(self.outlets), "facts": ids, "matrix": matrix}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "facts": [f.to_dict() for f in self.facts],
+            "coverage": self.coverage(),
+            "timeline": self.timeline,
+            "framing": self.framing,
+            "quotes": self.quotes,
+        }
+
+
+# --------------------------------------------------------------------------- independence
+
+
+def independence_keys(articles: list[Article]) -> dict[str, str]:
+    """Article id -> key of its independent origin: reprints share the key of their original,
+    and all articles of one outlet share one key."""
+    by_id = {a.id: a for a in articles}
+    key: dict[str, str] = {}
+    for a in articles:
+        root, seen = a, {a.id}
+        while root.duplicate_of and root.duplicate_of not in seen:
+            seen.add(root.duplicate_of)
+            nxt = by_id.get(root.duplicate_of)
+            if nxt is None:
+                key[a.id] = f"article:{root.duplicate_of}"
+                break
+            root = nxt
+        else:
+            key[a.id] = f"outlet:{root.source or root.id}"
+    # outlets that reprint one another collapse together (union-find over shared keys)
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for a in articles:
+        k1, k2 = find(key[a.id]), find(f"outlet:{a.source or a.id}")
+        if k1 != k2:
+            parent[k2] = k1
+    return {aid: find(k) for aid, k in key.items()}
+
+
+# --------------------------------------------------------------------------- alignment
+
+
+def _lexical_matrix(claims: list[Claim]) -> np.ndarray:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if len(claims) < 2:
+        return np.zeros((len(claims), len(claims)), dtype=np.float32)
+    try:
+        vec = TfidfVectorizer(
+            stop_words="english",
+            sublinear_tf=True,
+            token_pattern=r"(?u)\b[^\W\d_]{3,}\b",
+            min_df=2,
+            dtype=np.float32,
+        )
+        x = vec.fit_transform([_stem_text(c.text) for c in claims])
+    except ValueError:  # empty vocabulary
+        return np.zeros((len(claims), len(claims)), dtype=np.float32)
+    return (x @ x.T).toarray().astype(np.float32)
+
+
+_STEM = re.compile(r"(?<=\w{4})(?:ing|ed|es|s)\b")
+
+
+def _stem_text(text: str) -> str:
+    return _STEM.sub("", text.lower())
+
+
+def _slot_matrix(claims: list[Claim]) -> np.ndarray:
+    """Slot agreement bonus for every claim pair (shared entities, dates, numbers)."""
+    from scipy import sparse
+
+    n = len(claims)
+    if n == 0:
+        return np.zeros((0, 0), dtype=np.float32)
+    df: Counter[str] = Counter()
+    for c in claims:
+        df.update(c.entities)
+    if df:
+        idf = {e: math.log((n + 1) / (d + 0.5)) for e, d in df.items()}
+        top = max(idf.values()) or 1.0
+    feats: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+
+    def put(i: int, name: str, w: float) -> None:
+        j = feats.setdefault(name, len(feats))
+        rows.append(i)
+        cols.append(j)
+        vals.append(w)
+
+    for i, c in enumerate(claims):
+        for e in c.entities:
+            put(i, "e:" + e, math.sqrt(ENTITY_BONUS * max(0.0, idf[e]) / top))
+        for v in {d.value for d in c.dates if d.type == "DATE" and d.value}:
+            put(i, "d:" + str(v), math.sqrt(DATE_BONUS))
+        for v in c.date_keys:
+            put(i, "k:" + v, math.sqrt(DATE_BONUS / 2))
+        for k in {(n_.unit, round(n_.value, 3)) for n_ in c.numbers if n_.unit}:
+            put(i, f"n:{k}", math.sqrt(NUMBER_BONUS))
+    if not feats:
+        return np.zeros((n, n), dtype=np.float32)
+    x = sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(feats)), dtype=np.float32)
+    ent_cols = [j for f, j in feats.items() if f.startswith("e:")]
+    other_cols = [j for f, j in feats.items() if not f.startswith("e:")]
+    out = np.zeros((n, n), dtype=np.float32)
+    if ent_cols:
+        xe = x[:, ent_cols]
+        out += np.minimum((xe @ xe.T).toarray(), ENTITY_BONUS_MAX)
+    if other_cols:
+        xo = x[:, other_cols]
+        out += (xo @ xo.T).toarray()
+    return out
+
+
+def alignment_scores(claims: list[Claim], vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(score, cosine) matrices over claims; pairs from one article score -1."""
+    cos = (vectors @ vectors.T).astype(np.float32) if len(claims) else np.zeros((0, 0))
+    score = cos + LEXICAL_WEIGHT * _lexical_matrix(claims) + _slot_matrix(claims)
+    arts = np.array([c.article for c in claims])
+    same = arts[:, None] == arts[None, :]
+    score[same] = -1.0
+    score[cos < MIN_COSINE] = -1.0
+    return score, cos
+
+
+def group_claims(claims: list[Claim], score: np.ndarray) -> list[list[int]]:
+    """Greedy agglomeration from the best pairs down; one claim per article per group."""
+    n = len(claims)
+    group = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    arts: dict[int, set[str]] = {i: {claims[i].article} for i in range(n)}
+    if n > 1:
+        iu, ju = np.nonzero(np.triu(score >= ALIGN_THRESHOLD, k=1))
+        order = np.argsort(-score[iu, ju], kind="stable")
+        for k in order:
+            gi, gj = group[iu[k]], group[ju[k]]
+            if gi == gj or arts[gi] & arts[gj]:
+                continue
+            mi, mj = members[gi], members[gj]
+            if len(mi) + len(mj) > 2:
+                link = float(score[np.ix_(mi, mj)].mean())
+                if link < GROUP_LINK:
+                    continue
+            for m in mj:
+                group[m] = gi
+            mi.extend(mj)
+            arts[gi] |= arts.pop(gj)
+            del members[gj]
+    return [sorted(m) for m in members.values()]
+
+
+# --------------------------------------------------------------------------- conflicts
+
+
+def _interval(value: str) -> tuple[date, date, int] | None:
+    """A TIMEX3 date value as (first day, last day, granularity 0=day 1=week 2=month 3=year)."""
+    try:
+        if "/" in value:
+            a, b = value.split("/", 1)
+            ia, ib = _interval(a), _interval(b)
+            if ia and ib:
+                return ia[0], ib[1], 0 if ia[2] == ib[2] == 0 else max(ia[2], ib[2])
+            return None
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+            d = date.fromisoformat(value)
+            return d, d, 0
+        m = re.fullmatch(r"(\d{4})-W(\d\d)", value)
+        if m:
+            d = date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+            return d, d + timedelta(days=6), 1
+        m = re.fullmatch(r"(\d{4})-(\d\d)", value)
+        if m:
+            y, mo = int(m.group(1)), int(m.group(2))
+            first = date(y, mo, 1)
+            last = date(y + (mo == 12), mo % 12 + 1, 1) - timedelta(days=1)
+            return first, last, 2
+        if re.fullmatch(r"\d{4}", value):
+            y = int(value)
+            return date(y, 1, 1), date(y, 12, 31), 3
+    except ValueError:
+        return None
+    return None
+
+
+def _dates_conflict(a: Claim, b: Claim) -> tuple[Any, Any] | None:
+    ia = [(d, _interval(d.value)) for d in a.dates if d.type == "DATE" and d.value]
+    ib = [(d, _interval(d.value)) for d in b.dates if d.type == "DATE" and d.value]
+    ia = [(d, i) for d, i in ia if i]
+    ib = [(d, i) for d, i in ib if i]
+    if not ia or not ib:
+        return None
+    for _, x in ia:
+        for _, y in ib:
+            if x[0] <= y[1] and y[0] <= x[1]:
+                return None  # some date of one overlaps some date of the other: agree
+    for da, x in ia:
+        for db, y in ib:
+            if x[2] == y[2] and x[2] <= 2:
+                return da, db
+    return None
+
+
+def _numbers_conflict(a: Claim, b: Claim) -> tuple[Any, Any] | None:
+    ua: dict[str, list[Any]] = defaultdict(list)
+    ub: dict[str, list[Any]] = defaultdict(list)
+    for n in a.numbers:
+        if n.unit:
+            ua[n.unit].append(n)
+    for n in b.numbers:
+        if n.unit:
+            ub[n.unit].append(n)
+    for unit in ua.keys() & ub.keys():
+        if any(_same_number(x.value, y.value) for x in ua[unit] for y in ub[unit]):
+            continue
+        return ua[unit][0], ub[unit][0]
+    return None
+
+
+def _same_number(x: float, y: float) -> bool:
+    return abs(x - y) <= NUMBER_TOLERANCE * max(abs(x), abs(y), 1e-9)
+
+
+_NEG_WORDS = re.compile(r"\b(?:not|never|no|n't)\b|n't", re.IGNORECASE)
+
+
+def _polarity_conflict(a: Claim, b: Claim, cos: float) -> bool:
+    if a.negated == b.negated or cos < NEGATION_SIM:
+        return False
+    # wording must be close once the negation is taken out: same content words
+    wa = set(re.findall(r"[a-z]{3,}", _stem_text(_NEG_WORDS.sub(" ", a.text))))
+    wb = set(re.findall(r"[a-z]{3,}", _stem_text(_NEG_WORDS.sub(" ", b.text))))
+    if not wa or not wb:
+        return False
+    return len(wa & wb) / len(wa | wb) >= 0.5
+
+
+def _places_conflict(a: Claim, b: Claim, cos: float, story_places: dict[str, set[str]]) -> Any:
+    if cos < PLACE_SIM or len(a.places) != 1 or len(b.places) != 1 or a.places == b.places:
+        return None
+    pa, pb = next(iter(a.places)), next(iter(b.places))
+    # a place the other outlet also names elsewhere is context (Moscow / Russia), not a clash
+    if pa in story_places.get(b.outlet, set()) or pb in story_places.get(a.outlet, set()):
+        return None
+    return pa, pb
+
+
+def _people_conflict(a: Claim, b: Claim) -> tuple[str, str, str] | None:
+    for role in a.people.keys() & b.people.keys():
+        na, nb = a.people[role], b.people[role]
+        if na != nb and na not in nb and nb not in na:
+            return role, na, nb
+    return None
+
+
+def find_conflicts(
+    claims: list[Claim],
+    cos: np.ndarray,
+    idx: list[int],
+    ind_key: dict[str, str],
+    story_places: dict[str, set[str]],
+    entity_spans: dict[tuple[str, str], tuple[int, int, str]],
+) -> list[Conflict]:
+    """Slot disagreements between claims of a fact that come from independent outlets."""
+    found: dict[str, dict[str, ConflictValue]] = {}
+
+    def add(slot: str, c: Claim, value: str, start: int, end: int, text: str) -> None:
+        vals = found.setdefault(slot, {})
+        if c.article not in vals:
+            vals[c.article] = ConflictValue(value, c.article, start, end, text, c.outlet)
+
+    for x in range(len(idx)):
+        for y in range(x + 1, len(idx)):
+            a, b = claims[idx[x]], claims[idx[y]]
+            if ind_key.get(a.article) == ind_key.get(b.article):
+                continue
+            c = float(cos[idx[x], idx[y]])
+            if c < CONFLICT_SIM:
+                continue  # loosely aligned claims: different values may be different things
+            nc = _numbers_conflict(a, b)
+            if nc:
+                for cl, n in ((a, nc[0]), (b, nc[1])):
+                    add("number", cl, f"{_fmt(n.value)} {n.unit}".strip(), n.start, n.end, n.text)
+            dc = _dates_conflict(a, b)
+            if dc:
+                for cl, d in ((a, dc[0]), (b, dc[1])):
+                    add("date", cl, d.value, d.start, d.end, d.text)
+            pc = _people_conflict(a, b)
+            if pc:
+                role = pc[0]
+                for cl, name in ((a, pc[1]), (b, pc[2])):
+                    s, e, t = entity_spans.get((cl.id, name), (cl.start, cl.end, cl.text))
+                    add("person:" + role, cl, name, s, e, t)
+            plc = _places_conflict(a, b, c, story_places)
+            if plc:
+                for cl, name in ((a, plc[0]), (b, plc[1])):
+                    s, e, t = entity_spans.get((cl.id, name), (cl.start, cl.end, cl.text))
+                    add("place", cl, name, s, e, t)
+            if _polarity_conflict(a, b, c):
+                for cl in (a, b):
+                    add(
+                        "negation",
+                        cl,
+                        "negated" if cl.negated else "affirmed",
+                        cl.start,
+                        cl.end,
+                        cl.text,
+                    )
+    out = []
+    for slot, vals in found.items():
+        if len({v.value for v in vals.values()}) >= 2:
+            out.append(
+                Conflict(
+                    slot.split(":")[0] if slot.startswith("place") else slot, list(vals.values())
+                )
+            )
+    return out
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+def quotes_by_speaker(
+    articles: list[Article], enriched: dict[str, Enriched]
+) -> list[dict[str, Any]]:
+    """Attributions grouped by resolved speaker (surname variants of one person merged)."""
+    groups: dict[str, dict[str, Any]] = {}
+    names: dict[str, str] = {}
+    for a in articles:
+        en = enriched.get(a.id)
+        if en is None:
+            continue
+        for att in en.attributions:
+            if not att.speaker or not att.content:
+                continue
+            key = _speaker_key(att.speaker, names)
+            g = groups.setdefault(key, {"speaker": att.speaker, "quotes": []})
+            if len(att.speaker) > len(g["speaker"]):
+                g["speaker"] = att.speaker
+            g["quotes"].append(
+                {
+                    "article": a.id,
+                    "outlet": a.source or a.id,
+                    "kind": att.kind,
+                    "via": att.via,
+                    "content": [c.to_dict() for c in att.content],
+                }
+            )
+    return sorted(groups.values(), key=lambda g: (-len(g["quotes"]), g["speaker"]))
+
+
+def _speaker_key(name: str, names: dict[str, str]) -> str:
+    """Merge "Peskov" with "Dmitry Peskov" (same last token, one a sub-name of the other)."""
+    k = re.sub(r"\s+", " ", name).strip().lower()
+    if k in names:
+        return names[k]
+    last = k.split(" ")[-1] if k else k
+    for other, key in names.items():
+        if other.split(" ")[-1] == last and (other in k or k in other):
+            names[k] = key
+            return key
+    names[k] = k
+    return k
+
+
+# --------------------------------------------------------------------------- main
+
+
+def compare_story(
+    articles: list[Article],
+    enriched: dict[str, Enriched],
+    embeddings: dict[str, np.ndarray] | None = None,
+) -> Comparison:
+    """Align the claims of a story's articles into facts and compare the outlets (never raises
+    on odd input: articles without text or enrichment just contribute nothing)."""
+    from newsprism.stories.framing import framing_terms
+    from newsprism.stories.timeline import build_timeline
+
+    articles = [a for a in articles if a is not None]
+    outlets = list(dict.fromkeys(a.source or a.id for a in articles))
+    claims: list[Claim] = []
+    vec_rows: list[np.ndarray | None] = []
+    for a in articles:
+        en = enriched.get(a.id)
+        try:
+            cl = extract_claims(a, en)
+        except Exception:
+            log.exception("article %s: claim extraction failed", a.id)
+            continue
+        pre = embeddings.get(a.id) if embeddings else None
+        usable = (
+            pre is not None
+            and en is not None
+            and len(pre) == len(en.sentences)
+            and [(s.start, s.end) for s in en.sentences] == [(c.start, c.end) for c in cl]
+        )
+        for c in cl:
+            if not is_content_sentence_claim(c):
+                continue
+            claims.append(c)
+            vec_rows.append(pre[c.index] if usable else None)
+    missing = [i for i, v in enumerate(vec_rows) if v is None]
+    if missing:
+        from newsprism.nlp.pipeline import embed
+
+        new = embed([claims[i].text for i in missing])
+        for k, i in enumerate(missing):
+            vec_rows[i] = new[k]
+    vectors = (
+        np.vstack([np.asarray(v, dtype=np.float32) for v in vec_rows])
+        if vec_rows
+        else np.zeros((0, 384), dtype=np.float32)
+    )
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = vectors / np.where(norms == 0, 1, norms)
+
+    score, cos = alignment_scores(claims, vectors)
+    groups = group_claims(claims, score)
+    ind_key = independence_keys(articles)
+    story_places: dict[str, set[str]] = defaultdict(set)
+    for c in claims:
+        story_places[c.outlet] |= c.places
+    entity_spans: dict[tuple[str, str], tuple[int, int, str]] = {}
+    from newsprism.stories.claims import entity_key
+
+    claim_by_article: dict[str, list[Claim]] = defaultdict(list)
+    for c in claims:
+        claim_by_article[c.article].append(c)
+    for a in articles:
+        en = enriched.get(a.id)
+        if not en:
+            continue
+        for m in en.entities:
+            for c in claim_by_article.get(a.id, []):
+                if c.start <= m.start < c.end:
+                    entity_spans.setdefault((c.id, entity_key(m)), (m.start, m.end, m.text))
+
+    centroid = vectors.mean(axis=0) if len(vectors) else np.zeros(384, dtype=np.float32)
+    facts: list[Fact] = []
+    reps: list[int] = []
+    for g in groups:
+        if len(g) == 1:
+            rep = g[0]
+        else:
+            sub = cos[np.ix_(g, g)]
+            rep = g[int(np.argmax(sub.sum(axis=1)))]
+        gc = [claims[i] for i in g]
+        fact_outlets = list(dict.fromkeys(c.outlet for c in gc))
+        indep = len({ind_key.get(c.article, c.outlet) for c in gc})
+        conflicts = (
+            find_conflicts(claims, cos, g, ind_key, story_places, entity_spans) if indep > 1 else []
+        )
+        status = "conflicting" if conflicts else ("corroborated" if indep >= 2 else "single-source")
+        srcs = [Source(c.article, c.start, c.end, c.text, c.outlet, c.speaker) for c in gc]
+        facts.append(
+            Fact(
+                id="",
+                text=claims[rep].text,
+                status=status,
+                outlets=fact_outlets,
+                sources=srcs,
+                conflicts=conflicts,
+                claims=gc,
+                independent=indep,
+                centrality=float(vectors[rep] @ centroid),
+            )
+        )
+        reps.append(rep)
+    first = {a.id: i for i, a in enumerate(articles)}
+    order = sorted(
+        range(len(facts)),
+        key=lambda k: (
+            -facts[k].independent,
+            min(first.get(c.article, 0) for c in facts[k].claims),
+            min(c.index for c in facts[k].claims),
+        ),
+    )
+    facts = [facts[k] for k in order]
+    reps = [reps[k] for k in order]
+    for k, f in enumerate(facts, 1):
+        f.id = f"f{k}"
+    comp = Comparison(facts=facts, outlets=outlets, vectors=vectors[reps] if reps else None)
+    comp.timeline = build_timeline(facts)
+    try:
+        comp.framing = framing_terms(articles, enriched, facts)
+    except Exception:
+        log.exception("framing failed")
+    comp.quotes = quotes_by_speaker(articles, enriched)
+    log.debug("compared %d articles: %d claims, %d facts", len(articles), len(claims), len(facts))
+    return comp
+
+
+def is_content_sentence_claim(c: Claim) -> bool:
+    from newsprism.model import Sentence
+
+    return is_content_sentence(Sentence(c.start, c.end, c.text))
+
+
+# --------------------------------------------------------------------------- brief
+
+REDUNDANT = 0.75  # cosine between two facts' representatives above which one is left out
+KEY_MIN = 5
+
+
+def brief_from_comparison(
+    articles: list[Article], comparison: Comparison, max_facts: int = 10
+) -> list[BriefLine]:
+    """Key facts, what each outlet adds, conflicts (both sides) and the dated timeline."""
+    facts = comparison.facts
+    vecs = comparison.vectors
+    lines: list[BriefLine] = []
+    if not facts or max_facts <= 0:
+        return lines
+    idx = {f.id: i for i, f in enumerate(facts)}
+
+    def cites(f: Fact) -> list[Citation]:
+        seen: set[str] = set()
+        out = []
+        for s in f.sources:
+            if s.article not in seen:
+                seen.add(s.article)
+                out.append(Citation(s.article, s.start, s.end))
+        return out
+
+    def redundant(i: int, chosen: list[int]) -> bool:
+        if vecs is None or not chosen:
+            return False
+        return float(np.max(vecs[chosen] @ vecs[i])) >= REDUNDANT
+
+    ranked = sorted(
+        range(len(facts)),
+        key=lambda i: (-min(facts[i].independent, 3), -facts[i].centrality),
+    )
+    key: list[int] = []
+    n_key = min(max_facts, 10)
+    for i in ranked:
+        if len(key) >= n_key:
+            break
+        f = facts[i]
+        if f.independent < 2 and len(key) >= min(KEY_MIN, n_key):
+            break
+        if f.status == "conflicting" or redundant(i, key):
+            continue
+        key.append(i)
+    for i in key:
+        lines.append(BriefLine(facts[i].text, cites(facts[i]), "key"))
+
+    used = set(key)
+    by_outlet: dict[str, list[int]] = defaultdict(list)
+    for i in sorted(range(len(facts)), key=lambda i: -facts[i].centrality):
+        f = facts[i]
+        if f.status == "single-source" and i not in used:
+            by_outlet[f.outlets[0]].append(i)
+    per_outlet = max(1, max_facts // max(1, len(by_outlet)))
+    for outlet in comparison.outlets:
+        picked: list[int] = []
+        for i in by_outlet.get(outlet, []):
+            if len(picked) >= min(per_outlet, 3):
+                break
+            if redundant(i, key + picked):
+                continue
+            picked.append(i)
+        for i in picked:
+            lines.append(BriefLine(facts[i].text, cites(facts[i]), "adds"))
+
+    for f in facts:
+        if f.status != "conflicting":
+            continue
+        sides: list[Citation] = []
+        texts: list[str] = []
+        seen: set[str] = set()
+        for cf in f.conflicts:
+            for v in cf.values:
+                if v.article in seen:
+                    continue
+                seen.add(v.article)
+                src = next(s for s in f.sources if s.article == v.article)
+                sides.append(Citation(src.article, src.start, src.end))
+                texts.append(src.text)
+        if sides:
+            lines.append(BriefLine(" | ".join(texts), sides, "conflict"))
+
+    shown = 0
+    dated: set[str] = set()
+    for entry in comparison.timeline:
+        if shown >= max_facts:
+            break
+        fid = entry.get("fact")
+        if fid not in idx or fid in dated:
+            continue  # one timeline line per fact
+        dated.add(fid)
+        cs = [Citation(s["article"], s["start"], s["end"]) for s in entry["sources"]]
+        lines.append(BriefLine(entry["text"], cs, "timeline"))
+        shown += 1
+    return lines

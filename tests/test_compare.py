@@ -1,0 +1,493 @@
+"""Cross-outlet comparison on small fictional stories (and the seeds when present)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsprism.model import (
+    Article,
+    Attribution,
+    DateMention,
+    Enriched,
+    EntityMention,
+    Span,
+)
+from newsprism.stories.claims import extract_claims, find_numbers, split_sentences
+from newsprism.stories.compare import Comparison, compare_story, independence_keys
+
+# --------------------------------------------------------------------------- fixture helpers
+
+
+def _all(text: str, surface: str) -> list[int]:
+    out, pos = [], text.find(surface)
+    while pos >= 0:
+        out.append(pos)
+        pos = text.find(surface, pos + 1)
+    return out
+
+
+def make(
+    aid: str,
+    outlet: str,
+    text: str,
+    ents: list[tuple[str, str, str, str | None]] = (),
+    dates: list[tuple[str, str]] = (),
+    quotes: list[tuple[str, str, str, str]] = (),
+    duplicate_of: str | None = None,
+    published: str = "2031-05-14",
+) -> tuple[Article, Enriched]:
+    """An article with enrichment built from surface strings found in its text.
+
+    ents: (surface, label, canonical, role); dates: (surface, TIMEX3 value);
+    quotes: (speaker, source surface, cue surface, content surface).
+    """
+    art = Article(id=aid, text=text, source=outlet, published=published, duplicate_of=duplicate_of)
+    en = Enriched(article_id=aid, sentences=split_sentences(text))
+    for surface, label, canonical, role in ents:
+        for p in _all(text, surface):
+            en.entities.append(
+                EntityMention(p, p + len(surface), surface, label, canonical, role, canonical)
+            )
+    for surface, value in dates:
+        for p in _all(text, surface):
+            en.dates.append(DateMention(p, p + len(surface), surface, value))
+    for speaker, src, cue, content in quotes:
+        s, c, q = text.find(src), text.find(cue), text.find(content)
+        assert min(s, c, q) >= 0, (src, cue, content)
+        en.attributions.append(
+            Attribution(
+                Span.of(text, s, s + len(src)),
+                Span.of(text, c, c + len(cue)),
+                [Span.of(text, q, q + len(content))],
+                speaker,
+                "indirect",
+            )
+        )
+    return art, en
+
+
+HG = (
+    "Dockworkers at the port of Valmora walked off the job on Tuesday, halting cargo traffic "
+    "across the harbour. The dockworkers' union said 4,000 workers joined the strike. "
+    "Talks with the shipping association are scheduled for May 20, according to the union. "
+    "Union leader Tomas Brenn said the workers would stay out until they get a pay rise of "
+    "eight percent. Several cruise ships were diverted to the nearby harbour of Kestrel Bay. "
+    "Port director Lena Marsh said the walkout was costing the port millions every day."
+)
+NL = (
+    "Port workers in Valmora went on strike on Tuesday, bringing cargo traffic in the harbour "
+    "to a standstill. According to the union, 6,500 workers took part in the strike. "
+    "Negotiations with the shipping association will take place on May 22, the union said. "
+    "Union leader Tomas Brenn demanded a pay rise of 8 percent for all dock staff. "
+    "The transport ministry urged both sides to return to the negotiating table. "
+    "Marsh, the port director, said the stoppage was costing the port millions every day."
+)
+VO = (
+    "The strike at the port of Valmora began on Tuesday and cargo traffic has been halted. "
+    "Union leader Tomas Brenn wants a pay rise of eight percent. "
+    "Port director Lena Marsh said the walkout costs the port millions each day. "
+    "Fishermen in Valmora said they were collecting food for the families of the dockworkers."
+)
+ENTS = [
+    ("Valmora", "GPE", "Valmora", None),
+    ("Tomas Brenn", "PERSON", "Tomas Brenn", "union leader"),
+    ("Lena Marsh", "PERSON", "Lena Marsh", "port director"),
+    ("Marsh", "PERSON", "Lena Marsh", None),
+    ("Kestrel Bay", "LOC", "Kestrel Bay", None),
+]
+DATES = [("Tuesday", "2031-05-13"), ("May 20", "2031-05-20"), ("May 22", "2031-05-22")]
+
+
+def port_story() -> tuple[list[Article], dict[str, Enriched]]:
+    """A fictional dock strike covered by three outlets plus one wire reprint.
+
+    Planted: worker count 4,000 vs 6,500 and talks on May 20 vs May 22 (conflicts); the
+    pay rise written "eight percent" / "8 percent" (agreement); the Kestrel Bay diversion
+    only in Harbor Gazette and its reprint (single-source).
+    """
+    q_hg = [
+        ("Lena Marsh", "Port director Lena Marsh", "said", "the walkout was costing the port"),
+        ("Tomas Brenn", "Union leader Tomas Brenn", "said", "the workers would stay out"),
+    ]
+    q_nl = [("Lena Marsh", "Marsh, the port director", "said", "the stoppage was costing")]
+    q_vo = [("Lena Marsh", "Port director Lena Marsh", "said", "the walkout costs the port")]
+    pairs = [
+        make("hg1", "Harbor Gazette", HG, ENTS, DATES, q_hg),
+        make("nl1", "Northern Ledger", NL, ENTS, DATES, q_nl),
+        make("cd1", "Coastline Daily", HG, ENTS, DATES, q_hg, duplicate_of="hg1"),
+        make("vo1", "Valmora Observer", VO, ENTS, DATES, q_vo),
+    ]
+    return [a for a, _ in pairs], {a.id: e for a, e in pairs}
+
+
+@pytest.fixture(scope="module")
+def port() -> tuple[list[Article], dict[str, Enriched], Comparison]:
+    arts, en = port_story()
+    return arts, en, compare_story(arts, en)
+
+
+def _fact_with(comp: Comparison, needle: str):
+    for f in comp.facts:
+        if any(needle in s.text for s in f.sources):
+            return f
+    raise AssertionError(f"no fact carries {needle!r}")
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def test_numbers_with_units_and_written_numbers() -> None:
+    nums = find_numbers(
+        "About 4,000 workers and twelve ships; a pay rise of eight percent on May 20."
+    )
+    got = {(n.value, n.unit) for n in nums}
+    assert (4000, "worker") in got
+    assert (12, "ship") in got
+    assert (8, "%") in got
+    assert all(n.value != 20 for n in nums)  # a day of month is not a quantity
+
+
+def test_claims_carry_slots_and_speaker() -> None:
+    arts, en = port_story()
+    claims = extract_claims(arts[0], en["hg1"])
+    assert [c.text for c in claims] == [s.text for s in en["hg1"].sentences]
+    marsh = next(c for c in claims if "Lena Marsh" in c.text)
+    assert marsh.speaker == "Lena Marsh"
+    assert marsh.outlet == "Harbor Gazette"
+    assert marsh.people.get("port director") == "lena marsh"
+    talks = next(c for c in claims if "May 20" in c.text)
+    assert [d.value for d in talks.dates] == ["2031-05-20"]
+    assert "valmora" in claims[0].places
+
+
+def test_negation_and_modality() -> None:
+    a, e = make("x", "X", "The bridge will not reopen. The mayor may reportedly resign soon.")
+    c1, c2 = extract_claims(a, e)
+    assert c1.negated and not c2.negated
+    assert {"may", "reportedly"} <= set(c2.modality)
+
+
+def test_independence_of_reprints_and_same_outlet() -> None:
+    arts = [
+        Article(id="a", text="x", source="A"),
+        Article(id="b", text="x", source="B", duplicate_of="a"),
+        Article(id="c", text="x", source="A"),
+        Article(id="d", text="x", source="D"),
+    ]
+    keys = independence_keys(arts)
+    assert keys["a"] == keys["b"] == keys["c"]
+    assert keys["d"] != keys["a"]
+
+
+# --------------------------------------------------------------------------- facts
+
+
+def test_planted_conflicts_found_with_values(port) -> None:
+    _, _, comp = port
+    workers = _fact_with(comp, "6,500 workers")
+    assert workers.status == "conflicting"
+    (num,) = [c for c in workers.conflicts if c.slot == "number"]
+    assert {v.value for v in num.values} == {"4000 worker", "6500 worker"}
+    by_outlet = {v.outlet: v for v in num.values}
+    assert by_outlet["Northern Ledger"].text == "6,500"
+    talks = _fact_with(comp, "May 22")
+    assert talks.status == "conflicting"
+    (dt,) = [c for c in talks.conflicts if c.slot == "date"]
+    assert {v.value for v in dt.values} == {"2031-05-20", "2031-05-22"}
+    arts = {a.id: a for a in port[0]}
+    for c in workers.conflicts + talks.conflicts:
+        for v in c.values:
+            assert arts[v.article].text[v.start : v.end] == v.text
+
+
+def test_no_false_conflicts(port) -> None:
+    _, _, comp = port
+    conflicting = [f for f in comp.facts if f.status == "conflicting"]
+    assert len(conflicting) == 2
+    pay = _fact_with(comp, "8 percent")  # "eight percent" elsewhere: same number
+    assert pay.status == "corroborated"
+    assert set(pay.outlets) >= {"Harbor Gazette", "Northern Ledger", "Valmora Observer"}
+    cost = _fact_with(comp, "the stoppage was costing")  # wording differs, same claim
+    assert cost.status == "corroborated"
+
+
+def test_corroborated_and_single_source(port) -> None:
+    _, _, comp = port
+    walk = _fact_with(comp, "walked off the job")
+    assert walk.status == "corroborated"
+    assert {"Harbor Gazette", "Northern Ledger", "Valmora Observer"} <= set(walk.outlets)
+    # carried by Harbor Gazette and its wire reprint only: not independent
+    cruise = _fact_with(comp, "Kestrel Bay")
+    assert cruise.status == "single-source"
+    assert set(cruise.outlets) == {"Harbor Gazette", "Coastline Daily"}
+    ministry = _fact_with(comp, "transport ministry")
+    assert ministry.status == "single-source"
+    assert ministry.outlets == ["Northern Ledger"]
+    for f in comp.facts:  # at most one claim per article in a fact
+        ids = [s.article for s in f.sources]
+        assert len(ids) == len(set(ids))
+
+
+def test_sources_cite_exact_spans_with_speaker(port) -> None:
+    arts, _, comp = port
+    by_id = {a.id: a for a in arts}
+    for f in comp.facts:
+        for s in f.sources:
+            assert by_id[s.article].text[s.start : s.end] == s.text
+    cost = _fact_with(comp, "the stoppage was costing")
+    assert {s.speaker for s in cost.sources} == {"Lena Marsh"}
+
+
+def test_to_dict_shapes_and_coverage(port) -> None:
+    _, _, comp = port
+    d = json.loads(json.dumps(comp.to_dict()))
+    assert set(d) == {"facts", "coverage", "timeline", "framing", "quotes"}
+    cov = d["coverage"]
+    assert cov["outlets"] == [
+        "Harbor Gazette",
+        "Northern Ledger",
+        "Coastline Daily",
+        "Valmora Observer",
+    ]
+    assert cov["facts"] == [f["id"] for f in d["facts"]]
+    for f, col in zip(d["facts"], zip(*cov["matrix"], strict=True), strict=True):
+        assert [o for o, x in zip(cov["outlets"], col, strict=True) if x] == sorted(
+            f["outlets"], key=cov["outlets"].index
+        )
+        assert f["status"] in {"corroborated", "single-source", "conflicting"}
+        assert set(f) == {"id", "text", "status", "outlets", "sources", "conflicts"}
+
+
+def test_timeline_ordered_with_sources(port) -> None:
+    _, _, comp = port
+    tl = comp.timeline
+    dates = [e["date"] for e in tl]
+    assert dates == sorted(dates)
+    assert dates[0] == "2031-05-13"
+    assert {"2031-05-20", "2031-05-22"} <= set(dates)
+    first = tl[0]
+    assert len({s["outlet"] for s in first["sources"]}) >= 3
+
+
+def test_quotes_grouped_by_speaker(port) -> None:
+    _, _, comp = port
+    marsh = next(g for g in comp.quotes if g["speaker"] == "Lena Marsh")
+    assert {q["outlet"] for q in marsh["quotes"]} == {
+        "Harbor Gazette",
+        "Northern Ledger",
+        "Coastline Daily",
+        "Valmora Observer",
+    }
+    assert comp.quotes[0]["speaker"] == "Lena Marsh"  # most quoted first
+
+
+def test_precomputed_embeddings_give_same_facts(port) -> None:
+    from newsprism.nlp.pipeline import embed
+
+    arts, en, comp = port
+    emb = {a.id: embed([s.text for s in en[a.id].sentences]) for a in arts}
+    again = compare_story(arts, en, embeddings=emb)
+    assert [(f.status, f.text) for f in again.facts] == [(f.status, f.text) for f in comp.facts]
+
+
+def test_negation_conflict_and_attribution_difference() -> None:
+    a, ea = make(
+        "a",
+        "Ridge Times",
+        "The city council confirmed that the old river bridge will reopen to traffic next week. "
+        "Police said three people were injured in the collision on the ring road.",
+    )
+    b, eb = make(
+        "b",
+        "Delta Post",
+        "The city council said that the old river bridge will not reopen to traffic next week. "
+        "Witnesses said three people were injured in the collision on the ring road.",
+    )
+    comp = compare_story([a, b], {"a": ea, "b": eb})
+    bridge = _fact_with(comp, "old river bridge will not reopen")
+    assert bridge.status == "conflicting"
+    (neg,) = bridge.conflicts
+    assert neg.slot == "negation"
+    assert {v.value for v in neg.values} == {"negated", "affirmed"}
+    injured = _fact_with(comp, "Witnesses said three people")
+    assert injured.status == "corroborated"  # different attribution is not a conflict
+
+
+def test_more_detail_is_not_a_conflict() -> None:
+    a, ea = make(
+        "a",
+        "Ridge Times",
+        "Firefighters rescued 14 residents from the flooded apartment block in Orlen on Sunday.",
+        ents=[("Orlen", "GPE", "Orlen", None)],
+        dates=[("Sunday", "2031-06-01")],
+    )
+    b, eb = make(
+        "b",
+        "Delta Post",
+        "Firefighters rescued residents from a flooded apartment block in Orlen.",
+        ents=[("Orlen", "GPE", "Orlen", None)],
+    )
+    comp = compare_story([a, b], {"a": ea, "b": eb})
+    (fact,) = comp.facts
+    assert fact.status == "corroborated"
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [],
+        [""],
+        ["   \n\n  "],
+        ["“”‘’ «» ... !!! ???"],
+        ["A single sentence without an ending"],
+        ["word " * 20000],
+    ],
+)
+def test_odd_input_never_raises(texts: list[str]) -> None:
+    arts = [Article(id=f"a{i}", text=t, source=f"O{i}") for i, t in enumerate(texts)]
+    comp = compare_story(arts, {})
+    d = comp.to_dict()
+    assert len(d["coverage"]["matrix"]) == len(set(a.source for a in arts))
+
+
+def test_broken_enrichment_is_tolerated() -> None:
+    a, e = make("a", "Ridge Times", "The harbour reopened on Monday after the storm passed.")
+    e.sentences = [e.sentences[0].__class__(0, 5, "WRONG")]  # spans that do not match
+    b = Article(id="b", text="The harbour reopened on Monday after the storm.", source="Delta")
+    comp = compare_story([a, b], {"a": e})
+    assert comp.facts and comp.facts[0].status == "corroborated"
+
+
+# --------------------------------------------------------------------------- seeds
+
+
+def _enrich_with_available(article: Article, dct: str) -> Enriched:
+    from newsprism.nlp.pipeline import parse, sentences
+
+    doc = parse(article.text)
+    en = Enriched(article.id, sentences=sentences(doc))
+
+    def opt(mod: str, name: str):
+        try:
+            return getattr(importlib.import_module(mod), name)
+        except (ImportError, AttributeError):
+            return None
+
+    if ext := opt("newsprism.nlp.entities", "extract_entities"):
+        en.entities = ext(doc)
+    if find := opt("newsprism.nlp.dates", "find_dates"):
+        en.dates = find(article.text, dct)
+    if attr := opt("newsprism.nlp.attributions", "extract_attributions"):
+        en.attributions = attr(doc, en.entities)
+    return en
+
+
+@pytest.mark.slow
+def test_seed_story(seeds_dir: Path) -> None:
+    paths = sorted(seeds_dir.glob("*.txt"))
+    if len(paths) < 2:
+        pytest.skip("need the two seed articles")
+    arts = [
+        Article(
+            id=p.stem,
+            text=p.read_text(encoding="utf-8"),
+            source=f"outlet-{i}",
+            published="2023-03-17",
+        )
+        for i, p in enumerate(paths[:2])
+    ]
+    en = {a.id: _enrich_with_available(a, "2023-03-17") for a in arts}
+    try:
+        from newsprism.nlp.canonical import canonicalize
+
+        canonicalize({k: v.entities for k, v in en.items()})
+    except ImportError:
+        pass
+    comp = compare_story(arts, en)
+    assert not [f for f in comp.facts if f.status == "conflicting"]
+
+    def status(needle: str) -> tuple[str, int]:
+        f = _fact_with(comp, needle)
+        return f.status, len(f.outlets)
+
+    assert status("from March 20 to 22") == ("corroborated", 2)  # the visit dates
+    assert status("phone") == ("corroborated", 2)  # Qin-Kuleba phone call
+    assert status("informal lunch")[0] == "single-source"
+    assert status("assault rifles")[0] == "single-source"  # the Politico report
+
+
+# --------------------------------------------------------------------------- sample corpus
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _read_corpus(root: Path) -> list[Article]:
+    try:
+        from newsprism.ingest import ingest  # type: ignore[attr-defined]
+
+        got = ingest(root)
+        arts = list(getattr(got, "articles", got))
+        if arts and isinstance(arts[0], Article):
+            return arts
+    except Exception:
+        pass
+    arts = []
+    for p in sorted(root.rglob("*.txt")):
+        meta_path = p.with_suffix(".meta.json")
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+        arts.append(
+            Article(
+                id=meta.get("id", p.stem),
+                text=p.read_text(encoding="utf-8"),
+                title=meta.get("title"),
+                source=meta.get("source") or meta.get("outlet"),
+                published=meta.get("published"),
+                duplicate_of=meta.get("duplicate_of"),
+            )
+        )
+    return arts
+
+
+def _expected_conflicts(data: object) -> list[dict]:
+    if isinstance(data, dict):
+        for key in ("conflicts", "planted_conflicts"):
+            if isinstance(data.get(key), list):
+                return data[key]
+        out = []
+        for v in data.values():
+            out.extend(_expected_conflicts(v))
+        return out
+    if isinstance(data, list):
+        out = []
+        for v in data:
+            out.extend(_expected_conflicts(v))
+        return out
+    return []
+
+
+@pytest.mark.slow
+def test_sample_corpus_planted_conflicts() -> None:
+    corpus, expected = EXAMPLES / "corpus", EXAMPLES / "expected.json"
+    if not corpus.is_dir() or not expected.is_file():
+        pytest.skip("examples/corpus with examples/expected.json not written yet")
+    planted = _expected_conflicts(json.loads(expected.read_text(encoding="utf-8")))
+    if not planted:
+        pytest.skip("examples/expected.json documents no conflicts")
+    arts = _read_corpus(corpus)
+    pytest.skip(
+        f"planted conflicts format not wired yet ({len(planted)} planted, {len(arts)} articles)"
+    )
+
+
+def test_embedding_dimension_independent() -> None:
+    """Works with any embedding width (precomputed vectors from another encoder)."""
+    arts, en = port_story()
+    rng = np.random.default_rng(0)
+    emb = {a.id: rng.normal(size=(len(en[a.id].sentences), 16)) for a in arts}
+    comp = compare_story(arts, en, embeddings=emb)
+    assert comp.facts

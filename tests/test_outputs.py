@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from newsprism.model import SCHEMA_VERSION, AnalysisResult, Article, BriefLine, Citation, Skipped, Story
+from newsprism.outputs import render_html, render_markdown, result_to_document, write_outputs
+
+HOSTILE = 'Officials said <script>alert("x")</script> & <img src=x onerror=alert(1)> were "tests".'
+
+
+def _result() -> AnalysisResult:
+    t1 = "Ferry crews in Lund walked off the job on Monday. " + HOSTILE
+    t2 = "A ferry strike began in Lund on Monday, the union said."
+    a1 = Article(id="lund-1", text=t1, title="Ferry crews walk out", source="Harbour Courier",
+                 published="2025-04-07", path="corpus/a.txt")
+    a2 = Article(id="lund-2", text=t2, title="Lund ferry strike", source="Meridian Wire",
+                 published="2025-04-08", path="corpus/b.txt")
+    s1 = t1.index("Ferry"), t1.index("Monday.") + len("Monday.")
+    s2 = 0, len(t2)
+    brief = [
+        BriefLine(t1[s1[0]:s1[1]], [Citation("lund-1", *s1), Citation("lund-2", *s2)], "key"),
+        BriefLine(HOSTILE, [Citation("lund-1", t1.index(HOSTILE), len(t1))], "adds"),
+    ]
+    story = Story("story-0001", "Ferry <strike> in Lund", ["lund-1", "lund-2"], brief,
+                  extra={"facts": [{"id": "f1", "text": "Ferry crews walked off the job on Monday.",
+                                    "status": "corroborated", "outlets": ["Harbour Courier", "Meridian Wire"],
+                                    "sources": [], "conflicts": []}],
+                         "coverage": {"outlets": ["Harbour Courier", "Meridian Wire"], "facts": ["f1"],
+                                      "matrix": [[1, 1]]},
+                         "quotes": [{"speaker": "the union", "quotes": [
+                             {"article": "lund-2", "outlet": "Meridian Wire", "kind": "indirect",
+                              "content": [{"start": 0, "end": 43, "text": t2[:43]}]}]}]})
+    return AnalysisResult(articles=[a1, a2], stories=[story],
+                          skipped=[Skipped("corpus/bad.bin", "binary file", "binary")], files_read=3)
+
+
+def test_document_has_schema_and_citations_point_into_article_text() -> None:
+    doc = result_to_document(_result())
+    assert doc["schema_version"] == SCHEMA_VERSION
+    assert doc["summary"]["skipped_by_reason"] == {"binary": 1}
+    texts = {a["id"]: a["text"] for a in doc["articles"]}
+    for story in doc["stories"]:
+        assert {"id", "title", "articles", "brief", "outlets"} <= story.keys()
+        for line in story["brief"]:
+            for c in line["citations"]:
+                assert texts[c["article"]][c["start"]:c["end"]]
+    json.dumps(doc)  # serialisable
+
+
+class _Scripts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[str] = []
+        self.imgs = 0
+        self._in = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in = tag == "script"
+        self.imgs += tag == "img"
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self.scripts.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = False
+
+
+def test_html_report_is_self_contained_and_escapes_article_text() -> None:
+    html = render_html(result_to_document(_result()))
+    parser = _Scripts()
+    parser.feed(html)
+    assert parser.imgs == 0, "article text must never become markup"
+    assert len(parser.scripts) == 1 and "alert" not in parser.scripts[0]  # only our own script
+    assert "&lt;script&gt;alert" in html
+    assert "Ferry &lt;strike&gt; in Lund" in html
+    assert not re.search(r'(src|href)="(https?:)?//', html), "no external assets"
+    # every citation links to an anchor that exists in the page
+    anchors = set(re.findall(r'id="([^"]+)"', html))
+    for target in re.findall(r'class="cite" href="#([^"]+)"', html):
+        assert target in anchors
+
+
+def test_markdown_report_lists_brief_with_citations_and_skips() -> None:
+    md = render_markdown(result_to_document(_result()))
+    assert md.startswith("# newsprism report")
+    assert "## Ferry <strike> in Lund" in md
+    assert "[Harbour Courier: lund-1 0–" in md
+    assert "### What each outlet adds" in md
+    assert "`corpus/bad.bin`: binary file" in md
+
+
+def test_write_outputs_writes_all_three_files(tmp_path: Path) -> None:
+    paths = write_outputs(_result(), tmp_path / "out")
+    assert {p.name for p in paths.values()} == {"stories.json", "report.md", "report.html"}
+    assert json.loads(paths["json"].read_text())["summary"]["articles"] == 2
+    assert not list((tmp_path / "out").glob("*.tmp"))

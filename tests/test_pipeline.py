@@ -1,0 +1,146 @@
+"""End to end: `newsprism analyze` over the bundled sample corpus and the real seed articles."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsprism.cli import main
+
+from .conftest import EXAMPLES
+
+EXPECTED = json.loads((EXAMPLES.parent / "expected.json").read_text(encoding="utf-8"))
+
+pytestmark = pytest.mark.slow
+
+
+def _run(args: list[str]) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path, str]:
+    out = tmp_path_factory.mktemp("corpus-out")
+    code, stdout, stderr = _run(["analyze", str(EXAMPLES), "-o", str(out)])
+    assert code == 0, stderr
+    return json.loads((out / "stories.json").read_text(encoding="utf-8")), out, stdout
+
+
+def _story_of(doc: dict) -> dict[str, str]:
+    path_to_id = {Path(a["path"]).resolve(): a["id"] for a in doc["articles"]}
+    story_of_id = {aid: s["id"] for s in doc["stories"] for aid in s["articles"]}
+    return {str(p.relative_to(EXAMPLES.resolve())): story_of_id[i] for p, i in path_to_id.items()}
+
+
+def test_sample_corpus_outputs_exist_and_cli_says_where(corpus_run: tuple[dict, Path, str]) -> None:
+    doc, out, stdout = corpus_run
+    for name in ("stories.json", "report.md", "report.html", "newsprism.db"):
+        assert (out / name).is_file(), name
+    assert f"report: {out / 'report.html'}" in stdout
+    assert doc["summary"]["skipped"] == 0
+
+
+def test_sample_corpus_clusters_into_its_stories(corpus_run: tuple[dict, Path, str]) -> None:
+    doc, _, _ = corpus_run
+    story_of = _story_of(doc)
+    expected = [set(s["files"]) for s in EXPECTED["stories"]]
+    assert sorted(map(len, expected)) == sorted(len(s["articles"]) for s in doc["stories"])
+    for files in expected:
+        assert len({story_of[f] for f in files}) == 1, f"split: {files}"
+
+
+def test_every_citation_quotes_the_cited_article(corpus_run: tuple[dict, Path, str]) -> None:
+    doc, _, _ = corpus_run
+    texts = {a["id"]: a["text"] for a in doc["articles"]}
+    n = 0
+    for story in doc["stories"]:
+        assert story["brief"], f"{story['id']} has no brief"
+        for line in story["brief"]:
+            assert line["citations"]
+            for c in line["citations"]:
+                cited = texts[c["article"]][c["start"]:c["end"]]
+                assert cited.strip() and cited == cited.strip()
+                n += 1
+            # the line's text is the first cited span, verbatim
+            first = line["citations"][0]
+            assert texts[first["article"]][first["start"]:first["end"]] == line["text"]
+        for fact in story.get("facts", []):
+            for src in fact["sources"]:
+                assert texts[src["article"]][src["start"]:src["end"]] == src["text"]
+    assert n >= 10
+
+
+def test_wire_reprint_is_linked_to_its_original(corpus_run: tuple[dict, Path, str]) -> None:
+    doc, _, _ = corpus_run
+    by_path = {str(Path(a["path"]).resolve().relative_to(EXAMPLES.resolve())): a for a in doc["articles"]}
+    for group in EXPECTED["wire_copies"]:
+        arts = [by_path[f] for f in group]
+        originals = [a for a in arts if not a["duplicate_of"]]
+        assert len(originals) == 1, group
+        assert all(a["duplicate_of"] == originals[0]["id"] for a in arts if a is not originals[0])
+
+
+def test_rerun_is_incremental(corpus_run: tuple[dict, Path, str], tmp_path: Path) -> None:
+    doc, out, _ = corpus_run
+    work = tmp_path / "out"
+    shutil.copytree(out, work)
+    code, _, stderr = _run(["analyze", str(EXAMPLES), "-o", str(work)])
+    assert code == 0
+    again = json.loads((work / "stories.json").read_text(encoding="utf-8"))
+    assert again["summary"]["new_articles"] == 0
+    assert again["summary"]["unchanged"] == len(doc["articles"])
+    assert _story_of(again) == _story_of(doc)
+
+
+def test_seeds_are_one_clean_story(seeds_dir: Path, tmp_path: Path) -> None:
+    code, _, stderr = _run(["analyze", str(seeds_dir), "-o", str(tmp_path)])
+    assert code == 0, stderr
+    doc = json.loads((tmp_path / "stories.json").read_text(encoding="utf-8"))
+    assert len(doc["articles"]) == 2
+    assert len(doc["stories"]) == 1
+    for a in doc["articles"]:
+        for junk in ("Advertisement'; }", "< /p>", "Original Source Link"):
+            assert junk not in a["text"], (a["id"], junk)
+    by_id = {a["id"]: a for a in doc["articles"]}
+    title = "The leader of the People’s Republic of China, Xi Jinping, will visit Russia on March 20-22"
+    assert by_id["004_6cf93bea9fa67504"]["title"] == title
+    assert by_id["004_6cf93bea9fa67504"]["text"].count(title) <= 1
+    assert by_id["000_26e049f72bfdd22e"]["captions"][0].startswith("This photo combination shows")
+
+
+def test_bad_files_are_named_and_the_rest_is_analyzed(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    good = sorted(EXAMPLES.glob("meridian-wire/*.txt"))[:2]
+    for f in good:
+        shutil.copy(f, src / f.name)
+    (src / "empty.txt").write_bytes(b"")
+    (src / "photo.txt").write_bytes(bytes(range(256)) * 40)
+    latin = "Le maire de Valcourt a déclaré que le pont rouvrira à l'été. Les travaux coûtent cher.\n"
+    (src / "latin1.txt").write_bytes(("Pont de Valcourt\n\n" + latin * 5).encode("latin-1"))
+    code, stdout, stderr = _run(["analyze", str(src), "-o", str(tmp_path / "out")])
+    assert code == 0, stderr
+    lines = stderr.splitlines()
+    assert sum("empty.txt" in ln for ln in lines) == 1
+    assert sum("photo.txt" in ln for ln in lines) == 1
+    assert not any("latin1.txt" in ln for ln in lines)
+    assert "2 skipped" in stderr
+    doc = json.loads((tmp_path / "out" / "stories.json").read_text(encoding="utf-8"))
+    ids = {a["id"] for a in doc["articles"]}
+    assert ids == {f.stem for f in good} | {"latin1"}
+    latin_text = next(a["text"] for a in doc["articles"] if a["id"] == "latin1")
+    assert "déclaré" in latin_text
+    code, _, _ = _run(["analyze", str(src), "-o", str(tmp_path / "out2"), "--strict"])
+    assert code == 1
+
+
+def test_nothing_readable_is_exit_code_1(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    code, _, stderr = _run(["analyze", str(tmp_path), "-o", str(tmp_path / "out")])
+    assert code == 1
+    assert "no articles" in stderr

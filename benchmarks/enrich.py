@@ -57,15 +57,13 @@ _LAST = {
     "Hrynevych": ["Hrynevych", "Hrynevich"],
     "Whitcombe": ["Whitcombe"],
 }
-_ROLES = [
+_TITLES = [
     "Harbour Authority spokeswoman",
     "Finance Minister",
     "President",
-    "the mayor of {town}",
-    "a senior analyst at the {org}",
     "Deputy Foreign Minister",
-    "union leader",
 ]
+_APPOSITIONS = ["the mayor of {town}", "a senior analyst at the {org}", "a union leader"]
 _TOWNS = ["Pelmar", "Dunmore", "Tindmark", "Velmora", "Ostrava Nova", "Kessel", "Brask"]
 _COUNTRIES = ["Norvania", "Estrelia", "Karvonia", "Veldland"]
 _ORGS = [
@@ -107,12 +105,14 @@ def generate_article(rng: random.Random, sentences: int = 14) -> str:
     other_first, other_last = _person(rng)
     town, country = rng.choice(_TOWNS), rng.choice(_COUNTRIES)
     org, topic = rng.choice(_ORGS), rng.choice(_TOPICS)
-    role = rng.choice(_ROLES).format(town=town, org=org)
+    if rng.random() < 0.5:
+        opening = f"{rng.choice(_TITLES)} {first} {last}"
+    else:
+        opening = f"{first} {last}, {rng.choice(_APPOSITIONS).format(town=town, org=org)},"
     lines = [
         f"{first} {last} Will Visit {town} To Discuss {topic.title()[4:]}",
         "",
-        f"{role[0].upper() + role[1:]} {first} {last} will travel to {town} {rng.choice(_WHEN)}, "
-        f"the {org} announced.",
+        f"{opening} will travel to {town} {rng.choice(_WHEN)}, the {org} announced.",
     ]
     for _ in range(sentences):
         variant = rng.choice(_LAST[last])
@@ -124,7 +124,7 @@ def generate_article(rng: random.Random, sentences: int = 14) -> str:
                     f"{rng.choice(_WHEN)}.",
                     f"“We expect progress on {topic},” {variant} told the {rng.choice(_OUTLETS)}.",
                     f"According to the {rng.choice(_OUTLETS)}, {other_first} {other_last}, "
-                    f"{rng.choice(_ROLES).format(town=town, org=org)}, criticised the plan "
+                    f"{rng.choice(_APPOSITIONS).format(town=town, org=org)}, criticised the plan "
                     f"{rng.choice(_WHEN)}.",
                     f"{other_variant} added that {country} had not yet replied to the proposal.",
                     f"About {rng.randint(2, 900)} people protested in {rng.choice(_TOWNS)} "

@@ -152,6 +152,8 @@ def test_caption_with_credit_inside_body() -> None:
         ("By JANE DOE, Velin Daily Post", "JANE DOE"),
         ("Jane Doe | Senior Reporter", "Jane Doe"),
         ("Written by Pieter van Dam", "Pieter van Dam"),
+        ("By Reuters", "Reuters"),
+        ("By A. Lind and K. Moe", "A. Lind and K. Moe"),
     ],
 )
 def test_bylines(byline: str, name: str) -> None:
@@ -192,6 +194,20 @@ def test_no_false_datelines(first: str) -> None:
     assert clean_text(first + "\n" + BODY).dateline is None
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Tuesday, officials had counted 300 votes",
+        "By noon the square was full.",
+        "By then, Velin had closed the bridge.",
+    ],
+)
+def test_sentences_starting_with_by_are_not_bylines(line: str) -> None:
+    c = clean_text(line + "\n" + BODY)
+    assert c.byline is None and "byline" not in reasons(c)
+    assert c.text.startswith(line) or c.title == line  # a headline-like line may be the title
+
+
 def test_given_title_repeated_at_the_top_is_removed() -> None:
     c = clean_text("Reservoir Plan Approved\n\n" + BODY, title="Reservoir plan approved")
     assert removed_with(c, "repeated-title") == ["Reservoir Plan Approved"]
@@ -218,6 +234,8 @@ def test_real_sentences_mentioning_junk_words_are_kept() -> None:
         "Read the full statement, the opposition told reporters, and you will see the problem.\n"
         "By the end of the day, 300 people had signed the petition.\n"
         "Source code for the voting app was published on Friday.\n"
+        "Sign up for the volunteer programme closes on Friday, the organisers said.\n"
+        "Related talks in Kessel: the governor said no date had been set.\n"
     )
     c = clean_text(body)
     assert c.removed == []

@@ -10,7 +10,6 @@ import datetime as dt
 import json
 import logging
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -398,22 +397,19 @@ def test_trigger_windows_lose_no_candidate(text: str) -> None:
         assert any(s < end and start < e for s, e in windowed), text[start:end]
 
 
-# --- speed ---------------------------------------------------------------------------------------
+# --- long inputs (speed itself is measured in benchmarks/enrich.py, never in unit tests) -------------
 
 
-def test_speed_is_far_below_a_parse() -> None:
+def test_long_text_yields_every_repeated_mention() -> None:
     paragraph = (
         "The Varnholt council met on Thursday and will vote on March 20 to 22. Mayor Ilse Dorn, "
         "who took office in 2019, said the plan had been discussed for more than a year, and the "
         "budget of $48 million would be reviewed every quarter by the end of the year. "
     )
     text = paragraph * 300  # ~75k characters
-    t0 = time.perf_counter()
     mentions = find_dates(text, PUB)
-    elapsed = time.perf_counter() - t0
     assert len(mentions) >= 300 * 6
-    # spaCy's small pipeline needs several seconds for this much text on one core
-    assert elapsed < 2.0
+    assert all(text[m.start : m.end] == m.text for m in mentions)
 
 
 # --- scorer ------------------------------------------------------------------------------------

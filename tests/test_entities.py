@@ -475,3 +475,29 @@ def test_seed_articles_merge_name_variants(nlp, seeds_dir: Path) -> None:
         assert all(m.canonical for m in ms)
     peskov = [e for e in entities if e.name == "Dmitry Peskov"]
     assert peskov and "Kremlin spokesman" in peskov[0].roles
+
+
+def test_longer_misread_name_joins_its_two_word_name() -> None:
+    mentions = {
+        "a": [mention("Alicia Ferrante", "PERSON"), mention("Alicia Ferrante", "PERSON")],
+        "b": [mention("Universe Alicia Ferrante", "PERSON", role="Former Miss")],
+        "c": [mention("Conn.", "PERSON"), mention("Marten Coone", "PERSON")],
+    }
+    entities = canonicalize(mentions)
+    ferrante = entity_of(entities, "Universe Alicia Ferrante")
+    assert ferrante.name == "Alicia Ferrante" and ferrante.mentions == 3
+    # an abbreviation is no surname, even when its key ("con") fits one
+    assert entity_of(entities, "Conn.").name == "Conn."
+
+
+@pytest.mark.slow
+def test_place_glued_to_a_name_goes_to_the_role(nlp) -> None:
+    text = (
+        "Tindmark is a small port town. The mayor of Tindmark Lena Oberg opened the bridge "
+        "on Monday. Oberg said it was overdue."
+    )
+    ms = ents(nlp, text)
+    oberg = [m for m in ms if m.name == "Lena Oberg"]
+    assert len(oberg) == 2
+    assert oberg[0].text == "Lena Oberg" and oberg[0].role == "mayor of Tindmark"
+    assert all("Tindmark" not in m.name for m in ms if m.text != "Tindmark")

@@ -428,3 +428,86 @@ def test_parallel_workers_give_the_same_result(corpus: Path) -> None:
     assert [a.to_dict() for a in one.articles] == [a.to_dict() for a in two.articles]
     assert [(s.path, s.kind) for s in one.skipped] == [(s.path, s.kind) for s in two.skipped]
     assert (one.files_read, one.unchanged) == (two.files_read, two.unchanged)
+
+
+def test_scraped_fixtures_through_ingest_byline_becomes_authors() -> None:
+    arts = by_id(ingest([FIX / "scraped"]))
+    assert sorted(arts) == ["caption_first", "repeated_title", "wire_story"]
+    wire = arts["wire_story"]
+    assert wire.authors == ["Ingrid Salo", "Marek Feld"]
+    assert wire.meta_origin["authors"] == "byline"
+    assert wire.captions == ["Photo: Anna Berg/Meridian"]
+    assert {r.reason for r in wire.removed} >= {"byline", "timestamp", "credit", "ad-script"}
+    assert arts["repeated_title"].title.startswith("Harbour pilots in Tarnby")
+    assert arts["caption_first"].title is None
+    assert all("Advertisement" not in a.text for a in arts.values())
+
+
+def test_html_page_headline_not_repeated_in_text(tmp_path: Path) -> None:
+    pytest.importorskip("newsprism.ingest.html")
+    page = (
+        "<!DOCTYPE html><html><head><title>Velin opens footbridge</title>"
+        '<meta property="og:title" content="Velin opens footbridge">'
+        '<link rel="canonical" href="https://www.velin-post.example/city/footbridge"></head><body>'
+        "<article><h1>Velin opens footbridge</h1>"
+        "<p>The city of Velin opened its new footbridge over the Aske river on Wednesday, the mayor said.</p>"
+        "<p>About 3,000 people crossed it on the first day, according to city officials.</p>"
+        "<p>The bridge cost 12 million crowns and took two years to build.</p></article></body></html>"
+    )
+    (tmp_path / "footbridge.html").write_text(page, encoding="utf-8")
+    (art,) = ingest([tmp_path]).articles
+    assert art.id == "footbridge" and art.title == "Velin opens footbridge"
+    assert not art.text.startswith("Velin opens footbridge")
+    assert art.text.startswith("The city of Velin opened its new footbridge")
+    assert (art.source, art.meta_origin["source"]) == ("velin-post.example", "url-host")
+
+
+def test_zip_members_dispatched_with_member_ids(tmp_path: Path) -> None:
+    pytest.importorskip("newsprism.ingest.archives")
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "bundle.zip", "w") as zf:
+        zf.writestr("ferry.txt", STORY.replace("Tram line 4", "The Kessel ferry"))
+        zf.writestr("market.txt", STORY.replace("Tram line 4", "Ostra market"))
+        zf.writestr("empty.txt", "")
+    result = ingest([tmp_path])
+    assert [a.id for a in result.articles] == ["ferry", "market"]
+    assert result.articles[0].path.endswith("bundle.zip#ferry.txt")
+    assert [s.kind for s in result.skipped] == ["empty"]
+
+
+def test_permission_error_becomes_unreadable(tmp_path: Path, monkeypatch) -> None:
+    """Same as test_unreadable_file, but also runs as root (open() is made to refuse)."""
+    import builtins
+
+    import newsprism.ingest.files as files
+
+    (tmp_path / "locked.txt").write_text(STORY, encoding="utf-8")
+    (tmp_path / "ok.txt").write_text(STORY, encoding="utf-8")
+
+    def guarded_open(path, *args, **kwargs):
+        if Path(path).name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return builtins.open(path, *args, **kwargs)
+
+    monkeypatch.setattr(files, "open", guarded_open, raising=False)
+    result = ingest([tmp_path])
+    assert [a.id for a in result.articles] == ["ok"]
+    (skip,) = result.skipped
+    assert (Path(skip.path).name, skip.kind, skip.reason) == (
+        "locked.txt",
+        "unreadable",
+        "unreadable: Permission denied",
+    )
+
+
+def test_malformed_records_skipped_good_records_kept(tmp_path: Path) -> None:
+    pytest.importorskip("newsprism.ingest.jsonrec")
+    good = json.dumps({"text": "Velin council approved the budget on Monday, officials said."})
+    (tmp_path / "feed.jsonl").write_text(
+        f"{good}\n{{broken json\n{good.replace('Monday', 'Friday')}\n", encoding="utf-8"
+    )
+    result = ingest([tmp_path])
+    assert [a.id for a in result.articles] == ["feed-1", "feed-2"]
+    (skip,) = result.skipped
+    assert skip.kind == "malformed-json" and skip.reason

@@ -686,3 +686,27 @@ def test_near_duplicates_on_ecbplus_with_synthetic_edits(data_dir: Path) -> None
     found = sum(group[c.id] == group[o] for c, o in big)
     assert len(big) >= 60 and found / len(big) >= 0.95
     assert all(topic[a.id] == topic[a.duplicate_of] for a in arts if a.duplicate_of)
+
+
+def test_end_to_end_through_core_ingest(tmp_path: Path) -> None:
+    """The readers' RawDocs and Skipped reports flow through core's ``ingest``."""
+    from newsprism.ingest import ingest
+
+    folder = tmp_path / "coastal-ledger"
+    folder.mkdir()
+    for name in ("article_jsonld.html", "records.jsonl", "feed.rss"):
+        (folder / name).write_bytes(fixture(name))
+    (folder / "broken.json").write_bytes(b'{"maintext": "unterminated')
+    result = ingest([tmp_path], IngestOptions(), workers=1)
+    by_title = {a.title: a for a in result.articles}
+    lighthouse = by_title["Brindle Cove votes to rebuild its lighthouse"]
+    assert (
+        lighthouse.source == "The Coastal Ledger" and lighthouse.meta_origin["source"] == "json-ld"
+    )
+    assert lighthouse.language == "en"
+    assert (
+        "Tesselby library reopens" in by_title and "Ashford bridge reopens to traffic" in by_title
+    )
+    kinds = sorted(s.kind for s in result.skipped)
+    assert kinds.count("malformed-json") == 2  # the bad JSONL line and the broken file
+    assert "empty" in kinds

@@ -5,7 +5,15 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from newsprism.model import SCHEMA_VERSION, AnalysisResult, Article, BriefLine, Citation, Skipped, Story
+from newsprism.model import (
+    SCHEMA_VERSION,
+    AnalysisResult,
+    Article,
+    BriefLine,
+    Citation,
+    Skipped,
+    Story,
+)
 from newsprism.outputs import render_html, render_markdown, result_to_document, write_outputs
 
 HOSTILE = 'Officials said <script>alert("x")</script> & <img src=x onerror=alert(1)> were "tests".'
@@ -14,27 +22,70 @@ HOSTILE = 'Officials said <script>alert("x")</script> & <img src=x onerror=alert
 def _result() -> AnalysisResult:
     t1 = "Ferry crews in Lund walked off the job on Monday. " + HOSTILE
     t2 = "A ferry strike began in Lund on Monday, the union said."
-    a1 = Article(id="lund-1", text=t1, title="Ferry crews walk out", source="Harbour Courier",
-                 published="2025-04-07", path="corpus/a.txt")
-    a2 = Article(id="lund-2", text=t2, title="Lund ferry strike", source="Meridian Wire",
-                 published="2025-04-08", path="corpus/b.txt")
+    a1 = Article(
+        id="lund-1",
+        text=t1,
+        title="Ferry crews walk out",
+        source="Harbour Courier",
+        published="2025-04-07",
+        path="corpus/a.txt",
+    )
+    a2 = Article(
+        id="lund-2",
+        text=t2,
+        title="Lund ferry strike",
+        source="Meridian Wire",
+        published="2025-04-08",
+        path="corpus/b.txt",
+    )
     s1 = t1.index("Ferry"), t1.index("Monday.") + len("Monday.")
     s2 = 0, len(t2)
     brief = [
-        BriefLine(t1[s1[0]:s1[1]], [Citation("lund-1", *s1), Citation("lund-2", *s2)], "key"),
+        BriefLine(t1[s1[0] : s1[1]], [Citation("lund-1", *s1), Citation("lund-2", *s2)], "key"),
         BriefLine(HOSTILE, [Citation("lund-1", t1.index(HOSTILE), len(t1))], "adds"),
     ]
-    story = Story("story-0001", "Ferry <strike> in Lund", ["lund-1", "lund-2"], brief,
-                  extra={"facts": [{"id": "f1", "text": "Ferry crews walked off the job on Monday.",
-                                    "status": "corroborated", "outlets": ["Harbour Courier", "Meridian Wire"],
-                                    "sources": [], "conflicts": []}],
-                         "coverage": {"outlets": ["Harbour Courier", "Meridian Wire"], "facts": ["f1"],
-                                      "matrix": [[1, 1]]},
-                         "quotes": [{"speaker": "the union", "quotes": [
-                             {"article": "lund-2", "outlet": "Meridian Wire", "kind": "indirect",
-                              "content": [{"start": 0, "end": 43, "text": t2[:43]}]}]}]})
-    return AnalysisResult(articles=[a1, a2], stories=[story],
-                          skipped=[Skipped("corpus/bad.bin", "binary file", "binary")], files_read=3)
+    story = Story(
+        "story-0001",
+        "Ferry <strike> in Lund",
+        ["lund-1", "lund-2"],
+        brief,
+        extra={
+            "facts": [
+                {
+                    "id": "f1",
+                    "text": "Ferry crews walked off the job on Monday.",
+                    "status": "corroborated",
+                    "outlets": ["Harbour Courier", "Meridian Wire"],
+                    "sources": [],
+                    "conflicts": [],
+                }
+            ],
+            "coverage": {
+                "outlets": ["Harbour Courier", "Meridian Wire"],
+                "facts": ["f1"],
+                "matrix": [[1, 1]],
+            },
+            "quotes": [
+                {
+                    "speaker": "the union",
+                    "quotes": [
+                        {
+                            "article": "lund-2",
+                            "outlet": "Meridian Wire",
+                            "kind": "indirect",
+                            "content": [{"start": 0, "end": 43, "text": t2[:43]}],
+                        }
+                    ],
+                }
+            ],
+        },
+    )
+    return AnalysisResult(
+        articles=[a1, a2],
+        stories=[story],
+        skipped=[Skipped("corpus/bad.bin", "binary file", "binary")],
+        files_read=3,
+    )
 
 
 def test_document_has_schema_and_citations_point_into_article_text() -> None:
@@ -46,7 +97,7 @@ def test_document_has_schema_and_citations_point_into_article_text() -> None:
         assert {"id", "title", "articles", "brief", "outlets"} <= story.keys()
         for line in story["brief"]:
             for c in line["citations"]:
-                assert texts[c["article"]][c["start"]:c["end"]]
+                assert texts[c["article"]][c["start"] : c["end"]]
     json.dumps(doc)  # serialisable
 
 

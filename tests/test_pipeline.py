@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from newsprism.cli import main
 
-from .conftest import EXAMPLES
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 
 EXPECTED = json.loads((EXAMPLES.parent / "expected.json").read_text(encoding="utf-8"))
 
@@ -63,21 +63,24 @@ def test_every_citation_quotes_the_cited_article(corpus_run: tuple[dict, Path, s
         for line in story["brief"]:
             assert line["citations"]
             for c in line["citations"]:
-                cited = texts[c["article"]][c["start"]:c["end"]]
+                cited = texts[c["article"]][c["start"] : c["end"]]
                 assert cited.strip() and cited == cited.strip()
                 n += 1
-            # the line's text is the first cited span, verbatim
-            first = line["citations"][0]
-            assert texts[first["article"]][first["start"]:first["end"]] == line["text"]
+            # the line is made only of cited spans, verbatim (conflict lines join both sides)
+            spans = {texts[c["article"]][c["start"] : c["end"]] for c in line["citations"]}
+            for part in line["text"].split(" | "):
+                assert part in spans, part
         for fact in story.get("facts", []):
             for src in fact["sources"]:
-                assert texts[src["article"]][src["start"]:src["end"]] == src["text"]
+                assert texts[src["article"]][src["start"] : src["end"]] == src["text"]
     assert n >= 10
 
 
 def test_wire_reprint_is_linked_to_its_original(corpus_run: tuple[dict, Path, str]) -> None:
     doc, _, _ = corpus_run
-    by_path = {str(Path(a["path"]).resolve().relative_to(EXAMPLES.resolve())): a for a in doc["articles"]}
+    by_path = {
+        str(Path(a["path"]).resolve().relative_to(EXAMPLES.resolve())): a for a in doc["articles"]
+    }
     for group in EXPECTED["wire_copies"]:
         arts = [by_path[f] for f in group]
         originals = [a for a in arts if not a["duplicate_of"]]
@@ -89,7 +92,7 @@ def test_rerun_is_incremental(corpus_run: tuple[dict, Path, str], tmp_path: Path
     doc, out, _ = corpus_run
     work = tmp_path / "out"
     shutil.copytree(out, work)
-    code, _, stderr = _run(["analyze", str(EXAMPLES), "-o", str(work)])
+    code, _, _ = _run(["analyze", str(EXAMPLES), "-o", str(work)])
     assert code == 0
     again = json.loads((work / "stories.json").read_text(encoding="utf-8"))
     assert again["summary"]["new_articles"] == 0
@@ -107,7 +110,9 @@ def test_seeds_are_one_clean_story(seeds_dir: Path, tmp_path: Path) -> None:
         for junk in ("Advertisement'; }", "< /p>", "Original Source Link"):
             assert junk not in a["text"], (a["id"], junk)
     by_id = {a["id"]: a for a in doc["articles"]}
-    title = "The leader of the People’s Republic of China, Xi Jinping, will visit Russia on March 20-22"
+    title = (
+        "The leader of the People’s Republic of China, Xi Jinping, will visit Russia on March 20-22"
+    )
     assert by_id["004_6cf93bea9fa67504"]["title"] == title
     assert by_id["004_6cf93bea9fa67504"]["text"].count(title) <= 1
     assert by_id["000_26e049f72bfdd22e"]["captions"][0].startswith("This photo combination shows")
@@ -121,9 +126,11 @@ def test_bad_files_are_named_and_the_rest_is_analyzed(tmp_path: Path) -> None:
         shutil.copy(f, src / f.name)
     (src / "empty.txt").write_bytes(b"")
     (src / "photo.txt").write_bytes(bytes(range(256)) * 40)
-    latin = "Le maire de Valcourt a déclaré que le pont rouvrira à l'été. Les travaux coûtent cher.\n"
+    latin = (
+        "Le maire de Valcourt a déclaré que le pont rouvrira à l'été. Les travaux coûtent cher.\n"
+    )
     (src / "latin1.txt").write_bytes(("Pont de Valcourt\n\n" + latin * 5).encode("latin-1"))
-    code, stdout, stderr = _run(["analyze", str(src), "-o", str(tmp_path / "out")])
+    code, _, stderr = _run(["analyze", str(src), "-o", str(tmp_path / "out")])
     assert code == 0, stderr
     lines = stderr.splitlines()
     assert sum("empty.txt" in ln for ln in lines) == 1

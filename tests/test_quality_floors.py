@@ -25,4 +25,6 @@ def test_score_at_or_above_floor(task: str, data_dir: Path) -> None:
         pytest.skip(f"{path} is absent")
     scores = evaluate.run(task, path)
     below = {m: (scores.get(m), f) for m, f in spec["floors"].items() if scores.get(m, -1.0) < f}
-    assert not below, f"{task}: scores below their floors (score, floor): {below}; all scores: {scores}"
+    assert not below, (
+        f"{task}: scores below their floors (score, floor): {below}; all scores: {scores}"
+    )

@@ -13,15 +13,23 @@ from newsprism.cli import main
 pytestmark = pytest.mark.slow
 
 ARTICLES = [
-    {"id": "r1", "published": "2025-05-09",
-     "text": "Ferry crews in Lund walked off the job on Thursday. \u201cWe will not sail until the rota "
-             "is fixed,\u201d union leader Petra Hale said. The strike could last until May 20."},
-    {"id": "r2", "published": "2025-05-10",
-     "text": "A ferry strike that began in Lund on Thursday stranded hundreds of travellers, the "
-             "port authority said in a statement."},
-    {"id": "r3",
-     "text": "The central bank of Marenia raised its key rate to 4.5 percent, Governor Anton "
-             "Weiss announced. He said inflation remained too high."},
+    {
+        "id": "r1",
+        "published": "2025-05-09",
+        "text": "Ferry crews in Lund walked off the job on Thursday. \u201cWe will not sail until the rota "
+        "is fixed,\u201d union leader Petra Hale said. The strike could last until May 20.",
+    },
+    {
+        "id": "r2",
+        "published": "2025-05-10",
+        "text": "A ferry strike that began in Lund on Thursday stranded hundreds of travellers, the "
+        "port authority said in a statement.",
+    },
+    {
+        "id": "r3",
+        "text": "The central bank of Marenia raised its key rate to 4.5 percent, Governor Anton "
+        "Weiss announced. He said inflation remained too high.",
+    },
 ]
 
 
@@ -47,7 +55,7 @@ def test_dates_stage_contract(tmp_path: Path) -> None:
     assert thursday["value"] == "2025-05-08"
     for rec, row in zip(ARTICLES, rows, strict=True):
         for d in row["dates"]:
-            assert rec["text"][d["start"]:d["end"]] == d["text"]
+            assert rec["text"][d["start"] : d["end"]] == d["text"]
             assert {"start", "end", "text", "value"} <= d.keys()
 
 
@@ -74,7 +82,7 @@ def test_attributions_stage_contract(tmp_path: Path) -> None:
             assert a["kind"] in {"direct", "indirect", "mixed"}
             for span in [a["source"], a["cue"], *a["content"]]:
                 if span:
-                    assert rec["text"][span["start"]:span["end"]] == span["text"]
+                    assert rec["text"][span["start"] : span["end"]] == span["text"]
 
 
 def test_cluster_stage_contract(tmp_path: Path) -> None:
@@ -95,7 +103,7 @@ def test_summarize_stage_contract(tmp_path: Path) -> None:
     texts = clusters[0]["articles"]
     assert row["citations"]
     for c in row["citations"]:
-        assert texts[c["article"]][c["start"]:c["end"]] in row["summary"]
+        assert texts[c["article"]][c["start"] : c["end"]] in row["summary"]
 
 
 def test_missing_input_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -67,7 +67,9 @@ def test_enrichment_round_trip() -> None:
     e = Enriched(
         article_id="a1",
         sentences=[Sentence(0, len(text), text)],
-        entities=[EntityMention(6, 17, "Ilse Brandt", "PERSON", "Ilse Brandt", "Mayor", "Ilse Brandt")],
+        entities=[
+            EntityMention(6, 17, "Ilse Brandt", "PERSON", "Ilse Brandt", "Mayor", "Ilse Brandt")
+        ],
         dates=[DateMention(26, 34, "Thursday", "2025-03-06")],
         attributions=[
             Attribution(
@@ -89,8 +91,12 @@ def test_enrichment_round_trip() -> None:
 def test_stories_state_and_skipped() -> None:
     with Store() as db:
         db.add_articles([_article(1), _article(2)])
-        story = Story("story-0001", "Port strike", ["a1", "a2"],
-                      brief=[BriefLine("The harbour board met on Monday.", [Citation("a1", 0, 32)])])
+        story = Story(
+            "story-0001",
+            "Port strike",
+            ["a1", "a2"],
+            brief=[BriefLine("The harbour board met on Monday.", [Citation("a1", 0, 32)])],
+        )
         db.replace_stories([story], [{"id": story.id, "title": story.title}])
         db.replace_stories([story], [{"id": story.id, "title": story.title}])
         assert db.stories() == [{"id": "story-0001", "title": "Port strike"}]
@@ -104,5 +110,5 @@ def test_stories_state_and_skipped() -> None:
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "not.db"
     bad.write_bytes(b"this is not sqlite at all" * 100)
-    with pytest.raises(StoreError, match="not.db"):
+    with pytest.raises(StoreError, match=r"not\.db"):
         Store(bad)

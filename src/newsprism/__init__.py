@@ -12,7 +12,7 @@ __all__ = ["SCHEMA_VERSION", "__version__", "analyze"]
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
-def analyze(*args, **kwargs):  # noqa: ANN002, ANN003 - re-exported, typed in newsprism.api
+def analyze(*args, **kwargs):
     """Run the whole pipeline; see :func:`newsprism.api.analyze`."""
     from newsprism.api import analyze as _analyze
 

@@ -159,7 +159,9 @@ def _cluster(
         clusterer.add(docs)
         if progress:
             progress("cluster", len(docs), len(docs))
-    db.set_state("cluster", {"settings_key": _settings_key(options), "clusterer": clusterer.state()})
+    db.set_state(
+        "cluster", {"settings_key": _settings_key(options), "clusterer": clusterer.state()}
+    )
     return clusterer.assignments()
 
 
@@ -189,17 +191,28 @@ def build_stories(
         ids = {a.id for a in members}
         extra: dict[str, Any] = comparison.to_dict()
         extra["entities"] = [
-            {"name": e.name, "type": e.type, "variants": e.variants,
-             "articles": [x for x in e.articles if x in ids]}
+            {
+                "name": e.name,
+                "type": e.type,
+                "variants": e.variants,
+                "articles": [x for x in e.articles if x in ids],
+            }
             for e in entities
             if ids.intersection(e.articles)
         ]
         extra["attributions"] = [
-            {"article": a.id, **att.to_dict()} for a in members for att in enriched[a.id].attributions
+            {"article": a.id, **att.to_dict()}
+            for a in members
+            for att in enriched[a.id].attributions
         ]
         stories.append(
-            Story(id=f"story-{n:04d}", title=_story_title(members), articles=[a.id for a in members],
-                  brief=brief, extra=extra)
+            Story(
+                id=f"story-{n:04d}",
+                title=_story_title(members),
+                articles=[a.id for a in members],
+                brief=brief,
+                extra=extra,
+            )
         )
         if progress:
             progress("compare", n, len(ordered))

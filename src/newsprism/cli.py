@@ -41,7 +41,11 @@ class _StderrHandler(logging.Handler):
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
-    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    level = (
+        logging.ERROR
+        if quiet
+        else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    )
     root = logging.getLogger("newsprism")
     root.handlers[:] = [_StderrHandler()]
     root.setLevel(level)
@@ -61,11 +65,21 @@ class _Progress:
     def __enter__(self) -> _Progress:
         if self.enabled and self.tty:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
             self._bar = Progress(
-                TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                console=Console(stderr=True), transient=True,
+                TextColumn("{task.description:>8}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
             )
             self._bar.start()
         return self
@@ -95,14 +109,21 @@ def _parse_fields(values: tuple[str, ...]) -> dict[str, str]:
             if not part.strip():
                 continue
             if "=" not in part:
-                raise click.BadParameter(f"{part!r}: expected OURKEY=RECORDKEY, e.g. text=body", param_hint="--field")
+                raise click.BadParameter(
+                    f"{part!r}: expected OURKEY=RECORDKEY, e.g. text=body", param_hint="--field"
+                )
             ours, theirs = (x.strip() for x in part.split("=", 1))
             fields[ours] = theirs
     return fields
 
 
-def _ingest_options(published: str | None, source: str | None, fields: tuple[str, ...],
-                    manifest: Path | None, max_size: float) -> Any:
+def _ingest_options(
+    published: str | None,
+    source: str | None,
+    fields: tuple[str, ...],
+    manifest: Path | None,
+    max_size: float,
+) -> Any:
     from newsprism.ingest import IngestOptions
 
     return IngestOptions(
@@ -116,17 +137,41 @@ def _ingest_options(published: str | None, source: str | None, fields: tuple[str
 
 def _ingest_flags(f: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by ``analyze`` and ``ingest``."""
-    for opt in reversed([
-        click.option("--published", metavar="DATE", help="Publication date (YYYY-MM-DD) for articles that have none."),
-        click.option("--source", metavar="OUTLET", help="Outlet name for articles that have none."),
-        click.option("--field", "fields", multiple=True, metavar="OURS=THEIRS,...",
-                     help="Map JSON record keys to ours, e.g. text=body,title=headline,published=date."),
-        click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                     help="CSV with a 'path' column plus title,source,url,published,authors overriding detected metadata."),
-        click.option("--max-size", type=float, default=50.0, show_default=True, metavar="MB",
-                     help="Skip input files larger than this."),
-        click.option("--strict", is_flag=True, help="Exit with status 1 when any input was skipped."),
-    ]):
+    for opt in reversed(
+        [
+            click.option(
+                "--published",
+                metavar="DATE",
+                help="Publication date (YYYY-MM-DD) for articles that have none.",
+            ),
+            click.option(
+                "--source", metavar="OUTLET", help="Outlet name for articles that have none."
+            ),
+            click.option(
+                "--field",
+                "fields",
+                multiple=True,
+                metavar="OURS=THEIRS,...",
+                help="Map JSON record keys to ours, e.g. text=body,title=headline,published=date.",
+            ),
+            click.option(
+                "--manifest",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                help="CSV with a 'path' column plus title,source,url,published,authors overriding detected metadata.",
+            ),
+            click.option(
+                "--max-size",
+                type=float,
+                default=50.0,
+                show_default=True,
+                metavar="MB",
+                help="Skip input files larger than this.",
+            ),
+            click.option(
+                "--strict", is_flag=True, help="Exit with status 1 when any input was skipped."
+            ),
+        ]
+    ):
         f = opt(f)
     return f
 
@@ -135,7 +180,9 @@ def _skipped_summary(skipped: list[Any]) -> str:
     if not skipped:
         return "0 skipped"
     kinds = Counter(s.kind for s in skipped)
-    return f"{len(skipped)} skipped (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")"
+    return (
+        f"{len(skipped)} skipped (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")"
+    )
 
 
 # -- commands --------------------------------------------------------------------------------
@@ -154,22 +201,58 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for stories.json, report.md, report.html and the store.")
-@click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="SQLite store to use and update (default: OUTDIR/newsprism.db).")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for stories.json, report.md, report.html and the store.",
+)
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite store to use and update (default: OUTDIR/newsprism.db).",
+)
 @_ingest_flags
-@click.option("--workers", type=int, help="Processes for per-article work (default: number of CPUs, at most 8).")
-@click.option("--granularity", type=click.Choice(["event", "topic"]), default="event", show_default=True,
-              help="Story granularity: one event, or a broader topic.")
-@click.option("--no-embeddings", is_flag=True, help="Cluster with TF-IDF and entities only (faster, weaker).")
-@click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Extra entity alias file (same format as the shipped aliases.tsv).")
+@click.option(
+    "--workers",
+    type=int,
+    help="Processes for per-article work (default: number of CPUs, at most 8).",
+)
+@click.option(
+    "--granularity",
+    type=click.Choice(["event", "topic"]),
+    default="event",
+    show_default=True,
+    help="Story granularity: one event, or a broader topic.",
+)
+@click.option(
+    "--no-embeddings", is_flag=True, help="Cluster with TF-IDF and entities only (faster, weaker)."
+)
+@click.option(
+    "--aliases",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extra entity alias file (same format as the shipped aliases.tsv).",
+)
 @click.pass_context
-def analyze(ctx: click.Context, paths: tuple[str, ...], outdir: Path, store_path: Path | None,
-            published: str | None, source: str | None, fields: tuple[str, ...], manifest: Path | None,
-            max_size: float, strict: bool, workers: int | None, granularity: str, no_embeddings: bool,
-            aliases: Path | None) -> None:
+def analyze(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    outdir: Path,
+    store_path: Path | None,
+    published: str | None,
+    source: str | None,
+    fields: tuple[str, ...],
+    manifest: Path | None,
+    max_size: float,
+    strict: bool,
+    workers: int | None,
+    granularity: str,
+    no_embeddings: bool,
+    aliases: Path | None,
+) -> None:
     """Run the whole pipeline over PATHS (files, folders, globs, or - for JSON Lines on stdin)."""
     from newsprism.api import AnalyzeOptions
     from newsprism.api import analyze as run_analyze
@@ -177,7 +260,10 @@ def analyze(ctx: click.Context, paths: tuple[str, ...], outdir: Path, store_path
 
     options = AnalyzeOptions(
         ingest=_ingest_options(published, source, fields, manifest, max_size),
-        workers=workers, granularity=granularity, use_embeddings=not no_embeddings, aliases=aliases,
+        workers=workers,
+        granularity=granularity,
+        use_embeddings=not no_embeddings,
+        aliases=aliases,
     )
     store_path = store_path or outdir / "newsprism.db"
     started = time.monotonic()
@@ -185,7 +271,9 @@ def analyze(ctx: click.Context, paths: tuple[str, ...], outdir: Path, store_path
         result = run_analyze(list(paths), options, store=store_path, progress=progress)
         written = write_outputs(result, outdir)
     if not result.articles:
-        _err(f"newsprism: no articles could be read from {', '.join(paths)} ({_skipped_summary(result.skipped)})")
+        _err(
+            f"newsprism: no articles could be read from {', '.join(paths)} ({_skipped_summary(result.skipped)})"
+        )
         sys.exit(EXIT_NOTHING)
     _err(
         f"{result.files_read} files read, {_skipped_summary(result.skipped)}"
@@ -203,13 +291,27 @@ def analyze(ctx: click.Context, paths: tuple[str, ...], outdir: Path, store_path
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("newsprism.db"), show_default=True, help="SQLite store to add the articles to.")
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("newsprism.db"),
+    show_default=True,
+    help="SQLite store to add the articles to.",
+)
 @_ingest_flags
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, published: str | None,
-           source: str | None, fields: tuple[str, ...], manifest: Path | None, max_size: float,
-           strict: bool) -> None:
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    store_path: Path,
+    published: str | None,
+    source: str | None,
+    fields: tuple[str, ...],
+    manifest: Path | None,
+    max_size: float,
+    strict: bool,
+) -> None:
     """Read, clean and store articles from PATHS, without further analysis."""
     from newsprism.ingest import ingest as run_ingest
     from newsprism.ingest.dedup import link_duplicates
@@ -217,8 +319,12 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, publish
 
     options = _ingest_options(published, source, fields, manifest, max_size)
     with _library_errors(), _Progress(not ctx.obj["quiet"]) as progress, Store(store_path) as db:
-        result = run_ingest(list(paths), options, seen_hashes=db.content_hashes(),
-                            progress=lambda d, t: progress("ingest", d, t))
+        result = run_ingest(
+            list(paths),
+            options,
+            seen_hashes=db.content_hashes(),
+            progress=lambda d, t: progress("ingest", d, t),
+        )
         known = db.article_ids()
         new = [a for a in result.articles if a.id not in known]
         db.add_articles(new)
@@ -226,7 +332,9 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, publish
         everything = db.articles()
         before = {a.id: a.duplicate_of for a in everything}
         link_duplicates(everything)
-        db.set_duplicates({a.id: a.duplicate_of for a in everything if a.duplicate_of != before[a.id]})
+        db.set_duplicates(
+            {a.id: a.duplicate_of for a in everything if a.duplicate_of != before[a.id]}
+        )
         dups = sum(1 for a in everything if a.duplicate_of)
         total = len(everything)
     _err(
@@ -239,7 +347,9 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], store_path: Path, publish
         sys.exit(EXIT_NOTHING)
 
 
-def _stage_io(infile: str, outfile: str, required: tuple[str, ...]) -> tuple[list[dict[str, Any]], Any]:
+def _stage_io(
+    infile: str, outfile: str, required: tuple[str, ...]
+) -> tuple[list[dict[str, Any]], Any]:
     from newsprism.stages import BadRecord, read_records
 
     records: list[dict[str, Any]] = []
@@ -261,15 +371,24 @@ def _stage_io(infile: str, outfile: str, required: tuple[str, ...]) -> tuple[lis
 
 def _stage_command(name: str, help_text: str) -> Callable[[Callable[..., Any]], click.Command]:
     def deco(f: Callable[..., Any]) -> click.Command:
-        f = click.option("-o", "--output", "outfile", default="-", show_default=True,
-                         help="Output JSON Lines file (- for stdout).")(f)
+        f = click.option(
+            "-o",
+            "--output",
+            "outfile",
+            default="-",
+            show_default=True,
+            help="Output JSON Lines file (- for stdout).",
+        )(f)
         f = click.argument("infile")(f)
         return main.command(name=name, help=help_text)(f)
+
     return deco
 
 
 @_stage_command("dates", "Normalize temporal expressions: {id, text, published?} -> {id, dates}.")
-@click.option("--published", metavar="DATE", help="Publication date for records without 'published'.")
+@click.option(
+    "--published", metavar="DATE", help="Publication date for records without 'published'."
+)
 def dates_cmd(infile: str, outfile: str, published: str | None) -> None:
     from newsprism.stages import dates_record, write_records
 
@@ -289,8 +408,12 @@ def attributions_cmd(infile: str, outfile: str) -> None:
     _err(f"attributions: {n} records")
 
 
-@_stage_command("cluster", "Group records into stories: {id, text, title?, published?, source?} -> {id, story}.")
-@click.option("--granularity", type=click.Choice(["event", "topic"]), default="event", show_default=True)
+@_stage_command(
+    "cluster", "Group records into stories: {id, text, title?, published?, source?} -> {id, story}."
+)
+@click.option(
+    "--granularity", type=click.Choice(["event", "topic"]), default="event", show_default=True
+)
 @click.option("--no-embeddings", is_flag=True, help="TF-IDF and entities only.")
 def cluster_cmd(infile: str, outfile: str, granularity: str, no_embeddings: bool) -> None:
     from newsprism.stages import cluster_records, write_records
@@ -302,8 +425,17 @@ def cluster_cmd(infile: str, outfile: str, granularity: str, no_embeddings: bool
     _err(f"cluster: {len(rows)} records in {len({r['story'] for r in rows})} stories")
 
 
-@_stage_command("summarize", "Extractive multi-document summary: {id, articles: [text]} -> {id, summary, citations}.")
-@click.option("--words", type=click.IntRange(min=1), default=100, show_default=True, help="Summary length in words.")
+@_stage_command(
+    "summarize",
+    "Extractive multi-document summary: {id, articles: [text]} -> {id, summary, citations}.",
+)
+@click.option(
+    "--words",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Summary length in words.",
+)
 def summarize_cmd(infile: str, outfile: str, words: int) -> None:
     from newsprism.stages import summarize_record, write_records
 
@@ -334,8 +466,13 @@ def evaluate(task: str, data: Path, limit: int | None, as_json: bool) -> None:
 
 @main.command()
 @click.argument("query")
-@click.option("--store", "store_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=Path("newsprism.db"), show_default=True)
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=Path("newsprism.db"),
+    show_default=True,
+)
 @click.option("--limit", type=int, default=20, show_default=True)
 def search(query: str, store_path: Path, limit: int) -> None:
     """Full-text search over the stored articles (SQLite FTS5 query syntax)."""
@@ -349,13 +486,15 @@ def search(query: str, store_path: Path, limit: int) -> None:
         _err("no matches")
 
 
-class _library_errors:  # noqa: N801 - used as a context manager
+class _library_errors:
     """Turn the library's typed errors into one clear line and exit code 3."""
 
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, et: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
+    def __exit__(
+        self, et: type[BaseException] | None, exc: BaseException | None, tb: object
+    ) -> bool:
         if exc is None:
             return False
         from newsprism.evaluate import EvaluationDataError

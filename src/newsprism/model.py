@@ -188,7 +188,9 @@ class Story:
     title: str
     articles: list[str]
     brief: list[BriefLine] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)  # facts, timeline, framing, quotes, entities...
+    extra: dict[str, Any] = field(
+        default_factory=dict
+    )  # facts, timeline, framing, quotes, entities...
 
 
 @dataclass(slots=True)

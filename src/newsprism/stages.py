@@ -26,7 +26,9 @@ class BadRecord:
     reason: str
 
 
-def read_records(path: str | Path, required: tuple[str, ...] = ("id",)) -> Iterator[dict[str, Any] | BadRecord]:
+def read_records(
+    path: str | Path, required: tuple[str, ...] = ("id",)
+) -> Iterator[dict[str, Any] | BadRecord]:
     """JSON Lines records from ``path`` (``-`` = stdin); bad lines come out as :class:`BadRecord`."""
     name = "<stdin>" if str(path) == "-" else str(path)
     if str(path) == "-":
@@ -36,7 +38,9 @@ def read_records(path: str | Path, required: tuple[str, ...] = ("id",)) -> Itera
         yield from _records(fh, name, required)
 
 
-def _records(fh: IO[str], name: str, required: tuple[str, ...]) -> Iterator[dict[str, Any] | BadRecord]:
+def _records(
+    fh: IO[str], name: str, required: tuple[str, ...]
+) -> Iterator[dict[str, Any] | BadRecord]:
     for n, line in enumerate(fh, 1):
         if not line.strip():
             continue

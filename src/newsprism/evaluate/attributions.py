@@ -34,6 +34,9 @@ _PRONOUNS = frozenset(
     "he she him her his hers they them their it its who which that i we you me us".split()
 )
 _PERSONAL = frozenset({"he", "she", "him", "her"})
+_NOT_NAMES = frozenset(
+    "the a an his her their its this that these those another some many few one two several".split()
+)
 _EDGE = " \t\r\n.,;:\"'“”‘’«»„"
 _TITLES = frozenset({"mr", "mrs", "ms", "dr", "the", "a", "an", "president", "sen", "gov", "rep"})
 
@@ -132,6 +135,8 @@ def _silver_speaker(text: str, quotes: list[dict[str, Any]], idx: int) -> str | 
         words = s["text"].split()
         if not words or s["text"].strip().lower() in _PRONOUNS:
             continue
+        if words[0].lower() in _NOT_NAMES or not words[0][:1].isupper():
+            continue  # a description ("The nominee", "Another critic"), not a name
         if any(w[:1].isupper() and w.lower() not in _TITLES for w in words):
             best, best_pos = s["text"], s["start"]
     return best

@@ -32,7 +32,7 @@ def truncate(text: str, words: int = WORDS) -> str:
     return " ".join(text.split()[:words])
 
 
-def recall_vs_refs(summary: str, references: list[str], scorer) -> tuple[float, float]:  # noqa: ANN001
+def recall_vs_refs(summary: str, references: list[str], scorer) -> tuple[float, float]:
     """Mean ROUGE-1 and ROUGE-2 recall of ``summary`` over ``references``."""
     r1, r2 = [], []
     for ref in references:
@@ -45,7 +45,7 @@ def recall_vs_refs(summary: str, references: list[str], scorer) -> tuple[float, 
 class _Tokenizer:
     """The sumy tokenizer protocol over our sentence splitter (no NLTK data needed)."""
 
-    def __init__(self, stemmerless_words) -> None:  # noqa: ANN001
+    def __init__(self, stemmerless_words) -> None:
         self._words = stemmerless_words
 
     def to_sentences(self, text: str) -> tuple[str, ...]:
@@ -57,13 +57,45 @@ class _Tokenizer:
         return tuple(self._words.findall(sentence))
 
 
+def _fast_lexrank_class():
+    """sumy's LexRank with its two quadratic pure-Python steps vectorized (same numbers)."""
+    import math
+    from collections import Counter
+
+    import numpy as np
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+
+    class FastLexRank(LexRankSummarizer):
+        @staticmethod
+        def _compute_idf(sentences):
+            n = len(sentences)
+            df = Counter(t for s in sentences for t in set(s))
+            return {t: math.log(n / (1 + d)) for t, d in df.items()}
+
+        def _create_matrix(self, sentences, threshold, tf_metrics, idf_metrics):
+            vocab = {t: j for j, t in enumerate(idf_metrics)}
+            w = np.zeros((len(sentences), len(vocab)))
+            for i, tf in enumerate(tf_metrics):
+                for t, v in tf.items():
+                    w[i, vocab[t]] = v * idf_metrics[t]
+            norms = np.sqrt((w * w).sum(axis=1))
+            ok = norms > 0
+            cos = np.zeros((len(sentences), len(sentences)))
+            cos[np.ix_(ok, ok)] = (w[ok] @ w[ok].T) / np.outer(norms[ok], norms[ok])
+            matrix = (cos > threshold).astype(float)
+            degrees = matrix.sum(axis=1)
+            degrees[degrees == 0] = 1
+            return matrix / degrees[:, None]
+
+    return FastLexRank
+
+
 def lexrank(texts: list[str], words: int = WORDS) -> str:
     """sumy's LexRank over all articles: best-rated sentences until ``words`` words, in order."""
     import re
 
     from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
     from sumy.nlp.stemmers import Stemmer
-    from sumy.summarizers.lex_rank import LexRankSummarizer
     from sumy.utils import get_stop_words
 
     tok = _Tokenizer(re.compile(r"[^\W_]+(?:['’][^\W_]+)*"))
@@ -71,10 +103,10 @@ def lexrank(texts: list[str], words: int = WORDS) -> str:
         Paragraph([Sentence(s, tok) for s in tok.to_sentences(t)]) for t in texts if t and t.strip()
     ]
     document = ObjectDocumentModel(tuple(paragraphs))
-    summarizer = LexRankSummarizer(Stemmer("english"))
+    summarizer = _fast_lexrank_class()(Stemmer("english"))
     summarizer.stop_words = get_stop_words("english")
 
-    def upto_words(infos):  # noqa: ANN001, ANN202 - sumy passes rating-sorted SentenceInfos
+    def upto_words(infos):
         out, n = [], 0
         for info in infos:
             if n >= words:
@@ -101,7 +133,9 @@ def score(path: Path, limit: int | None = None) -> dict[str, float]:
         texts = [t for t in rec.get("articles") or [] if isinstance(t, str)]
         refs = [r for r in rec.get("reference_summaries") or [] if isinstance(r, str) and r.strip()]
         if not texts or not refs:
-            raise EvaluationDataError(f"{path}: record {n + 1} lacks articles or reference_summaries")
+            raise EvaluationDataError(
+                f"{path}: record {n + 1} lacks articles or reference_summaries"
+            )
         t0 = time.perf_counter()
         ours = summarize(texts, words=WORDS).text
         t1 = time.perf_counter()
@@ -115,7 +149,14 @@ def score(path: Path, limit: int | None = None) -> dict[str, float]:
         ours2.append(a2)
         lex1.append(b1)
         lex2.append(b2)
-        log.debug("%s: ours R1 %.3f R2 %.3f | LexRank R1 %.3f R2 %.3f", rec.get("cluster_id"), a1, a2, b1, b2)
+        log.debug(
+            "%s: ours R1 %.3f R2 %.3f | LexRank R1 %.3f R2 %.3f",
+            rec.get("cluster_id"),
+            a1,
+            a2,
+            b1,
+            b2,
+        )
     if not ours1:
         raise EvaluationDataError(f"{path}: no clusters to score")
     out = {

@@ -20,6 +20,7 @@ import logging
 import multiprocessing as mp
 import os
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Container, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -30,7 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsprism.ingest.base import BadInput, IngestOptions, RawDoc
-from newsprism.ingest.clean import clean_text
+from newsprism.ingest.clean import clean_text, same_title
 from newsprism.ingest.files import Input, discover, dispatch, read_input
 from newsprism.ingest.incremental import content_hash
 from newsprism.ingest.meta import (
@@ -43,7 +44,7 @@ from newsprism.ingest.meta import (
     read_sidecar,
     url_source,
 )
-from newsprism.model import Article, Skipped
+from newsprism.model import Article, Removed, Skipped
 
 log = logging.getLogger(__name__)
 
@@ -121,9 +122,13 @@ def build_article(
             authors = normalize_authors(cleaned.byline)
             if authors:
                 meta["authors"], origin["authors"] = authors, "byline"
-    else:
+    else:  # already clean (e.g. extracted from HTML): only a repeated headline at the top goes
         text = unicodedata.normalize("NFC", doc.text or "").strip()
         captions, removed = [], []
+        first, _, rest = text.partition("\n")
+        if rest.strip() and same_title(first, meta.get("title")):
+            removed.append(Removed(first, "repeated-title", 1))
+            text = rest.strip()
     if "source" not in meta:
         host = url_source(meta.get("url"))
         if host:
@@ -170,7 +175,8 @@ def _read_docs(
     docs: list[RawDoc] = []
     skipped: list[Skipped] = []
     try:
-        for item in dispatch(inp.origin, data, options):
+        kind = "json" if inp.path is None else None  # "-": JSON Lines on stdin
+        for item in dispatch(inp.origin, data, options, kind=kind):
             if isinstance(item, RawDoc):
                 docs.append(item)
             elif isinstance(item, Skipped):  # tolerated: a reader reporting one bad record
@@ -262,6 +268,10 @@ def _workers(requested: int | None, inputs: list[Input]) -> int:
         return max(1, requested)
     if len(inputs) < PARALLEL_MIN_INPUTS or any(i.path is None for i in inputs):
         return 1
+    main = threading.main_thread()
+    if any(t is not main and not t.daemon for t in threading.enumerate()):
+        return 1  # forking a process with worker threads (a web server) is unsafe
+
     return max(1, min(os.cpu_count() or 1, 8))
 
 
@@ -305,6 +315,8 @@ def ingest(
     depend on it.
     """
     options = options or IngestOptions()
+    if isinstance(paths, str | Path):
+        paths = [paths]
     manifest: dict[str, dict[str, Any]] = {}
     exclude: list[Path] = []
     if options.manifest is not None:

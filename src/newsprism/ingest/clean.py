@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from newsprism.model import Removed
 
-__all__ = ["Cleaned", "clean_text", "decode_entities"]
+__all__ = ["Cleaned", "clean_text", "decode_entities", "same_title"]
 
 
 @dataclass
@@ -177,6 +177,16 @@ _CREDIT_TAIL = re.compile(
     r"[^()]{0,80}\)|\b(?:Photo|Photograph|Image|Picture|Credit|Foto)\s*(?:by|:)\s*[^.]{1,80}|"
     r"\bREUTERS/[\w .'’-]{2,60}|/\s*(?:AP|AFP|Reuters|EPA|Getty Images|Bloomberg))\.?\s*$",
 )
+_AGENCIES = {
+    "Reuters",
+    "Bloomberg",
+    "Xinhua",
+    "Interfax",
+    "Sputnik",
+    "Ukrinform",
+    "Yonhap",
+    "Kyodo",
+}
 _SAID = re.compile(r"\b(?:said|says|told|according to)\b")
 _BYLINE_BY = re.compile(
     r"^(?i:by|written by|words by|story by|author:?)\s+(?P<name>[A-Z][\w.'’-]*"
@@ -218,6 +228,14 @@ def _norm_key(s: str, limit: int = 400) -> str:
     if len(s) > limit:
         return ""
     return " ".join(_WORD_RE.findall(s.casefold()))
+
+
+def same_title(a: str | None, b: str | None) -> bool:
+    """Whether two strings are the same title (case, punctuation and spacing ignored)."""
+    if not a or not b:
+        return False
+    key = _norm_key(a)
+    return bool(key) and key == _norm_key(b)
 
 
 def _has_alnum(s: str) -> bool:
@@ -269,14 +287,16 @@ def _junk_reason(s: str, top: bool, bottom: bool, edge: bool = False) -> str | N
         return "advertisement"
     if n <= 100 and _SHARE.match(s):
         return "share"
-    if n <= 250 and words <= 40 and _NEWSLETTER.match(s):
-        return "newsletter"
-    if n <= 200 and words <= 30 and _SUBSCRIBE.match(s):
-        return "subscribe"
-    if n <= 150 and _FOLLOW.match(s):
-        return "follow"
-    if n <= 250 and _READ_MORE.match(s):
-        return "read-more"
+    # a line reporting what someone said is article text, whatever words it starts with
+    if not (n > 40 and _SAID.search(s)):
+        if n <= 250 and words <= 40 and _NEWSLETTER.match(s):
+            return "newsletter"
+        if n <= 200 and words <= 30 and _SUBSCRIBE.match(s):
+            return "subscribe"
+        if n <= 150 and _FOLLOW.match(s):
+            return "follow"
+        if n <= 250 and _READ_MORE.match(s):
+            return "read-more"
     if n <= 200 and _SOURCE_LINK.match(s):
         return "source-link"
     if bottom and n <= 150 and words <= 15 and _SOURCE_LINE.match(s):
@@ -297,11 +317,17 @@ def _junk_reason(s: str, top: bool, bottom: bool, edge: bool = False) -> str | N
 
 def _byline(s: str) -> str | None:
     """The author name(s) when the line is a byline (``By Jane Doe``, ``Jane Doe | Reporter``)."""
-    if len(s) > 150:
+    if len(s) > 150 or (s.endswith(".") and not re.search(r"\b[A-Z]\.$", s)):
         return None
     m = _BYLINE_BY.match(s)
     if m:
-        return m.group("name").strip(" ,&")
+        name = m.group("name").strip(" ,&")
+        role = m.group("role") or ""
+        tokens = [t for t in re.split(r"[\s,&]+", name) if t and t[0].isupper()]
+        single_ok = len(tokens) == 1 and (tokens[0].isupper() or tokens[0] in _AGENCIES)
+        if (len(tokens) >= 2 or single_ok) and len(role.split()) <= 8:
+            return name
+        return None
     m = _BYLINE_ROLE.match(s)
     if m and _ROLE_WORDS.search(m.group("role")):
         return m.group("name").strip()

@@ -18,7 +18,9 @@ Spans always index ``doc.text``; nothing raises on odd input.
 
 from __future__ import annotations
 
+import bisect
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -27,6 +29,7 @@ from newsprism.nlp.attributions_lexicon import (
     DOBJ_VERBS,
     INVERSION_VERBS,
     NEEDS_CLAUSE,
+    NOT_CUES,
     PREP_CONTENT,
     SPEECH_VERBS,
     XCOMP_VERBS,
@@ -40,8 +43,23 @@ log = logging.getLogger(__name__)
 
 _TRIM = " \t\r\n,;:—–-"
 _MIN_QUOTE_WORDS = 4
+_NAME_PARTICLES = frozenset({"de", "van", "von", "da", "del", "la", "al", "bin", "of", "the", "and"})
 _PRONOUN_CONTENT = frozenset({"it", "this", "that", "them", "him", "her", "these", "those", "so"})
 _SENTENCE_START = ".!?:;\"”“»«'’"  # shorter quotations are scare quotes / titles, not speech
+
+
+class Sents:
+    """Sentence bounds by token index (``Token.sent`` rescans the doc on every call)."""
+
+    def __init__(self, doc: Doc, text: str) -> None:
+        self.text = text  # Doc.text re-joins all tokens on every access
+        self.bounds = [(s.start, s.end, s.start_char, s.end_char) for s in doc.sents]
+        self._starts = [b[0] for b in self.bounds]
+
+    def of(self, i: int) -> tuple[int, int, int, int]:
+        """(first token, end token, start char, end char) of the sentence holding token ``i``."""
+        k = bisect.bisect_right(self._starts, i) - 1
+        return self.bounds[max(0, k)]
 
 
 @dataclass(slots=True)
@@ -89,138 +107,90 @@ def _extract(doc: Doc, entities: list[EntityMention] | None) -> list[Attribution
         return []
     quotes = [q for q in find_quotes(text) if _n_words(text, q.start, q.end) >= 1]
     qidx = QuoteIndex(quotes)
+    sents = Sents(doc, text)
     drafts: list[Draft] = []
-    for tok in doc:
-        low = tok.lower_
-        if low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
-            d = _according(doc, tok)
-        elif tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS:
-            d = _verb(doc, tok, qidx)
+    for i in _candidates(doc):
+        tok = doc[i]
+        if tok.lower_ == "according":
+            if i + 1 < len(doc) and doc[i + 1].lower_ == "to":
+                d = _according(doc, tok, sents)
+            else:
+                continue
+        elif tok.pos_ in ("VERB", "AUX"):
+            d = _verb(doc, tok, qidx, sents)
         else:
             continue
         if d is not None:
             drafts.append(d)
+    drafts.extend(_labelled(doc, text, drafts))
     drafts = _link_via(text, drafts)
     drafts = [_finish(text, d, qidx) for d in drafts]
     drafts = [d for d in drafts if d.content]
     drafts = _dedupe(drafts)
     _attach_orphan_quotes(text, drafts, quotes)
     drafts.sort(key=lambda d: d.anchor)
-    resolve_speakers(doc, drafts, entities)
+    resolve_speakers(doc, text, drafts, entities)
     return [_to_attribution(text, d, qidx) for d in drafts]
 
 
 # --------------------------------------------------------------------------- rules
 
 
-def _according(doc: Doc, tok: Token) -> Draft | None:
-    to = doc[tok.i + 1]
-    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
-    if pobj is None:
-        pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
-    if pobj is None:
-        return None
-    src = (doc[pobj.left_edge.i].idx, _tok_end(doc[pobj.right_edge.i]))
-    phrase_lo = tok.i
-    phrase_hi = max(pobj.right_edge.i, to.i)
-    head = tok.head if tok.head is not tok else tok
-    sent = tok.sent
-    if head is tok or head.i in range(phrase_lo, phrase_hi + 1):
-        lo, hi = sent.start, sent.end - 1
-    else:
-        lo, hi = head.left_edge.i, head.right_edge.i
-        # "X said, according to AFP" keeps the whole sentence as content
-        lo, hi = min(lo, sent.start), max(hi, sent.end - 1)
-    pieces = _pieces(doc, lo, hi, phrase_lo, phrase_hi)
-    if not pieces:
-        return None
-    d = Draft(
-        source=src,
-        cue=(tok.idx, _tok_end(to)),
-        content=pieces,
-        subject=pobj,
-        verb=head,
-        according=True,
-    )
-    return d
+def _candidates(doc: Doc) -> list[int]:
+    """Indices of tokens that may start an attribution, found on the token arrays (fast):
+    reporting verbs, "according", and any verb heading a clausal complement."""
+    import numpy as np
+    from spacy.attrs import DEP, HEAD, LEMMA, LOWER
+
+    strings = doc.vocab.strings
+    arr = doc.to_array([LOWER, LEMMA, DEP, HEAD]).astype("int64")
+    if arr.ndim == 1:
+        arr = arr.reshape(-1, 4)
+    lemmas = arr[:, 1].astype("uint64")
+    cues = np.array([strings.add(w) for w in (*SPEECH_VERBS, "according")], dtype="uint64")
+    hit = np.isin(lemmas, cues) | (arr[:, 0].astype("uint64") == np.uint64(strings.add("according")))
+    ccomp = np.flatnonzero(arr[:, 2].astype("uint64") == np.uint64(strings.add("ccomp")))
+    heads = ccomp + arr[ccomp, 3]
+    hit[heads[(heads >= 0) & (heads < len(hit))]] = True
+    return [int(i) for i in np.flatnonzero(hit)]
 
 
-def _verb(doc: Doc, tok: Token, qidx: QuoteIndex) -> Draft | None:
-    lemma = tok.lemma_.lower()
-    q = qidx.containing(tok.idx)
-    if q is not None and _n_words(doc.text, q.start, q.end) >= _MIN_QUOTE_WORDS:
-        return None  # a verb inside a quotation is part of what is said
-    subj = _subject(tok)
-    if subj is None:
-        return None
-    if subj.i > tok.i + 1 and subj.dep_ != "nsubj":
-        return None
-    cue_lo, cue_hi = _cue_range(tok)
-    children = list(tok.children)
-    content: list[tuple[int, int]] = []
-    ccomps = [c for c in children if c.dep_ == "ccomp"]
-    for c in ccomps:
-        content.append(_subtree_range(doc, c))
-    if not content and lemma in XCOMP_VERBS:
-        for c in children:
-            if c.dep_ == "xcomp":
-                content.append(_subtree_range(doc, c))
-    if not content and lemma in DOBJ_VERBS:
-        dobj = next((c for c in children if c.dep_ == "dobj"), None)
-        if dobj is not None:
-            lo, hi = dobj.left_edge.i, dobj.right_edge.i
-            for c in children:
-                if c.dep_ in ("oprd", "xcomp") and c.i > dobj.i:
-                    hi = max(hi, c.right_edge.i)
-            content.append((doc[lo].idx, _tok_end(doc[hi])))
-    if not content and lemma in PREP_CONTENT:
-        for c in children:
-            if c.dep_ == "prep" and c.lower_ in PREP_CONTENT[lemma]:
-                pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
-                if pobj is not None:
-                    lo, hi = pobj.left_edge.i, pobj.right_edge.i
-                    for g in children:
-                        if g.dep_ in ("xcomp", "advcl") and g.i > pobj.i:
-                            hi = max(hi, g.right_edge.i)
-                    content.append((doc[lo].idx, _tok_end(doc[hi])))
-                    if c.i == cue_hi + 1:
-                        cue_hi = c.i
-                    break
-    if (
-        not content
-        and lemma in INVERSION_VERBS
-        and tok.dep_ in ("parataxis", "ccomp", "advcl", "conj")
-        and tok.head.i < tok.i
-    ):
-        # "The plan will fail, he said." parsed with the quote as head
-        head = tok.head
-        between = doc[head.i : tok.left_edge.i]
-        if head.pos_ in ("VERB", "AUX") and any(t.is_punct for t in between):
-            lo, hi = head.left_edge.i, head.right_edge.i
-            content = _pieces(doc, lo, hi, tok.left_edge.i, tok.right_edge.i)
-            content = [c for c in content if c[0] < tok.idx]
-    if not content:
-        near = _adjacent_quote(doc, tok, qidx)
-        if near is not None:
-            content.append((near.start, near.end))
-    if not content:
-        return None
-    if lemma in NEEDS_CLAUSE and not ccomps and not _touches_quote(content, qidx):
-        return None
-    src = _source_range(doc, subj)
-    if src is None:
-        return None
-    # the content must not swallow the source or the cue
-    content = _minus(content, [src, (doc[cue_lo].idx, _tok_end(doc[cue_hi]))])
-    if not content:
-        return None
-    return Draft(
-        source=src,
-        cue=(doc[cue_lo].idx, _tok_end(doc[cue_hi])),
-        content=content,
-        subject=subj,
-        verb=tok,
-    )
+_LABEL_RE = re.compile(r"(?m)^[ \t•*\"“-]*([A-Z][^\n:―—]{0,60}?)[ \t]*(:|―|—|--)[ \t]*(\S[^\n]*)$")
+_SIGNED_RE = re.compile(r"(?m)^(\S[^\n]*[\"”“»’'])[ \t]*(―|—|–|--)[ \t]*([A-Z][^\n―—–\"“”]{0,60})$")
+
+
+def _labelled(doc: Doc, text: str, drafts: list[Draft]) -> list[Draft]:
+    """Paragraphs like ``SMITH: We will win.``, ``Jane Roe ― "It was fine."``, ``Poll: X leads``."""
+    taken = [c for d in drafts for c in d.content]
+    out: list[Draft] = []
+    found = [(m, 1, 3) for m in _LABEL_RE.finditer(text)]
+    found += [(m, 3, 1) for m in _SIGNED_RE.finditer(text)]
+    for m, li, ci in found:
+        label, content = m.group(li).strip(), m.group(ci)
+        words = label.split()
+        if not 1 <= len(words) <= 6 or len(content.split()) < 3:
+            continue
+        if not all(w[:1].isupper() or w[:1] in "(." or w.lower() in _NAME_PARTICLES for w in words):
+            continue
+        quoted = content[:1] in "\"“”„«»'‘"
+        span = doc.char_span(m.start(li), m.start(li) + len(label), alignment_mode="expand")
+        named = span is not None and any(t.ent_type_ in ("PERSON", "ORG", "NORP") for t in span)
+        caps = label.replace(".", "").replace(" ", "").isupper() and len(label) > 1
+        if not (quoted or named or caps or m.group(2) == "―"):
+            continue
+        c_lo, c_hi = m.start(ci), m.end(ci)
+        if any(a < c_hi and c_lo < b for a, b in taken):
+            continue
+        subj = span.root if span is not None and len(span) else None
+        out.append(
+            Draft(
+                source=(m.start(li), m.start(li) + len(label)),
+                cue=(m.start(2), m.end(2)),
+                content=[(c_lo, c_hi)],
+                subject=subj,
+            )
+        )
+    return out
 
 
 def _subject(tok: Token) -> Token | None:
@@ -230,7 +200,7 @@ def _subject(tok: Token) -> Token | None:
             if c.dep_ == "nsubj":
                 return c
         climb = cur.dep_ in ("conj", "xcomp") or (cur.dep_ == "advcl" and cur.tag_ == "VBG")
-        if climb and cur.head is not cur:
+        if climb and cur.head.i != cur.i:
             cur = cur.head
             continue
         break
@@ -252,20 +222,35 @@ def _source_range(doc: Doc, subj: Token) -> tuple[int, int] | None:
     for c in subj.children:
         if c.dep_ in ("relcl", "acl") and c.i > subj.i:
             hi = min(hi, c.left_edge.i - 1)
-    while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
+    # stay in the subject's paragraph (parses run across AP-style time stamps)
+    for i in range(subj.i - 1, lo - 1, -1):
+        if "\n" in doc[i].text_with_ws:
+            lo = i + 1
+            break
+    for i in range(subj.i, hi):
+        if "\n" in doc[i].text_with_ws:
+            hi = i
+            break
+    while hi > lo and (doc[hi].is_punct or doc[hi].is_space) and not _closes_bracket(doc, lo, hi):
         hi -= 1
-    while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
+    while lo < hi and (doc[lo].is_punct or doc[lo].is_space) and doc[lo].text not in "([":
         lo += 1
     if doc[lo].is_punct or doc[lo].is_space:
         return None
     return doc[lo].idx, _tok_end(doc[hi])
 
 
-def _adjacent_quote(doc: Doc, tok: Token, qidx: QuoteIndex) -> Quote | None:
+def _closes_bracket(doc: Doc, lo: int, hi: int) -> bool:
+    """``Gwen Moore (D-Wis.)``: keep a closing bracket whose opening one is in the span."""
+    t = doc[hi].text
+    return t in ")]" and any(doc[i].text in "([" for i in range(lo, hi))
+
+
+def _adjacent_quote(doc: Doc, tok: Token, qidx: QuoteIndex, sents: Sents) -> Quote | None:
     """A quotation right before/after the verb in its sentence (``X said: "..."``)."""
-    sent = tok.sent
-    text = doc.text
-    cands = qidx.overlapping(sent.start_char, sent.end_char)
+    _, _, c_lo, c_hi = sents.of(tok.i)
+    text = sents.text
+    cands = qidx.overlapping(c_lo, c_hi)
     # a quotation that starts in the next sentence after "X said:"
     nxt = _tok_end(tok)
     while nxt < len(text) and text[nxt] in " :,\t":
@@ -299,7 +284,7 @@ def _link_via(text: str, drafts: list[Draft]) -> list[Draft]:
             if end <= d.cue[0] and not text[end : d.cue[0]].strip(" ,;—–-"):
                 inner = cand
         if inner is None and d.verb is not None:
-            inner = next((c for _, c in cues if c.verb is d.verb), None)
+            inner = next((c for _, c in cues if c.verb is not None and c.verb.i == d.verb.i), None)
             if inner is not None and inner.cue is not None and inner.cue[0] > d.cue[0]:
                 inner = None
         if inner is None:

@@ -110,8 +110,64 @@ ROLE_SYNONYMS: dict[str, frozenset[str]] = {
     "speaker": frozenset({"spokesman", "spokeswoman", "spokesperson", "speaker"}),
     "representative": frozenset({"spokesman", "spokeswoman", "spokesperson", "representative"}),
     "minister": frozenset({"minister", "secretary"}),
+    "senator": frozenset({"senator", "sen", "sen."}),
+    "governor": frozenset({"governor", "gov", "gov."}),
+    "congressman": frozenset({"congressman", "rep", "rep.", "representative"}),
+    "congresswoman": frozenset({"congresswoman", "rep", "rep.", "representative"}),
     "secretary": frozenset({"secretary", "minister"}),
     "president": frozenset({"president", "leader"}),
     "leader": frozenset({"leader", "president", "chairman"}),
     "diplomat": frozenset({"diplomat", "minister", "envoy", "ambassador"}),
 }
+
+# Person nouns a definite description may stand for ("the senator said" -> the senator named before).
+PERSON_ROLE_NOUNS: frozenset[str] = frozenset(
+    """
+    senator governor president minister spokesman spokeswoman spokesperson candidate nominee
+    congressman congresswoman chairman chairwoman secretary diplomat ambassador envoy adviser
+    advisor mayor premier chancellor leader official lawmaker prosecutor judge general
+    businessman billionaire mogul republican democrat executive director chief king queen
+    prince pope speaker representative
+    """.split()
+)
+
+# Common given names with a clear gender, for he/she agreement (a name not listed is unknown).
+FEMALE_NAMES: frozenset[str] = frozenset(
+    """
+    mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
+    margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa deborah
+    stephanie rebecca sharon laura cynthia kathleen amy angela shirley anna brenda pamela emma
+    nicole helen samantha katherine christine debra rachel carolyn janet catherine maria heather
+    diane ruth julie olivia joyce virginia victoria kelly lauren christina joan evelyn judith
+    megan andrea cheryl hannah jacqueline martha gloria teresa ann sara madison frances kathryn
+    janice jean abigail alice judy sophia grace denise amber doris marilyn danielle beverly
+    isabella theresa diana natalie brittany charlotte marie kayla alexis lori hillary hilary
+    chelsea melania ivanka nikki kamala nancy elaine claire dianne kellyanne huma hope sonia
+    angela theresa marine ursula christine jacinda sanna giorgia yulia olena iryna natalia
+    olga svetlana tatiana irina elena anna maria sofia lucia carmen ana rosa alicia liz beth
+    kate katie jane jill michele gwen tammy tulsi loretta sheila debbie susana megyn
+    """.split()
+)
+MALE_NAMES: frozenset[str] = frozenset(
+    """
+    james robert john michael david william richard joseph thomas charles christopher daniel
+    matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy
+    ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin
+    scott brandon benjamin samuel gregory alexander frank patrick raymond jack dennis jerry
+    tyler aaron jose adam nathan henry douglas zachary peter kyle ethan walter noah jeremy
+    christian keith roger terry gerald harold sean austin carl arthur lawrence dylan jesse
+    jordan bryan billy joe bruce gabriel logan albert willie alan juan wayne elijah randy roy
+    vincent ralph eugene russell bobby mason philip louis barack bernie mike mitch ted marco
+    rand chris jeb newt rudy rex vladimir dmitry sergei sergey yuri boris xi wang emmanuel
+    olaf rishi volodymyr dmytro recep narendra benjamin tim ban antonio jens joe hunter
+    reince sean kellan bill hank jim tom bob dick al lindsey orrin chuck harry
+    """.split()
+)
+
+# Verbs with a clausal complement that do not report anything ("make sure that", "mean that").
+NOT_CUES: frozenset[str] = frozenset(
+    """
+    be have do make mean ensure seem appear happen turn get let help cause go come take give
+    put keep become remain look sound matter depend prove emerge result
+    """.split()
+)

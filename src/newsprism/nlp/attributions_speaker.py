@@ -16,12 +16,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsprism.nlp.attributions_lexicon import (
+    FEMALE_NAMES,
     FEMALE_TITLES,
     FIRST_SECOND,
+    MALE_NAMES,
     MALE_TITLES,
     NEUTER_PRONOUNS,
     ORG_NOUNS,
     PERSON_PRONOUNS,
+    PERSON_ROLE_NOUNS,
     PLURAL_PRONOUNS,
     RELATIVE_PRONOUNS,
     ROLE_SYNONYMS,
@@ -29,6 +32,7 @@ from newsprism.nlp.attributions_lexicon import (
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
     from newsprism.model import EntityMention
     from newsprism.nlp.attributions import Draft
@@ -63,10 +67,13 @@ def _clean_name(name: str) -> str:
 class _Context:
     """Per-document state: mentions in order, sentence index, genders learnt so far."""
 
-    def __init__(self, doc: Doc, entities: list[EntityMention] | None) -> None:
+    def __init__(self, doc: Doc, text: str, entities: list[EntityMention] | None) -> None:
         self.doc = doc
+        self.text = text
         self.sent_starts = [s.start_char for s in doc.sents]
         self.mentions: list[Mention] = []
+        self.ents = list(doc.ents)
+        self._ent_starts = [e.start for e in self.ents]
         self.gender: dict[str, str] = {}
         if entities:
             for e in entities:
@@ -80,12 +87,18 @@ class _Context:
         self.mentions.sort(key=lambda m: m.start)
         self._mark_subjects_and_genders()
 
+    def ent_at(self, i: int) -> SpacySpan | None:
+        k = bisect.bisect_right(self._ent_starts, i) - 1
+        if k >= 0 and self.ents[k].start <= i < self.ents[k].end:
+            return self.ents[k]
+        return None
+
     def sent_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.sent_starts, pos) - 1)
 
     def _from_doc_ents(self) -> None:
         full: dict[str, str] = {}
-        for ent in self.doc.ents:
+        for ent in self.ents:
             if ent.label_ == "PERSON":
                 name = _clean_name(ent.text)
                 toks = name.split()
@@ -113,20 +126,21 @@ class _Context:
 
     def _mark_subjects_and_genders(self) -> None:
         doc = self.doc
-        text = doc.text
+        text = self.text
         for m in self.mentions:
             tok = _token_at(doc, m.start)
             if tok is None:
                 continue
             root = tok
-            while root.head is not root and root.head.idx >= m.start and root.head.idx < m.end:
+            while root.head.i != root.i and root.head.idx >= m.start and root.head.idx < m.end:
                 root = root.head
             m.subject = root.dep_ in ("nsubj", "nsubjpass")
             if m.kind == _PERSON:
                 before = text[max(0, m.start - 6) : m.start].lower().split()
-                if before and before[-1] in MALE_TITLES:
+                first = m.name.split()[0].lower() if m.name.split() else ""
+                if (before and before[-1] in MALE_TITLES) or first in MALE_NAMES:
                     self.gender.setdefault(m.name, "m")
-                elif before and before[-1] in FEMALE_TITLES:
+                elif (before and before[-1] in FEMALE_TITLES) or first in FEMALE_NAMES:
                     self.gender.setdefault(m.name, "f")
 
     def full_name(self, start: int, end: int, fallback: str) -> tuple[str, str]:
@@ -146,7 +160,7 @@ def _role_words(root: Token) -> str:
     """Role words around a person's name: compounds/appositions ("Kremlin spokesman")."""
     words = [t.text for t in root.lefts if t.dep_ in ("compound", "amod", "nmod") and t.ent_type_ != "PERSON"]
     head = root.head
-    if root.dep_ == "appos" or (head is not root and head.dep_ != "ROOT" and root.dep_ in ("compound",)):
+    if root.dep_ == "appos" or (head.i != root.i and head.dep_ != "ROOT" and root.dep_ in ("compound",)):
         words.append(head.text)
     for c in root.children:
         if c.dep_ == "appos":
@@ -159,10 +173,11 @@ def _token_at(doc: Doc, pos: int) -> Token | None:
     return span[0] if span is not None and len(span) else None
 
 
-def resolve_speakers(doc: Doc, drafts: list[Draft], entities: list[EntityMention] | None) -> None:
-    """Fill ``speaker`` (and ``via``) of each draft, in document order."""
-    ctx = _Context(doc, entities)
-    text = doc.text
+def resolve_speakers(
+    doc: Doc, text: str, drafts: list[Draft], entities: list[EntityMention] | None
+) -> None:
+    """Fill ``speaker`` (and ``via``) of each draft, in document order (``text`` is ``doc.text``)."""
+    ctx = _Context(doc, text, entities)
     for d in drafts:
         if d.source is None:
             continue
@@ -235,10 +250,10 @@ def _resolve(ctx: _Context, d: Draft, src_text: str) -> str | None:
         head_lo = tok.idx
         head_hi = tok.idx + len(tok.text)
         if tok.ent_iob_ != "O" and tok.ent_type_:
-            ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+            ent = ctx.ent_at(tok.i)
             if ent is not None:
                 head_lo, head_hi = ent.start_char, ent.end_char
-        name, kind = ctx.full_name(head_lo, head_hi, tok.doc.text[head_lo:head_hi])
+        name, kind = ctx.full_name(head_lo, head_hi, ctx.text[head_lo:head_hi])
         if kind or tok.pos_ == "PROPN":
             return name if kind else _np_text(tok)
     # a person named inside the phrase by apposition ("the spokesman, Dmitry Peskov")
@@ -252,6 +267,10 @@ def _resolve(ctx: _Context, d: Draft, src_text: str) -> str | None:
         found = _by_role(ctx, a, tok.lemma_.lower(), tok.lower_)
         if found:
             return found
+        if tok.lemma_.lower() in PERSON_ROLE_NOUNS:  # "the senator": a definite description
+            found = _antecedent(ctx, a, {_PERSON}, "")
+            if found:
+                return found
     return _clean_name(_strip_det(src_text)) if det is not None and det.lower_ == "the" else _clean_name(src_text)
 
 
@@ -288,8 +307,11 @@ def _antecedent(ctx: _Context, pos: int, kinds: set[str], gender: str, plural: b
             break
         if m.sent == sent and not m.speaker:
             continue
+        penalty = 0.0
         if m.kind not in kinds:
-            continue
+            if not (_PERSON in kinds and m.speaker and " " not in m.name and m.name[:1].isupper()):
+                continue
+            penalty = 1.0  # an NER slip: a surname tagged as an organisation
         g = ctx.gender.get(m.name, "")
         if gender and g and g != gender:
             continue
@@ -298,7 +320,7 @@ def _antecedent(ctx: _Context, pos: int, kinds: set[str], gender: str, plural: b
         if not plural and m.plural:
             continue
         dist = sent - m.sent
-        score = -float(dist) + (1.5 if m.speaker else 0.0) + (0.6 if m.subject else 0.0)
+        score = -float(dist) - penalty + (0.8 if m.speaker else 0.0) + (0.6 if m.subject else 0.0)
         score += 0.001 * m.start / max(1, pos)  # ties: the more recent
         if score > best_score:
             best, best_score = m, score

@@ -92,6 +92,7 @@ def token_key(word: str) -> str:
     return s
 
 
+@lru_cache(maxsize=65536)
 def normalize_name(name: str) -> str:
     """Case-, diacritic- and punctuation-insensitive form used for exact alias matching."""
     s = strip_diacritics(name.translate(APOSTROPHES)).casefold()
@@ -106,6 +107,7 @@ def name_words(name: str) -> list[str]:
     return [w for w in re.split(r"[\s]+", name.strip()) if w]
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Transliteration key of a whole name (hyphenated parts joined: "Wen-pin" -> "wenpin")."""
     words = [w for w in re.split(r"\s+", normalize_name(name).replace(" - ", " ")) if w]
@@ -414,7 +416,7 @@ def _merge_short_persons(nodes: list[_Node], uf: _UnionFind) -> None:
         for i in ids:
             node = nodes[i]
             keys = node.key.split()
-            if not keys:
+            if not keys or node.display.endswith("."):  # "Conn.": an abbreviation, not a name
                 continue
             if len(keys) == 1:
                 found = last.get(keys[0]) or first.get(keys[0]) or set()
@@ -428,6 +430,27 @@ def _merge_short_persons(nodes: list[_Node], uf: _UnionFind) -> None:
             candidates |= found
         if len(candidates) == 1:
             uf.union(root, candidates.pop())
+    _merge_extended_persons(nodes, uf)
+
+
+def _merge_extended_persons(nodes: list[_Node], uf: _UnionFind) -> None:
+    """A longer name ending in exactly one known two-word name joins it.
+
+    "Former Miss Universe Alicia Machado" tagged as "Universe Alicia Machado" joins "Alicia
+    Machado"; the canonical name stays the most frequent variant.
+    """
+    two_word: dict[str, set[int]] = defaultdict(set)
+    for i, node in enumerate(nodes):
+        if node.group == "PERSON" and node.full and len(node.key.split()) == 2:
+            two_word[node.key].add(uf.find(i))
+    for i, node in enumerate(nodes):
+        keys = node.key.split()
+        if node.group != "PERSON" or len(keys) < 3 or any(_is_initial(w) for w in node.words):
+            continue
+        roots = {uf.find(r) for r in two_word.get(" ".join(keys[-2:]), ())}
+        roots.discard(uf.find(i))
+        if len(roots) == 1:
+            uf.union(i, roots.pop())
 
 
 def _build(

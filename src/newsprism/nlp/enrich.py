@@ -24,7 +24,7 @@ def enrich_articles(articles: Iterable[Article], batch_size: int = 16) -> Iterat
         yield enrich_doc(article, doc)
 
 
-def enrich_doc(article: Article, doc) -> Enriched:  # noqa: ANN001 - spacy Doc
+def enrich_doc(article: Article, doc) -> Enriched:
     """Enrichment of one parsed article; a failing step is logged and left empty, never fatal."""
     out = Enriched(article_id=article.id, sentences=sentences(doc))
     if article.language not in ENGLISH:

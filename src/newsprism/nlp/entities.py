@@ -164,10 +164,6 @@ TITLE_WORDS = frozenset(
 HONORIFICS = frozenset(
     {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx", "mx.", "madam", "sir", "dame"}
 )
-#: lowercase words that may sit inside a name ("Bank of England", "Ludwig van Beethoven")
-NAME_JOINERS = frozenset(
-    {"of", "the", "and", "for", "de", "del", "della", "der", "van", "von", "la", "le", "al", "bin"}
-)
 #: tags that never start or end a name (verbs, modals, prepositions, pronouns...)
 EDGE_TRIM_TAGS = frozenset(
     {
@@ -336,7 +332,7 @@ def extract_entities(doc: Doc) -> list[EntityMention]:
     if doc is None or len(doc) == 0:
         return []
     ctx = _DocContext(doc)
-    raw: list[tuple[int, int, str, EntityMention]] = []
+    mentions: list[EntityMention] = []
     for ent in doc.ents:
         if ent.label_ not in KEEP_LABELS:
             continue
@@ -346,8 +342,7 @@ def extract_entities(doc: Doc) -> list[EntityMention]:
             log.debug("skipped entity %r", ent.text, exc_info=True)
             continue
         if mention is not None:
-            raw.append((ent.start, ent.end, ent.label_, mention))
-    mentions = [m for *_, m in raw]
+            mentions.append(mention)
     _resolve_persons(mentions)
     _resolve_acronyms(mentions)
     return mentions
@@ -364,6 +359,10 @@ class _DocContext:
         self.headline: dict[int, bool] = {}
         self.alias_types = alias_types()
         self.mid_sentence_ents = {e.text for e in doc.ents if not e[0].is_sent_start}
+        self.ent_texts = {e.text for e in doc.ents}
+        self.place_texts = {
+            e.text for e in doc.ents if e.label_ in {"GPE", "LOC", "ORG", "NORP", "FAC"}
+        }
 
     def is_headline(self, tok: Token) -> bool:
         """Whether the line of ``tok`` is in headline case.
@@ -442,6 +441,16 @@ def _mention(ent: Span, ctx: _DocContext) -> EntityMention | None:
     if label == "PERSON":
         while len(name_tokens) > 1 and name_tokens[0].lower_ in TITLE_WORDS:
             title_tokens.append(name_tokens.pop(0))
+        # "mayor of [Tindmark Lena Oberg]": a place or body named elsewhere in the article
+        for k in range(len(name_tokens) - 2, 0, -1):
+            head_text = ctx.text[
+                name_tokens[0].idx : name_tokens[k - 1].idx + len(name_tokens[k - 1])
+            ]
+            after_of = span.start > 0 and doc[span.start - 1].lower_ == "of"
+            if head_text in ctx.place_texts or (after_of and head_text in ctx.ent_texts):
+                title_tokens.extend(name_tokens[:k])
+                name_tokens = name_tokens[k:]
+                break
         if title_tokens:  # the mention covers the name; the title goes to the role
             n_start = name_tokens[0].idx
             text = ctx.text[n_start : offset + len(text)]
@@ -512,12 +521,21 @@ def _role(span: Span, name_tokens: list[Token], title_tokens: list[Token]) -> st
     parts: list[str] = []
     root = span.root
     # tokens before the name that hang off it: "Kremlin spokesman [Dmitry Peskov]"
-    left = _left_modifiers(root, span.start)
+    # (title words inside the entity span, "[President Lena Varga]", come with them)
+    left = _left_modifiers(root, name_tokens[0].i)
+    head = root.head
+    if (
+        title_tokens
+        and root.dep_ == "pobj"
+        and head.lower_ == "of"
+        and head.head.i < head.i
+        and _role_word(head.head)
+    ):  # "the mayor of [Tindmark] Lena Oberg"
+        left = (head.head.left_edge.i, name_tokens[0].i)
     if left:
         parts.append(doc[left[0] : left[1]].text)
-    titles = [t.text for t in title_tokens if t.lower_ not in HONORIFICS]
-    if titles:
-        parts.append(" ".join(titles))
+    elif title_tokens:
+        parts.append(doc[title_tokens[0].i : title_tokens[-1].i + 1].text)
     if not parts:
         appos = _apposition(root, span)
         if appos:
@@ -547,7 +565,7 @@ def _left_modifiers(root: Token, ent_start: int) -> tuple[int, int] | None:
         toks = toks[1:]
     if not toks or len(toks) > ROLE_MAX_TOKENS:
         return None
-    if not any(t.pos_ in {"NOUN", "PROPN"} for t in toks) or not _role_word(toks[-1]):
+    if not any(_role_word(t) for t in toks):
         return None
     return toks[0].i, toks[-1].i + 1
 
@@ -604,13 +622,16 @@ def _apposition(root: Token, span: Span) -> str | None:
 
 
 def _role_word(tok: Token) -> bool:
-    """Whether a word can name a person's function: "President", "spokesman", "analyst"."""
-    if tok.text[:1].isupper():
-        return tok.pos_ in {"PROPN", "NOUN"}
-    if tok.pos_ != "NOUN":
+    """Whether a word names a person's function: "President", "spokesman", "analyst"."""
+    if tok.pos_ not in {"NOUN", "PROPN"}:
         return False
-    low = tok.lower_
-    return low in ROLE_NOUNS or low in TITLE_WORDS or bool(ROLE_SUFFIX.search(low))
+    low = tok.lower_.rstrip(".")
+    return (
+        low in ROLE_NOUNS
+        or low in TITLE_WORDS
+        or bool(ROLE_SUFFIX.search(low))
+        or (tok.text[:1].isupper() and low.endswith("an") and len(low) > 4)
+    )
 
 
 def _clean_role(role: str) -> str:
@@ -654,6 +675,8 @@ def _resolve_persons(mentions: list[EntityMention]) -> None:
             continue
         if len(words) >= 2 and not any(_is_initial(w) for w in words):
             continue  # a full name stands for itself
+        if len(words) == 1 and words[0].endswith("."):
+            continue  # "Conn.": an abbreviation, not a surname
         keys = [token_key(w) for w in words]
         candidates = [
             (j, f) for j, f, fkeys in full if f is not m and _short_form(words, keys, fkeys)
@@ -670,7 +693,11 @@ def _resolve_persons(mentions: list[EntityMention]) -> None:
     surnames = {fkeys[-1]: f.name for _, f, fkeys in full}
     typed = alias_types()
     for m in mentions:
-        if m.label in {"ORG", "GPE", "NORP", "FAC", "LOC"} and " " not in m.name:
+        if (
+            m.label in {"ORG", "GPE", "NORP", "FAC", "LOC"}
+            and " " not in m.name
+            and not m.name.endswith(".")
+        ):
             key = token_key(m.name)
             if key in surnames and m.name.casefold() not in typed:
                 m.label = "PERSON"

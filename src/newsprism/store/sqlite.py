@@ -138,8 +138,22 @@ class Store:
         (logged); returns how many articles were written.
         """
         (seq,) = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()
-        cols = ("content_hash", "path", "title", "source", "url", "published", "authors", "language",
-                "raw", "text", "captions", "removed", "meta_origin", "duplicate_of")
+        cols = (
+            "content_hash",
+            "path",
+            "title",
+            "source",
+            "url",
+            "published",
+            "authors",
+            "language",
+            "raw",
+            "text",
+            "captions",
+            "removed",
+            "meta_origin",
+            "duplicate_of",
+        )
         sql = (
             f"INSERT INTO articles (id, {', '.join(cols)}, seq) VALUES ({', '.join('?' * (len(cols) + 2))})"
             f" ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols)}"
@@ -148,14 +162,31 @@ class Store:
         with self.db:
             for a in articles:
                 seq += 1
-                values = (a.id, a.content_hash, a.path, a.title, a.source, a.url, a.published,
-                          json.dumps(a.authors), a.language, a.raw, a.text, json.dumps(a.captions),
-                          json.dumps([asdict(r) for r in a.removed]), json.dumps(a.meta_origin),
-                          a.duplicate_of, seq)
+                values = (
+                    a.id,
+                    a.content_hash,
+                    a.path,
+                    a.title,
+                    a.source,
+                    a.url,
+                    a.published,
+                    json.dumps(a.authors),
+                    a.language,
+                    a.raw,
+                    a.text,
+                    json.dumps(a.captions),
+                    json.dumps([asdict(r) for r in a.removed]),
+                    json.dumps(a.meta_origin),
+                    a.duplicate_of,
+                    seq,
+                )
                 try:
                     self.db.execute(sql, values)
                 except sqlite3.IntegrityError:
-                    log.info("%s: same content as an article already stored; not stored again", a.path or a.id)
+                    log.info(
+                        "%s: same content as an article already stored; not stored again",
+                        a.path or a.id,
+                    )
                     continue
                 n += 1
         return n
@@ -271,7 +302,7 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         return {
-            t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
+            t: self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
             for t in ("articles", "enrichment", "stories", "skipped")
         }
 

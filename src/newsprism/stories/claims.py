@@ -11,6 +11,7 @@ included), normalized dates, places, negation and modality.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -76,12 +77,15 @@ def _split_lines(text: str, sents: list[Sentence]) -> list[Sentence]:
     return out
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def is_content_sentence(s: Sentence) -> bool:
     """True for sentences worth comparing (not debris, captions of a few words or bare links)."""
     t = s.text
     if len(t) < _MIN_SENT_CHARS:
         return False
-    letters = sum(c.isalpha() for c in t)
+    letters = len(_LETTER.findall(t))
     if letters < 0.5 * len(t):
         return False
     return len(t.split()) >= 4
@@ -163,6 +167,7 @@ _UNIT_STOP = {
     "other",
     "people",
 }
+_NOT_UNIT = {"were", "was", "is", "are", "will", "would", "who", "which", "per", "year", "years"}
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
     "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -193,6 +198,59 @@ def surface_date_keys(text: str) -> set[str]:
     return keys
 
 
+_STANCES = {
+    "demand": re.compile(
+        r"\b(?:wants?|demand(?:s|ed|ing)?|seek(?:s|ing)?|call(?:s|ed)? for|ask(?:s|ed|ing)? for|"
+        r"is asking|push(?:es|ing)? for)\b",
+        re.IGNORECASE,
+    ),
+    "offer": re.compile(r"\b(?:offer(?:s|ed)?|propos(?:e|es|ed|al)|on the table)\b", re.IGNORECASE),
+    "agreed": re.compile(r"\b(?:agreed|agreement|deal|settle(?:d|ment)|accepted)\b", re.IGNORECASE),
+    "forecast": re.compile(
+        r"\b(?:expect(?:s|ed)?|forecast|predict(?:s|ed)?|estimate[sd]?)\b", re.IGNORECASE
+    ),
+}
+_DIRS = (
+    r"north(?:ern)?|south(?:ern)?|east(?:ern)?|west(?:ern)?|north-?east(?:ern)?|north-?west(?:ern)?|"
+    r"south-?east(?:ern)?|south-?west(?:ern)?|central|upper|lower"
+)
+_AREA_NOUNS = (
+    r"district|part|side|suburbs?|outskirts|quarter|area|zone|region|coast|bank|neighbou?rhood|"
+    r"province|end|shore|wing|sector|half"
+)
+_AREA_POSS = re.compile(
+    r"\b(?P<place>[A-Z][\w-]+)(?:'s|’s)\s+(?P<dir>"
+    + _DIRS
+    + r")\s+(?P<noun>"
+    + _AREA_NOUNS
+    + r")\b"
+)
+_AREA_OF = re.compile(
+    r"\b(?P<dir>"
+    + _DIRS
+    + r")\s+(?P<noun>"
+    + _AREA_NOUNS
+    + r")\s+of\s+(?:the\s+)?(?P<place>[A-Z][\w-]+)",
+    re.IGNORECASE,
+)
+
+
+def find_areas(text: str, offset: int = 0) -> dict[str, tuple[str, int, int, str]]:
+    """Sub-places of a named place: "Kelmar's northern district" -> {"kelmar district": north}."""
+    out: dict[str, tuple[str, int, int, str]] = {}
+    for rx in (_AREA_POSS, _AREA_OF):
+        for m in rx.finditer(text):
+            place = m.group("place")
+            if not place[:1].isupper():
+                continue
+            key = f"{place.lower()} {_norm_word(m.group('noun'))}"
+            direction = re.sub(r"ern$", "", m.group("dir").lower().replace("-", ""))
+            out.setdefault(
+                key, (direction, offset + m.start("dir"), offset + m.end("dir"), m.group("dir"))
+            )
+    return out
+
+
 _NEGATION = re.compile(
     r"\b(?:not|no|never|neither|nor|none|denied|denies|deny|rejected|refused|"
     r"cannot|can't|won't|didn't|doesn't|don't|isn't|wasn't|weren't|aren't|hasn't|haven't|hadn't)\b"
@@ -208,13 +266,20 @@ _MODALITY = re.compile(
 
 @dataclass(slots=True)
 class Number:
-    """A number mentioned in a claim: value, unit (the word after it, lowercased) and span."""
+    """A number mentioned in a claim: value, unit (the word after it, singular) and span."""
 
     value: float
     unit: str
     start: int
     end: int
     text: str
+    units: set[str] = field(default_factory=set)
+    low: float = 0.0
+    high: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not self.low and not self.high:
+            self.low = self.high = self.value
 
 
 @dataclass(slots=True)
@@ -239,6 +304,15 @@ class Claim:
     negated: bool = False
     modality: list[str] = field(default_factory=list)
     date_keys: set[str] = field(default_factory=set)  # surface "march 20" keys (no DateMentions)
+    tallies: list[Number] = field(default_factory=list)  # vote tallies "5-2"
+    areas: dict[str, tuple[str, int, int, str]] = field(
+        default_factory=dict
+    )  # "kelmar district" -> north
+    roles: dict[str, tuple[str, str, int, int, str]] = field(
+        default_factory=dict
+    )  # role -> (name, ...)
+    stance: frozenset[str] = frozenset()  # demand / offer / agreed: what kind of number it is
+    comparative: bool = False  # "two fewer than last year": numbers are relative, not counts
 
 
 def _key(name: str) -> str:
@@ -250,8 +324,47 @@ def entity_key(m: EntityMention) -> str:
     return _key(m.canonical or m.name or m.text)
 
 
+def _norm_word(w: str) -> str:
+    w = w.lower().strip("-'’")
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith("s") and len(w) > 3 and not w.endswith("ss"):
+        return w[:-1]
+    return w
+
+
+_NEXT_WORDS = re.compile(
+    r"[\s-]*(%|percent\b|per\s*cent\b|[A-Za-z][\w'’-]*)(?:\s+([A-Za-z][\w'’-]*))?"
+)
+_LOWER_BOUND = re.compile(
+    r"(?:more than|over|at least|upwards of|in excess of|above|exceeding)\s*$", re.IGNORECASE
+)
+_UPPER_BOUND = re.compile(
+    r"(?:less than|fewer than|under|up to|nearly|almost|at most|below)\s*$", re.IGNORECASE
+)
+_APPROX = re.compile(
+    r"(?:about|around|some|roughly|approximately|an estimated|estimated|circa|c\.)\s*$",
+    re.IGNORECASE,
+)
+_TALLY = re.compile(r"(?<![\d.,/-])(\d{1,3})\s*[-–]\s*(\d{1,3})(?![\d.,/%-])")
+_VOTE = re.compile(r"\bvot(?:e|es|ed|ing)\b", re.IGNORECASE)
+_COMPARATIVE = re.compile(
+    r"\bthan\b(?!\s+(?:about\s+|around\s+)?(?:\d|"
+    + _NUM_WORD
+    + r"|a\s+(?:hundred|thousand|dozen)))",
+    re.IGNORECASE,
+)
+APPROX_TOLERANCE = 0.05
+
+
 def find_numbers(text: str, offset: int = 0) -> list[Number]:
-    """Numbers with their unit word, written numbers included; years and day-of-month skipped."""
+    """Numbers with their unit words, written numbers included; years and day-of-month skipped.
+
+    ``unit`` is the first word after the number (singular); ``units`` also holds the second
+    word and the two joined ("dock workers" -> dock, worker, dockworker) so that wording
+    variants of one thing compare. ``low``/``high`` bound the value: "more than 20" is
+    (20, inf), "about 3,200" is 3,200 +-5%.
+    """
     out: list[Number] = []
     for m in _NUMBER.finditer(text):
         value = _number_value(m)
@@ -265,18 +378,45 @@ def find_numbers(text: str, offset: int = 0) -> list[Number]:
                 continue  # day of month: a date, not a quantity
             if re.fullmatch(r"(1[89]|20)\d\d", raw) and not m.group("scale"):
                 continue  # a year
-        um = _UNIT.match(text, e)
-        unit = ""
-        if um and um.group("unit"):
-            unit = um.group("unit").lower()
-            if unit in ("percent", "per cent") or unit.replace(" ", "") == "percent":
-                unit = "%"
-            if unit in _UNIT_STOP:
-                unit = ""
-            elif unit.endswith("s") and len(unit) > 3 and not unit.endswith("ss"):
-                unit = unit[:-1]
-        out.append(Number(value, unit, offset + s, offset + e, m.group(0)))
+            if (
+                re.match(r"\s*(?:a\.m\.|p\.m\.|am\b|pm\b|:\d)", after)
+                or text[max(0, s - 1) : s] == ":"
+            ):
+                continue  # a clock time
+        unit, units = "", set()
+        um = _NEXT_WORDS.match(text, e)
+        if um:
+            w1 = um.group(1).lower()
+            if w1 in ("%", "percent") or w1.replace(" ", "") == "percent":
+                unit, units = "%", {"%"}
+            elif w1 not in _UNIT_STOP:
+                unit = _norm_word(w1)
+                units = {unit}
+                w2 = um.group(2)
+                if w2 and w2.lower() not in _UNIT_STOP and w2.lower() not in _NOT_UNIT:
+                    units |= {_norm_word(w2), unit + _norm_word(w2)}
+                if unit in _NOT_UNIT:
+                    unit, units = "", set()
+        before = text[max(0, s - 24) : s]
+        low, high = value, value
+        if _LOWER_BOUND.search(before):
+            high = math.inf
+        elif _UPPER_BOUND.search(before):
+            low = 0.0
+        elif _APPROX.search(before):
+            low, high = value * (1 - APPROX_TOLERANCE), value * (1 + APPROX_TOLERANCE)
+        out.append(Number(value, unit, offset + s, offset + e, m.group(0), units, low, high))
     return out
+
+
+def find_tallies(text: str, offset: int = 0) -> list[Number]:
+    """Vote tallies ("voted 5-2", "a 6-1 vote"): value as "5-2" in ``text``, unit "vote"."""
+    if not _VOTE.search(text):
+        return []
+    return [
+        Number(0.0, "vote", offset + m.start(), offset + m.end(), m.group(0), {"vote"})
+        for m in _TALLY.finditer(text)
+    ]
 
 
 def _number_value(m: re.Match[str]) -> float | None:
@@ -311,7 +451,6 @@ def _number_value(m: re.Match[str]) -> float | None:
 
 def extract_claims(article: Article, enriched: Enriched | None, prefix: str = "") -> list[Claim]:
     """Sentence-level claims of one article with attribution and slots (never raises)."""
-    text = article.text or ""
     outlet = article.source or article.id
     sents = article_sentences(article, enriched)
     ents = sorted(enriched.entities, key=lambda m: m.start) if enriched else []
@@ -341,8 +480,17 @@ def extract_claims(article: Article, enriched: Enriched | None, prefix: str = ""
                 c.places.add(k)
             if m.role and m.label in ("PERSON", "ORG"):
                 c.people[_key(m.role)] = k
+                c.roles.setdefault(_key(m.role), (k, m.text, m.start, m.end, m.role))
         c.dates = [d for d in dates if d.start < s.end and d.end > s.start]
-        c.numbers = find_numbers(s.text, s.start)
+        c.tallies = find_tallies(s.text, s.start)
+        c.numbers = [
+            n
+            for n in find_numbers(s.text, s.start)
+            if not any(t.start <= n.start < t.end for t in c.tallies)
+        ]
+        c.comparative = bool(_COMPARATIVE.search(s.text))
+        c.stance = frozenset(k for k, rx in _STANCES.items() if rx.search(s.text))
+        c.areas = find_areas(s.text, s.start)
         if not dates:
             c.date_keys = surface_date_keys(s.text)
         if c.dates:  # numbers inside a date expression are dates, not quantities

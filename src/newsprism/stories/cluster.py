@@ -13,6 +13,7 @@ alike are merged. See ``docs/clustering.md``.
 
 from __future__ import annotations
 
+import base64
 import logging
 import math
 from dataclasses import asdict, dataclass, field
@@ -27,7 +28,6 @@ from newsprism.stories.cluster_features import (
     parse_time,
     project,
     sparse_dot,
-    term_hash,
     tfidf_vector,
     tokens,
     weighted_counts,
@@ -48,7 +48,9 @@ class ClusterDoc:
     published: str | None = None  # ISO date/datetime; may be absent
     source: str | None = None  # outlet; may be absent
     entities: list[str] = field(default_factory=list)  # canonical entity names, may be empty
-    duplicate_of: str | None = None  # id of the canonical article when ingest found a near-duplicate
+    duplicate_of: str | None = (
+        None  # id of the canonical article when ingest found a near-duplicate
+    )
 
 
 @dataclass
@@ -66,17 +68,19 @@ class ClusterSettings:
     #: weight of the TF-IDF cosine in the similarity
     weight_tfidf: float = 0.5
     #: weight of the embedding cosine (ignored, and the others renormalised, without embeddings)
-    weight_embedding: float = 0.2
+    weight_embedding: float = 0.35
     #: weight of the entity/name cosine
-    weight_entities: float = 0.3
+    weight_entities: float = 0.35
     #: similarity an article needs to join a story (event granularity)
-    join_threshold: float = 0.3
+    join_threshold: float = 0.33
     #: similarity two stories need to be merged (event granularity)
-    merge_threshold: float = 0.4
+    merge_threshold: float = 0.6
     #: join/merge thresholds are multiplied by this at topic granularity
     topic_threshold_factor: float = 0.6
     #: a story of this batch is bisected when its two halves are less similar than this (0 = never)
-    split_threshold: float = 0.5
+    split_threshold: float = 0.45
+    #: an article still alone after refinement joins its nearest story above this (0 = never)
+    absorb_threshold: float = 0.2
     #: smallest half a split may produce
     split_min: int = 2
     #: days after its last article that a story still attracts articles (event granularity)
@@ -98,23 +102,29 @@ class ClusterSettings:
     #: terms kept per story centroid (pruned at batch end)
     centroid_terms: int = 400
     #: nearest story centroids examined per article
-    candidates: int = 20
+    candidates: int = 10
     #: refinement passes over each batch (articles move to a better story)
     refine_iterations: int = 2
     #: below this many active stories the neighbour search is exact
-    exact_search_max: int = 4096
+    exact_search_max: int = 256
 
     @property
     def threshold(self) -> float:
-        return self.join_threshold * (self.topic_threshold_factor if self.granularity == "topic" else 1.0)
+        return self.join_threshold * (
+            self.topic_threshold_factor if self.granularity == "topic" else 1.0
+        )
 
     @property
     def merge(self) -> float:
-        return self.merge_threshold * (self.topic_threshold_factor if self.granularity == "topic" else 1.0)
+        return self.merge_threshold * (
+            self.topic_threshold_factor if self.granularity == "topic" else 1.0
+        )
 
     @property
     def split(self) -> float:
-        return self.split_threshold * (self.topic_threshold_factor if self.granularity == "topic" else 1.0)
+        return self.split_threshold * (
+            self.topic_threshold_factor if self.granularity == "topic" else 1.0
+        )
 
     @property
     def window(self) -> float:
@@ -143,6 +153,7 @@ class _Story:
     names: dict[int, float] = field(default_factory=dict)
     names_norm2: float = 0.0
     emb: np.ndarray | None = None
+    emb_norm2: float | None = None  # cached squared norm of ``emb``
     key: np.ndarray | None = None
     t_first: float | None = None
     t_last: float | None = None
@@ -169,6 +180,7 @@ def _accumulate(st: _Story, d: _DocVec, sign: float = 1.0) -> None:
     st.names_norm2 = max(st.names_norm2, 0.0) if st.names else 0.0
     if d.emb is not None:
         st.emb = sign * d.emb.copy() if st.emb is None else st.emb + sign * d.emb
+        st.emb_norm2 = None
     st.key = d.key * sign if st.key is None else st.key + sign * d.key
     st.n += 1 if sign > 0 else -1
     if sign > 0 and d.t is not None:
@@ -198,17 +210,29 @@ def _prune(vec: dict[int, float], keep: int) -> dict[int, float]:
 class _KeyIndex:
     """Nearest-neighbour search over active story keys (usearch HNSW, exact when small)."""
 
-    def __init__(self, ndim: int, exact_max: int):
+    def __init__(self, ndim: int, exact_max: int, blob: bytes | None = None):
         from usearch.index import Index
 
         self.ndim = ndim
         self.exact_max = exact_max
-        self.index = Index(ndim=ndim, metric="cos", dtype="f32")
+        self.index = Index.restore(blob) if blob else None
+        if self.index is None:
+            # small graph degree and beam: candidates only need to contain the right story,
+            # the exact similarity is computed on the live centroids afterwards
+            self.index = Index(
+                ndim=ndim,
+                metric="cos",
+                dtype="f16",
+                connectivity=8,
+                expansion_add=64,
+                expansion_search=32,
+            )
 
     def put(self, key: int, vec: np.ndarray) -> None:
         if key in self.index:
             self.index.remove(key)
-        self.index.add(key, np.asarray(vec, dtype=np.float32))
+        if np.any(vec):
+            self.index.add(key, np.asarray(vec, dtype=np.float32), threads=1)
 
     def remove(self, key: int) -> None:
         if key in self.index:
@@ -218,8 +242,26 @@ class _KeyIndex:
         n = len(self.index)
         if n == 0 or not np.any(vec):
             return []
-        m = self.index.search(np.asarray(vec, dtype=np.float32), min(k, n), exact=n <= self.exact_max)
+        m = self.index.search(
+            np.asarray(vec, dtype=np.float32), min(k, n), exact=n <= self.exact_max, threads=1
+        )
         return [int(x) for x in m.keys]
+
+    def search_many(self, vecs: np.ndarray, k: int) -> list[list[int]]:
+        """Batched search (one call, C++ side): one candidate list per row."""
+        n = len(self.index)
+        if n == 0 or len(vecs) == 0:
+            return [[] for _ in range(len(vecs))]
+        m = self.index.search(
+            np.asarray(vecs, dtype=np.float32), min(k, n), exact=n <= self.exact_max
+        )
+        if not hasattr(m, "counts"):  # a single query comes back as plain Matches
+            return [[int(x) for x in m.keys]]
+        keys, counts = m.keys, m.counts
+        return [[int(x) for x in keys[i, : counts[i]]] for i in range(len(vecs))]
+
+    def to_bytes(self) -> bytes:
+        return bytes(self.index.save())
 
 
 class StoryClusterer:
@@ -245,7 +287,6 @@ class StoryClusterer:
         docs = [d for d in docs if isinstance(d, ClusterDoc) and d.id is not None]
         if not docs:
             return {}
-        s = self.settings
         order = _time_order(docs)
         embs = self._embeddings(docs, embeddings)
         vecs = self._features(docs, embs)
@@ -267,6 +308,8 @@ class StoryClusterer:
         if self.settings.split_threshold > 0 and self._split(batch_vecs, batch_stories):
             self._refine_all(batch_vecs, batch_stories)
         self._merge_stories(batch_stories)
+        if self.settings.absorb_threshold > 0:
+            self._absorb_singletons(batch_vecs)
         for i in dups:
             d = docs[i]
             canon = self._doc_story.get(d.duplicate_of or "")
@@ -315,14 +358,21 @@ class StoryClusterer:
             "stories": stories,
             "docs": dict(self._doc_story),
             "merged": [[a, b] for a, b in sorted(self._merged.items())],
+            "ann": None
+            if self._index is None
+            else base64.b64encode(self._index.to_bytes()).decode("ascii"),
         }
 
     # ---------------------------------------------------------------- features
-    def _embeddings(self, docs: list[ClusterDoc], embeddings: np.ndarray | None) -> np.ndarray | None:
+    def _embeddings(
+        self, docs: list[ClusterDoc], embeddings: np.ndarray | None
+    ) -> np.ndarray | None:
         if embeddings is not None:
             arr = np.asarray(embeddings, dtype=np.float32)
             if arr.ndim != 2 or arr.shape[0] != len(docs):
-                log.warning("embeddings shape %s does not match %d docs; ignored", arr.shape, len(docs))
+                log.warning(
+                    "embeddings shape %s does not match %d docs; ignored", arr.shape, len(docs)
+                )
                 return None
             norms = np.linalg.norm(arr, axis=1, keepdims=True)
             norms[norms == 0] = 1.0
@@ -389,7 +439,6 @@ class StoryClusterer:
 
     def _sim(self, d: _DocVec, st: _Story, minus: bool = False) -> float:
         """Similarity of article ``d`` to story ``st`` (``minus``: with ``d`` taken out of it)."""
-        sign = -1.0 if minus else 1.0
         dot_tf = sparse_dot(d.tf, st.tf)
         n2 = st.tf_norm2 + (-2.0 * dot_tf + 1.0 if minus else 0.0)
         cos_tf = (dot_tf - (1.0 if minus else 0.0)) / math.sqrt(n2) if n2 > 1e-9 else 0.0
@@ -401,9 +450,11 @@ class StoryClusterer:
         cos_e = 0.0
         has_emb = d.emb is not None and st.emb is not None
         if has_emb:
-            e = st.emb + sign * d.emb if minus else st.emb
-            ne = float(np.linalg.norm(e))
-            cos_e = float(np.dot(d.emb, e)) / ne if ne > 1e-9 else 0.0
+            if st.emb_norm2 is None:
+                st.emb_norm2 = float(np.dot(st.emb, st.emb))
+            dot_e = float(np.dot(d.emb, st.emb))
+            n2 = st.emb_norm2 - 2.0 * dot_e + 1.0 if minus else st.emb_norm2
+            cos_e = (dot_e - 1.0 if minus else dot_e) / math.sqrt(n2) if n2 > 1e-9 else 0.0
         wt, we, wn = self._weights(has_emb)
         score = wt * cos_tf + we * cos_e + wn * cos_nm
         gap = st.gap(d.t)
@@ -435,11 +486,15 @@ class StoryClusterer:
     def _eligible(self, st: _Story, t: float | None) -> bool:
         return st.active and st.n > 0 and st.gap(t) <= self.settings.window
 
-    def _best(self, d: _DocVec, exclude: int | None) -> int | None:
+    def _best(
+        self, d: _DocVec, exclude: int | None, candidates: list[int] | None = None
+    ) -> int | None:
         """The most similar eligible story at or above the join threshold, else None."""
         assert self._index is not None
         best, best_score = None, self.settings.threshold
-        for idx in self._index.search(d.key, self.settings.candidates):
+        if candidates is None:
+            candidates = self._index.search(d.key, self.settings.candidates)
+        for idx in candidates:
             if idx == exclude:
                 continue
             st = self._stories.get(idx)
@@ -466,7 +521,9 @@ class StoryClusterer:
             self._index.remove(idx)
             del self._stories[idx]
             self._active.discard(idx)
-        else:
+        elif st.n <= 3 or st.n & (st.n - 1) == 0:
+            # the centroid direction settles as a story grows: re-index at sizes 1, 2, 3, 4, 8,
+            # 16, ... (the exact similarity always uses the live centroid)
             self._index.put(idx, st.key)
 
     def _refine_all(self, batch: list[_DocVec], touched: set[int]) -> None:
@@ -479,13 +536,16 @@ class StoryClusterer:
     def _refine(self, batch: list[_DocVec], touched: set[int]) -> int:
         """One k-means-like pass: each article moves to a clearly better story."""
         moved = 0
-        for d in batch:
+        assert self._index is not None
+        keys = np.stack([d.key for d in batch]) if batch else np.zeros((0, 1), np.float32)
+        cands = self._index.search_many(keys, self.settings.candidates)
+        for d, cand in zip(batch, cands, strict=True):
             cur = self._doc_story[d.id]
             st = self._stories.get(cur)
             if st is None:
                 continue
             own = self._sim(d, st, minus=True) if st.n > 1 else -math.inf
-            best = self._best(d, exclude=cur)
+            best = self._best(d, exclude=cur, candidates=cand)
             if best is None:
                 if st.n > 1 and own < self.settings.threshold:
                     best = self._open()  # it fits nowhere: a story of its own
@@ -548,7 +608,8 @@ class StoryClusterer:
         one = _Story("", -1)
         _accumulate(one, group[first])
         second = min(
-            (i for i in range(len(group)) if i != first), key=lambda i: (self._sim(group[i], one), i)
+            (i for i in range(len(group)) if i != first),
+            key=lambda i: (self._sim(group[i], one), i),
         )
         seeds = [group[first], group[second]]
         assign: list[int] = []
@@ -569,6 +630,33 @@ class StoryClusterer:
         if min(len(a), len(b)) < self.settings.split_min:
             return None
         return a, b
+
+    def _absorb_singletons(self, batch: list[_DocVec]) -> None:
+        """An article left alone in this batch joins its nearest story at a lower bar."""
+        assert self._index is not None
+        alone = [
+            d
+            for d in batch
+            if (st := self._stories.get(self._root(self._doc_story[d.id]))) is not None
+            and st.n == 1
+        ]
+        if not alone:
+            return
+        cands = self._index.search_many(np.stack([d.key for d in alone]), self.settings.candidates)
+        for d, cand in zip(alone, cands, strict=True):
+            cur = self._root(self._doc_story[d.id])
+            best, best_score = None, self.settings.absorb_threshold
+            for idx in cand:
+                other = self._stories.get(idx)
+                if idx == cur or other is None or not self._eligible(other, d.t):
+                    continue
+                sc = self._sim(d, other)
+                if sc > best_score:
+                    best, best_score = idx, sc
+            if best is not None:
+                self._join(cur, d, sign=-1.0)
+                self._join(best, d)
+                self._doc_story[d.id] = best
 
     def _merge_stories(self, touched: set[int]) -> None:
         """Merge stories whose centroids are similar enough (evidence accumulated over time)."""
@@ -598,6 +686,7 @@ class StoryClusterer:
         a.tf_norm2, a.names_norm2 = _norm2(a.tf), _norm2(a.names)
         if b.emb is not None:
             a.emb = b.emb.copy() if a.emb is None else a.emb + b.emb
+            a.emb_norm2 = None
         if b.key is not None:
             a.key = b.key.copy() if a.key is None else a.key + b.key
         a.n += b.n
@@ -664,7 +753,8 @@ class StoryClusterer:
         self._emb_dim = state.get("emb_dim")
         self._doc_story = {str(k): int(v) for k, v in state.get("docs", {}).items()}
         self._merged = {int(a): int(b) for a, b in state.get("merged", [])}
-        self._index = _KeyIndex(self._emb_dim or 256, self.settings.exact_search_max)
+        blob = base64.b64decode(state["ann"]) if state.get("ann") else None
+        self._index = _KeyIndex(self._emb_dim or 256, self.settings.exact_search_max, blob)
         for rec in state.get("stories", []):
             idx = int(rec["index"])
             st = _Story(
@@ -683,7 +773,8 @@ class StoryClusterer:
                     st.emb = np.asarray(rec["emb"], dtype=np.float32)
                 if rec.get("key") is not None:
                     st.key = np.asarray(rec["key"], dtype=np.float32)
-                    self._index.put(idx, st.key)
+                    if blob is None:
+                        self._index.put(idx, st.key)
                 self._active.add(idx)
             self._stories[idx] = st
 

@@ -25,6 +25,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -42,7 +43,10 @@ ENTITY_BONUS = 0.08  # per shared entity, times its rarity in the story (idf / m
 ENTITY_BONUS_MAX = 0.12
 DATE_BONUS = 0.10  # the two claims share a normalized date value
 NUMBER_BONUS = 0.06  # the two claims share a number with the same unit
+CROSS_CHECKS = 3  # partners outside its fact a claim is checked against for conflicts
+KEYED_BONUS = 0.75  # one office / one district filled with exclusive values (see _keyed_slot_bonus)
 CONFLICT_SIM = 0.70  # embedding cosine two claims need before any slot mismatch is a conflict
+CONFLICT_SCORE = 0.82  # ... or this alignment score (cosine + lexical + slot bonuses)
 NEGATION_SIM = 0.80  # embedding cosine needed before a negation mismatch counts as a conflict
 PLACE_SIM = 0.75  # embedding cosine needed before a place mismatch counts as a conflict
 NUMBER_TOLERANCE = 0.02  # relative difference under which two numbers are the same
@@ -149,6 +153,25 @@ class Comparison:
             "framing": self.framing,
             "quotes": self.quotes,
         }
+
+
+@dataclass(slots=True)
+class StoryContext:
+    """Article-level facts used to rule out false conflicts."""
+
+    named: dict[str, set[str]] = field(default_factory=dict)  # article -> person names/surnames
+    areas: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # article -> area -> dirs
+
+
+def story_context(claims: list[Claim]) -> StoryContext:
+    ctx = StoryContext()
+    for c in claims:
+        names = ctx.named.setdefault(c.article, set())
+        for e in c.entities:
+            names |= _names(e)
+        for key, v in c.areas.items():
+            ctx.areas.setdefault(c.article, {}).setdefault(key, set()).add(v[0])
+    return ctx
 
 
 # --------------------------------------------------------------------------- independence
@@ -271,6 +294,80 @@ def alignment_scores(claims: list[Claim], vectors: np.ndarray) -> tuple[np.ndarr
     return score, cos
 
 
+def _attach_cross_conflicts(
+    claims: list[Claim],
+    groups: list[list[int]],
+    score: np.ndarray,
+    cos: np.ndarray,
+    ind_key: dict[str, str],
+    story_places: dict[str, set[str]],
+    entity_spans: dict[tuple[str, str], tuple[int, int, str]],
+    ctx: StoryContext,
+) -> None:
+    """A claim aligned with a fact but kept out of it (its article already had a claim there)
+    is checked against it; when they disagree it joins that fact as the other side."""
+    where = {i: k for k, g in enumerate(groups) for i in g}
+    arts = [{claims[i].article for i in g} for g in groups]
+    iu, ju = np.nonzero(np.triu(score >= ALIGN_THRESHOLD, k=1))
+    attached: set[int] = set()
+    checks: Counter[int] = Counter()
+    for k in np.argsort(-score[iu, ju], kind="stable"):
+        i, j = int(iu[k]), int(ju[k])
+        if where[i] == where[j] or ind_key.get(claims[i].article) == ind_key.get(claims[j].article):
+            continue
+        if claims[j].article not in arts[where[i]] and claims[i].article not in arts[where[j]]:
+            continue  # not kept out by the one-claim-per-article rule: grouping said no
+        if checks[i] >= CROSS_CHECKS or checks[j] >= CROSS_CHECKS:
+            continue  # only a claim's best few partners outside its fact
+        if not _may_conflict(claims[i], claims[j]):
+            continue
+        checks[i] += 1
+        checks[j] += 1
+        if not find_conflicts(claims, cos, [i, j], ind_key, story_places, entity_spans, ctx, score):
+            continue
+        gi, gj = groups[where[i]], groups[where[j]]
+        # the claim from the smaller fact joins the larger one
+        host, guest = (i, j) if len(gi) >= len(gj) else (j, i)
+        if guest in attached:
+            continue
+        attached.add(guest)
+        groups[where[host]].append(guest)
+
+
+def _has_slots(c: Claim) -> bool:
+    """Whether a claim has anything a conflict could be about."""
+    return bool(c.numbers or c.tallies or c.dates or c.roles or c.areas or c.places or c.negated)
+
+
+def _slot_mask(c: Claim) -> int:
+    """Bit per kind of slot a claim fills; two claims can only conflict on a shared kind."""
+    return (
+        (1 if any(n.units for n in c.numbers) else 0)
+        | (2 if c.tallies else 0)
+        | (4 if c.dates else 0)
+        | (8 if c.roles else 0)
+        | (16 if c.areas else 0)
+        | (32 if c.places else 0)
+    )
+
+
+def _may_conflict(a: Claim, b: Claim) -> bool:
+    return bool(_slot_mask(a) & _slot_mask(b)) or a.negated != b.negated
+
+
+def _keyed_slot_bonus(claims: list[Claim], score: np.ndarray, ctx: StoryContext) -> None:
+    """Align claims that fill one keyed slot with exclusive values (one office, two holders;
+    one place's district, two directions): they state the same thing differently."""
+    keyed = [i for i, c in enumerate(claims) if c.roles or c.areas]
+    for x, i in enumerate(keyed):
+        for j in keyed[x + 1 :]:
+            a, b = claims[i], claims[j]
+            if a.article == b.article:
+                continue
+            if _roles_conflict(a, b, ctx.named) or _areas_conflict(a, b, ctx.areas):
+                score[i, j] = score[j, i] = max(score[i, j], 0.0) + KEYED_BONUS
+
+
 def group_claims(claims: list[Claim], score: np.ndarray) -> list[list[int]]:
     """Greedy agglomeration from the best pairs down; one claim per article per group."""
     n = len(claims)
@@ -330,6 +427,11 @@ def _interval(value: str) -> tuple[date, date, int] | None:
     return None
 
 
+def _is_day(value: str | None) -> bool:
+    iv = _interval(value or "")
+    return bool(iv) and iv[2] == 0
+
+
 def _dates_conflict(a: Claim, b: Claim) -> tuple[Any, Any] | None:
     ia = [(d, _interval(d.value)) for d in a.dates if d.type == "DATE" and d.value]
     ib = [(d, _interval(d.value)) for d in b.dates if d.type == "DATE" and d.value]
@@ -349,18 +451,91 @@ def _dates_conflict(a: Claim, b: Claim) -> tuple[Any, Any] | None:
 
 
 def _numbers_conflict(a: Claim, b: Claim) -> tuple[Any, Any] | None:
-    ua: dict[str, list[Any]] = defaultdict(list)
-    ub: dict[str, list[Any]] = defaultdict(list)
-    for n in a.numbers:
-        if n.unit:
-            ua[n.unit].append(n)
-    for n in b.numbers:
-        if n.unit:
-            ub[n.unit].append(n)
-    for unit in ua.keys() & ub.keys():
-        if any(_same_number(x.value, y.value) for x in ua[unit] for y in ub[unit]):
+    """Two numbers counting the same thing (shared unit word) whose ranges cannot both hold.
+
+    Skipped when either claim is comparative ("two fewer than last year") or when the claims
+    state different kinds of number (a demand vs. an agreed deal vs. an offer)."""
+    if a.comparative or b.comparative or a.stance != b.stance:
+        return None
+    pairs = [(x, y) for x in a.numbers for y in b.numbers if x.units & y.units]
+    if not pairs:
+        return None
+    units = {u for x, y in pairs for u in x.units & y.units}
+    for unit in sorted(units):
+        xs = [x for x in a.numbers if unit in x.units]
+        ys = [y for y in b.numbers if unit in y.units]
+        if any(_ranges_meet(x, y) for x in xs for y in ys):
+            return None  # some pair agrees: the rest are probably other quantities
+    x, y = pairs[0]
+    return x, y, sorted(x.units & y.units, key=len)[-1]
+
+
+def _ranges_meet(x: Any, y: Any) -> bool:
+    tol = NUMBER_TOLERANCE * max(abs(x.value), abs(y.value), 1e-9)
+    return x.low - tol <= y.high and y.low - tol <= x.high
+
+
+def _tallies_conflict(a: Claim, b: Claim) -> tuple[Any, Any] | None:
+    if not a.tallies or not b.tallies:
+        return None
+    ta = {re.sub(r"\s|–", "", t.text).replace("–", "-") for t in a.tallies}
+    tb = {re.sub(r"\s|–", "", t.text).replace("–", "-") for t in b.tallies}
+    if ta & tb:
+        return None
+    return a.tallies[0], b.tallies[0]
+
+
+@lru_cache(maxsize=4096)
+def _role_words(role: str) -> frozenset[str]:
+    from newsprism.stories.claims import _norm_word
+
+    words = re.findall(r"[a-z][a-z'-]+", role.lower())
+    return frozenset(_norm_word(w) for w in words if w not in _ROLE_STOP)
+
+
+_ROLE_STOP = {"the", "of", "a", "an", "and", "for", "at", "in", "on", "to", "its", "his", "her"}
+
+
+def roles_match(r1: str, r2: str) -> bool:
+    """Same office: one role's words contain the other's, with at least two content words
+    ("port authority chief executive" ~ "chief executive of the Sallow Port Authority")."""
+    w1, w2 = _role_words(r1), _role_words(r2)
+    small, big = sorted((w1, w2), key=len)
+    return len(small) >= 2 and small <= big
+
+
+def _roles_conflict(a: Claim, b: Claim, named: dict[str, set[str]]) -> tuple[Any, Any, str] | None:
+    """One office, two different holders, and neither outlet's article names the other's
+    holder anywhere (so the names are alternatives, not two people of one story)."""
+    for ra, va in a.roles.items():
+        for rb, vb in b.roles.items():
+            na, nb = va[0], vb[0]
+            if na == nb or na in nb or nb in na or not roles_match(ra, rb):
+                continue
+            if _names(na) & named.get(b.article, set()) or _names(nb) & named.get(a.article, set()):
+                continue
+            return va, vb, min(ra, rb, key=len)
+    return None
+
+
+def _names(name: str) -> set[str]:
+    """A person's full name and surname as keys."""
+    parts = name.split()
+    return {name, parts[-1]} if parts else {name}
+
+
+def _areas_conflict(a: Claim, b: Claim, areas: dict[str, dict[str, set[str]]]) -> Any:
+    """Same named place and kind of area, different direction, and neither article states the
+    other's direction for it ("Kelmar's northern district" vs "Kelmar's southern district")."""
+    for key in a.areas.keys() & b.areas.keys():
+        va, vb = a.areas[key], b.areas[key]
+        if va[0] == vb[0]:
             continue
-        return ua[unit][0], ub[unit][0]
+        if va[0] in areas.get(b.article, {}).get(key, set()) or vb[0] in areas.get(
+            a.article, {}
+        ).get(key, set()):
+            continue
+        return va, vb, key
     return None
 
 
@@ -375,11 +550,15 @@ def _polarity_conflict(a: Claim, b: Claim, cos: float) -> bool:
     if a.negated == b.negated or cos < NEGATION_SIM:
         return False
     # wording must be close once the negation is taken out: same content words
-    wa = set(re.findall(r"[a-z]{3,}", _stem_text(_NEG_WORDS.sub(" ", a.text))))
-    wb = set(re.findall(r"[a-z]{3,}", _stem_text(_NEG_WORDS.sub(" ", b.text))))
+    wa, wb = _polarity_words(a.text), _polarity_words(b.text)
     if not wa or not wb:
         return False
     return len(wa & wb) / len(wa | wb) >= 0.5
+
+
+@lru_cache(maxsize=8192)
+def _polarity_words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z]{3,}", _stem_text(_NEG_WORDS.sub(" ", text))))
 
 
 def _places_conflict(a: Claim, b: Claim, cos: float, story_places: dict[str, set[str]]) -> Any:
@@ -392,14 +571,6 @@ def _places_conflict(a: Claim, b: Claim, cos: float, story_places: dict[str, set
     return pa, pb
 
 
-def _people_conflict(a: Claim, b: Claim) -> tuple[str, str, str] | None:
-    for role in a.people.keys() & b.people.keys():
-        na, nb = a.people[role], b.people[role]
-        if na != nb and na not in nb and nb not in na:
-            return role, na, nb
-    return None
-
-
 def find_conflicts(
     claims: list[Claim],
     cos: np.ndarray,
@@ -407,8 +578,14 @@ def find_conflicts(
     ind_key: dict[str, str],
     story_places: dict[str, set[str]],
     entity_spans: dict[tuple[str, str], tuple[int, int, str]],
+    context: StoryContext | None = None,
+    score: np.ndarray | None = None,
 ) -> list[Conflict]:
-    """Slot disagreements between claims of a fact that come from independent outlets."""
+    """Slot disagreements between claims of a fact that come from independent outlets.
+
+    Keyed slots (office holder, district of a place) count whatever the similarity; other
+    slots (numbers, tallies, dates, places, polarity) only between claims that are close
+    (cosine >= CONFLICT_SIM, or alignment score >= CONFLICT_SCORE)."""
     found: dict[str, dict[str, ConflictValue]] = {}
 
     def add(slot: str, c: Claim, value: str, start: int, end: int, text: str) -> None:
@@ -416,28 +593,47 @@ def find_conflicts(
         if c.article not in vals:
             vals[c.article] = ConflictValue(value, c.article, start, end, text, c.outlet)
 
+    ctx = context or StoryContext()
+    masks = [_slot_mask(claims[i]) for i in idx]
     for x in range(len(idx)):
         for y in range(x + 1, len(idx)):
             a, b = claims[idx[x]], claims[idx[y]]
-            if ind_key.get(a.article) == ind_key.get(b.article):
+            if ind_key.get(a.article) == ind_key.get(b.article) or a.text == b.text:
+                continue
+            if not (masks[x] & masks[y]) and a.negated == b.negated:
                 continue
             c = float(cos[idx[x], idx[y]])
-            if c < CONFLICT_SIM:
+            rc = _roles_conflict(a, b, ctx.named) if a.roles and b.roles else None
+            if rc:  # keyed slot: the office itself aligns the claims
+                for cl, v in ((a, rc[0]), (b, rc[1])):
+                    add("person:" + rc[2], cl, v[1], v[2], v[3], v[1])
+            ac = _areas_conflict(a, b, ctx.areas) if a.areas and b.areas else None
+            if ac:
+                for cl, v in ((a, ac[0]), (b, ac[1])):
+                    add("place:" + ac[2], cl, v[0], v[1], v[2], v[3])
+            sc = float(score[idx[x], idx[y]]) if score is not None else -1.0
+            if c < CONFLICT_SIM and sc < CONFLICT_SCORE:
                 continue  # loosely aligned claims: different values may be different things
+            tc = _tallies_conflict(a, b)
+            if tc:
+                for cl, t in ((a, tc[0]), (b, tc[1])):
+                    add(
+                        "number:vote",
+                        cl,
+                        t.text.replace("–", "-").replace(" ", ""),
+                        t.start,
+                        t.end,
+                        t.text,
+                    )
             nc = _numbers_conflict(a, b)
             if nc:
                 for cl, n in ((a, nc[0]), (b, nc[1])):
-                    add("number", cl, f"{_fmt(n.value)} {n.unit}".strip(), n.start, n.end, n.text)
+                    add("number", cl, _number_label(n, nc[2]), n.start, n.end, n.text)
             dc = _dates_conflict(a, b)
-            if dc:
+            if dc and (c >= CONFLICT_SIM or (_is_day(dc[0].value) and _is_day(dc[1].value))):
+                # a month or year apart ("February" of two years) needs the closer cosine
                 for cl, d in ((a, dc[0]), (b, dc[1])):
                     add("date", cl, d.value, d.start, d.end, d.text)
-            pc = _people_conflict(a, b)
-            if pc:
-                role = pc[0]
-                for cl, name in ((a, pc[1]), (b, pc[2])):
-                    s, e, t = entity_spans.get((cl.id, name), (cl.start, cl.end, cl.text))
-                    add("person:" + role, cl, name, s, e, t)
             plc = _places_conflict(a, b, c, story_places)
             if plc:
                 for cl, name in ((a, plc[0]), (b, plc[1])):
@@ -456,12 +652,17 @@ def find_conflicts(
     out = []
     for slot, vals in found.items():
         if len({v.value for v in vals.values()}) >= 2:
-            out.append(
-                Conflict(
-                    slot.split(":")[0] if slot.startswith("place") else slot, list(vals.values())
-                )
-            )
+            out.append(Conflict(slot, list(vals.values())))
     return out
+
+
+def _number_label(n: Any, unit: str) -> str:
+    v = _fmt(n.value)
+    if n.high == math.inf:
+        v = f"more than {v}"
+    elif n.low == 0 and n.value > 0:
+        v = f"up to {v}"
+    return f"{v} {unit}".strip()
 
 
 def _fmt(v: float) -> str:
@@ -566,6 +767,8 @@ def compare_story(
     vectors = vectors / np.where(norms == 0, 1, norms)
 
     score, cos = alignment_scores(claims, vectors)
+    ctx = story_context(claims)
+    _keyed_slot_bonus(claims, score, ctx)
     groups = group_claims(claims, score)
     ind_key = independence_keys(articles)
     story_places: dict[str, set[str]] = defaultdict(set)
@@ -589,6 +792,7 @@ def compare_story(
     centroid = vectors.mean(axis=0) if len(vectors) else np.zeros(384, dtype=np.float32)
     facts: list[Fact] = []
     reps: list[int] = []
+    _attach_cross_conflicts(claims, groups, score, cos, ind_key, story_places, entity_spans, ctx)
     for g in groups:
         if len(g) == 1:
             rep = g[0]
@@ -599,7 +803,9 @@ def compare_story(
         fact_outlets = list(dict.fromkeys(c.outlet for c in gc))
         indep = len({ind_key.get(c.article, c.outlet) for c in gc})
         conflicts = (
-            find_conflicts(claims, cos, g, ind_key, story_places, entity_spans) if indep > 1 else []
+            find_conflicts(claims, cos, g, ind_key, story_places, entity_spans, ctx, score)
+            if indep > 1
+            else []
         )
         status = "conflicting" if conflicts else ("corroborated" if indep >= 2 else "single-source")
         srcs = [Source(c.article, c.start, c.end, c.text, c.outlet, c.speaker) for c in gc]

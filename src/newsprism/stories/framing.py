@@ -50,7 +50,8 @@ def tokens(text: str) -> list[str]:
     """Lowercased word tokens without stop words and possessive endings."""
     out = []
     for t in _TOKEN.findall(text.lower()):
-        t = re.sub(r"['’]s$", "", t)
+        if t.endswith(("'s", "’s")):
+            t = t[:-2]
         if len(t) > 1 and t not in STOP:
             out.append(t)
     return out
@@ -106,7 +107,8 @@ def framing_terms(
                 continue
             toks = tokens(s.text)
             for raw in _TOKEN.findall(s.text):
-                caps[re.sub(r"['’]s$", "", raw.lower())].append(raw[0].isupper())
+                low = raw.lower()
+                caps[low[:-2] if low.endswith(("'s", "’s")) else low].append(raw[0].isupper())
             if a.duplicate_of and s.text in seen_dup:
                 continue  # reprinted wording is not the reprinting outlet's own choice
             seen_dup.add(s.text)

@@ -7,16 +7,19 @@ The method, after Gillick & Favre (2009, "A scalable global model for summarizat
 2. *Concepts* are stemmed word bigrams (not both stop words). A concept's weight is the
    number of articles that contain it (a sentence frequency for a single article); concepts
    seen in too few articles are dropped, so the weight rewards content that many outlets
-   share. A concept found in the opening sentences of an article counts a little more.
+   share. A concept found in an article's lead sentence counts as if ``LEAD_BONUS`` more
+   articles held it (news leads state the core event).
 3. The summary is the set of sentences that maximizes the total weight of the concepts it
    covers, each concept counted once, under the word budget: an integer linear program
    solved with HiGHS (``scipy.optimize.milp``), with a greedy fallback. Counting a concept
    once is what removes redundancy: a second sentence that repeats the first adds nothing.
-4. Short sentences, questions, fragments that begin in lower case, first-person quotes and
-   sentences that lean on earlier context are not candidates.
+4. Short or very long sentences, questions, fragments that begin in lower case and
+   first-person quotes are not candidates; a sentence that leans on the one before it
+   ("He said...", "But...") may only be chosen together with that sentence.
 
 The result is verbatim: each selected sentence is ``texts[i][start:end]`` and the summary
-joins them with a single space, in article order.
+joins them with a single space, leads first (by position in their article, then article),
+each sentence that leans on the previous one right after it.
 """
 
 from __future__ import annotations
@@ -26,29 +29,112 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 log = logging.getLogger(__name__)
 
 MIN_WORDS = 8  # shorter sentences are rarely informative on their own
 MAX_WORDS = 55  # longer ones are usually run-ons or lists
-LEAD_SENTENCES = 3  # concepts in an article's first sentences weigh more
-LEAD_BONUS = 1.0
+LEAD_SENTENCES = 1  # concepts in an article's lead sentence weigh more
+LEAD_BONUS = 2.0  # ... as if LEAD_BONUS more articles held them
 MIN_DF = 3  # articles that must share a concept (of >= 6 articles)
 UNIGRAM_WEIGHT = 0.0  # weight of single content words relative to bigrams (0 = bigrams only)
 MAX_CANDIDATES = 600  # the ILP gets the best candidates only (huge inputs)
-ILP_TIME_LIMIT_S = 5.0
+ILP_TIME_LIMIT_S = 10.0  # per summary; only huge inputs come near it
 
 # -- sentence splitting ------------------------------------------------------------------
 
 _TITLES = frozenset(
-    "mr mrs ms messrs dr prof sen rep gov gen col lt sgt capt cmdr adm maj cpl pvt rev fr "
-    "hon pres supt insp det st mt ft jr sr no nos vs v cf al approx dept est fig vol op".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "messrs",
+        "dr",
+        "prof",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "cmdr",
+        "adm",
+        "maj",
+        "cpl",
+        "pvt",
+        "rev",
+        "fr",
+        "hon",
+        "pres",
+        "supt",
+        "insp",
+        "det",
+        "st",
+        "mt",
+        "ft",
+        "jr",
+        "sr",
+        "no",
+        "nos",
+        "vs",
+        "v",
+        "cf",
+        "al",
+        "approx",
+        "dept",
+        "est",
+        "fig",
+        "vol",
+        "op",
+    ]
 )
-_MONTHS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split())
-_SOFT = frozenset("inc corp co ltd llc plc bros etc ave blvd rd".split())
+_MONTHS = frozenset(
+    ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+)
+_SOFT = frozenset(["inc", "corp", "co", "ltd", "llc", "plc", "bros", "etc", "ave", "blvd", "rd"])
 _STARTERS = frozenset(
-    "the a an he she it they we i you his her its their this that these those there but and "
-    "in on at for after before when while as if so yet meanwhile however officials police".split()
+    [
+        "the",
+        "a",
+        "an",
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "i",
+        "you",
+        "his",
+        "her",
+        "its",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "but",
+        "and",
+        "in",
+        "on",
+        "at",
+        "for",
+        "after",
+        "before",
+        "when",
+        "while",
+        "as",
+        "if",
+        "so",
+        "yet",
+        "meanwhile",
+        "however",
+        "officials",
+        "police",
+    ]
 )
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
 _WORD = re.compile(r"\S+")
@@ -145,7 +231,7 @@ def _stop_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _stemmer():  # noqa: ANN202 - nltk PorterStemmer, imported lazily
+def _stemmer():
     from nltk.stem.porter import PorterStemmer
 
     return PorterStemmer()
@@ -163,7 +249,7 @@ def _concepts(sentence: str) -> set[tuple[str, ...]]:
     out: set[tuple[str, ...]] = set()
     if UNIGRAM_WEIGHT:
         out.update((_stem(t),) for t in toks if t not in stop and not t.isdigit())
-    for a, b in zip(toks, toks[1:], strict=False):
+    for a, b in pairwise(toks):
         if a in stop and b in stop:
             continue
         out.add((_stem(a), _stem(b)))
@@ -188,7 +274,11 @@ def _is_candidate(sentence: str, n_words: int) -> bool:
     first = sentence.lstrip("\"'“‘«([")[:1]
     if not first or first.islower():
         return False
-    if sentence.rstrip("\"'”’»)]").endswith("?") or sentence.count('"') % 2 or sentence.count("“") != sentence.count("”"):
+    if (
+        sentence.rstrip("\"'”’»)]").endswith("?")
+        or sentence.count('"') % 2
+        or sentence.count("“") != sentence.count("”")
+    ):
         return False
     if _FIRST_PERSON.search(sentence):
         return False
@@ -209,7 +299,7 @@ class Summary:
 def summarize(texts: list[str], words: int = 100) -> Summary:
     """Summarize several articles about one story in at most ``words`` words.
 
-    Returns whole source sentences (never cut) joined by a space, in article order, with a
+    Returns whole source sentences (never cut) joined by a space, leads first, with a
     citation ``(article index, start, end)`` per sentence. Never raises on odd input: no
     texts, empty texts or no usable sentence give an empty :class:`Summary`.
     """
@@ -227,11 +317,24 @@ def summarize(texts: list[str], words: int = 100) -> Summary:
     chosen = _select(fitting, weights, words)
     if not chosen:  # no shared content at all: fall back to article leads
         chosen = _lead(fitting, words)
-    chosen.sort(key=lambda c: (c.article, c.start))
+    chosen = _order(chosen)
     return Summary(
         " ".join(texts[c.article][c.start : c.end] for c in chosen),
         [(c.article, c.start, c.end) for c in chosen],
     )
+
+
+def _order(chosen: list[_Candidate]) -> list[_Candidate]:
+    """Reading order: article leads first (by position, then article), a sentence that leans
+    on the one before it right after that one."""
+    blocks: list[list[_Candidate]] = []
+    for c in sorted(chosen, key=lambda c: (c.article, c.start)):
+        if c.dangling and blocks and blocks[-1][-1] is c.previous:
+            blocks[-1].append(c)
+        else:
+            blocks.append([c])
+    blocks.sort(key=lambda b: (b[0].position, b[0].article, b[0].start))
+    return [c for b in blocks for c in b]
 
 
 def _candidates(texts: list[str]) -> list[_Candidate]:
@@ -247,7 +350,9 @@ def _candidates(texts: list[str]) -> list[_Candidate]:
                 prev = None
                 continue
             seen.add(key)
-            cand = _Candidate(i, start, end, pos, n, _concepts(sent), bool(_DANGLING.match(sent)), prev)
+            cand = _Candidate(
+                i, start, end, pos, n, _concepts(sent), bool(_DANGLING.match(sent)), prev
+            )
             if not cand.dangling or prev is not None:
                 out.append(cand)
             prev = cand if (not cand.dangling or prev is not None) else None
@@ -266,7 +371,8 @@ def _weights(cands: list[_Candidate], n_docs: int) -> dict[tuple[str, ...], floa
                 lead[concept].add(unit)
     min_df = MIN_DF if n_docs >= 6 else 2
     weights = {
-        concept: (len(u) + LEAD_BONUS * len(lead.get(concept, ()))) * (UNIGRAM_WEIGHT if len(concept) == 1 else 1.0)
+        concept: (len(u) + LEAD_BONUS * len(lead.get(concept, ())))
+        * (UNIGRAM_WEIGHT if len(concept) == 1 else 1.0)
         for concept, u in units.items()
         if len(u) >= min_df
     }
@@ -275,7 +381,9 @@ def _weights(cands: list[_Candidate], n_docs: int) -> dict[tuple[str, ...], floa
     return weights
 
 
-def _select(cands: list[_Candidate], weights: dict[tuple[str, ...], float], budget: int) -> list[_Candidate]:
+def _select(
+    cands: list[_Candidate], weights: dict[tuple[str, ...], float], budget: int
+) -> list[_Candidate]:
     if not weights:
         return []
     keep = {id(c) for c in cands if c.concepts}
@@ -285,13 +393,15 @@ def _select(cands: list[_Candidate], weights: dict[tuple[str, ...], float], budg
             p = p.previous
             keep.add(id(p))
     useful = [c for c in cands if id(c) in keep]
-    useful.sort(key=lambda c: (-sum(weights[x] for x in c.concepts) / c.words, c.article, c.position))
+    useful.sort(
+        key=lambda c: (-sum(weights[x] for x in c.concepts) / c.words, c.article, c.position)
+    )
     useful = _closed(useful[:MAX_CANDIDATES])
     if not useful:
         return []
     try:
         chosen = _ilp(useful, weights, budget)
-    except Exception as exc:  # noqa: BLE001 - solver trouble must not stop a summary
+    except Exception as exc:  # solver trouble must not stop a summary
         log.warning("ILP selection failed (%s); using greedy selection", exc)
         chosen = None
     return chosen if chosen is not None else _greedy(useful, weights, budget)
@@ -301,40 +411,58 @@ def _closed(cands: list[_Candidate]) -> list[_Candidate]:
     """``cands`` without the dangling sentences whose previous sentence is not among them."""
     while True:
         ids = {id(c) for c in cands}
-        kept = [c for c in cands if not c.dangling or (c.previous is not None and id(c.previous) in ids)]
+        kept = [
+            c for c in cands if not c.dangling or (c.previous is not None and id(c.previous) in ids)
+        ]
         if len(kept) == len(cands):
             return kept
         cands = kept
 
 
-def _ilp(cands: list[_Candidate], weights: dict[tuple[str, ...], float], budget: int) -> list[_Candidate] | None:
+def _ilp(
+    cands: list[_Candidate], weights: dict[tuple[str, ...], float], budget: int
+) -> list[_Candidate] | None:
     """Exact concept-coverage selection with HiGHS; None when no solution came back."""
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import lil_matrix
 
-    concepts = sorted({x for c in cands for x in c.concepts})
-    index = {x: j for j, x in enumerate(concepts)}
-    n_s, n_c = len(cands), len(concepts)
-    # variables: sentences [0, n_s), then concepts [n_s, n_s + n_c)
+    # Concepts held by the same sentences act as one (weights summed); a concept held by one
+    # sentence only is folded into that sentence's own weight. Both are exact reductions.
+    holders: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for k, c in enumerate(cands):
+        for x in c.concepts:
+            holders[x].append(k)
+    groups: dict[tuple[int, ...], float] = defaultdict(float)
+    for x, ks in holders.items():
+        groups[tuple(ks)] += weights[x]
+    shared = sorted(g for g in groups if len(g) > 1)
+    n_s, n_c = len(cands), len(shared)
+    # variables: sentences [0, n_s) binary, then shared concepts [n_s, n_s + n_c) in [0, 1];
     # tiny tie-breakers prefer earlier sentences, so the optimum is unique and stable
     obj = np.zeros(n_s + n_c)
     for k, c in enumerate(cands):
         obj[k] = -1e-4 / (1 + c.position) - 1e-6 / (1 + c.article)
-    for x, j in index.items():
-        obj[n_s + j] = -weights[x]
+    for g, w in groups.items():
+        if len(g) == 1:
+            obj[g[0]] -= w
     rows = lil_matrix((n_c + 1, n_s + n_c))
+    for j, g in enumerate(shared):
+        obj[n_s + j] = -groups[g]
+        rows[j, n_s + j] = 1.0  # concept_j <= sum of the sentences that hold it
+        for k in g:
+            rows[j, k] = -1.0
     for k, c in enumerate(cands):
         rows[n_c, k] = c.words
-        for x in c.concepts:
-            rows[index[x], k] = -1.0
-    for j in range(n_c):
-        rows[j, n_s + j] = 1.0  # concept_j <= sum of the sentences that hold it
     upper = np.zeros(n_c + 1)
     upper[n_c] = budget
     constraints = [LinearConstraint(rows.tocsr(), -np.inf, upper)]
     position = {id(c): k for k, c in enumerate(cands)}
-    pairs = [(k, position[id(c.previous)]) for k, c in enumerate(cands) if c.dangling and c.previous is not None]
+    pairs = [
+        (k, position[id(c.previous)])
+        for k, c in enumerate(cands)
+        if c.dangling and c.previous is not None
+    ]
     if pairs:  # a dangling sentence only with the sentence before it
         lean = lil_matrix((len(pairs), n_s + n_c))
         for r, (k, p) in enumerate(pairs):
@@ -344,16 +472,18 @@ def _ilp(cands: list[_Candidate], weights: dict[tuple[str, ...], float], budget:
     res = milp(
         obj,
         constraints=constraints,
-        integrality=np.ones(n_s + n_c),
+        integrality=np.r_[np.ones(n_s), np.zeros(n_c)],
         bounds=Bounds(0, 1),
-        options={"time_limit": ILP_TIME_LIMIT_S},
+        options={"time_limit": ILP_TIME_LIMIT_S, "mip_rel_gap": 0.0},
     )
     if res.x is None:
         return None
     return [c for k, c in enumerate(cands) if res.x[k] > 0.5]
 
 
-def _greedy(cands: list[_Candidate], weights: dict[tuple[str, ...], float], budget: int) -> list[_Candidate]:
+def _greedy(
+    cands: list[_Candidate], weights: dict[tuple[str, ...], float], budget: int
+) -> list[_Candidate]:
     """Greedy concept coverage per word (Khuller et al.'s budgeted maximum coverage)."""
     covered: set[tuple[str, ...]] = set()
     chosen: list[_Candidate] = []

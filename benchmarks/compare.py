@@ -172,7 +172,7 @@ def generate_story(n: int, seed: int = 7) -> tuple[list[Article], dict[str, Enri
 def _enrich(art: Article) -> Enriched:
     text = art.text
     en = Enriched(art.id, sentences=split_sentences(text))
-    for surface, name, role in PEOPLE:
+    for _surface, name, role in PEOPLE:
         for m in re.finditer(re.escape(name), text):
             en.entities.append(EntityMention(m.start(), m.end(), name, "PERSON", name, role, name))
     for place in ("Orlen", "Kell", "Tessby"):
@@ -236,7 +236,9 @@ def section(r: dict[str, float]) -> str:
         "repetitions in one process. `embed` = MiniLM over every sentence once; `compare` = "
         "`compare_story` given those embeddings (claims, alignment, conflicts, coverage, "
         "timeline, framing, quotes); `brief` = `build_brief`. Targets: compare + brief < 2 s "
-        "and <= 3x embed.\n\n"
+        "and <= 3x embed. Load average at the end of the run: "
+        f"{os.getloadavg()[0]:.1f} (a shared machine: absolute times vary, the ratio is "
+        "measured side by side).\n\n"
         "| embed (s) | compare (s) | brief (s) | compare + brief (s) | ratio to embed |\n"
         "| ---: | ---: | ---: | ---: | ---: |\n"
         f"| {r['embed']:.2f} | {r['compare']:.2f} | {r['brief']:.3f} | {total:.2f} | "

@@ -549,3 +549,20 @@ def test_embedding_dimension_independent() -> None:
     emb = {a.id: rng.normal(size=(len(en[a.id].sentences), 16)) for a in arts}
     comp = compare_story(arts, en, embeddings=emb)
     assert comp.facts
+
+
+def test_precomputed_rows_mixed_with_split_lines() -> None:
+    """A parser sentence spanning a line break is split into two claims; their vectors are
+    computed here, and rows of another width are then replaced by one consistent encoding."""
+    from newsprism.model import Sentence
+
+    text = "Advertisement banner text for the page\nThe harbour reopened on Monday after the storm."
+    a = Article(id="a", text=text, source="Ridge Times")
+    en = Enriched("a", sentences=[Sentence(0, len(text), text)])
+    b = Article(
+        id="b", text="The harbour reopened on Monday after the storm passed.", source="Delta"
+    )
+    comp = compare_story([a, b], {"a": en}, embeddings={"a": np.ones((1, 16))})
+    harbour = _fact_with(comp, "harbour reopened on Monday after the storm.")
+    assert harbour.status == "corroborated"
+    assert {s.text for s in harbour.sources} >= {"The harbour reopened on Monday after the storm."}

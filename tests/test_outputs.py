@@ -57,7 +57,27 @@ def _result() -> AnalysisResult:
                     "status": "corroborated",
                     "outlets": ["Harbour Courier", "Meridian Wire"],
                     "sources": [],
-                    "conflicts": [],
+                    "conflicts": [
+                        {
+                            "slot": "date",
+                            "values": [
+                                {
+                                    "value": "2025-04-07",
+                                    "article": "lund-1",
+                                    "start": s1[0],
+                                    "end": s1[1],
+                                    "outlet": "Harbour Courier",
+                                },
+                                {
+                                    "value": "2025-04-08",
+                                    "article": "lund-2",
+                                    "start": 0,
+                                    "end": len(t2),
+                                    "outlet": "Meridian Wire",
+                                },
+                            ],
+                        }
+                    ],
                 }
             ],
             "coverage": {
@@ -65,6 +85,21 @@ def _result() -> AnalysisResult:
                 "facts": ["f1"],
                 "matrix": [[1, 1]],
             },
+            "timeline": [
+                {
+                    "date": "2025-04-07",
+                    "text": t1[s1[0] : s1[1]],
+                    "fact": "f1",
+                    "sources": [
+                        {
+                            "article": "lund-1",
+                            "start": s1[0],
+                            "end": s1[1],
+                            "text": t1[s1[0] : s1[1]],
+                        }
+                    ],
+                }
+            ],
             "quotes": [
                 {
                     "speaker": "the union",
@@ -142,6 +177,11 @@ def test_markdown_report_lists_brief_with_citations_and_skips() -> None:
     assert "[Harbour Courier: lund-1 0–" in md
     assert "### What each outlet adds" in md
     assert "`corpus/bad.bin`: binary file" in md
+    assert (
+        "- **2025-04-07** Ferry crews in Lund walked off the job on Monday. [Harbour Courier: lund-1"
+        in md
+    )
+    assert "- **date** 2025-04-07 (Harbour Courier) vs 2025-04-08 (Meridian Wire)" in md
 
 
 def test_write_outputs_writes_all_three_files(tmp_path: Path) -> None:

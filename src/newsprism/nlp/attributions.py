@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 _TRIM = " \t\r\n,;:—–-"
 _MIN_QUOTE_WORDS = 4
+_OPENERS = "\"“„«»‘'"
 _NAME_PARTICLES = frozenset({"de", "van", "von", "da", "del", "la", "al", "bin", "of", "the", "and"})
 _PRONOUN_CONTENT = frozenset({"it", "this", "that", "them", "him", "her", "these", "those", "so"})
 _SENTENCE_START = ".!?:;\"”“»«'’"  # shorter quotations are scare quotes / titles, not speech
@@ -138,21 +139,139 @@ def _extract(doc: Doc, entities: list[EntityMention] | None) -> list[Attribution
 
 def _candidates(doc: Doc) -> list[int]:
     """Indices of tokens that may start an attribution, found on the token arrays (fast):
-    reporting verbs, "according", and any verb heading a clausal complement."""
+    reporting verbs and "according"."""
     import numpy as np
-    from spacy.attrs import DEP, HEAD, LEMMA, LOWER
+    from spacy.attrs import LEMMA, LOWER
 
     strings = doc.vocab.strings
-    arr = doc.to_array([LOWER, LEMMA, DEP, HEAD]).astype("int64")
+    arr = doc.to_array([LOWER, LEMMA]).astype("int64")
     if arr.ndim == 1:
-        arr = arr.reshape(-1, 4)
+        arr = arr.reshape(-1, 2)
     lemmas = arr[:, 1].astype("uint64")
     cues = np.array([strings.add(w) for w in (*SPEECH_VERBS, "according")], dtype="uint64")
     hit = np.isin(lemmas, cues) | (arr[:, 0].astype("uint64") == np.uint64(strings.add("according")))
-    ccomp = np.flatnonzero(arr[:, 2].astype("uint64") == np.uint64(strings.add("ccomp")))
-    heads = ccomp + arr[ccomp, 3]
-    hit[heads[(heads >= 0) & (heads < len(hit))]] = True
     return [int(i) for i in np.flatnonzero(hit)]
+
+
+def _according(doc: Doc, tok: Token, sents: Sents) -> Draft | None:
+    to = doc[tok.i + 1]
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return None
+    src = _source_range(doc, pobj)
+    if src is None:
+        return None
+    phrase_lo = tok.i
+    phrase_hi = max(pobj.right_edge.i, to.i)
+    head = tok.head
+    s_lo, s_end, _, _ = sents.of(tok.i)
+    if head.i == tok.i or phrase_lo <= head.i <= phrase_hi:
+        lo, hi = s_lo, s_end - 1
+    else:
+        lo, hi = head.left_edge.i, head.right_edge.i
+        # "X said, according to AFP" keeps the whole sentence as content
+        lo, hi = min(lo, s_lo), max(hi, s_end - 1)
+    pieces = _pieces(doc, lo, hi, phrase_lo, phrase_hi)
+    if not pieces:
+        return None
+    return Draft(
+        source=src,
+        cue=(tok.idx, _tok_end(to)),
+        content=pieces,
+        subject=pobj,
+        verb=head,
+        according=True,
+    )
+
+
+def _verb(doc: Doc, tok: Token, qidx: QuoteIndex, sents: Sents) -> Draft | None:
+    lemma = tok.lemma_.lower()
+    if lemma not in SPEECH_VERBS and (lemma in NOT_CUES or tok.pos_ != "VERB"):
+        return None
+    q = qidx.containing(tok.idx)
+    if q is not None and _n_words(sents.text, q.start, q.end) >= _MIN_QUOTE_WORDS:
+        return None  # a verb inside a quotation is part of what is said
+    subj = _subject(tok)
+    if subj is None:
+        return None
+    if subj.i > tok.i + 1 and subj.dep_ != "nsubj":
+        return None
+    cue_lo, cue_hi = _cue_range(tok)
+    children = list(tok.children)
+    content: list[tuple[int, int]] = []
+    ccomps = [c for c in children if c.dep_ == "ccomp"]
+    for c in ccomps:
+        content.append(_subtree_range(doc, c))
+    if not content:
+        # "said in a statement that ...": the clause hangs off the prepositional object
+        for c in children:
+            if c.dep_ != "prep":
+                continue
+            for pobj in c.children:
+                for g in pobj.children:
+                    if g.dep_ in ("acl", "relcl", "ccomp") and any(
+                        m.dep_ == "mark" and m.lower_ == "that" for m in g.children
+                    ):
+                        ccomps.append(g)
+                        content.append(_subtree_range(doc, g))
+    if not content and lemma in XCOMP_VERBS:
+        for c in children:
+            if c.dep_ == "xcomp":
+                content.append(_subtree_range(doc, c))
+    if not content and lemma in DOBJ_VERBS:
+        dobj = next((c for c in children if c.dep_ == "dobj"), None)
+        if dobj is not None:
+            lo, hi = dobj.left_edge.i, dobj.right_edge.i
+            for c in children:
+                if c.dep_ in ("oprd", "xcomp") and c.i > dobj.i:
+                    hi = max(hi, c.right_edge.i)
+            content.append((doc[lo].idx, _tok_end(doc[hi])))
+    if not content and lemma in PREP_CONTENT:
+        for c in children:
+            if c.dep_ == "prep" and c.lower_ in PREP_CONTENT[lemma]:
+                pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+                if pobj is not None:
+                    lo, hi = pobj.left_edge.i, pobj.right_edge.i
+                    for g in children:
+                        if g.dep_ in ("xcomp", "advcl") and g.i > pobj.i:
+                            hi = max(hi, g.right_edge.i)
+                    content.append((doc[lo].idx, _tok_end(doc[hi])))
+                    if c.i == cue_hi + 1:
+                        cue_hi = c.i
+                    break
+    if (
+        not content
+        and lemma in INVERSION_VERBS
+        and tok.dep_ in ("parataxis", "ccomp", "advcl", "conj")
+        and tok.head.i < tok.i
+    ):
+        # "The plan will fail, he said." parsed with the quote as head
+        head = tok.head
+        between = doc[head.i : tok.left_edge.i]
+        if head.pos_ in ("VERB", "AUX") and any(t.is_punct for t in between):
+            lo, hi = head.left_edge.i, head.right_edge.i
+            content = _pieces(doc, lo, hi, tok.left_edge.i, tok.right_edge.i)
+            content = [c for c in content if c[0] < tok.idx]
+    if not content and lemma in SPEECH_VERBS:
+        near = _adjacent_quote(doc, tok, qidx, sents)
+        if near is not None:
+            content.append((near.start, near.end))
+    if not content:
+        return None
+    needs_clause = lemma in NEEDS_CLAUSE or lemma not in SPEECH_VERBS
+    if needs_clause and not ccomps and not _touches_quote(content, qidx):
+        return None
+    src = _source_range(doc, subj)
+    if src is None:
+        return None
+    cue = (doc[cue_lo].idx, _tok_end(doc[cue_hi]))
+    # the content must not swallow the source or the cue
+    content = _minus(content, [src, cue])
+    if not content:
+        return None
+    return Draft(source=src, cue=cue, content=content, subject=subj, verb=tok)
 
 
 _LABEL_RE = re.compile(r"(?m)^[ \t•*\"“-]*([A-Z][^\n:―—]{0,60}?)[ \t]*(:|―|—|--)[ \t]*(\S[^\n]*)$")
@@ -197,7 +316,7 @@ def _subject(tok: Token) -> Token | None:
     cur = tok
     for _ in range(3):
         for c in cur.children:
-            if c.dep_ == "nsubj":
+            if c.dep_ == "nsubj" and not c.is_punct and c.text not in _OPENERS + "”’":
                 return c
         climb = cur.dep_ in ("conj", "xcomp") or (cur.dep_ == "advcl" and cur.tag_ == "VBG")
         if climb and cur.head.i != cur.i:
@@ -375,9 +494,25 @@ def _attach_orphan_quotes(text: str, drafts: list[Draft], quotes: list[Quote]) -
             gap = min(abs(q.start - r[1]) if q.start >= r[1] else abs(r[0] - q.end) for r in quoting)
             if gap < best_gap:
                 best, best_gap = d, gap
+        if best is None and not q.closed:
+            best = _reopened_by(text, q, drafts)
         if best is not None:
             best.content = sorted([*best.content, (q.start, q.end)])
             claimed.append((q.start, q.end))
+
+
+def _reopened_by(text: str, q: Quote, drafts: list[Draft]) -> Draft | None:
+    """A quotation left open at a paragraph end continues in the next paragraph (newspaper
+    style: each paragraph of a long quotation reopens); it belongs to whoever says that one."""
+    nxt = q.end
+    while nxt < len(text) and text[nxt].isspace():
+        nxt += 1
+    if nxt >= len(text) or text[nxt] not in _OPENERS:
+        return None
+    for d in drafts:
+        if not d.according and any(a <= nxt < b for a, b in d.content):
+            return d
+    return None
 
 
 # --------------------------------------------------------------------------- helpers

@@ -85,6 +85,7 @@ class _Context:
         else:
             self._from_doc_ents()
         self.mentions.sort(key=lambda m: m.start)
+        self.surnames = self._surnames()
         self._mark_subjects_and_genders()
 
     def ent_at(self, i: int) -> SpacySpan | None:
@@ -95,6 +96,19 @@ class _Context:
 
     def sent_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.sent_starts, pos) - 1)
+
+    def _surnames(self) -> dict[str, str]:
+        """Last word -> full name, from multi-word names (persons first; NER often mislabels)."""
+        out: dict[str, str] = {}
+        for ent in sorted(self.ents, key=lambda e: e.label_ != "PERSON"):
+            toks = [t for t in ent if t.pos_ == "PROPN"]
+            if len(toks) >= 2 and len(toks) == len(ent) and len(ent) <= 4:
+                out.setdefault(_clean_name(toks[-1].text).lower(), _clean_name(ent.text))
+        for m in self.mentions:
+            words = m.name.split()
+            if m.kind == _PERSON and len(words) >= 2:
+                out.setdefault(words[-1].lower(), m.name)
+        return out
 
     def _from_doc_ents(self) -> None:
         full: dict[str, str] = {}
@@ -254,6 +268,8 @@ def _resolve(ctx: _Context, d: Draft, src_text: str) -> str | None:
             if ent is not None:
                 head_lo, head_hi = ent.start_char, ent.end_char
         name, kind = ctx.full_name(head_lo, head_hi, ctx.text[head_lo:head_hi])
+        if " " not in name:
+            name = ctx.surnames.get(name.lower(), name)
         if kind or tok.pos_ == "PROPN":
             return name if kind else _np_text(tok)
     # a person named inside the phrase by apposition ("the spokesman, Dmitry Peskov")

@@ -8,7 +8,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from newsprism.outputs.markdown import SECTION_TITLES
+from newsprism.outputs.view import story_sections
 
 
 @lru_cache(maxsize=1)
@@ -46,24 +46,15 @@ def highlight(text: str, spans: list[tuple[int, int]], article: str) -> Markup:
 def render_html(doc: dict[str, Any]) -> str:
     articles = {a["id"]: a for a in doc["articles"]}
     cited: dict[str, list[tuple[int, int]]] = {}
-    for story in doc["stories"]:
-        for line in story["brief"]:
-            for c in line["citations"]:
-                cited.setdefault(c["article"], []).append((c["start"], c["end"]))
-    bodies = {aid: highlight(a["text"], cited.get(aid, []), aid) for aid, a in articles.items()}
     stories = []
     for story in doc["stories"]:
-        sections: dict[str, list[dict[str, Any]]] = {}
-        for line in story["brief"]:
-            sections.setdefault(line.get("section", "key"), []).append(line)
-        stories.append(
-            {
-                "story": story,
-                "sections": [
-                    (SECTION_TITLES[k], sections[k]) for k in SECTION_TITLES if k in sections
-                ],
-            }
-        )
+        sections = story_sections(story)
+        for section in sections:
+            for item in section.items:
+                for c in item.citations:
+                    cited.setdefault(c["article"], []).append((c["start"], c["end"]))
+        stories.append({"story": story, "sections": sections})
+    bodies = {aid: highlight(a["text"], cited.get(aid, []), aid) for aid, a in articles.items()}
     return (
         _env()
         .get_template("report.html.j2")

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-SECTION_TITLES = {
-    "key": "Key facts",
-    "adds": "What each outlet adds",
-    "conflict": "Where outlets disagree",
-    "timeline": "Timeline",
-}
+from newsprism.outputs.view import story_sections
 
 
 def _cite(c: dict[str, Any], articles: dict[str, dict[str, Any]]) -> str:
-    a = articles.get(c["article"], {})
-    who = a.get("source") or c["article"]
-    return f"[{who}: {c['article']} {c['start']}–{c['end']}]"
+    source = articles.get(c["article"], {}).get("source")
+    where = f"{c['article']} {c['start']}–{c['end']}"
+    return f"[{source}: {where}]" if source else f"[{where}]"
 
 
 def _one_line(text: str) -> str:
@@ -41,17 +36,12 @@ def render_markdown(doc: dict[str, Any]) -> str:
         if span:
             meta += f" ({' to '.join(span)})"
         out += [f"*{meta}*", ""]
-        sections: dict[str, list[dict[str, Any]]] = {}
-        for line in story["brief"]:
-            sections.setdefault(line.get("section", "key"), []).append(line)
-        for key, title in SECTION_TITLES.items():
-            lines = sections.pop(key, [])
-            if not lines:
-                continue
-            out += [f"### {title}", ""]
-            for line in lines:
-                cites = " ".join(_cite(c, articles) for c in line["citations"])
-                out.append(f"- {_one_line(line['text'])} {cites}")
+        for section in story_sections(story):
+            out += [f"### {section.title}", ""]
+            for item in section.items:
+                cites = " ".join(_cite(c, articles) for c in item.citations)
+                label = f"**{item.label}** " if item.label else ""
+                out.append(f"- {label}{_one_line(item.text)} {cites}")
             out.append("")
         quotes = story.get("quotes") or []
         if quotes:

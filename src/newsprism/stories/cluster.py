@@ -188,6 +188,30 @@ def _accumulate(st: _Story, d: _DocVec, sign: float = 1.0) -> None:
         st.t_last = d.t if st.t_last is None else max(st.t_last, d.t)
 
 
+def _as_doc(st: _Story) -> _DocVec:
+    """A one-article story seen as that article (its centroid is the article's vector)."""
+
+    def unit(vec: dict[int, float], norm2: float) -> dict[int, float]:
+        n = math.sqrt(norm2)
+        return {h: v / n for h, v in vec.items()} if n > 0 else {}
+
+    emb = None
+    if st.emb is not None:
+        ne = float(np.linalg.norm(st.emb))
+        emb = st.emb / ne if ne > 0 else None
+    key = st.key if st.key is not None else np.zeros(1, dtype=np.float32)
+    return _DocVec(
+        "", unit(st.tf, st.tf_norm2), unit(st.names, st.names_norm2), emb, key, st.t_first
+    )
+
+
+def _span_gap(a: _Story, b: _Story) -> float:
+    """Days between the time spans of two stories (0 when they overlap or a date is unknown)."""
+    if a.t_first is None or a.t_last is None or b.t_first is None or b.t_last is None:
+        return 0.0
+    return max(0.0, max(a.t_first, b.t_first) - min(a.t_last, b.t_last))
+
+
 def _add_into(acc: dict[int, float], vec: dict[int, float], sign: float) -> None:
     for h, v in vec.items():
         nv = acc.get(h, 0.0) + sign * v
@@ -476,9 +500,7 @@ class StoryClusterer:
             cos_nm = sparse_dot(a.names, b.names) / math.sqrt(a.names_norm2 * b.names_norm2)
         wt, _, wn = self._weights(False)
         score = wt * cos_tf + wn * cos_nm
-        gap = 0.0
-        if None not in (a.t_first, a.t_last, b.t_first, b.t_last):
-            gap = max(0.0, max(a.t_first, b.t_first) - min(a.t_last, b.t_last))
+        gap = _span_gap(a, b)
         if gap:
             score -= self.settings.time_penalty * min(1.0, gap / self.settings.window)
         return score
@@ -671,12 +693,27 @@ class StoryClusterer:
                 b = self._stories.get(other)
                 if b is None or not b.active:
                     continue
-                if self._story_sim(a, b) >= self.settings.merge:
+                if _span_gap(a, b) <= self.settings.window and self._mergeable(a, b):
                     keep, drop = (idx, other) if idx < other else (other, idx)
                     self._absorb(keep, drop)
                     if drop == idx:
                         break
                     a = self._stories[idx]
+
+    def _mergeable(self, a: _Story, b: _Story) -> bool:
+        """Two stories are one when their centroids are alike (``merge_threshold``), or when
+        one is a lone article that would now join the other (``join_threshold``)."""
+        if self._story_sim(a, b) >= self.settings.merge:
+            return True
+        for one, other in ((a, b), (b, a)):
+            if (
+                one.n == 1
+                and other.n > 1
+                and one.tf_norm2 > 0
+                and self._sim(_as_doc(one), other) >= self.settings.threshold
+            ):
+                return True
+        return False
 
     def _absorb(self, keep: int, drop: int) -> None:
         a, b = self._stories[keep], self._stories.pop(drop)

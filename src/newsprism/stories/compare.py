@@ -740,17 +740,15 @@ def compare_story(
             log.exception("article %s: claim extraction failed", a.id)
             continue
         pre = embeddings.get(a.id) if embeddings else None
-        usable = (
-            pre is not None
-            and en is not None
-            and len(pre) == len(en.sentences)
-            and [(s.start, s.end) for s in en.sentences] == [(c.start, c.end) for c in cl]
-        )
+        rows: dict[tuple[int, int], int] = {}
+        if pre is not None and en is not None and len(pre) == len(en.sentences):
+            rows = {(x.start, x.end): r for r, x in enumerate(en.sentences)}
         for c in cl:
             if not is_content_sentence_claim(c):
                 continue
             claims.append(c)
-            vec_rows.append(pre[c.index] if usable else None)
+            r = rows.get((c.start, c.end))
+            vec_rows.append(pre[r] if r is not None else None)  # pieces of split lines: embed
     missing = [i for i, v in enumerate(vec_rows) if v is None]
     if missing:
         from newsprism.nlp.pipeline import embed
@@ -758,6 +756,8 @@ def compare_story(
         new = embed([claims[i].text for i in missing])
         for k, i in enumerate(missing):
             vec_rows[i] = new[k]
+        if len({np.shape(v) for v in vec_rows}) > 1:  # precomputed rows from another encoder
+            vec_rows = list(embed([c.text for c in claims]))
     vectors = (
         np.vstack([np.asarray(v, dtype=np.float32) for v in vec_rows])
         if vec_rows

@@ -34,11 +34,18 @@ VARIANT_RATIO = 70  # rapidfuzz ratio for spelling variants (Kiev/Kyiv)
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 
 
+_NOT_FRAMING = frozenset(
+    "said says also according told mr mrs ms dr today yesterday tomorrow week weeks day days "
+    "year years month months monday tuesday wednesday thursday friday saturday sunday january "
+    "february march april may june july august september october november december".split()
+)
+
+
 def _stop_words() -> frozenset[str]:
     try:
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-        return frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "also", "according"}
+        return frozenset(ENGLISH_STOP_WORDS) | _NOT_FRAMING
     except ImportError:  # pragma: no cover
         return frozenset()
 
@@ -196,8 +203,9 @@ def _others(
             if o == outlet or term in ws:
                 continue
             for w in ws - mine:
-                if z[o].get(w, 0.0) >= MIN_Z and w not in vocab[outlet]:
-                    score[w] += 1
+                # the other outlet prefers w, this outlet does not: a substitute wording
+                if z[o].get(w, 0.0) > 0 and z[outlet].get(w, 0.0) <= 0:
+                    score[w] += 1 + min(z[o][w], 3.0) / 10
     for o in outlets:
         if o == outlet or term in vocab[o]:
             continue
@@ -214,7 +222,7 @@ def _others(
         for w in variants.get(term, ()):
             if w in vocab[o] and w != term:
                 score[w] += 2
-    return [w for w, _ in score.most_common(3)]
+    return [w for w, _ in sorted(score.items(), key=lambda x: (-x[1], x[0]))[:3]]
 
 
 _SUFFIXES = ("n", "an", "ian", "s", "es", "ese", "ish", "i")

@@ -1,0 +1,64 @@
+"""What a story report shows, section by section; shared by the Markdown and HTML renderers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Item:
+    text: str
+    citations: list[dict[str, Any]]
+    label: str | None = None  # a date on the timeline, "slot" of a disagreement
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    items: list[Item] = field(default_factory=list)
+
+
+def _cites(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"article": s["article"], "start": s["start"], "end": s["end"]} for s in sources]
+
+
+def _brief(story: dict[str, Any], section: str) -> list[Item]:
+    return [
+        Item(line["text"], line["citations"])
+        for line in story.get("brief", [])
+        if line.get("section", "key") == section
+    ]
+
+
+def _disagreements(story: dict[str, Any]) -> list[Item]:
+    items: list[Item] = []
+    for fact in story.get("facts", []):
+        for conflict in fact.get("conflicts") or []:
+            values = conflict.get("values") or []
+            if len(values) < 2:
+                continue
+            text = " vs ".join(
+                f"{v.get('value')} ({v.get('outlet') or v.get('article')})" for v in values
+            )
+            items.append(Item(text, _cites(values), label=conflict.get("slot")))
+    return items or _brief(story, "conflict")
+
+
+def _timeline(story: dict[str, Any]) -> list[Item]:
+    entries = story.get("timeline")
+    if not entries:
+        return _brief(story, "timeline")
+    return [Item(e["text"], _cites(e.get("sources", [])), label=e.get("date")) for e in entries]
+
+
+def story_sections(story: dict[str, Any]) -> list[Section]:
+    """The brief's sections in reading order; empty sections are left out."""
+    sections = [
+        Section("key", "Key facts", _brief(story, "key")),
+        Section("adds", "What each outlet adds", _brief(story, "adds")),
+        Section("conflict", "Where outlets disagree", _disagreements(story)),
+        Section("timeline", "Timeline", _timeline(story)),
+    ]
+    return [s for s in sections if s.items]

@@ -1,0 +1,388 @@
+"""Attribution extraction: who said what, with resolved speakers (fictional fixtures)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsprism.model import Attribution, EntityMention
+from newsprism.nlp.attributions import _extract, extract_attributions
+from newsprism.nlp.attributions_quotes import find_quotes
+from newsprism.nlp.pipeline import parse
+
+pytestmark = pytest.mark.slow
+
+
+def attributions(text: str, entities: list[EntityMention] | None = None) -> list[Attribution]:
+    return _extract(parse(text), entities)  # the raw rules: errors are not swallowed here
+
+
+def check_spans(text: str, atts: list[Attribution]) -> None:
+    for a in atts:
+        spans = [*a.content, *(s for s in (a.source, a.cue) if s is not None)]
+        for s in spans:
+            assert text[s.start : s.end] == s.text
+        assert a.kind in ("direct", "indirect", "mixed")
+
+
+def by_cue(atts: list[Attribution], cue: str) -> Attribution:
+    found = [a for a in atts if a.cue is not None and a.cue.text == cue]
+    assert found, f"no attribution with cue {cue!r}: {[a.cue for a in atts]}"
+    return found[0]
+
+
+def content_text(a: Attribution) -> str:
+    return " ".join(c.text for c in a.content)
+
+
+# ---------------------------------------------------------------- constructions
+
+
+def test_direct_quote_speaker_after() -> None:
+    text = "“We will rebuild the old bridge before the spring floods,” said Mayor Lena Varga."
+    atts = attributions(text)
+    check_spans(text, atts)
+    a = by_cue(atts, "said")
+    assert a.kind == "direct"
+    assert a.content[0].text == "“We will rebuild the old bridge before the spring floods,”"
+    assert a.source is not None and "Lena Varga" in a.source.text
+    assert a.speaker == "Lena Varga"
+
+
+def test_direct_quote_speaker_before_with_colon() -> None:
+    text = "Harbour minister Tomas Ruland said: “The eastern harbour will reopen next week.”"
+    a = by_cue(attributions(text), "said")
+    assert a.kind == "direct"
+    assert a.content[0].text == "“The eastern harbour will reopen next week.”"
+    assert a.speaker == "Tomas Ruland"
+
+
+def test_quote_continues_after_the_speaker() -> None:
+    text = "“The deal is finally done,” Ruland said. “Now the real work on the piers begins.”"
+    a = by_cue(attributions(text), "said")
+    assert [c.text for c in a.content] == [
+        "“The deal is finally done,”",
+        "“Now the real work on the piers begins.”",
+    ]
+
+
+def test_mixed_quote() -> None:
+    text = (
+        "The two mayors will “open a new chapter in river trade”, which will bring hundreds of "
+        "jobs to the valley, Varga's adviser Piet Olsen said."
+    )
+    a = by_cue(attributions(text), "said")
+    assert a.kind == "mixed"
+    assert content_text(a).startswith("The two mayors will “open a new chapter")
+    assert content_text(a).endswith("jobs to the valley")
+    assert a.speaker == "Piet Olsen"
+
+
+def test_indirect_with_that() -> None:
+    text = "Piet Olsen said that the harbour plan needs to be studied in more detail."
+    a = by_cue(attributions(text), "said")
+    assert a.kind == "indirect"
+    assert content_text(a) == "that the harbour plan needs to be studied in more detail"
+    assert a.source is not None and a.source.text == "Piet Olsen"
+
+
+def test_indirect_without_that() -> None:
+    text = "The port authority said the new crane would cost forty million crowns."
+    a = by_cue(attributions(text), "said")
+    assert content_text(a) == "the new crane would cost forty million crowns"
+    assert a.source is not None and a.source.text == "The port authority"
+
+
+def test_according_to() -> None:
+    text = "According to the Northvale Gazette, the council will vote on the bridge on Monday."
+    atts = attributions(text)
+    a = by_cue(atts, "According to")
+    assert a.source is not None and a.source.text == "the Northvale Gazette"
+    assert content_text(a) == "the council will vote on the bridge on Monday"
+    assert a.speaker is not None and "Northvale Gazette" in a.speaker
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue"),
+    [
+        ("Senator Ilse Morrow warned that the dam could fail within a decade.", "warned"),
+        ("The ferry company announced that it would cut two routes in winter.", "announced"),
+        ("Councillor Ben Adeyemi claimed that the tender had been rigged.", "claimed"),
+        ("The mayor's office denied that any money had gone missing.", "denied"),
+        ("Inspector Rosa Lind insisted that the checks had been thorough.", "insisted"),
+        ("Economist Hal Brecht argued that tolls would hurt small traders.", "argued"),
+        ("Governor Mira Sand believes the bridge will pay for itself.", "believes"),
+        ("The contractor acknowledged that the work was running late.", "acknowledged"),
+        ("Engineer Tom Falk told reporters that the cables were sound.", "told"),
+        ("The Valley Courier reported that three bids had been received.", "reported"),
+        ("Dock workers stated that they would strike on Friday.", "stated"),
+        ("Ruland added that the harbour fees would stay the same.", "added"),
+    ],
+)
+def test_reporting_verbs(sentence: str, cue: str) -> None:
+    atts = attributions(sentence)
+    check_spans(sentence, atts)
+    a = by_cue(atts, cue)
+    assert a.kind == "indirect"
+    assert a.source is not None and a.source.end <= a.cue.start  # type: ignore[union-attr]
+    assert a.content and a.content[0].start > a.cue.end  # type: ignore[union-attr]
+
+
+def test_called_on() -> None:
+    text = "The river commission called on both towns to share the cost of dredging."
+    a = attributions(text)[0]
+    assert a.cue is not None and a.cue.text.startswith("called")
+    assert "share the cost of dredging" in content_text(a)
+
+
+def test_organisation_statement() -> None:
+    text = "The Ministry of Ports said in a statement that shipping would resume on Thursday."
+    a = by_cue(attributions(text), "said")
+    assert content_text(a) == "that shipping would resume on Thursday"
+    assert a.speaker is not None and "Ministry of Ports" in a.speaker
+
+
+def test_quote_over_several_sentences() -> None:
+    text = (
+        "“The storm damaged three piers. Repairs will take a month. Nobody was hurt,” "
+        "the harbour master said."
+    )
+    a = by_cue(attributions(text), "said")
+    assert a.kind == "direct"
+    assert a.content[0].text == "“The storm damaged three piers. Repairs will take a month. Nobody was hurt,”"
+
+
+def test_quote_over_several_paragraphs() -> None:
+    text = (
+        "The council met on Monday.\n\n"
+        "“We have waited ten years for this bridge. The old one is falling apart.\n\n"
+        "“Now the money is finally here,” said Mayor Lena Varga."
+    )
+    a = by_cue(attributions(text), "said")
+    assert [c.text for c in a.content] == [
+        "“We have waited ten years for this bridge. The old one is falling apart.",
+        "“Now the money is finally here,”",
+    ]
+
+
+def test_speaker_inside_quote() -> None:
+    text = "“The bridge is safe,” Varga said, “but the road to it is not.”"
+    a = by_cue(attributions(text), "said")
+    assert [c.text for c in a.content] == ["“The bridge is safe,”", "“but the road to it is not.”"]
+
+
+def test_he_added_resolves_to_previous_speaker() -> None:
+    text = (
+        "“We would welcome any help with the repairs,” Governor Mira Sand's spokesman said. "
+        "“We are clear that the harbour must stay open all winter,” he added."
+    )
+    atts = attributions(text)
+    first, second = by_cue(atts, "said"), by_cue(atts, "added")
+    assert first.speaker is not None and "spokesman" in first.speaker
+    assert second.source is not None and second.source.text == "he"
+    assert second.speaker == first.speaker
+
+
+def test_pronoun_gender_agreement() -> None:
+    text = (
+        "Mayor Helen Varga met Governor Peter Olsen in Northvale on Tuesday. "
+        "Olsen said the talks had gone well. She said that the valley needed a second bridge."
+    )
+    atts = attributions(text)
+    she = next(a for a in atts if a.source is not None and a.source.text == "She")
+    assert she.speaker == "Helen Varga"
+
+
+def test_surname_resolves_to_full_name() -> None:
+    text = "Harbour minister Tomas Ruland visited the docks. Ruland said the cranes were too old."
+    a = by_cue(attributions(text), "said")
+    assert a.source is not None and a.source.text == "Ruland"
+    assert a.speaker == "Tomas Ruland"
+
+
+def test_description_resolves_by_role() -> None:
+    text = (
+        "Port authority spokesman Karel Demir said the toll would rise in May. "
+        "The storm had closed the harbour for a week. "
+        "The spokesman added that fishing boats would pay nothing."
+    )
+    a = by_cue(attributions(text), "added")
+    assert a.source is not None and a.source.text == "The spokesman"
+    assert a.speaker == "Karel Demir"
+
+
+def test_description_resolves_with_given_entities() -> None:
+    text = "Deputy Ona Brisk toured the dam. The minister said that repairs were urgent."
+    start = text.index("Ona Brisk")
+    ents = [
+        EntityMention(start, start + 9, "Ona Brisk", "PERSON", "Ona Brisk", role="deputy minister"),
+    ]
+    a = by_cue(attributions(text, ents), "said")
+    assert a.speaker == "Ona Brisk"
+
+
+def test_nested_sourcing_via() -> None:
+    text = (
+        "The two towns will “sign a joint river treaty”, which will end the dispute, "
+        "the mayor's adviser Piet Olsen said, according to the Baltica News Agency."
+    )
+    atts = attributions(text)
+    a = by_cue(atts, "said")
+    assert a.speaker == "Piet Olsen"
+    assert a.via is not None and "Baltica News Agency" in a.via
+    assert "according" not in content_text(a)
+
+
+def test_outlet_reported_on_day() -> None:
+    text = "The Harbor Ledger reported on Friday that two cranes had been sold to a rival port."
+    a = by_cue(attributions(text), "reported")
+    assert a.source is not None and a.source.text == "The Harbor Ledger"
+    assert content_text(a) == "that two cranes had been sold to a rival port"
+
+
+def test_labelled_transcript_lines() -> None:
+    text = "MORROW: The dam is safe for now.\nADEYEMI: Then why are the engineers leaving?"
+    atts = attributions(text)
+    assert [a.source.text for a in atts if a.source] == ["MORROW", "ADEYEMI"]
+    assert atts[0].content[0].text == "The dam is safe for now"
+    assert atts[1].content[0].text == "Then why are the engineers leaving?"
+
+
+# ---------------------------------------------------------------- quotation marks
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [('"', '"'), ("“", "”"), ("«", "»"), ("„", "“"), ("‘", "’"), ("''", "''")],
+)
+def test_any_quotation_marks(opening: str, closing: str) -> None:
+    quote = f"{opening}The ferry will run every hour from May,{closing}"
+    text = f"{quote} said Captain Ines Vohl."
+    a = by_cue(attributions(text), "said")
+    assert a.content[0].text == quote
+    assert a.kind == "direct"
+
+
+def test_find_quotes_ignores_apostrophes() -> None:
+    text = "The mayor’s plan isn’t new: ‘we’ve heard it before,’ the captain said."
+    quotes = find_quotes(text)
+    assert [text[q.start : q.end] for q in quotes] == ["‘we’ve heard it before,’"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“The bridge will open in May, the mayor said.",
+        "The bridge will open in May,” the mayor said.",
+        '"""""',
+        "«««» said said said",
+        "",
+        "   \n\n  ",
+        "he said",
+        "According to",
+        "according to the",
+        "“" * 50 + " said Varga " + "”" * 50,
+    ],
+)
+def test_odd_input_never_raises(text: str) -> None:
+    atts = extract_attributions(parse(text))
+    check_spans(text, atts)
+    check_spans(text, attributions(text))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "said", "he", "she", "according to", "told", "that", "the mayor", "Varga",
+                    '"', "“", "”", "«", "»", "„", "‘", "’", "''", ",", ".", ":", "\n", "\n\n",
+                    "―", "The Ledger reported", "added",
+                ]
+            ),
+            st.text(max_size=12),
+        ),
+        max_size=40,
+    )
+)
+def test_property_any_text_never_raises_and_spans_are_exact(parts: list[str]) -> None:
+    text = " ".join(parts)
+    atts = attributions(text)
+    check_spans(text, atts)
+
+
+def test_public_api_on_empty_doc() -> None:
+    assert extract_attributions(parse("")) == []
+
+
+# ---------------------------------------------------------------- seeds and scorer
+
+
+def test_seed_articles(seeds_dir: Path) -> None:
+    atts: list[Attribution] = []
+    for path in sorted(seeds_dir.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        found = extract_attributions(parse(text))
+        check_spans(text, found)
+        atts.extend(found)
+
+    def find(fragment: str) -> list[Attribution]:
+        return [a for a in atts if any(fragment in c.text for c in a.content)]
+
+    ushakov = [a for a in find("sign a joint declaration") if a.speaker and "Ushakov" in a.speaker]
+    assert ushakov and ushakov[0].via == "AFP"
+    kuleba = find("also talked about the principle of preserving territorial unity")
+    assert any(a.speaker and "Kuleba" in a.speaker for a in kuleba)
+    first = find("then of course we would welcome that")
+    second = find("is not a peace deal at all")
+    assert first and second
+    assert first[0].speaker is not None and "spokesman" in first[0].speaker
+    assert second[0].source is not None and second[0].source.text == "he"
+    assert second[0].speaker == first[0].speaker
+    wsj = find("wants to talk with Ukrainian President")
+    assert any(a.cue and a.cue.text == "According to" and a.speaker == "The Wall Street Journal" for a in wsj)
+    politico = find("have already delivered to Russia")
+    assert any(a.speaker == "Politico" and a.cue and a.cue.text == "reported" for a in politico)
+
+
+def test_scorer_on_fictional_records(tmp_path: Path) -> None:
+    from newsprism.evaluate.attributions import score, speaker_match
+
+    text = "Piet Olsen said that the harbour plan needs more study. The weather was calm."
+    content = "that the harbour plan needs more study"
+    c0 = text.index(content)
+    rec = {
+        "doc_id": "fict-1",
+        "text": text,
+        "quotes": [
+            {
+                "cue": {"start": 11, "end": 15, "text": "said"},
+                "sources": [{"start": 0, "end": 10, "text": "Piet Olsen"}],
+                "contents": [{"start": c0, "end": c0 + len(content), "text": content}],
+                "speaker": "Piet Olsen",
+                "quote_type": "indirect",
+            },
+            {  # a gold attribution the rules cannot find: costs recall
+                "cue": {"start": 60, "end": 63, "text": "was"},
+                "sources": [{"start": 56, "end": 59, "text": "The"}],
+                "contents": [{"start": 64, "end": 69, "text": "calm."}],
+                "speaker": "The",
+                "quote_type": "indirect",
+            },
+        ],
+    }
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    s = score(path)
+    assert s["content_precision"] == 1.0
+    assert 0.8 < s["content_recall"] < 1.0
+    assert s["source_exact_f1"] == pytest.approx(2 / 3, abs=1e-3)
+    assert s["attribution_recall"] == 0.5
+    assert speaker_match("Dmitry Peskov", "Peskov")
+    assert speaker_match("Mr. Peskov", "Dmitry Peskov")
+    assert not speaker_match("Dmitry Peskov", "Yuri Ushakov")

@@ -188,7 +188,7 @@ def run(texts: list[str], reps: int, published: str = "2031-03-17") -> dict[str,
     cpu: dict[str, list[float]] = {k: [] for k in stages}
     counts: dict[str, int] = {}
 
-    def timed(stage: str, fn):  # noqa: ANN001, ANN202 - a thunk and its result
+    def timed(stage: str, fn):
         w0, c0 = time.perf_counter(), time.process_time()
         out = fn()
         wall[stage].append(time.perf_counter() - w0)

@@ -182,6 +182,45 @@ def test_incremental_state_round_trip_through_json():
     assert set(out_live) == {d.id for d in second}
 
 
+def _stream(n_events: int, per_event: int, seed: int) -> tuple[list[ClusterDoc], np.ndarray]:
+    """A small templated stream (fictional towns and officials) with structured vectors."""
+    rnd = random.Random(seed)
+    rng = np.random.default_rng(seed)
+    syl = ["ka", "lo", "mi", "ra", "ven", "dor", "sel", "tan", "bri", "gor", "li", "sa"]
+    docs, vecs = [], []
+    for e in range(n_events):
+        town = "".join(rnd.choice(syl) for _ in range(3)).capitalize()
+        chief = "".join(rnd.choice(syl) for _ in range(2)).capitalize()
+        base = rng.normal(size=24)
+        day = rnd.randint(1, 20)
+        for k in range(per_event):
+            text = (
+                f"A warehouse fire broke out in {town} on day {day}. Fire chief {chief} said "
+                f"{rnd.randint(2, 9)} crews fought the blaze in {town} for hours."
+            )
+            docs.append(
+                ClusterDoc(
+                    id=f"e{e}-{k}", text=text, published=f"2024-03-{day + rnd.randint(0, 2):02d}"
+                )
+            )
+            vecs.append(base + 0.3 * rng.normal(size=24))
+    order = list(range(len(docs)))
+    rnd.shuffle(order)
+    order.sort(key=lambda i: docs[i].published or "")  # a stream arrives roughly in time order
+    return [docs[i] for i in order], np.asarray(vecs, dtype=np.float32)[order]
+
+
+def test_round_trip_is_exact_with_the_approximate_index():
+    docs, vecs = _stream(60, 4, seed=5)
+    settings = ClusterSettings(exact_search_max=8)  # force the HNSW path
+    live = StoryClusterer(settings)
+    live.add(docs[:120], vecs[:120])
+    resumed = StoryClusterer(settings, state=json.loads(json.dumps(live.state())))
+    assert resumed.add(docs[120:], vecs[120:]) == live.add(docs[120:], vecs[120:])
+    truth = {d.id: d.id.split("-")[0] for d in docs}
+    assert bcubed(live.assignments(), truth)["bcubed_f1"] > 0.95
+
+
 def test_old_story_stops_attracting_articles():
     docs = make_docs()
     late = replace(docs[0], id="a1-late", published="2024-10-20")

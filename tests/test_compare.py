@@ -539,7 +539,7 @@ def test_sample_corpus_corroborated_facts(sample_corpus) -> None:
             if len(outlets) >= 2 and f.status != "single-source":
                 hits += 1
                 break
-    assert hits / len(facts) >= 0.45, f"{hits}/{len(facts)}"  # measured 10/21
+    assert hits / len(facts) >= 0.55, f"{hits}/{len(facts)}"  # measured 12/21
 
 
 def test_embedding_dimension_independent() -> None:
@@ -566,3 +566,65 @@ def test_precomputed_rows_mixed_with_split_lines() -> None:
     harbour = _fact_with(comp, "harbour reopened on Monday after the storm.")
     assert harbour.status == "corroborated"
     assert {s.text for s in harbour.sources} >= {"The harbour reopened on Monday after the storm."}
+
+
+def test_roles_match_same_office_only() -> None:
+    from newsprism.stories.compare import roles_match
+
+    assert roles_match(
+        "Port authority chief executive", "chief executive of the Sallow Port Authority"
+    )
+    assert roles_match("foreign minister", "Foreign Minister")
+    assert not roles_match("Castavian Foreign Minister", "Foreign Minister")  # two countries
+    assert not roles_match("spokesman", "Kremlin spokesman")  # one word says too little
+    assert not roles_match("Kremlin spokesman", "Foreign Ministry spokesman")
+
+
+def test_two_holders_of_one_office_conflict_unless_both_named() -> None:
+    a, ea = make(
+        "a",
+        "Ridge Times",
+        "Harbour board chairman Otto Vesk said the new crane would arrive in spring.",
+        ents=[("Otto Vesk", "PERSON", "Otto Vesk", "Harbour board chairman")],
+    )
+    b, eb = make(
+        "b",
+        "Delta Post",
+        "The harbour board's chairman, Ilse Moor, praised the dock crews for their patience.",
+        ents=[("Ilse Moor", "PERSON", "Ilse Moor", "chairman of the harbour board")],
+    )
+    comp = compare_story([a, b], {"a": ea, "b": eb})
+    (fact,) = [f for f in comp.facts if f.status == "conflicting"]
+    (c,) = fact.conflicts
+    assert c.slot.startswith("person:")
+    assert {v.value for v in c.values} == {"Otto Vesk", "Ilse Moor"}
+    # once the first outlet also names Ilse Moor, they are two people, not a clash
+    text = a.text + " Ilse Moor was not available for comment."
+    a2, ea2 = make(
+        "a",
+        "Ridge Times",
+        text,
+        ents=[
+            ("Otto Vesk", "PERSON", "Otto Vesk", "Harbour board chairman"),
+            ("Ilse Moor", "PERSON", "Ilse Moor", None),
+        ],
+    )
+    comp2 = compare_story([a2, b], {"a": ea2, "b": eb})
+    assert not [f for f in comp2.facts if f.status == "conflicting"]
+
+
+def test_huge_story_is_capped() -> None:
+    """Thousands of sentences: pairwise work stays bounded (each article keeps its lead)."""
+    from newsprism.stories import compare as cmp
+
+    texts = [
+        " ".join(f"Sentence number {i} about the harbour of article {k} here." for i in range(2500))
+        for k in range(2)
+    ]
+    arts = [Article(id=f"a{k}", text=t, source=f"O{k}") for k, t in enumerate(texts)]
+    en = {a.id: Enriched(a.id, sentences=split_sentences(a.text)) for a in arts}
+    rng = np.random.default_rng(1)
+    emb = {a.id: rng.normal(size=(len(en[a.id].sentences), 8)) for a in arts}
+    comp = compare_story(arts, en, embeddings=emb)
+    claims = {(s.article, s.start) for f in comp.facts for s in f.sources}
+    assert 0 < len(claims) <= cmp.MAX_CLAIMS

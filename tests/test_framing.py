@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +109,55 @@ def test_single_outlet_or_empty_story() -> None:
     assert framing_terms(arts, {}) == {"Eastern Herald": []}
     odd = [Article(id="x", text="", source="A"), Article(id="y", text="“”", source="B")]
     assert framing_terms(odd, {}) == {"A": [], "B": []}
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("story", "outlet", "term", "other"),
+    [
+        ("port-sallow-strike", "The National Ledger", "walkout", "strike"),
+        ("dravetz-mill-fire", "KBN News", "dravetz", "dravec"),
+        ("dravetz-mill-fire", "The National Ledger", "dravec", "dravetz"),
+    ],
+)
+def test_sample_corpus_framing_pairs(story: str, outlet: str, term: str, other: str) -> None:
+    """Documented framing pairs of the sample corpus (examples/EXPECTED.md section 11)."""
+    expected = EXAMPLES / "expected.json"
+    if not expected.is_file():
+        pytest.skip("examples/expected.json not written yet")
+    exp = json.loads(expected.read_text(encoding="utf-8"))
+    files = next(s["files"] for s in exp["stories"] if s["name"] == story)
+    arts = []
+    for rel in files:
+        p = EXAMPLES / "corpus" / rel
+        meta_p = p.with_suffix(".meta.json")
+        meta = json.loads(meta_p.read_text(encoding="utf-8")) if meta_p.exists() else {}
+        arts.append(
+            Article(
+                id=rel,
+                text=p.read_text(encoding="utf-8"),
+                source=meta.get("source") or p.parent.name,
+            )
+        )
+    framing = compare_story(arts, {}).framing
+    terms = {t["term"]: t for t in framing[outlet]}
+    assert term in terms
+    assert other in terms[term]["others"]
+
+
+@pytest.mark.slow
+def test_seed_spelling_variant(seeds_dir: Path) -> None:
+    """One seed outlet writes Kiev (and Kyiv once), the other only Kyiv."""
+    paths = sorted(seeds_dir.glob("*.txt"))[:2]
+    if len(paths) < 2:
+        pytest.skip("need the two seed articles")
+    arts = [
+        Article(id=p.stem, text=p.read_text(encoding="utf-8"), source=f"outlet-{i}")
+        for i, p in enumerate(paths)
+    ]
+    framing = compare_story(arts, {}).framing
+    kiev = [t for ts in framing.values() for t in ts if t["term"] == "kiev"]
+    assert kiev and "kyiv" in kiev[0]["others"]

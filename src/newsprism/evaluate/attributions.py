@@ -31,11 +31,50 @@ log = logging.getLogger(__name__)
 
 ROLES = ("content", "source", "cue")
 _PRONOUNS = frozenset(
-    "he she him her his hers they them their it its who which that i we you me us".split()
+    [
+        "he",
+        "she",
+        "him",
+        "her",
+        "his",
+        "hers",
+        "they",
+        "them",
+        "their",
+        "it",
+        "its",
+        "who",
+        "which",
+        "that",
+        "i",
+        "we",
+        "you",
+        "me",
+        "us",
+    ]
 )
 _PERSONAL = frozenset({"he", "she", "him", "her"})
 _NOT_NAMES = frozenset(
-    "the a an his her their its this that these those another some many few one two several".split()
+    [
+        "the",
+        "a",
+        "an",
+        "his",
+        "her",
+        "their",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "another",
+        "some",
+        "many",
+        "few",
+        "one",
+        "two",
+        "several",
+    ]
 )
 _EDGE = " \t\r\n.,;:\"'“”‘’«»„"
 _TITLES = frozenset({"mr", "mrs", "ms", "dr", "the", "a", "an", "president", "sen", "gov", "rep"})
@@ -78,7 +117,9 @@ def _pred_roles(a: Attribution) -> dict[str, list[tuple[int, int]]]:
 
 
 def match(
-    text: str, gold: list[dict[str, list[tuple[int, int]]]], pred: list[dict[str, list[tuple[int, int]]]]
+    text: str,
+    gold: list[dict[str, list[tuple[int, int]]]],
+    pred: list[dict[str, list[tuple[int, int]]]],
 ) -> list[tuple[int, int]]:
     """One-to-one (gold index, pred index) pairs, greedy by shared content characters."""
     gsets = [_chars(text, g["content"]) for g in gold]
@@ -113,7 +154,9 @@ def speaker_match(pred: str | None, gold: str | None) -> bool:
         return False
     p, g = pred.lower().strip(), gold.lower().strip()
     ps, gs = _surname(p), _surname(g)
-    if (gs and re.search(rf"\b{re.escape(gs)}\b", p)) or (ps and re.search(rf"\b{re.escape(ps)}\b", g)):
+    if (gs and re.search(rf"\b{re.escape(gs)}\b", p)) or (
+        ps and re.search(rf"\b{re.escape(ps)}\b", g)
+    ):
         return True
     return fuzz.ratio(p, g) >= 85
 

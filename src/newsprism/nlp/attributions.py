@@ -29,11 +29,11 @@ from newsprism.nlp.attributions_lexicon import (
     DOBJ_VERBS,
     INVERSION_VERBS,
     NEEDS_CLAUSE,
-    NOT_CUES,
     PREP_CONTENT,
     SPEECH_VERBS,
     XCOMP_VERBS,
 )
+from newsprism.nlp.attributions_model import cue_probability, load_cue_model
 from newsprism.nlp.attributions_quotes import Quote, QuoteIndex, find_quotes
 
 if TYPE_CHECKING:
@@ -44,7 +44,10 @@ log = logging.getLogger(__name__)
 _TRIM = " \t\r\n,;:—–-"
 _MIN_QUOTE_WORDS = 4
 _OPENERS = "\"“„«»‘'"
-_NAME_PARTICLES = frozenset({"de", "van", "von", "da", "del", "la", "al", "bin", "of", "the", "and"})
+_CLOSERS = "\"”“»«’'"
+_NAME_PARTICLES = frozenset(
+    {"de", "van", "von", "da", "del", "la", "al", "bin", "of", "the", "and"}
+)
 _PRONOUN_CONTENT = frozenset({"it", "this", "that", "them", "him", "her", "these", "those", "so"})
 _SENTENCE_START = ".!?:;\"”“»«'’"  # shorter quotations are scare quotes / titles, not speech
 
@@ -110,17 +113,22 @@ def _extract(doc: Doc, entities: list[EntityMention] | None) -> list[Attribution
     qidx = QuoteIndex(quotes)
     sents = Sents(doc, text)
     drafts: list[Draft] = []
-    for i in _candidates(doc):
+    model = load_cue_model()
+    lexical, verbs = _candidates(doc)
+    for i in sorted(set(lexical) | set(verbs)):
         tok = doc[i]
+        d = None
         if tok.lower_ == "according":
             if i + 1 < len(doc) and doc[i + 1].lower_ == "to":
                 d = _according(doc, tok, sents)
-            else:
-                continue
-        elif tok.pos_ in ("VERB", "AUX"):
+        elif tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS:
             d = _verb(doc, tok, qidx, sents)
-        else:
-            continue
+        elif (
+            model is not None
+            and tok.pos_ == "VERB"
+            and cue_probability(tok, model) >= model["threshold"]
+        ):
+            d = _verb(doc, tok, qidx, sents, learned=True)
         if d is not None:
             drafts.append(d)
     drafts.extend(_labelled(doc, text, drafts))
@@ -137,20 +145,23 @@ def _extract(doc: Doc, entities: list[EntityMention] | None) -> list[Attribution
 # --------------------------------------------------------------------------- rules
 
 
-def _candidates(doc: Doc) -> list[int]:
+def _candidates(doc: Doc) -> tuple[list[int], list[int]]:
     """Indices of tokens that may start an attribution, found on the token arrays (fast):
     reporting verbs and "according"."""
     import numpy as np
-    from spacy.attrs import LEMMA, LOWER
+    from spacy.attrs import LEMMA, LOWER, POS
 
     strings = doc.vocab.strings
-    arr = doc.to_array([LOWER, LEMMA]).astype("int64")
+    arr = doc.to_array([LOWER, LEMMA, POS]).astype("int64")
     if arr.ndim == 1:
-        arr = arr.reshape(-1, 2)
+        arr = arr.reshape(-1, 3)
     lemmas = arr[:, 1].astype("uint64")
     cues = np.array([strings.add(w) for w in (*SPEECH_VERBS, "according")], dtype="uint64")
-    hit = np.isin(lemmas, cues) | (arr[:, 0].astype("uint64") == np.uint64(strings.add("according")))
-    return [int(i) for i in np.flatnonzero(hit)]
+    hit = np.isin(lemmas, cues) | (
+        arr[:, 0].astype("uint64") == np.uint64(strings.add("according"))
+    )
+    verbs = np.flatnonzero(arr[:, 2].astype("uint64") == np.uint64(strings.add("VERB")))
+    return [int(i) for i in np.flatnonzero(hit)], [int(i) for i in verbs]
 
 
 def _according(doc: Doc, tok: Token, sents: Sents) -> Draft | None:
@@ -186,9 +197,12 @@ def _according(doc: Doc, tok: Token, sents: Sents) -> Draft | None:
     )
 
 
-def _verb(doc: Doc, tok: Token, qidx: QuoteIndex, sents: Sents) -> Draft | None:
+def _verb(
+    doc: Doc, tok: Token, qidx: QuoteIndex, sents: Sents, learned: bool = False
+) -> Draft | None:
+    """An attribution headed by a reporting verb; ``learned``: the cue model chose the verb."""
     lemma = tok.lemma_.lower()
-    if lemma not in SPEECH_VERBS and (lemma in NOT_CUES or tok.pos_ != "VERB"):
+    if lemma not in SPEECH_VERBS and not learned:
         return None
     q = qidx.containing(tok.idx)
     if q is not None and _n_words(sents.text, q.start, q.end) >= _MIN_QUOTE_WORDS:
@@ -216,11 +230,11 @@ def _verb(doc: Doc, tok: Token, qidx: QuoteIndex, sents: Sents) -> Draft | None:
                     ):
                         ccomps.append(g)
                         content.append(_subtree_range(doc, g))
-    if not content and lemma in XCOMP_VERBS:
+    if not content and (lemma in XCOMP_VERBS or learned):
         for c in children:
             if c.dep_ == "xcomp":
                 content.append(_subtree_range(doc, c))
-    if not content and lemma in DOBJ_VERBS:
+    if not content and (lemma in DOBJ_VERBS or learned):
         dobj = next((c for c in children if c.dep_ == "dobj"), None)
         if dobj is not None:
             lo, hi = dobj.left_edge.i, dobj.right_edge.i
@@ -228,9 +242,10 @@ def _verb(doc: Doc, tok: Token, qidx: QuoteIndex, sents: Sents) -> Draft | None:
                 if c.dep_ in ("oprd", "xcomp") and c.i > dobj.i:
                     hi = max(hi, c.right_edge.i)
             content.append((doc[lo].idx, _tok_end(doc[hi])))
-    if not content and lemma in PREP_CONTENT:
+    if not content and (lemma in PREP_CONTENT or learned):
+        preps = PREP_CONTENT.get(lemma)
         for c in children:
-            if c.dep_ == "prep" and c.lower_ in PREP_CONTENT[lemma]:
+            if c.dep_ == "prep" and c.i > tok.i and (preps is None or c.lower_ in preps):
                 pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
                 if pobj is not None:
                     lo, hi = pobj.left_edge.i, pobj.right_edge.i
@@ -245,25 +260,26 @@ def _verb(doc: Doc, tok: Token, qidx: QuoteIndex, sents: Sents) -> Draft | None:
         not content
         and lemma in INVERSION_VERBS
         and tok.dep_ in ("parataxis", "ccomp", "advcl", "conj")
-        and tok.head.i < tok.i
+        and (tok.head.i < tok.i or tok.dep_ == "parataxis")
     ):
-        # "The plan will fail, he said." parsed with the quote as head
+        # "The plan will fail, he said." / "The plan, he said, will fail." parsed with the
+        # reported clause as head
         head = tok.head
-        between = doc[head.i : tok.left_edge.i]
+        lo_gap, hi_gap = sorted((head.i, tok.left_edge.i if head.i < tok.i else tok.right_edge.i))
+        between = doc[lo_gap : hi_gap + 1]
         if head.pos_ in ("VERB", "AUX") and any(t.is_punct for t in between):
             lo, hi = head.left_edge.i, head.right_edge.i
             content = _pieces(doc, lo, hi, tok.left_edge.i, tok.right_edge.i)
-            content = [c for c in content if c[0] < tok.idx]
     if not content and lemma in SPEECH_VERBS:
         near = _adjacent_quote(doc, tok, qidx, sents)
         if near is not None:
             content.append((near.start, near.end))
     if not content:
         return None
-    needs_clause = lemma in NEEDS_CLAUSE or lemma not in SPEECH_VERBS
+    needs_clause = lemma in NEEDS_CLAUSE and not learned
     if needs_clause and not ccomps and not _touches_quote(content, qidx):
         return None
-    src = _source_range(doc, subj)
+    src = _source_range(doc, subj, tok)
     if src is None:
         return None
     cue = (doc[cue_lo].idx, _tok_end(doc[cue_hi]))
@@ -336,27 +352,39 @@ def _cue_range(tok: Token) -> tuple[int, int]:
     return lo, hi
 
 
-def _source_range(doc: Doc, subj: Token) -> tuple[int, int] | None:
+def _source_range(doc: Doc, subj: Token, anchor: Token | None = None) -> tuple[int, int] | None:
+    """Character range of the subject phrase, kept in the paragraph of ``anchor`` (the cue);
+    parses run across AP-style time stamps and headings."""
     lo, hi = subj.left_edge.i, subj.right_edge.i
     for c in subj.children:
-        if c.dep_ in ("relcl", "acl") and c.i > subj.i:
+        if c.dep_ == "acl" and c.i > subj.i:
             hi = min(hi, c.left_edge.i - 1)
-    # stay in the subject's paragraph (parses run across AP-style time stamps)
-    for i in range(subj.i - 1, lo - 1, -1):
+    pivot = anchor if anchor is not None else subj
+    for i in range(min(pivot.i, hi + 1) - 1, lo - 1, -1):
         if "\n" in doc[i].text_with_ws:
             lo = i + 1
             break
-    for i in range(subj.i, hi):
+    for i in range(max(pivot.i, lo), hi):
         if "\n" in doc[i].text_with_ws:
             hi = i
             break
+    if hi < lo:
+        return None
     while hi > lo and (doc[hi].is_punct or doc[hi].is_space) and not _closes_bracket(doc, lo, hi):
         hi -= 1
     while lo < hi and (doc[lo].is_punct or doc[lo].is_space) and doc[lo].text not in "([":
         lo += 1
     if doc[lo].is_punct or doc[lo].is_space:
         return None
-    return doc[lo].idx, _tok_end(doc[hi])
+    end = _tok_end(doc[hi])
+    # "Jane Roe, the campaign's spokeswoman, said": the closing comma of an apposition
+    if (
+        hi + 1 < len(doc)
+        and doc[hi + 1].text == ","
+        and any(doc[i].text == "," for i in range(lo, hi))
+    ):
+        end = _tok_end(doc[hi + 1])
+    return doc[lo].idx, end
 
 
 def _closes_bracket(doc: Doc, lo: int, hi: int) -> bool:
@@ -380,7 +408,8 @@ def _adjacent_quote(doc: Doc, tok: Token, qidx: QuoteIndex, sents: Sents) -> Quo
     best = None
     best_gap = 10**9
     for q in cands:
-        if _n_words(text, q.start, q.end) < _MIN_QUOTE_WORDS:
+        close_before = q.end <= tok.idx and tok.idx - q.end <= 30  # '"Done," she said'
+        if _n_words(text, q.start, q.end) < _MIN_QUOTE_WORDS and not close_before:
             continue
         gap = tok.idx - q.end if q.end <= tok.idx else q.start - _tok_end(tok)
         if 0 <= gap < best_gap:
@@ -447,7 +476,12 @@ def _trim(text: str, a: int, b: int, qidx: QuoteIndex) -> tuple[int, int]:
     while b > a and (text[b - 1] in _TRIM or text[b - 1] == "."):
         if text[b - 1] == "." and qidx.containing(b - 1) is not None:
             break
-        if text[b - 1] == "." and b - 2 >= a and text[b - 2].isupper() and (b - 3 < a or text[b - 3] in " ."):
+        if (
+            text[b - 1] == "."
+            and b - 2 >= a
+            and text[b - 2].isupper()
+            and (b - 3 < a or text[b - 3] in " .")
+        ):
             break  # an abbreviation such as "U.S."
         b -= 1
     return a, b
@@ -470,35 +504,34 @@ def _attach_orphan_quotes(text: str, drafts: list[Draft], quotes: list[Quote]) -
     """Quotations of a paragraph nobody claims go to the nearest quoting attribution there."""
     if not drafts or not quotes:
         return
-    claimed = [r for d in drafts for r in d.content]
-    claimed.sort()
+    qidx = QuoteIndex(quotes)
+    claimed = {q.start for d in drafts for a, b in d.content for q in qidx.overlapping(a, b)}
+    by_para: dict[int, list[Draft]] = {}
+    for d in drafts:
+        if not d.according and d.cue is not None:
+            by_para.setdefault(text.rfind("\n", 0, d.cue[0]) + 1, []).append(d)
     for q in quotes:
-        if _n_words(text, q.start, q.end) < _MIN_QUOTE_WORDS:
+        if q.start in claimed or _n_words(text, q.start, q.end) < _MIN_QUOTE_WORDS:
             continue
-        if any(a < q.end and q.start < b for a, b in claimed):
-            continue
-        before = text[: q.start].rstrip(" \t")
-        if before and before[-1] != "\n" and before[-1] not in _SENTENCE_START:
+        j = q.start - 1
+        while j >= 0 and text[j] in " \t":
+            j -= 1
+        if j >= 0 and text[j] != "\n" and text[j] not in _SENTENCE_START:
             continue  # a quotation inside a sentence: not free-standing speech
-        para_lo = text.rfind("\n", 0, q.start) + 1
-        para_hi = text.find("\n", q.end)
-        para_hi = len(text) if para_hi < 0 else para_hi
         best: Draft | None = None
         best_gap = 10**9
-        for d in drafts:
-            if d.according or d.cue is None or not (para_lo <= d.cue[0] < para_hi):
-                continue
-            quoting = [r for r in d.content if text[r[0]] in "\"“„«»‘'" or text[r[1] - 1] in "\"”“»«’'"]
+        for d in by_para.get(text.rfind("\n", 0, q.start) + 1, ()):
+            quoting = [r for r in d.content if text[r[0]] in _OPENERS or text[r[1] - 1] in _CLOSERS]
             if not quoting:
                 continue
-            gap = min(abs(q.start - r[1]) if q.start >= r[1] else abs(r[0] - q.end) for r in quoting)
+            gap = min(q.start - r[1] if q.start >= r[1] else abs(r[0] - q.end) for r in quoting)
             if gap < best_gap:
                 best, best_gap = d, gap
         if best is None and not q.closed:
             best = _reopened_by(text, q, drafts)
         if best is not None:
             best.content = sorted([*best.content, (q.start, q.end)])
-            claimed.append((q.start, q.end))
+            claimed.add(q.start)
 
 
 def _reopened_by(text: str, q: Quote, drafts: list[Draft]) -> Draft | None:

@@ -1,65 +1,70 @@
-"""Word lists for attribution extraction: reporting verbs, pronouns and source nouns."""
+"""Word lists for attribution extraction: reporting verbs, pronouns, role and given names."""
 
 from __future__ import annotations
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Verbs that introduce what somebody says, writes, thinks or wants (lemmas).
-SPEECH_VERBS: frozenset[str] = frozenset(
+SPEECH_VERBS: frozenset[str] = _words(
     """
-    say tell report add warn announce state claim deny insist argue believe acknowledge note write
-    explain confirm suggest ask agree predict reply respond recall admit allege assert comment
-    concede contend declare emphasize emphasise estimate find hope indicate maintain mention point
-    promise pledge reveal stress testify think tweet urge vow worry fear complain criticize
-    criticise accuse threaten expect speculate show conclude disclose observe remark reiterate
-    signal boast charge counter demand describe dispute doubt forecast guarantee hint imply inform
-    joke know learn propose question reckon recommend remind repeat scoff shout suspect swear
-    underline underscore want plan cite call continue caution contend insist lament muse
-    acknowledge announce assure brief complain declare decry condemn denounce blast slam praise
-    welcome applaud endorse support oppose reject refuse seek push wonder feel assume guess
-    conclude determine decide demand insist recommend advise order instruct vow promise pledge
-    hint imply reaffirm affirm allege accuse confirm testify tweet post blog quip retort snap
-    sneer mock tout trumpet highlight stress caution warn predict project estimate calculate
-    figure suppose presume understand realize recognize remember see consider regard view
-    """.split()
+    accuse acknowledge add admit advise affirm agree allege announce applaud argue ask
+    assert assume assure believe blast blog boast brief calculate call caution charge cite
+    claim comment complain concede conclude condemn confirm consider contend continue
+    counter criticise criticize decide declare decry demand denounce deny describe determine
+    disclose dispute doubt emphasise emphasize endorse estimate expect explain fear feel
+    figure find forecast guarantee guess highlight hint hope imply indicate inform insist
+    instruct joke know lament learn maintain mention mock muse note observe oppose order
+    plan pledge point post praise predict presume project promise propose push question quip
+    reaffirm realize recall reckon recognize recommend refuse regard reiterate reject remark
+    remember remind repeat reply report respond retort reveal say scoff see seek shout show
+    signal slam snap sneer speculate state stress suggest support suppose suspect swear tell
+    testify think threaten tout trumpet tweet underline underscore understand urge view vow
+    want warn welcome wonder worry write
+    """
 )
 
 # Verbs whose content is usually an infinitive clause ("pledged to impose sanctions").
-XCOMP_VERBS: frozenset[str] = frozenset(
+XCOMP_VERBS: frozenset[str] = _words(
     """
-    pledge promise vow plan want refuse agree threaten urge seek hope expect decide offer
-    demand ask call push intend aim propose claim appear seem vote
-    """.split()
+    agree aim appear ask call claim decide demand expect hope intend offer plan pledge
+    promise propose push refuse seek seem threaten urge vote vow want
+    """
 )
 
 # Verbs whose content may be a plain object ("denied the report", "cited a poll").
-DOBJ_VERBS: frozenset[str] = frozenset(
+DOBJ_VERBS: frozenset[str] = _words(
     """
-    announce deny cite mention criticize criticise describe acknowledge confirm reveal report
-    propose support oppose reject endorse praise condemn denounce blast slam welcome applaud
-    question dispute demand predict estimate call tweet post recommend disclose highlight tout
-    decry lament
-    """.split()
+    acknowledge announce applaud blast call cite condemn confirm criticise criticize decry
+    demand denounce deny describe disclose dispute endorse estimate highlight lament mention
+    oppose post praise predict propose question recommend reject report reveal slam support
+    tout tweet welcome show stress note unveil maintain accuse urge
+    """
 )
 
 # Prepositions that carry content after some verbs ("called for talks", "called on Kiev to ...").
 PREP_CONTENT: dict[str, frozenset[str]] = {
-    "call": frozenset({"for", "on"}),
-    "push": frozenset({"for"}),
-    "argue": frozenset({"for", "against"}),
-    "warn": frozenset({"of", "against", "about"}),
-    "complain": frozenset({"about", "of"}),
-    "speak": frozenset({"about", "of"}),
-    "talk": frozenset({"about", "of"}),
-    "vote": frozenset({"for", "against"}),
-    "worry": frozenset({"about"}),
-    "agree": frozenset({"on", "to", "with"}),
+    "call": _words("for on"),
+    "push": _words("for"),
+    "argue": _words("against for"),
+    "warn": _words("about against of"),
+    "complain": _words("about of"),
+    "speak": _words("about of"),
+    "talk": _words("about of"),
+    "vote": _words("against for"),
+    "worry": _words("about"),
+    "agree": _words("on to with"),
 }
 
 # Verbs that only count as cues with a clausal complement (too ambiguous otherwise).
-NEEDS_CLAUSE: frozenset[str] = frozenset(
+NEEDS_CLAUSE: frozenset[str] = _words(
     """
-    know learn see feel find understand realize recognize remember consider figure suppose
-    show point think add continue hope fear expect assume guess regard view determine decide
-    """.split()
+    add assume consider continue decide determine expect fear feel figure find guess hope
+    know learn point realize recognize regard remember see suppose think understand
+    view
+    """
 )
 
 PERSON_PRONOUNS: dict[str, str] = {
@@ -70,104 +75,138 @@ PERSON_PRONOUNS: dict[str, str] = {
     "her": "f",
     "hers": "f",
 }
-PLURAL_PRONOUNS: frozenset[str] = frozenset({"they", "them", "their"})
-NEUTER_PRONOUNS: frozenset[str] = frozenset({"it", "its"})
-RELATIVE_PRONOUNS: frozenset[str] = frozenset({"who", "which", "that", "whom"})
-FIRST_SECOND: frozenset[str] = frozenset({"i", "we", "you", "me", "us"})
-ALL_PRONOUNS: frozenset[str] = (
-    frozenset(PERSON_PRONOUNS) | PLURAL_PRONOUNS | NEUTER_PRONOUNS | RELATIVE_PRONOUNS | FIRST_SECOND
+
+PLURAL_PRONOUNS: frozenset[str] = _words(
+    """
+    their them they
+    """
 )
 
-MALE_TITLES: frozenset[str] = frozenset({"mr", "mr.", "sir", "lord", "king", "prince", "father"})
-FEMALE_TITLES: frozenset[str] = frozenset(
-    {"mrs", "mrs.", "ms", "ms.", "miss", "madam", "lady", "queen", "princess", "dame"}
+NEUTER_PRONOUNS: frozenset[str] = _words(
+    """
+    it its
+    """
+)
+
+RELATIVE_PRONOUNS: frozenset[str] = _words(
+    """
+    that which who whom
+    """
+)
+
+FIRST_SECOND: frozenset[str] = _words(
+    """
+    i me us we you
+    """
+)
+
+ALL_PRONOUNS: frozenset[str] = (
+    frozenset(PERSON_PRONOUNS)
+    | PLURAL_PRONOUNS
+    | NEUTER_PRONOUNS
+    | RELATIVE_PRONOUNS
+    | FIRST_SECOND
+)
+
+MALE_TITLES: frozenset[str] = _words(
+    """
+    father king lord mr mr. prince sir
+    """
+)
+
+FEMALE_TITLES: frozenset[str] = _words(
+    """
+    dame lady madam miss mrs mrs. ms ms. princess queen
+    """
 )
 
 # Nouns for organisations, used when resolving "it"/"the agency"-like sources.
-ORG_NOUNS: frozenset[str] = frozenset(
+ORG_NOUNS: frozenset[str] = _words(
     """
-    agency ministry government office department kremlin white house company firm newspaper
-    paper outlet network channel campaign committee party council court commission administration
-    embassy service union bank fund group organization organisation institute center centre
-    report study poll survey statement police army military board
-    """.split()
+    administration agency army bank board campaign center centre channel commission
+    committee company council court department embassy firm fund government group house
+    institute kremlin military ministry network newspaper office organisation organization
+    outlet paper party police poll report service statement study survey union white
+    """
 )
 
 # Verbs that may follow their content: "The plan will fail, he said."
-INVERSION_VERBS: frozenset[str] = frozenset(
+INVERSION_VERBS: frozenset[str] = _words(
     """
-    say tell add write note report explain argue claim insist warn state announce continue
-    predict acknowledge admit confirm recall reply respond declare emphasize stress tweet
-    conclude observe remark reiterate caution complain suggest estimate think believe
-    """.split()
+    acknowledge add admit announce argue believe caution claim complain conclude confirm
+    continue declare emphasize estimate explain insist note observe predict recall reiterate
+    remark reply report respond say state stress suggest tell think tweet warn write
+    """
 )
 
 # Nouns that name the same role ("the speaker" for an earlier "spokesman").
 ROLE_SYNONYMS: dict[str, frozenset[str]] = {
-    "spokesman": frozenset({"spokesman", "spokeswoman", "spokesperson", "speaker", "representative"}),
-    "spokeswoman": frozenset({"spokesman", "spokeswoman", "spokesperson", "speaker"}),
-    "spokesperson": frozenset({"spokesman", "spokeswoman", "spokesperson", "speaker"}),
-    "speaker": frozenset({"spokesman", "spokeswoman", "spokesperson", "speaker"}),
-    "representative": frozenset({"spokesman", "spokeswoman", "spokesperson", "representative"}),
-    "minister": frozenset({"minister", "secretary"}),
-    "senator": frozenset({"senator", "sen", "sen."}),
-    "governor": frozenset({"governor", "gov", "gov."}),
-    "congressman": frozenset({"congressman", "rep", "rep.", "representative"}),
-    "congresswoman": frozenset({"congresswoman", "rep", "rep.", "representative"}),
-    "secretary": frozenset({"secretary", "minister"}),
-    "president": frozenset({"president", "leader"}),
-    "leader": frozenset({"leader", "president", "chairman"}),
-    "diplomat": frozenset({"diplomat", "minister", "envoy", "ambassador"}),
+    "spokesman": _words("representative speaker spokesman spokesperson spokeswoman"),
+    "spokeswoman": _words("speaker spokesman spokesperson spokeswoman"),
+    "spokesperson": _words("speaker spokesman spokesperson spokeswoman"),
+    "speaker": _words("speaker spokesman spokesperson spokeswoman"),
+    "representative": _words("representative spokesman spokesperson spokeswoman"),
+    "minister": _words("minister secretary"),
+    "senator": _words("sen sen. senator"),
+    "governor": _words("gov gov. governor"),
+    "congressman": _words("congressman rep rep. representative"),
+    "congresswoman": _words("congresswoman rep rep. representative"),
+    "secretary": _words("minister secretary"),
+    "president": _words("leader president"),
+    "leader": _words("chairman leader president"),
+    "diplomat": _words("ambassador diplomat envoy minister"),
 }
 
 # Person nouns a definite description may stand for ("the senator said" -> the senator named before).
-PERSON_ROLE_NOUNS: frozenset[str] = frozenset(
+PERSON_ROLE_NOUNS: frozenset[str] = _words(
     """
-    senator governor president minister spokesman spokeswoman spokesperson candidate nominee
-    congressman congresswoman chairman chairwoman secretary diplomat ambassador envoy adviser
-    advisor mayor premier chancellor leader official lawmaker prosecutor judge general
-    businessman billionaire mogul republican democrat executive director chief king queen
-    prince pope speaker representative
-    """.split()
+    adviser advisor ambassador billionaire businessman candidate chairman chairwoman
+    chancellor chief congressman congresswoman democrat diplomat director envoy executive
+    general governor judge king lawmaker leader mayor minister mogul nominee official pope
+    premier president prince prosecutor queen representative republican secretary senator
+    speaker spokesman spokesperson spokeswoman
+    """
 )
 
 # Common given names with a clear gender, for he/she agreement (a name not listed is unknown).
-FEMALE_NAMES: frozenset[str] = frozenset(
+FEMALE_NAMES: frozenset[str] = _words(
     """
-    mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
-    margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa deborah
-    stephanie rebecca sharon laura cynthia kathleen amy angela shirley anna brenda pamela emma
-    nicole helen samantha katherine christine debra rachel carolyn janet catherine maria heather
-    diane ruth julie olivia joyce virginia victoria kelly lauren christina joan evelyn judith
-    megan andrea cheryl hannah jacqueline martha gloria teresa ann sara madison frances kathryn
-    janice jean abigail alice judy sophia grace denise amber doris marilyn danielle beverly
-    isabella theresa diana natalie brittany charlotte marie kayla alexis lori hillary hilary
-    chelsea melania ivanka nikki kamala nancy elaine claire dianne kellyanne huma hope sonia
-    angela theresa marine ursula christine jacinda sanna giorgia yulia olena iryna natalia
-    olga svetlana tatiana irina elena anna maria sofia lucia carmen ana rosa alicia liz beth
-    kate katie jane jill michele gwen tammy tulsi loretta sheila debbie susana megyn
-    """.split()
+    abigail alexis alice alicia amanda amber amy ana andrea angela ann anna ashley aung
+    barbara beth betty beverly brenda brittany carmen carol carolyn catherine charlotte
+    chelsea cheryl christina christine claire condoleezza cynthia danielle debbie deborah
+    debra denise diana diane dianne donna doris dorothy elaine elena elizabeth emily emma
+    evelyn frances gennifer giorgia gloria grace gwen hannah heather heidi helen hilary
+    hillary hope huma irina iryna isabella ivanka jacinda jacqueline jane janet janice jean
+    jennifer jessica jill joan joyce judith judy julie kamala karen kate katherine kathleen
+    kathryn katie kayla kelly kellyanne kimberly laura lauren linda lisa liz loretta lori
+    lucia madeleine madison malkia margaret maria marie marilyn marine martha mary megan
+    megyn melania melanie melissa michele michelle nancy natalia natalie nicole nikki olena
+    olga olivia omarosa pamela patricia rachel rebecca rosa ruth samantha sandra sanna sara
+    sarah sharon sheila shirley sofia sonia sophia stephanie susan susana svetlana tammy
+    tatiana teresa theresa tina tulsi ursula victoria virginia yulia
+    """
 )
-MALE_NAMES: frozenset[str] = frozenset(
+
+MALE_NAMES: frozenset[str] = _words(
     """
-    james robert john michael david william richard joseph thomas charles christopher daniel
-    matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy
-    ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin
-    scott brandon benjamin samuel gregory alexander frank patrick raymond jack dennis jerry
-    tyler aaron jose adam nathan henry douglas zachary peter kyle ethan walter noah jeremy
-    christian keith roger terry gerald harold sean austin carl arthur lawrence dylan jesse
-    jordan bryan billy joe bruce gabriel logan albert willie alan juan wayne elijah randy roy
-    vincent ralph eugene russell bobby mason philip louis barack bernie mike mitch ted marco
-    rand chris jeb newt rudy rex vladimir dmitry sergei sergey yuri boris xi wang emmanuel
-    olaf rishi volodymyr dmytro recep narendra benjamin tim ban antonio jens joe hunter
-    reince sean kellan bill hank jim tom bob dick al lindsey orrin chuck harry
-    """.split()
+    aaron adam al alan albert alexander andrew anthony antonio arthur austin ban barack
+    benjamin bernie bill billy bob bobby boris brandon brian bruce bryan carl charles chris
+    christian christopher chuck daniel david dennis dick dmitry dmytro donald douglas dylan
+    edward elijah emmanuel eric ethan eugene frank gabriel gary george gerald gregory hank
+    harold harry henry hunter jack jacob james jason jeb jeffrey jens jeremy jerry jesse jim
+    joe john jonathan jordan jose joseph joshua juan justin keith kellan kenneth kevin kyle
+    larry lawrence lindsey logan louis marco mark mason matthew michael mike mitch narendra
+    nathan newt nicholas noah olaf orrin patrick paul peter philip ralph rand randy raymond
+    recep reince rex richard rishi robert roger ronald roy rudy russell ryan samuel scott
+    sean sergei sergey stephen steven ted terry thomas tim timothy tom tyler vincent
+    vladimir volodymyr walter wang wayne william willie xi yuri zachary
+    """
 )
 
 # Verbs with a clausal complement that do not report anything ("make sure that", "mean that").
-NOT_CUES: frozenset[str] = frozenset(
+NOT_CUES: frozenset[str] = _words(
     """
-    be have do make mean ensure seem appear happen turn get let help cause go come take give
-    put keep become remain look sound matter depend prove emerge result
-    """.split()
+    appear be become cause come depend do emerge ensure get give go happen have help keep
+    let look make matter mean prove put remain result seem sound take turn
+    """
 )

@@ -54,11 +54,22 @@ def find_quotes(text: str) -> list[Quote]:
         opener = None
         if text.startswith("''", i) and (i == 0 or not _is_word(text[i - 1])):
             opener = "''"
-        elif ch in _DOUBLE_OPEN or ch == '"':
-            opener = ch
-        elif ch == "»" and i + 1 < n and _is_word(text[i + 1]) and (i == 0 or text[i - 1].isspace()):
-            opener = ch
-        elif ch in "‘‚‹" and (i == 0 or not _is_word(text[i - 1])) and i + 1 < n and not text[i + 1].isspace():
+        elif (
+            ch in _DOUBLE_OPEN
+            or ch == '"'
+            or (
+                ch == "»"
+                and i + 1 < n
+                and _is_word(text[i + 1])
+                and (i == 0 or text[i - 1].isspace())
+            )
+            or (
+                ch in "‘‚‹"
+                and (i == 0 or not _is_word(text[i - 1]))
+                and i + 1 < n
+                and not text[i + 1].isspace()
+            )
+        ):
             opener = ch
         if opener is None:
             i += 1

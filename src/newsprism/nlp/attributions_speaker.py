@@ -41,6 +41,44 @@ _PERSON = "PER"
 _ORG = "ORG"
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC"})
 _LOOKBACK_SENTS = 6
+_PEOPLE = frozenset(
+    [
+        "source",
+        "aide",
+        "official",
+        "person",
+        "man",
+        "woman",
+        "voter",
+        "critic",
+        "supporter",
+        "expert",
+        "analyst",
+        "economist",
+        "historian",
+        "professor",
+        "lawyer",
+        "attorney",
+        "doctor",
+        "friend",
+        "mother",
+        "father",
+        "wife",
+        "husband",
+        "son",
+        "daughter",
+        "resident",
+        "worker",
+        "activist",
+        "organizer",
+        "strategist",
+        "adviser",
+        "advisor",
+        "host",
+        "anchor",
+        "reporter",
+    ]
+)
 
 
 @dataclass(slots=True)
@@ -54,6 +92,8 @@ class Mention:
     subject: bool = False
     speaker: bool = False  # the resolved speaker of an earlier attribution
     plural: bool = False
+    reported: bool = False  # inside somebody's reported content
+    place: bool = False  # a country or city: never "he"/"she"
 
 
 def _clean_name(name: str) -> str:
@@ -80,13 +120,30 @@ class _Context:
                 kind = _PERSON if e.label == "PERSON" else _ORG if e.label in _ORG_LABELS else ""
                 if kind:
                     self.mentions.append(
-                        Mention(e.start, e.end, _clean_name(e.name), kind, self.sent_of(e.start), e.role or "")
+                        Mention(
+                            e.start,
+                            e.end,
+                            _clean_name(e.name),
+                            kind,
+                            self.sent_of(e.start),
+                            e.role or "",
+                        )
                     )
         else:
             self._from_doc_ents()
         self.mentions.sort(key=lambda m: m.start)
         self.surnames = self._surnames()
         self._mark_subjects_and_genders()
+
+    def mark_reported(self, ranges: list[tuple[int, int]]) -> None:
+        """Flag mentions inside reported content: poor antecedents for the next pronoun."""
+        starts = [a for a, _ in ranges]
+        reach: list[int] = []  # reach[k]: the furthest end among ranges[:k + 1]
+        for _, hi in ranges:
+            reach.append(max(hi, reach[-1]) if reach else hi)
+        for m in self.mentions:
+            k = bisect.bisect_right(starts, m.start) - 1
+            m.reported = k >= 0 and reach[k] > m.start
 
     def ent_at(self, i: int) -> SpacySpan | None:
         k = bisect.bisect_right(self._ent_starts, i) - 1
@@ -124,7 +181,14 @@ class _Context:
                     resolved = full.get(name.lower(), name)
                 role = _role_words(ent.root)
                 self.mentions.append(
-                    Mention(ent.start_char, ent.end_char, resolved, _PERSON, self.sent_of(ent.start_char), role)
+                    Mention(
+                        ent.start_char,
+                        ent.end_char,
+                        resolved,
+                        _PERSON,
+                        self.sent_of(ent.start_char),
+                        role,
+                    )
                 )
             elif ent.label_ in _ORG_LABELS:
                 self.mentions.append(
@@ -160,9 +224,8 @@ class _Context:
     def full_name(self, start: int, end: int, fallback: str) -> tuple[str, str]:
         """Name and kind of the mention that overlaps ``[start, end)`` (prefer persons)."""
         best: Mention | None = None
-        for m in self.mentions:
-            if m.start >= end:
-                break
+        k = bisect.bisect_left(self.mentions, end, key=lambda x: x.start)
+        for m in self.mentions[max(0, k - 12) : k]:
             if m.end > start and (best is None or (m.kind == _PERSON and best.kind != _PERSON)):
                 best = m
         if best is None:
@@ -172,9 +235,15 @@ class _Context:
 
 def _role_words(root: Token) -> str:
     """Role words around a person's name: compounds/appositions ("Kremlin spokesman")."""
-    words = [t.text for t in root.lefts if t.dep_ in ("compound", "amod", "nmod") and t.ent_type_ != "PERSON"]
+    words = [
+        t.text
+        for t in root.lefts
+        if t.dep_ in ("compound", "amod", "nmod") and t.ent_type_ != "PERSON"
+    ]
     head = root.head
-    if root.dep_ == "appos" or (head.i != root.i and head.dep_ != "ROOT" and root.dep_ in ("compound",)):
+    if root.dep_ == "appos" or (
+        head.i != root.i and head.dep_ != "ROOT" and root.dep_ in ("compound",)
+    ):
         words.append(head.text)
     for c in root.children:
         if c.dep_ == "appos":
@@ -192,6 +261,7 @@ def resolve_speakers(
 ) -> None:
     """Fill ``speaker`` (and ``via``) of each draft, in document order (``text`` is ``doc.text``)."""
     ctx = _Context(doc, text, entities)
+    ctx.mark_reported(sorted(r for d in drafts for r in d.content))
     for d in drafts:
         if d.source is None:
             continue
@@ -207,9 +277,12 @@ def resolve_speakers(
             gender = _pronoun_gender(d.subject)
             if gender and d.speaker:
                 ctx.gender.setdefault(d.speaker, gender)
-            m = Mention(d.source[0], d.source[1], d.speaker, kind, ctx.sent_of(d.source[0]), plural=plural)
+            m = Mention(
+                d.source[0], d.source[1], d.speaker, kind, ctx.sent_of(d.source[0]), plural=plural
+            )
             m.speaker = True
             m.subject = True
+            m.place = d.subject is not None and d.subject.ent_type_ in ("GPE", "LOC", "NORP")
             m.role = src_text
             bisect.insort(ctx.mentions, m, key=lambda x: x.start)
 
@@ -230,7 +303,13 @@ def _kind_of(ctx: _Context, d: Draft) -> str:
         return _PERSON
     if tok.ent_type_ in _ORG_LABELS or tok.lemma_.lower() in ORG_NOUNS:
         return _ORG
-    return _PERSON if tok.pos_ in ("NOUN", "PROPN") else ""
+    if (
+        tok.pos_ == "PROPN"
+        or tok.lemma_.lower() in PERSON_ROLE_NOUNS
+        or tok.lemma_.lower() in _PEOPLE
+    ):
+        return _PERSON
+    return ""  # "the ruling", "the videos": no antecedent for he/she
 
 
 def _strip_det(s: str) -> str:
@@ -258,7 +337,7 @@ def _resolve(ctx: _Context, d: Draft, src_text: str) -> str | None:
         return _antecedent(ctx, d.source[0], {_ORG, _PERSON}, "", plural=True)
     if low in FIRST_SECOND or low in RELATIVE_PRONOUNS:
         return None
-    a, b = d.source
+    a = d.source[0]
     # a named head: the entity it belongs to
     if tok.ent_type_ in ("PERSON", *_ORG_LABELS) or tok.pos_ == "PROPN":
         head_lo = tok.idx
@@ -279,7 +358,12 @@ def _resolve(ctx: _Context, d: Draft, src_text: str) -> str | None:
     # a description: "the spokesman", "the ministry"
     det = next((c for c in tok.children if c.dep_ == "det"), None)
     has_poss = any(c.dep_ == "poss" for c in tok.children)
-    if det is not None and det.lower_ in ("the", "this", "that") and not has_poss and tok.tag_ == "NN":
+    if (
+        det is not None
+        and det.lower_ in ("the", "this", "that")
+        and not has_poss
+        and tok.tag_ == "NN"
+    ):
         found = _by_role(ctx, a, tok.lemma_.lower(), tok.lower_)
         if found:
             return found
@@ -287,7 +371,11 @@ def _resolve(ctx: _Context, d: Draft, src_text: str) -> str | None:
             found = _antecedent(ctx, a, {_PERSON}, "")
             if found:
                 return found
-    return _clean_name(_strip_det(src_text)) if det is not None and det.lower_ == "the" else _clean_name(src_text)
+    return (
+        _clean_name(_strip_det(src_text))
+        if det is not None and det.lower_ == "the"
+        else _clean_name(src_text)
+    )
 
 
 def _np_text(tok: Token) -> str:
@@ -300,7 +388,8 @@ def _np_text(tok: Token) -> str:
 
 def _by_role(ctx: _Context, pos: int, lemma: str, word: str) -> str | None:
     nouns = ROLE_SYNONYMS.get(lemma, frozenset({lemma, word}))
-    for m in reversed(ctx.mentions):
+    k = bisect.bisect_left(ctx.mentions, pos, key=lambda x: x.start)
+    for m in reversed(ctx.mentions[max(0, k - 400) : k]):
         if m.start >= pos:
             continue
         role = set(m.role.lower().replace("'s", " ").replace("’s", " ").split())
@@ -312,11 +401,14 @@ def _by_role(ctx: _Context, pos: int, lemma: str, word: str) -> str | None:
     return None
 
 
-def _antecedent(ctx: _Context, pos: int, kinds: set[str], gender: str, plural: bool = False) -> str | None:
+def _antecedent(
+    ctx: _Context, pos: int, kinds: set[str], gender: str, plural: bool = False
+) -> str | None:
     sent = ctx.sent_of(pos)
     best: Mention | None = None
     best_score = -1e9
-    for m in reversed(ctx.mentions):
+    k = bisect.bisect_left(ctx.mentions, pos, key=lambda x: x.start)
+    for m in reversed(ctx.mentions[:k]):
         if m.start >= pos:
             continue
         if sent - m.sent > _LOOKBACK_SENTS:
@@ -325,7 +417,8 @@ def _antecedent(ctx: _Context, pos: int, kinds: set[str], gender: str, plural: b
             continue
         penalty = 0.0
         if m.kind not in kinds:
-            if not (_PERSON in kinds and m.speaker and " " not in m.name and m.name[:1].isupper()):
+            slip = m.speaker and not m.place and " " not in m.name and m.name[:1].isupper()
+            if not (_PERSON in kinds and slip):
                 continue
             penalty = 1.0  # an NER slip: a surname tagged as an organisation
         g = ctx.gender.get(m.name, "")
@@ -336,6 +429,7 @@ def _antecedent(ctx: _Context, pos: int, kinds: set[str], gender: str, plural: b
         if not plural and m.plural:
             continue
         dist = sent - m.sent
+        penalty += 0.7 if m.reported else 0.0
         score = -float(dist) - penalty + (0.8 if m.speaker else 0.0) + (0.6 if m.subject else 0.0)
         score += 0.001 * m.start / max(1, pos)  # ties: the more recent
         if score > best_score:

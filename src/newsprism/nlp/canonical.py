@@ -15,8 +15,8 @@ denote the same entity, within one type (PERSON with PERSON; GPE and LOC togethe
 5. initials ("J. Smith") and surname-only mentions ("Smith") that match exactly one
    full-name person of the corpus.
 
-The canonical name of an entity is its most frequent full variant (ties: longest, then
-alphabetical), so the result does not depend on input order. ``mention.canonical`` is filled
+The canonical name of an entity is its most frequent full variant (ties: the alias file's
+preferred spelling, then longest, then alphabetical), so the result does not depend on input order. ``mention.canonical`` is filled
 in place for every mention.
 """
 
@@ -258,6 +258,7 @@ def canonicalize(
     if not items:
         return []
     groups = _vote_groups(items, typed)
+    preferred = {normalize_name(e.names[0]) for e in entries}
 
     nodes: list[_Node] = []
     index: dict[tuple[str, str], int] = {}
@@ -280,7 +281,7 @@ def canonicalize(
     _merge_fuzzy(nodes, uf)
     _merge_acronyms(nodes, uf)
     _merge_short_persons(nodes, uf)
-    return _build(items, groups, node_of, nodes, uf)
+    return _build(items, groups, node_of, nodes, uf, preferred)
 
 
 def _vote_groups(items: list[tuple[str, EntityMention, str]], typed: dict[str, str]) -> list[str]:
@@ -459,6 +460,7 @@ def _build(
     node_of: list[int],
     nodes: list[_Node],
     uf: _UnionFind,
+    preferred: set[str],
 ) -> list[Entity]:
     members: dict[int, list[int]] = defaultdict(list)  # root -> item indices
     for pos, n in enumerate(node_of):
@@ -483,7 +485,7 @@ def _build(
             articles.add(article_id)
             if m.role:
                 roles.add(m.role)
-        canonical = _choose_name(names, group)
+        canonical = _choose_name(names, group, preferred)
         for pos in positions:
             items[pos][1].canonical = canonical
         etype = min(labels.items(), key=lambda kv: (-kv[1], kv[0]))[0]
@@ -514,8 +516,9 @@ def _surface(m: EntityMention, group: str) -> str:
     return text
 
 
-def _choose_name(names: Counter, group: str) -> str:
-    """Most frequent full variant; ties: longest, then alphabetical."""
+def _choose_name(names: Counter, group: str, preferred: set[str]) -> str:
+    """Most frequent full variant; ties: the alias file's preferred spelling, then longest,
+    then alphabetical."""
 
     def is_full(name: str) -> bool:
         words = name_words(name)
@@ -524,7 +527,7 @@ def _choose_name(names: Counter, group: str) -> str:
         return not _is_acronym(name)
 
     pool = [n for n in names if is_full(n)] or list(names)
-    return min(pool, key=lambda n: (-names[n], -len(n), n))
+    return min(pool, key=lambda n: (-names[n], normalize_name(n) not in preferred, -len(n), n))
 
 
 def canonical_names(entities: Iterable[Entity]) -> dict[str, str]:

@@ -343,9 +343,42 @@ def extract_entities(doc: Doc) -> list[EntityMention]:
             continue
         if mention is not None:
             mentions.append(mention)
+            if _place_context(ent):
+                ctx.place_mentions.add(id(mention))
     _resolve_persons(mentions)
     _resolve_acronyms(mentions)
+    _persons_used_as_places(mentions, ctx.place_mentions)
     return mentions
+
+
+#: heads that make a possessive name a place: "Norvania's government", "Norvania's ambassador"
+PLACE_HEADS = frozenset(
+    {
+        "government", "capital", "army", "military", "economy", "parliament", "border",
+        "borders", "territory", "embassy", "ambassador", "population", "navy", "coast",
+        "airspace", "regime", "troops", "cities", "citizens", "sovereignty", "constitution",
+    }
+)  # fmt: skip
+
+
+def _place_context(ent: Span) -> bool:
+    """A one-word PERSON used like a place: "in Estrelia", "Estrelia's government"."""
+    if ent.label_ != "PERSON" or len(ent) != 1:
+        return False
+    tok = ent[0]
+    if tok.dep_ == "pobj" and tok.head.lower_ in {"in", "across", "throughout", "inside"}:
+        return True
+    return tok.dep_ == "poss" and tok.head.lower_ in PLACE_HEADS
+
+
+def _persons_used_as_places(mentions: list[EntityMention], flagged: set[int]) -> None:
+    """One-word "persons" that never resolve to a full name but sit in place slots are GPEs."""
+    names = {m.name for m in mentions if id(m) in flagged and " " not in m.name}
+    if not names:
+        return
+    for m in mentions:
+        if m.label == "PERSON" and m.name in names:
+            m.label = "GPE"
 
 
 class _DocContext:
@@ -358,6 +391,7 @@ class _DocContext:
         self.newlines = [m.start() for m in re.finditer("\n", self.text)]
         self.headline: dict[int, bool] = {}
         self.alias_types = alias_types()
+        self.place_mentions: set[int] = set()
         self.mid_sentence_ents = {e.text for e in doc.ents if not e[0].is_sent_start}
         self.ent_texts = {e.text for e in doc.ents}
         self.place_texts = {
@@ -499,6 +533,13 @@ def _fix_label(span: Span, text: str, label: str, ctx: _DocContext) -> str:
     typed = ctx.alias_types.get(_clean_name(text).casefold())
     if typed and label in CONFUSABLE and typed in CONFUSABLE:
         return typed
+    if (
+        label == "ORG"
+        and len(span) == 1
+        and span[0].dep_ == "poss"
+        and span[0].head.lower_ in PLACE_HEADS
+    ):  # "Norvania's government"
+        return "GPE"
     if label == "GPE" and len(span) == 1:
         tok = span[0]
         if DEMONYM_END.search(tok.lower_) or (tok.tag_ == "JJ" and tok.lower_.endswith("i")):

@@ -166,6 +166,22 @@ _UNIT_STOP = {
     "new",
     "other",
     "people",
+    "about",
+    "around",
+    "over",
+    "into",
+    "after",
+    "before",
+    "since",
+    "across",
+    "under",
+    "here",
+    "there",
+    "times",
+    "time",
+    "each",
+    "every",
+    "percentage",
 }
 _NOT_UNIT = {"were", "was", "is", "are", "will", "would", "who", "which", "per", "year", "years"}
 _MONTHS = (

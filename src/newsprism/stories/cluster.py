@@ -76,11 +76,17 @@ class ClusterSettings:
     #: similarity two stories need to be merged (event granularity)
     merge_threshold: float = 0.6
     #: join/merge thresholds are multiplied by this at topic granularity
-    topic_threshold_factor: float = 0.6
+    topic_threshold_factor: float = 0.5
     #: a story of this batch is bisected when its two halves are less similar than this (0 = never)
     split_threshold: float = 0.45
     #: an article still alone after refinement joins its nearest story above this (0 = never)
     absorb_threshold: float = 0.2
+    #: ... and only when it beats the second-nearest story by this much
+    absorb_margin: float = 0.0
+    #: ... and only when it is this many days older than the batch's newest article (undated
+    #: articles count as old): the first article of a new event must first get a chance to
+    #: gather its own follow-ups
+    absorb_age_days: float = 1.0
     #: smallest half a split may produce
     split_min: int = 2
     #: days after its last article that a story still attracts articles (event granularity)
@@ -240,7 +246,10 @@ class _KeyIndex:
         self.ndim = ndim
         self.exact_max = exact_max
         self.index = Index.restore(blob) if blob else None
-        if self.index is None:
+        if self.index is not None:  # search-time settings are not part of the saved file
+            self.index.expansion_add = 64
+            self.index.expansion_search = 32
+        else:
             # small graph degree and beam: candidates only need to contain the right story,
             # the exact similarity is computed on the live centroids afterwards
             self.index = Index(
@@ -287,6 +296,15 @@ class _KeyIndex:
     def to_bytes(self) -> bytes:
         return bytes(self.index.save())
 
+    def reload(self) -> None:
+        """Replace the index by its own saved copy.
+
+        HNSW draws node levels from an internal random generator that is not saved; doing this
+        at every batch end puts a live clusterer in exactly the state a reloaded one starts in,
+        so continuing from :meth:`StoryClusterer.state` gives identical results.
+        """
+        self.__init__(self.ndim, self.exact_max, self.to_bytes())
+
 
 class StoryClusterer:
     """Online, incremental story clustering; persist :meth:`state` to continue later."""
@@ -315,8 +333,10 @@ class StoryClusterer:
         embs = self._embeddings(docs, embeddings)
         vecs = self._features(docs, embs)
 
-        canonical_first = [i for i in order if not self._is_dup(docs[i], docs)]
-        dups = [i for i in order if self._is_dup(docs[i], docs)]
+        batch_ids = {d.id for d in docs}
+        is_dup = [self._is_dup(d, batch_ids) for d in docs]
+        canonical_first = [i for i in order if not is_dup[i]]
+        dups = [i for i in order if is_dup[i]]
         batch_stories: set[int] = set()
         for n_done, i in enumerate(canonical_first):
             d = vecs[i]
@@ -348,6 +368,8 @@ class StoryClusterer:
         for idx in self._active:
             self._compact(self._stories[idx])
         self._expire()
+        assert self._index is not None
+        self._index.reload()
         return {d.id: self._sid(self._doc_story[d.id]) for d in docs}
 
     def assignments(self) -> dict[str, str]:
@@ -369,6 +391,7 @@ class StoryClusterer:
             if st.active:
                 rec["tf"] = [[h, v] for h, v in st.tf.items()]
                 rec["names"] = [[h, v] for h, v in st.names.items()]
+                rec["norm2"] = [st.tf_norm2, st.names_norm2]
                 rec["emb"] = None if st.emb is None else [float(x) for x in st.emb]
                 rec["key"] = None if st.key is None else [float(x) for x in st.key]
             stories.append(rec)
@@ -656,26 +679,33 @@ class StoryClusterer:
     def _absorb_singletons(self, batch: list[_DocVec]) -> None:
         """An article left alone in this batch joins its nearest story at a lower bar."""
         assert self._index is not None
+        newest = max((d.t for d in batch if d.t is not None), default=None)
         alone = [
             d
             for d in batch
             if (st := self._stories.get(self._root(self._doc_story[d.id]))) is not None
             and st.n == 1
+            and (d.t is None or newest is None or newest - d.t >= self.settings.absorb_age_days)
         ]
         if not alone:
             return
         cands = self._index.search_many(np.stack([d.key for d in alone]), self.settings.candidates)
         for d, cand in zip(alone, cands, strict=True):
             cur = self._root(self._doc_story[d.id])
-            best, best_score = None, self.settings.absorb_threshold
+            scored = []
             for idx in cand:
                 other = self._stories.get(idx)
                 if idx == cur or other is None or not self._eligible(other, d.t):
                     continue
-                sc = self._sim(d, other)
-                if sc > best_score:
-                    best, best_score = idx, sc
-            if best is not None:
+                scored.append((self._sim(d, other), -idx))
+            scored.sort(reverse=True)
+            best = (
+                -scored[0][1] if scored and scored[0][0] >= self.settings.absorb_threshold else None
+            )
+            # only when the choice is clear: among many look-alike stories (a busy news day
+            # with several fires) a lone article is more likely a new event
+            runner_up = scored[1][0] if len(scored) > 1 else 0.0
+            if best is not None and scored[0][0] - runner_up >= self.settings.absorb_margin:
                 self._join(cur, d, sign=-1.0)
                 self._join(best, d)
                 self._doc_story[d.id] = best
@@ -758,7 +788,7 @@ class StoryClusterer:
             return
         assert self._index is not None
         horizon = self._clock - self.settings.window
-        for idx in [i for i in self._active if self._stories[i].t_last is not None]:
+        for idx in sorted(i for i in self._active if self._stories[i].t_last is not None):
             st = self._stories[idx]
             if st.t_last is not None and st.t_last < horizon:
                 self._active.discard(idx)
@@ -767,10 +797,11 @@ class StoryClusterer:
                 self._index.remove(idx)
 
     # ---------------------------------------------------------------- helpers
-    def _is_dup(self, d: ClusterDoc, batch: list[ClusterDoc]) -> bool:
+    def _is_dup(self, d: ClusterDoc, batch_ids: set[str]) -> bool:
+        """``d`` is a near-duplicate whose canonical article is known (seen or in this batch)."""
         if not d.duplicate_of or d.duplicate_of == d.id:
             return False
-        return d.duplicate_of in self._doc_story or any(x.id == d.duplicate_of for x in batch)
+        return d.duplicate_of in self._doc_story or d.duplicate_of in batch_ids
 
     def _root(self, idx: int) -> int:
         while idx in self._merged:
@@ -805,7 +836,7 @@ class StoryClusterer:
             if st.active:
                 st.tf = {int(h): float(v) for h, v in rec.get("tf", [])}
                 st.names = {int(h): float(v) for h, v in rec.get("names", [])}
-                st.tf_norm2, st.names_norm2 = _norm2(st.tf), _norm2(st.names)
+                st.tf_norm2, st.names_norm2 = rec.get("norm2") or (_norm2(st.tf), _norm2(st.names))
                 if rec.get("emb") is not None:
                     st.emb = np.asarray(rec["emb"], dtype=np.float32)
                 if rec.get("key") is not None:

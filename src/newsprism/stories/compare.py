@@ -43,6 +43,10 @@ ENTITY_BONUS = 0.08  # per shared entity, times its rarity in the story (idf / m
 ENTITY_BONUS_MAX = 0.12
 DATE_BONUS = 0.10  # the two claims share a normalized date value
 NUMBER_BONUS = 0.06  # the two claims share a number with the same unit
+MAX_CLAIMS = 3000  # claims compared per story (pair matrices are claims x claims)
+MIN_CLAIMS_PER_ARTICLE = 3  # ... but at least this many lead sentences per article
+SECOND_THRESHOLD = 0.85  # alignment score for a claim to join a second fact
+SECOND_FACTS = 1  # second facts a claim may join (0 = one fact per claim)
 CROSS_CHECKS = 3  # partners outside its fact a claim is checked against for conflicts
 KEYED_BONUS = 0.75  # one office / one district filled with exclusive values (see _keyed_slot_bonus)
 CONFLICT_SIM = 0.70  # embedding cosine two claims need before any slot mismatch is a conflict
@@ -334,6 +338,29 @@ def _attach_cross_conflicts(
         groups[where[host]].append(guest)
 
 
+def _attach_second_facts(
+    claims: list[Claim], groups: list[list[int]], score: np.ndarray, ind_key: dict[str, str]
+) -> None:
+    """A sentence often carries two facts ("Some 3,200 dockworkers ... went on strike on
+    Monday"): a claim strongly aligned (score >= SECOND_THRESHOLD) with a member of another
+    fact whose outlet that fact lacks also joins it, at most SECOND_FACTS times."""
+    where = {i: k for k, g in enumerate(groups) for i in g}
+    keys = [{ind_key.get(claims[i].article) for i in g} for g in groups]
+    iu, ju = np.nonzero(np.triu(score >= SECOND_THRESHOLD, k=1))
+    extra: Counter[int] = Counter()
+    for k in np.argsort(-score[iu, ju], kind="stable"):
+        i, j = int(iu[k]), int(ju[k])
+        for host, guest in ((i, j), (j, i)):
+            g = where[host]
+            if where[guest] == g or extra[guest] >= SECOND_FACTS:
+                continue
+            if ind_key.get(claims[guest].article) in keys[g]:
+                continue
+            groups[g].append(guest)
+            keys[g].add(ind_key.get(claims[guest].article))
+            extra[guest] += 1
+
+
 def _has_slots(c: Claim) -> bool:
     """Whether a claim has anything a conflict could be about."""
     return bool(c.numbers or c.tallies or c.dates or c.roles or c.areas or c.places or c.negated)
@@ -498,10 +525,21 @@ _ROLE_STOP = {"the", "of", "a", "an", "and", "for", "at", "in", "on", "to", "its
 
 def roles_match(r1: str, r2: str) -> bool:
     """Same office: one role's words contain the other's, with at least two content words
-    ("port authority chief executive" ~ "chief executive of the Sallow Port Authority")."""
+    ("port authority chief executive" ~ "chief executive of the Sallow Port Authority"),
+    unless the longer one adds a nationality ("Castavian foreign minister" is not simply
+    "foreign minister": two countries' ministers are two offices)."""
     w1, w2 = _role_words(r1), _role_words(r2)
-    small, big = sorted((w1, w2), key=len)
-    return len(small) >= 2 and small <= big
+    (small, _), (big, big_raw) = sorted(((w1, r1), (w2, r2)), key=lambda x: len(x[0]))
+    if len(small) < 2 or not small <= big:
+        return False
+    extra = big - small
+    return not any(
+        _NATIONALITY.fullmatch(w) and w.lower() in extra
+        for w in re.findall(r"[A-Z][\w-]+", big_raw)
+    )
+
+
+_NATIONALITY = re.compile(r"[A-Z][a-z-]+(?:an|ian|ese|ish|i|ic|ch)")
 
 
 def _roles_conflict(a: Claim, b: Claim, named: dict[str, set[str]]) -> tuple[Any, Any, str] | None:
@@ -510,7 +548,7 @@ def _roles_conflict(a: Claim, b: Claim, named: dict[str, set[str]]) -> tuple[Any
     for ra, va in a.roles.items():
         for rb, vb in b.roles.items():
             na, nb = va[0], vb[0]
-            if na == nb or na in nb or nb in na or not roles_match(ra, rb):
+            if na == nb or na in nb or nb in na or not roles_match(va[4], vb[4]):
                 continue
             if _names(na) & named.get(b.article, set()) or _names(nb) & named.get(a.article, set()):
                 continue
@@ -732,6 +770,7 @@ def compare_story(
     outlets = list(dict.fromkeys(a.source or a.id for a in articles))
     claims: list[Claim] = []
     vec_rows: list[np.ndarray | None] = []
+    per_article = max(MIN_CLAIMS_PER_ARTICLE, MAX_CLAIMS // max(1, len(articles)))
     for a in articles:
         en = enriched.get(a.id)
         try:
@@ -739,6 +778,11 @@ def compare_story(
         except Exception:
             log.exception("article %s: claim extraction failed", a.id)
             continue
+        if len(cl) > per_article:  # pairwise work is quadratic: keep each article's lead
+            log.warning(
+                "article %s: comparing its first %d of %d sentences", a.id, per_article, len(cl)
+            )
+            cl = cl[:per_article]
         pre = embeddings.get(a.id) if embeddings else None
         rows: dict[tuple[int, int], int] = {}
         if pre is not None and en is not None and len(pre) == len(en.sentences):
@@ -793,6 +837,8 @@ def compare_story(
     facts: list[Fact] = []
     reps: list[int] = []
     _attach_cross_conflicts(claims, groups, score, cos, ind_key, story_places, entity_spans, ctx)
+    if SECOND_FACTS:
+        _attach_second_facts(claims, groups, score, ind_key)
     for g in groups:
         if len(g) == 1:
             rep = g[0]

@@ -29,15 +29,54 @@ PRIOR_SCALE = 0.5  # prior counts = story counts x this (a weaker prior lets sma
 MIN_Z = 1.0  # z-score a term needs to count as distinctive for an outlet
 MAX_TERMS = 10
 MAX_EXAMPLES = 2
+OTHERS_SHARE = 0.6  # a counterpart needs this share of the best counterpart's evidence
 VARIANT_RATIO = 70  # rapidfuzz ratio for spelling variants (Kiev/Kyiv)
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 
 
 _NOT_FRAMING = frozenset(
-    "said says also according told mr mrs ms dr today yesterday tomorrow week weeks day days "
-    "year years month months monday tuesday wednesday thursday friday saturday sunday january "
-    "february march april may june july august september october november december".split()
+    [
+        "said",
+        "says",
+        "also",
+        "according",
+        "told",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "week",
+        "weeks",
+        "day",
+        "days",
+        "year",
+        "years",
+        "month",
+        "months",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
 )
 
 
@@ -132,10 +171,22 @@ def framing_terms(
     for o in outlets:
         ranked = sorted(
             ((w, s) for w, s in z[o].items() if s >= MIN_Z), key=lambda x: (-x[1], x[0])
-        )
+        )[:MAX_TERMS]
+        # below MIN_Z, a proper noun still counts when other outlets spell it differently
+        # (Kiev / Kyiv): the variant itself is the evidence of a choice
+        weak = [(w, s) for w, s in z[o].items() if 0 < s < MIN_Z and w in proper]
+        chosen = []
+        for w, s in ranked:
+            chosen.append((w, s, _others(o, w, outlets, z, vocab, fact_index, variants, proper)))
+        for w, s in sorted(weak, key=lambda x: (-x[1], x[0])):
+            if len(chosen) >= MAX_TERMS + 3:
+                break
+            alt = _variants_only(o, w, outlets, z, vocab, variants, proper)
+            if alt:
+                chosen.append((w, s, alt))
+        chosen.sort(key=lambda x: (-x[1], x[0]))
         items = []
-        for w, s in ranked[:MAX_TERMS]:
-            others = _others(o, w, outlets, z, vocab, fact_index, variants, proper)
+        for w, s, others in chosen:
             items.append(
                 {
                     "term": w,
@@ -149,6 +200,19 @@ def framing_terms(
             )
         result[o] = items
     return result
+
+
+def _variants_only(
+    outlet: str,
+    term: str,
+    outlets: list[str],
+    z: dict[str, dict[str, float]],
+    vocab: dict[str, set[str]],
+    variants: dict[str, set[str]],
+    proper: set[str],
+) -> list[str]:
+    """Spelling variants of a proper noun that other outlets prefer (no alignment evidence)."""
+    return _others(outlet, term, outlets, z, vocab, [], variants, proper)
 
 
 def _fact_words(facts: list[Fact]) -> list[dict[str, set[str]]]:
@@ -222,7 +286,11 @@ def _others(
         for w in variants.get(term, ()):
             if w in vocab[o] and w != term:
                 score[w] += 2
-    return [w for w, _ in sorted(score.items(), key=lambda x: (-x[1], x[0]))[:3]]
+    ranked = sorted(score.items(), key=lambda x: (-x[1], x[0]))
+    if not ranked:
+        return []
+    best = ranked[0][1]
+    return [w for w, sc in ranked[:3] if sc >= OTHERS_SHARE * best]
 
 
 _SUFFIXES = ("n", "an", "ian", "s", "es", "ese", "ish", "i")

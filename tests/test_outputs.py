@@ -189,3 +189,12 @@ def test_write_outputs_writes_all_three_files(tmp_path: Path) -> None:
     assert {p.name for p in paths.values()} == {"stories.json", "report.md", "report.html"}
     assert json.loads(paths["json"].read_text())["summary"]["articles"] == 2
     assert not list((tmp_path / "out").glob("*.tmp"))
+
+
+def test_quotes_are_wrapped_in_quotation_marks_once() -> None:
+    from newsprism.outputs.view import quoted
+
+    assert quoted(["“We will not sail,”"]) == "“We will not sail,”"
+    assert quoted(["the offer remained open"]) == "“the offer remained open”"
+    assert quoted(["“Part one,”", "“part two.”"]) == "“Part one,” … “part two.”"
+    assert quoted(["line\n  break"]) == "“line break”"

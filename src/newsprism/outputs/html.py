@@ -8,7 +8,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from newsprism.outputs.view import story_sections
+from newsprism.outputs.view import quoted, story_sections
 
 
 @lru_cache(maxsize=1)
@@ -20,6 +20,7 @@ def _env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["cite_id"] = cite_id
+    env.filters["quoted"] = quoted
     return env
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsprism.outputs.view import story_sections
+from newsprism.outputs.view import quoted, story_sections
 
 
 def _cite(c: dict[str, Any], articles: dict[str, dict[str, Any]]) -> str:
@@ -49,9 +49,9 @@ def render_markdown(doc: dict[str, Any]) -> str:
             for group in quotes:
                 out.append(f"- **{group.get('speaker') or 'unattributed'}**")
                 for q in group.get("quotes", []):
-                    content = " … ".join(_one_line(c["text"]) for c in q.get("content", []))
+                    content = quoted([c["text"] for c in q.get("content", [])])
                     outlet = q.get("outlet") or q.get("article")
-                    out.append(f"  - “{content}” ({outlet}, {q.get('kind', '')})")
+                    out.append(f"  - {content} ({outlet}, {q.get('kind', '')})")
             out.append("")
         out += ["### Articles", ""]
         for aid in story["articles"]:

@@ -62,3 +62,14 @@ def story_sections(story: dict[str, Any]) -> list[Section]:
         Section("timeline", "Timeline", _timeline(story)),
     ]
     return [s for s in sections if s.items]
+
+
+QUOTE_MARKS = "\"'“”‘’«»„‚"
+
+
+def quoted(parts: list[str]) -> str:
+    """The content of a quote as one string, in quotation marks unless it already has them."""
+    text = " … ".join(" ".join(p.split()) for p in parts)
+    if text[:1] in QUOTE_MARKS and text.rstrip(" ,.")[-1:] in QUOTE_MARKS:
+        return text
+    return f"“{text}”"

@@ -151,3 +151,46 @@ def test_nothing_readable_is_exit_code_1(tmp_path: Path) -> None:
     code, _, stderr = _run(["analyze", str(tmp_path), "-o", str(tmp_path / "out")])
     assert code == 1
     assert "no articles" in stderr
+
+
+def test_sidecar_metadata_reaches_stories_json(corpus_run: tuple[dict, Path, str]) -> None:
+    doc, _, _ = corpus_run
+    checked = 0
+    for a in doc["articles"]:
+        sidecar = Path(a["path"]).with_suffix(".meta.json")
+        if not sidecar.exists():
+            continue
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        if "published" in meta:
+            assert a["published"] == meta["published"], a["id"]
+            assert a["meta_origin"]["published"] == "sidecar"
+            checked += 1
+        if "source" in meta:
+            assert a["source"] == meta["source"]
+    assert checked >= 10
+
+
+def test_new_articles_join_the_stories_already_in_the_store(tmp_path: Path) -> None:
+    """Analyze half the corpus, then all of it with the same store: old articles keep their
+    stories and the new ones join them (the story grouping equals the planted one)."""
+    first, later = tmp_path / "first", tmp_path / "all"
+    for n, txt in enumerate(sorted(EXAMPLES.rglob("*.txt"))):
+        for f in (txt, txt.with_suffix(".meta.json")):
+            rel = f.relative_to(EXAMPLES)
+            for dest in [first, later] if n % 2 == 0 else [later]:
+                if f.exists():
+                    (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy(f, dest / rel)
+    store = tmp_path / "archive.db"
+    code, _, err = _run(["analyze", str(first), "-o", str(tmp_path / "o1"), "--store", str(store)])
+    assert code == 0, err
+    before = json.loads((tmp_path / "o1" / "stories.json").read_text(encoding="utf-8"))
+    code, _, err = _run(["analyze", str(later), "-o", str(tmp_path / "o2"), "--store", str(store)])
+    assert code == 0, err
+    after = json.loads((tmp_path / "o2" / "stories.json").read_text(encoding="utf-8"))
+    assert after["summary"]["new_articles"] == len(after["articles"]) - len(before["articles"]) > 0
+    members = {frozenset(s["articles"]) for s in after["stories"]}
+    expected = {frozenset(Path(f).stem for f in s["files"]) for s in EXPECTED["stories"]}
+    assert members == expected
+    for old in before["stories"]:  # no story of the first run was split
+        assert any(set(old["articles"]) <= m for m in members)

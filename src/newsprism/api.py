@@ -6,6 +6,7 @@ The library does no printing: progress goes to an optional callback, problems to
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -140,19 +141,14 @@ def _cluster(
         state = None
     clusterer = StoryClusterer(settings, state=state["clusterer"] if state else None)
     known = clusterer.assignments()
-    docs = [
-        ClusterDoc(
-            id=a.id,
-            text=a.text,
-            title=a.title,
-            published=a.published,
-            source=a.source,
-            entities=sorted({m.canonical or m.name for m in enriched[a.id].entities}),
-            duplicate_of=a.duplicate_of,
-        )
-        for a in articles
-        if a.id not in known
-    ]
+    if known and _backfills(articles, known, settings.window):
+        # Stories whose last article is older than the window no longer attract articles
+        # (that keeps a stream's memory bounded), so older articles arriving late would open
+        # new stories: cluster the whole archive again, in time order.
+        log.info("articles older than the stored stories arrived: re-clustering all articles")
+        clusterer = StoryClusterer(settings)
+        known = {}
+    docs = [_cluster_doc(a, enriched[a.id]) for a in articles if a.id not in known]
     if docs:
         if progress:
             progress("cluster", 0, len(docs))
@@ -163,6 +159,32 @@ def _cluster(
         "cluster", {"settings_key": _settings_key(options), "clusterer": clusterer.state()}
     )
     return clusterer.assignments()
+
+
+def _cluster_doc(a: Article, e: Enriched) -> ClusterDoc:
+    return ClusterDoc(
+        id=a.id,
+        text=a.text,
+        title=a.title,
+        published=a.published,
+        source=a.source,
+        entities=sorted({m.canonical or m.name for m in e.entities}),
+        duplicate_of=a.duplicate_of,
+    )
+
+
+def _day(published: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(published[:10]) if published else None
+    except ValueError:
+        return None
+
+
+def _backfills(articles: list[Article], known: dict[str, str], window_days: float) -> bool:
+    """Whether some new article is older than the newest stored one by more than the window."""
+    old = [d for a in articles if a.id in known and (d := _day(a.published))]
+    new = [d for a in articles if a.id not in known and (d := _day(a.published))]
+    return bool(old and new) and (max(old) - min(new)).days > window_days
 
 
 def _settings_key(options: AnalyzeOptions) -> str:

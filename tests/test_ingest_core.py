@@ -511,3 +511,22 @@ def test_malformed_records_skipped_good_records_kept(tmp_path: Path) -> None:
     assert [a.id for a in result.articles] == ["feed-1", "feed-2"]
     (skip,) = result.skipped
     assert skip.kind == "malformed-json" and skip.reason
+
+
+def test_guessed_outlet_names_take_the_declared_spelling() -> None:
+    from newsprism.ingest.meta import outlet_key, unify_outlets
+    from newsprism.model import Article
+
+    def art(i: str, source: str, how: str) -> Article:
+        return Article(id=i, text="x", source=source, meta_origin={"source": how})
+
+    arts = [
+        art("a", "The Valmer Gazette", "sidecar"),
+        art("b", "valmer-gazette", "folder"),
+        art("c", "www.valmergazette.example", "url-host"),
+        art("d", "tidewater-post", "folder"),  # no declared name: left as it is
+        art("e", "Valmer Gazette Weekly", "sidecar"),  # a different outlet, never renamed
+    ]
+    assert unify_outlets(arts) == {"b": "The Valmer Gazette", "c": "The Valmer Gazette"}
+    assert [a.source for a in arts][3:] == ["tidewater-post", "Valmer Gazette Weekly"]
+    assert outlet_key("The National Ledger") == outlet_key("national-ledger") == "nationalledger"

@@ -43,6 +43,9 @@ def test_sample_corpus_outputs_exist_and_cli_says_where(corpus_run: tuple[dict, 
         assert (out / name).is_file(), name
     assert f"report: {out / 'report.html'}" in stdout
     assert doc["summary"]["skipped"] == 0
+    # outlets guessed from folder names take the declared spelling of the same outlet
+    outlets = {a["source"] for a in doc["articles"]}
+    assert outlets == {"Meridian Wire", "The National Ledger", "Harbour Courier", "KBN News"}
 
 
 def test_sample_corpus_clusters_into_its_stories(corpus_run: tuple[dict, Path, str]) -> None:

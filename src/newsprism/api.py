@@ -16,6 +16,7 @@ from typing import Any
 
 from newsprism.engine import local
 from newsprism.ingest import IngestOptions, ingest
+from newsprism.ingest.meta import unify_outlets
 from newsprism.model import AnalysisResult, Article, Enriched, Entity, Story
 from newsprism.nlp.canonical import canonicalize
 from newsprism.store.sqlite import Store
@@ -76,6 +77,9 @@ def _analyze(
     db.add_articles(new)
     db.add_skipped(ingested.skipped)
     articles = db.articles()
+    renamed = unify_outlets(articles)
+    if renamed:
+        db.set_sources(renamed)
     _link_duplicates(articles, db)
 
     enriched = db.enrichment()

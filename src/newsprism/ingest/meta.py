@@ -269,3 +269,39 @@ def manifest_entry(
         if hit:
             return hit
     return manifest.get(origin, {})
+
+
+#: Outlet names guessed from a folder or a URL host; a declared name of the same outlet wins.
+GUESSED_SOURCE = frozenset({"folder", "url-host"})
+
+
+def outlet_key(name: str, guessed_from: str | None = None) -> str:
+    """A key under which spellings of one outlet meet: "The National Ledger", "national-ledger"
+    and the host "www.nationalledger.example" all give "nationalledger"."""
+    s = name.casefold().strip()
+    if guessed_from == "url-host":
+        labels = [x for x in s.split(".") if x not in {"www", "m", "amp", "news"}]
+        s = labels[0] if len(labels) > 1 else (labels[0] if labels else s)
+    s = re.sub(r"^the[\s_-]+", "", s)
+    return re.sub(r"[^0-9a-z]+", "", s)
+
+
+def unify_outlets(articles: list[Any]) -> dict[str, str]:
+    """Give articles whose outlet was only guessed (folder name, URL host) the declared name of
+    the same outlet (from a sidecar, manifest or the record itself) when one is known.
+
+    Changes ``article.source`` in place and returns ``{article id: new source}``.
+    """
+    declared: dict[str, str] = {}
+    for a in articles:
+        if a.source and a.meta_origin.get("source") not in GUESSED_SOURCE:
+            declared.setdefault(outlet_key(a.source), a.source)
+    changed: dict[str, str] = {}
+    for a in articles:
+        how = a.meta_origin.get("source")
+        if a.source and how in GUESSED_SOURCE:
+            name = declared.get(outlet_key(a.source, how))
+            if name and name != a.source:
+                a.source = name
+                changed[a.id] = name
+    return changed

@@ -198,6 +198,13 @@ class Store:
                 [(dup, aid) for aid, dup in links.items()],
             )
 
+    def set_sources(self, sources: dict[str, str]) -> None:
+        with self.db:
+            self.db.executemany(
+                "UPDATE articles SET source = ? WHERE id = ?",
+                [(src, aid) for aid, src in sources.items()],
+            )
+
     def articles(self) -> list[Article]:
         """All stored articles, in the order they were first stored."""
         return list(self._iter_articles("SELECT * FROM articles ORDER BY seq"))

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from newsprism.model import Article
+from newsprism.unionfind import UnionFind
 
 logger = logging.getLogger(__name__)
 
@@ -148,22 +149,6 @@ def _new_lsh(threshold: float) -> Any:
     return MinHashLSH(threshold=threshold / 2, num_perm=NUM_PERM, params=LSH_PARAMS)
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, i: int, j: int) -> None:
-        ri, rj = self.find(i), self.find(j)
-        if ri != rj:
-            self.parent[max(ri, rj)] = min(ri, rj)
-
-
 def find_groups(texts: Sequence[str], threshold: float = 0.8) -> list[list[int]]:
     """Groups (lists of indices, in input order) of near-duplicate texts; singletons left out."""
     hashes = [shingle_hashes(t or "") for t in texts]
@@ -174,7 +159,7 @@ def find_groups(texts: Sequence[str], threshold: float = 0.8) -> list[list[int]]
         sigs.append(sig)
         if len(h):
             lsh.insert(i, sig, check_duplication=False)
-    uf = _UnionFind(len(texts))
+    uf = UnionFind(len(texts))
     for i, h in enumerate(hashes):
         if not len(h):
             continue

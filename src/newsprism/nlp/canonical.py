@@ -35,6 +35,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from newsprism.model import Entity, EntityMention
+from newsprism.unionfind import UnionFind
 
 log = logging.getLogger(__name__)
 
@@ -218,23 +219,6 @@ class _Node:
         return not _is_acronym(self.display)
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # the smaller index stays root: deterministic
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def canonicalize(
     mentions: dict[str, list[EntityMention]], aliases: Path | None = None
 ) -> list[Entity]:
@@ -275,7 +259,7 @@ def canonicalize(
     for node in nodes:
         node.words = name_words(node.display)
 
-    uf = _UnionFind(len(nodes))
+    uf = UnionFind(len(nodes))
     _merge_aliases(nodes, index, entries, uf)
     _merge_keys(nodes, uf)
     _merge_fuzzy(nodes, uf)
@@ -305,7 +289,7 @@ def _vote_groups(items: list[tuple[str, EntityMention, str]], typed: dict[str, s
 
 
 def _merge_aliases(
-    nodes: list[_Node], index: dict[tuple[str, str], int], entries: list[AliasEntry], uf: _UnionFind
+    nodes: list[_Node], index: dict[tuple[str, str], int], entries: list[AliasEntry], uf: UnionFind
 ) -> None:
     by_norm: dict[str, list[int]] = defaultdict(list)
     for (_, norm), i in index.items():
@@ -322,7 +306,7 @@ def _merge_aliases(
                 uf.union(ids[0], i)
 
 
-def _merge_keys(nodes: list[_Node], uf: _UnionFind) -> None:
+def _merge_keys(nodes: list[_Node], uf: UnionFind) -> None:
     first: dict[tuple[str, str], int] = {}
     for i, node in enumerate(nodes):
         k = (node.group, node.key)
@@ -332,7 +316,7 @@ def _merge_keys(nodes: list[_Node], uf: _UnionFind) -> None:
             first[k] = i
 
 
-def _merge_fuzzy(nodes: list[_Node], uf: _UnionFind) -> None:
+def _merge_fuzzy(nodes: list[_Node], uf: UnionFind) -> None:
     blocks: dict[tuple[str, str, int], list[int]] = defaultdict(list)
     for i, node in enumerate(nodes):
         if len(node.key) >= FUZZY_MIN_LEN and not _is_acronym(node.display):
@@ -372,14 +356,14 @@ def _person_tokens_agree(ka: str, kb: str) -> bool:
     return True
 
 
-def _clusters(nodes: list[_Node], uf: _UnionFind) -> dict[int, list[int]]:
+def _clusters(nodes: list[_Node], uf: UnionFind) -> dict[int, list[int]]:
     out: dict[int, list[int]] = defaultdict(list)
     for i in range(len(nodes)):
         out[uf.find(i)].append(i)
     return out
 
 
-def _merge_acronyms(nodes: list[_Node], uf: _UnionFind) -> None:
+def _merge_acronyms(nodes: list[_Node], uf: UnionFind) -> None:
     """An acronym joins the one merged full name whose initials it spells."""
     by_initials: dict[tuple[str, str], set[int]] = defaultdict(set)
     for i, node in enumerate(nodes):
@@ -397,7 +381,7 @@ def _merge_acronyms(nodes: list[_Node], uf: _UnionFind) -> None:
                 uf.union(i, roots.pop())
 
 
-def _merge_short_persons(nodes: list[_Node], uf: _UnionFind) -> None:
+def _merge_short_persons(nodes: list[_Node], uf: UnionFind) -> None:
     """Surname-only and initial forms join the one full-name person they fit."""
     last: dict[str, set[int]] = defaultdict(set)
     first: dict[str, set[int]] = defaultdict(set)
@@ -434,7 +418,7 @@ def _merge_short_persons(nodes: list[_Node], uf: _UnionFind) -> None:
     _merge_extended_persons(nodes, uf)
 
 
-def _merge_extended_persons(nodes: list[_Node], uf: _UnionFind) -> None:
+def _merge_extended_persons(nodes: list[_Node], uf: UnionFind) -> None:
     """A longer name ending in exactly one known two-word name joins it.
 
     "Former Miss Universe Alicia Machado" tagged as "Universe Alicia Machado" joins "Alicia
@@ -459,7 +443,7 @@ def _build(
     groups: list[str],
     node_of: list[int],
     nodes: list[_Node],
-    uf: _UnionFind,
+    uf: UnionFind,
     preferred: set[str],
 ) -> list[Entity]:
     members: dict[int, list[int]] = defaultdict(list)  # root -> item indices

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from newsprism.model import Article
-
 log = logging.getLogger(__name__)
 
 
@@ -142,15 +140,3 @@ def summarize_record(rec: dict[str, Any], words: int = 100) -> dict[str, Any]:
         "summary": result.text,
         "citations": [{"article": i, "start": s, "end": e} for i, s, e in result.citations],
     }
-
-
-def record_to_article(rec: dict[str, Any]) -> Article:
-    """A JSONL stage record as an (already clean) Article."""
-    return Article(
-        id=str(rec["id"]),
-        text=rec["text"],
-        title=rec.get("title"),
-        source=rec.get("source"),
-        published=rec.get("published"),
-        url=rec.get("url"),
-    )

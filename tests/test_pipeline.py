@@ -197,3 +197,38 @@ def test_new_articles_join_the_stories_already_in_the_store(tmp_path: Path) -> N
     assert members == expected
     for old in before["stories"]:  # no story of the first run was split
         assert any(set(old["articles"]) <= m for m in members)
+
+
+def test_a_changed_file_replaces_its_stored_version_and_a_namesake_gets_its_own_id(
+    tmp_path: Path,
+) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    story = "Lenby orchard growers blockade the ring road\n\nApple growers drove {n} tractors onto the Lenby ring road on Friday to protest against falling prices, the growers' association said.\n"
+    (one / "report.txt").write_text(story.format(n="forty"), encoding="utf-8")
+    store = str(tmp_path / "s.db")
+    assert _run(["analyze", str(one), "-o", str(tmp_path / "o"), "--store", store])[0] == 0
+    (one / "report.txt").write_text(story.format(n="sixty"), encoding="utf-8")
+    (two / "report.txt").write_text(
+        "Tram drivers in Osterby vote to strike\n\nTram drivers in Osterby voted on Monday to strike for two days next month, their union said.\n",
+        encoding="utf-8",
+    )
+    code, _, err = _run(
+        ["analyze", str(one), str(two), "-o", str(tmp_path / "o"), "--store", store]
+    )
+    assert code == 0, err
+    doc = json.loads((tmp_path / "o" / "stories.json").read_text(encoding="utf-8"))
+    texts = {a["id"]: a["text"] for a in doc["articles"]}
+    assert set(texts) == {"report", "report-2"}
+    assert "sixty tractors" in texts["report"] and "forty" not in texts["report"]
+    assert "Osterby" in texts["report-2"]
+    # the old version's enrichment is gone: every span points into the new text
+    for story in doc["stories"]:
+        for fact in story.get("facts", []):
+            for src in fact["sources"]:
+                assert texts[src["article"]][src["start"] : src["end"]] == src["text"]
+        for att in story.get("attributions", []):
+            for span in [att["source"], att["cue"], *att["content"]]:
+                if span:
+                    assert texts[att["article"]][span["start"] : span["end"]] == span["text"]

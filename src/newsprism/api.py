@@ -19,6 +19,7 @@ from newsprism.ingest import IngestOptions, ingest
 from newsprism.ingest.meta import unify_outlets
 from newsprism.model import AnalysisResult, Article, Enriched, Entity, Story
 from newsprism.nlp.canonical import canonicalize
+from newsprism.outputs.document import story_to_dict
 from newsprism.store.sqlite import Store
 from newsprism.stories import brief as brief_mod
 from newsprism.stories import compare as compare_mod
@@ -71,9 +72,7 @@ def _analyze(
         seen_hashes=db.content_hashes(),
         progress=(lambda done, total: progress("ingest", done, total)) if progress else None,
     )
-    new = [a for a in ingested.articles if a.id not in db.article_ids()]
-    if len(new) < len(ingested.articles):
-        log.info("%d articles already stored", len(ingested.articles) - len(new))
+    new = _place_in_store(ingested.articles, db)
     db.add_articles(new)
     db.add_skipped(ingested.skipped)
     articles = db.articles()
@@ -94,8 +93,6 @@ def _analyze(
 
     assignments = _cluster(articles, enriched, options, db, progress)
     stories = build_stories(articles, enriched, entities, assignments, options, progress)
-    from newsprism.outputs.document import story_to_dict
-
     by_id = {a.id: a for a in articles}
     db.replace_stories(stories, [story_to_dict(s, by_id) for s in stories])
     return AnalysisResult(
@@ -108,6 +105,30 @@ def _analyze(
         unchanged=ingested.unchanged,
         new_articles=len(new),
     )
+
+
+def _place_in_store(articles: list[Article], db: Store) -> list[Article]:
+    """Ready freshly ingested articles for the store.
+
+    A changed file (an id already stored for the same path, with new content) replaces the
+    stored version, whose enrichment is dropped so it is enriched again; a different input
+    whose id is already taken by another path gets a free ``id-N``.
+    """
+    stored = db.article_paths()
+    taken = set(stored)
+    out: list[Article] = []
+    for a in articles:
+        if a.id in stored and stored[a.id] == a.path:
+            log.info("%s: changed since it was stored; replacing it", a.path)
+            db.delete_enrichment([a.id])
+        elif a.id in taken:
+            n = 2
+            while f"{a.id}-{n}" in taken:
+                n += 1
+            a.id = f"{a.id}-{n}"
+        taken.add(a.id)
+        out.append(a)
+    return out
 
 
 def _link_duplicates(articles: list[Article], db: Store) -> None:

@@ -131,6 +131,9 @@ class Store:
     def article_ids(self) -> set[str]:
         return {i for (i,) in self.db.execute("SELECT id FROM articles")}
 
+    def article_paths(self) -> dict[str, str | None]:
+        return dict(self.db.execute("SELECT id, path FROM articles").fetchall())
+
     def add_articles(self, articles: Iterable[Article]) -> int:
         """Store articles; an id already present is updated in place (keeping its position).
 
@@ -256,6 +259,12 @@ class Store:
             self.db.executemany(
                 "INSERT OR REPLACE INTO enrichment (article_id, data) VALUES (?, ?)",
                 [(e.article_id, json.dumps(enriched_to_dict(e))) for e in items],
+            )
+
+    def delete_enrichment(self, article_ids: Iterable[str]) -> None:
+        with self.db:
+            self.db.executemany(
+                "DELETE FROM enrichment WHERE article_id = ?", [(i,) for i in article_ids]
             )
 
     def enrichment(self) -> dict[str, Enriched]:

@@ -17,7 +17,7 @@ from typing import Any
 from newsprism.engine import local
 from newsprism.ingest import IngestOptions, ingest
 from newsprism.ingest.meta import unify_outlets
-from newsprism.model import AnalysisResult, Article, Enriched, Entity, Story
+from newsprism.model import AnalysisResult, Article, Enriched, Entity, Skipped, Story
 from newsprism.nlp.canonical import canonicalize
 from newsprism.outputs.document import story_to_dict
 from newsprism.store.sqlite import Store
@@ -63,23 +63,47 @@ def analyze(
             db.close()
 
 
-def _analyze(
-    paths: Sequence[str | Path], options: AnalyzeOptions, db: Store, progress: Progress | None
-) -> AnalysisResult:
-    ingested = ingest(
+@dataclass
+class Ingested:
+    """What :func:`ingest_into_store` did; ``articles`` is everything now in the store."""
+
+    articles: list[Article]
+    new: list[Article]
+    skipped: list[Skipped]
+    files_read: int
+    unchanged: int
+
+
+def ingest_into_store(
+    paths: Sequence[str | Path],
+    options: IngestOptions,
+    db: Store,
+    progress: Progress | None = None,
+) -> Ingested:
+    """Ingest ``paths`` into ``db``: unchanged inputs are skipped, changed files replace their
+    stored version, outlet names are unified and near-duplicates linked across the store."""
+    result = ingest(
         paths,
-        options.ingest,
+        options,
         seen_hashes=db.content_hashes(),
         progress=(lambda done, total: progress("ingest", done, total)) if progress else None,
     )
-    new = _place_in_store(ingested.articles, db)
+    new = _place_in_store(result.articles, db)
     db.add_articles(new)
-    db.add_skipped(ingested.skipped)
+    db.add_skipped(result.skipped)
     articles = db.articles()
     renamed = unify_outlets(articles)
     if renamed:
         db.set_sources(renamed)
     _link_duplicates(articles, db)
+    return Ingested(articles, new, result.skipped, result.files_read, result.unchanged)
+
+
+def _analyze(
+    paths: Sequence[str | Path], options: AnalyzeOptions, db: Store, progress: Progress | None
+) -> AnalysisResult:
+    ingested = ingest_into_store(paths, options.ingest, db, progress)
+    articles = ingested.articles
 
     enriched = db.enrichment()
     todo = [a for a in articles if a.id not in enriched]
@@ -103,7 +127,7 @@ def _analyze(
         files_read=ingested.files_read,
         entities=entities,
         unchanged=ingested.unchanged,
-        new_articles=len(new),
+        new_articles=len(ingested.new),
     )
 
 

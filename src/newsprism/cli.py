@@ -313,34 +313,18 @@ def ingest(
     strict: bool,
 ) -> None:
     """Read, clean and store articles from PATHS, without further analysis."""
-    from newsprism.ingest import ingest as run_ingest
-    from newsprism.ingest.dedup import link_duplicates
+    from newsprism.api import ingest_into_store
     from newsprism.store.sqlite import Store
 
     options = _ingest_options(published, source, fields, manifest, max_size)
     with _library_errors(), _Progress(not ctx.obj["quiet"]) as progress, Store(store_path) as db:
-        result = run_ingest(
-            list(paths),
-            options,
-            seen_hashes=db.content_hashes(),
-            progress=lambda d, t: progress("ingest", d, t),
-        )
-        known = db.article_ids()
-        new = [a for a in result.articles if a.id not in known]
-        db.add_articles(new)
-        db.add_skipped(result.skipped)
-        everything = db.articles()
-        before = {a.id: a.duplicate_of for a in everything}
-        link_duplicates(everything)
-        db.set_duplicates(
-            {a.id: a.duplicate_of for a in everything if a.duplicate_of != before[a.id]}
-        )
-        dups = sum(1 for a in everything if a.duplicate_of)
-        total = len(everything)
+        result = ingest_into_store(list(paths), options, db, progress)
+        dups = sum(1 for a in result.articles if a.duplicate_of)
+        total = len(result.articles)
     _err(
         f"{result.files_read} files read, {_skipped_summary(result.skipped)}"
         + (f", {result.unchanged} unchanged" if result.unchanged else "")
-        + f"; {len(new)} new articles, {total} in the store ({dups} near-duplicates)"
+        + f"; {len(result.new)} new articles, {total} in the store ({dups} near-duplicates)"
     )
     click.echo(f"store: {store_path}")
     if total == 0 or (strict and result.skipped):

@@ -198,3 +198,11 @@ def test_quotes_are_wrapped_in_quotation_marks_once() -> None:
     assert quoted(["the offer remained open"]) == "“the offer remained open”"
     assert quoted(["“Part one,”", "“part two.”"]) == "“Part one,” … “part two.”"
     assert quoted(["line\n  break"]) == "“line break”"
+
+
+def test_citation_labels_number_repeated_outlets() -> None:
+    from newsprism.outputs.html import cite_labels
+
+    articles = {"a": {"source": "Harbour Courier"}, "b": {"source": "Harbour Courier"}, "c": {}}
+    cites = [{"article": x} for x in ("a", "c", "b")]
+    assert cite_labels(cites, articles) == ["Harbour Courier 1", "c", "Harbour Courier 2"]

@@ -21,11 +21,23 @@ def _env() -> Environment:
     )
     env.filters["cite_id"] = cite_id
     env.filters["quoted"] = quoted
+    env.globals["cite_labels"] = cite_labels
     return env
 
 
 def cite_id(article: str, start: int, end: int) -> str:
     return f"c-{article}-{start}-{end}"
+
+
+def cite_labels(citations: list[dict[str, Any]], articles: dict[str, dict[str, Any]]) -> list[str]:
+    """A label per citation: the outlet, numbered when one line cites it more than once."""
+    names = [articles.get(c["article"], {}).get("source") or c["article"] for c in citations]
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if names.count(name) == 1 else f"{name} {seen[name]}")
+    return out
 
 
 def highlight(text: str, spans: list[tuple[int, int]], article: str) -> Markup:

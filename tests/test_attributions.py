@@ -262,6 +262,74 @@ def test_labelled_transcript_lines() -> None:
     assert atts[1].content[0].text == "Then why are the engineers leaving?"
 
 
+def test_dateline_is_not_a_speaker() -> None:
+    text = "NORTHVALE — The harbour will stay closed until the storm passes.\nMORROW: It is safe."
+    atts = attributions(text)
+    assert [a.source.text for a in atts if a.source] == ["MORROW"]
+
+
+def test_passive_with_agent_and_clause() -> None:
+    text = "It was reported by the Harbor Gazette that Mayor Orla Fenwick would resign in March."
+    a = by_cue(attributions(text), "was reported")
+    assert a.source is not None and a.source.text == "the Harbor Gazette"
+    assert content_text(a) == "that Mayor Orla Fenwick would resign in March"
+
+
+def test_passive_with_agent_subject_is_content() -> None:
+    text = "The closure of the northern ferry was first reported by the Harbor Gazette."
+    a = by_cue(attributions(text), "was first reported")
+    assert a.source is not None and a.source.text == "the Harbor Gazette"
+    assert content_text(a) == "The closure of the northern ferry"
+
+
+def test_likely_to_say_takes_the_subject_of_the_adjective() -> None:
+    text = "Residents of Dunmore are more likely to say that the new bridge should be rebuilt."
+    a = by_cue(attributions(text), "to say")
+    assert a.source is not None and a.source.text == "Residents of Dunmore"
+    assert content_text(a) == "that the new bridge should be rebuilt"
+
+
+def test_began_by_saying_is_one_attribution_with_one_cue() -> None:
+    text = "Mayor Orla Fenwick began by saying that the city budget was balanced this year."
+    atts = attributions(text)
+    assert len(atts) == 1
+    assert atts[0].cue is not None and atts[0].cue.text == "began by saying"
+    assert atts[0].speaker == "Orla Fenwick"
+
+
+def test_went_on_to_argue() -> None:
+    text = "Councillor Piet Brandt went on to argue that the levy would hurt local fishermen."
+    a = by_cue(attributions(text), "to argue")
+    assert a.source is not None and a.source.text == "Councillor Piet Brandt"
+    assert content_text(a) == "that the levy would hurt local fishermen"
+
+
+def test_reporting_verb_with_a_plain_object() -> None:
+    text = "Councillor Piet Brandt mocked the harbour proposal during the Tuesday meeting."
+    a = by_cue(attributions(text), "mocked")
+    assert a.source is not None and a.source.text == "Councillor Piet Brandt"
+    assert content_text(a).startswith("the harbour proposal")
+
+
+def test_draft_filter_drops_verbs_that_report_nothing() -> None:
+    from newsprism.nlp.attributions_model import load_draft_model
+
+    model = load_draft_model()
+    assert model is not None and 0.0 < model["threshold"] < 1.0
+    text = "The Dunmore council built a new footbridge over the canal last spring."
+    assert attributions(text) == []
+
+
+def test_rules_alone_without_draft_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsprism.nlp.attributions as attributions_module
+
+    monkeypatch.setattr(attributions_module, "load_draft_model", lambda: None)
+    text = "Harbour minister Tomas Ruland said that the eastern pier will reopen next week."
+    a = by_cue(attributions(text), "said")
+    assert content_text(a) == "that the eastern pier will reopen next week"
+    assert a.speaker == "Tomas Ruland"
+
+
 # ---------------------------------------------------------------- quotation marks
 
 
@@ -275,6 +343,15 @@ def test_any_quotation_marks(opening: str, closing: str) -> None:
     a = by_cue(attributions(text), "said")
     assert a.content[0].text == quote
     assert a.kind == "direct"
+
+
+def test_mixed_quotation_marks() -> None:
+    text = '“The ferry fares will double in June," said harbour master Ines Vohl.'
+    a = by_cue(attributions(text), "said")
+    assert a.content[0].text == '“The ferry fares will double in June,"'
+    assert a.source is not None and a.source.text == "harbour master Ines Vohl"
+    nested = 'The captain called it “a "temporary" closure” on Monday.'
+    assert [nested[q.start : q.end] for q in find_quotes(nested)] == ['“a "temporary" closure”']
 
 
 def test_find_quotes_ignores_apostrophes() -> None:

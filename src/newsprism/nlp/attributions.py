@@ -22,18 +22,22 @@ import bisect
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsprism.model import Attribution, EntityMention, Span
 from newsprism.nlp.attributions_lexicon import (
-    DOBJ_VERBS,
     INVERSION_VERBS,
     NEEDS_CLAUSE,
     PREP_CONTENT,
     SPEECH_VERBS,
-    XCOMP_VERBS,
 )
-from newsprism.nlp.attributions_model import cue_probability, load_cue_model
+from newsprism.nlp.attributions_model import (
+    cue_probability,
+    draft_features,
+    load_cue_model,
+    load_draft_model,
+    probability,
+)
 from newsprism.nlp.attributions_quotes import Quote, QuoteIndex, find_quotes
 
 if TYPE_CHECKING:
@@ -49,6 +53,7 @@ _NAME_PARTICLES = frozenset(
     {"de", "van", "von", "da", "del", "la", "al", "bin", "of", "the", "and"}
 )
 _PRONOUN_CONTENT = frozenset({"it", "this", "that", "them", "him", "her", "these", "those", "so"})
+_CUE_GAP = 12  # characters between two verbs of one cue ("began by saying")
 _SENTENCE_START = ".!?:;\"”“»«'’"  # shorter quotations are scare quotes / titles, not speech
 
 
@@ -112,24 +117,16 @@ def _extract(doc: Doc, entities: list[EntityMention] | None) -> list[Attribution
     quotes = [q for q in find_quotes(text) if _n_words(text, q.start, q.end) >= 1]
     qidx = QuoteIndex(quotes)
     sents = Sents(doc, text)
-    drafts: list[Draft] = []
-    model = load_cue_model()
-    lexical, verbs = _candidates(doc)
-    for i in sorted(set(lexical) | set(verbs)):
-        tok = doc[i]
-        d = None
-        if tok.lower_ == "according":
-            if i + 1 < len(doc) and doc[i + 1].lower_ == "to":
-                d = _according(doc, tok, sents)
-        elif tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS:
-            d = _verb(doc, tok, qidx, sents)
-        elif (
-            model is not None
-            and tok.pos_ == "VERB"
-            and cue_probability(tok, model) >= model["threshold"]
-        ):
-            d = _verb(doc, tok, qidx, sents, learned=True)
-        if d is not None:
+    dmodel = load_draft_model()
+    drafts = []
+    for d in _rule_drafts(doc, qidx, sents, dmodel):
+        feats = d.notes.get("feats")
+        keep = (
+            dmodel is None
+            or not isinstance(feats, list)
+            or probability(feats, dmodel) >= dmodel["threshold"]
+        )
+        if keep:  # the draft filter drops what PolNeAR would not annotate as an attribution
             drafts.append(d)
     drafts.extend(_labelled(doc, text, drafts))
     drafts = _link_via(text, drafts)
@@ -143,6 +140,48 @@ def _extract(doc: Doc, entities: list[EntityMention] | None) -> list[Attribution
 
 
 # --------------------------------------------------------------------------- rules
+
+
+def _rule_drafts(
+    doc: Doc, qidx: QuoteIndex, sents: Sents, dmodel: dict[str, Any] | None
+) -> list[Draft]:
+    """Candidate attributions from reporting verbs, learned cue verbs and "according to".
+
+    With a draft model, verb drafts carry their filter features in ``notes["feats"]`` and
+    learned cue verbs down to the model's ``candidate_threshold`` are tried."""
+    model = load_cue_model()
+    if model is not None and dmodel is not None:
+        cand_thr = float(dmodel.get("candidate_threshold", model["threshold"]))
+    else:
+        cand_thr = model["threshold"] if model is not None else 1.0
+    drafts: list[Draft] = []
+    lexical, verbs = _candidates(doc)
+    for i in sorted(set(lexical) | set(verbs)):
+        tok = doc[i]
+        d = None
+        p = 0.0
+        if tok.lower_ == "according":
+            if i + 1 < len(doc) and doc[i + 1].lower_ == "to":
+                d = _according(doc, tok, sents)
+            if d is not None:
+                drafts.append(d)
+            continue
+        lexicon = tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS
+        if model is not None and tok.pos_ == "VERB":
+            p = cue_probability(tok, model)
+        if lexicon:
+            d = _verb(doc, tok, qidx, sents)
+        elif model is not None and tok.pos_ == "VERB" and p >= cand_thr:
+            d = _verb(doc, tok, qidx, sents, learned=True)
+        if d is None:
+            continue
+        if dmodel is not None and d.subject is not None:
+            n = sum(b - a for a, b in d.content)
+            d.notes["feats"] = draft_features(
+                tok, d.subject, str(d.notes.get("ctype", "")), p, n, _touches_quote(d.content, qidx)
+            )
+        drafts.append(d)
+    return drafts
 
 
 def _candidates(doc: Doc) -> tuple[list[int], list[int]]:
@@ -210,7 +249,7 @@ def _verb(
     subj = _subject(tok)
     if subj is None:
         return None
-    if subj.i > tok.i + 1 and subj.dep_ != "nsubj":
+    if subj.i > tok.i + 1 and subj.dep_ != "nsubj" and subj.head.dep_ != "agent":
         return None
     cue_lo, cue_hi = _cue_range(tok)
     children = list(tok.children)
@@ -218,6 +257,7 @@ def _verb(
     ccomps = [c for c in children if c.dep_ == "ccomp"]
     for c in ccomps:
         content.append(_subtree_range(doc, c))
+    ctype = "ccomp" if content else ""
     if not content:
         # "said in a statement that ...": the clause hangs off the prepositional object
         for c in children:
@@ -230,11 +270,13 @@ def _verb(
                     ):
                         ccomps.append(g)
                         content.append(_subtree_range(doc, g))
-    if not content and (lemma in XCOMP_VERBS or learned):
+                        ctype = "prepclause"
+    if not content:  # "pledged to act", "wants to leave"
         for c in children:
             if c.dep_ == "xcomp":
                 content.append(_subtree_range(doc, c))
-    if not content and (lemma in DOBJ_VERBS or learned):
+                ctype = "xcomp"
+    if not content:  # "denied the report", "mocked the plan"
         dobj = next((c for c in children if c.dep_ == "dobj"), None)
         if dobj is not None:
             lo, hi = dobj.left_edge.i, dobj.right_edge.i
@@ -242,6 +284,7 @@ def _verb(
                 if c.dep_ in ("oprd", "xcomp") and c.i > dobj.i:
                     hi = max(hi, c.right_edge.i)
             content.append((doc[lo].idx, _tok_end(doc[hi])))
+            ctype = "dobj"
     if not content and (lemma in PREP_CONTENT or learned):
         preps = PREP_CONTENT.get(lemma)
         for c in children:
@@ -253,9 +296,16 @@ def _verb(
                         if g.dep_ in ("xcomp", "advcl") and g.i > pobj.i:
                             hi = max(hi, g.right_edge.i)
                     content.append((doc[lo].idx, _tok_end(doc[hi])))
+                    ctype = "prep=" + c.lower_
                     if c.i == cue_hi + 1:
                         cue_hi = c.i
                     break
+    if not content and subj.head.dep_ == "agent":
+        # "The closure was first reported by the Gazette": the passive subject is the content
+        sp = next((c for c in children if c.dep_ == "nsubjpass"), None)
+        if sp is not None and sp.pos_ != "PRON":
+            content.append(_subtree_range(doc, sp))
+            ctype = "passive"
     if (
         not content
         and lemma in INVERSION_VERBS
@@ -270,10 +320,12 @@ def _verb(
         if head.pos_ in ("VERB", "AUX") and any(t.is_punct for t in between):
             lo, hi = head.left_edge.i, head.right_edge.i
             content = _pieces(doc, lo, hi, tok.left_edge.i, tok.right_edge.i)
+            ctype = "inversion"
     if not content and lemma in SPEECH_VERBS:
         near = _adjacent_quote(doc, tok, qidx, sents)
         if near is not None:
             content.append((near.start, near.end))
+            ctype = "quote"
     if not content:
         return None
     needs_clause = lemma in NEEDS_CLAUSE and not learned
@@ -287,7 +339,9 @@ def _verb(
     content = _minus(content, [src, cue])
     if not content:
         return None
-    return Draft(source=src, cue=cue, content=content, subject=subj, verb=tok)
+    d = Draft(source=src, cue=cue, content=content, subject=subj, verb=tok)
+    d.notes["ctype"] = ctype
+    return d
 
 
 _LABEL_RE = re.compile(r"(?m)^[ \t•*\"“-]*([A-Z][^\n:―—]{0,60}?)[ \t]*(:|―|—|--)[ \t]*(\S[^\n]*)$")
@@ -313,6 +367,8 @@ def _labelled(doc: Doc, text: str, drafts: list[Draft]) -> list[Draft]:
         caps = label.replace(".", "").replace(" ", "").isupper() and len(label) > 1
         if not (quoted or named or caps or m.group(2) == "―"):
             continue
+        if caps and m.group(2) in ("—", "--") and li == 1 and not quoted:
+            continue  # "WASHINGTON — The senator ...": a dateline, not a speaker
         c_lo, c_hi = m.start(ci), m.end(ci)
         if any(a < c_hi and c_lo < b for a, b in taken):
             continue
@@ -329,16 +385,45 @@ def _labelled(doc: Doc, text: str, drafts: list[Draft]) -> list[Draft]:
 
 
 def _subject(tok: Token) -> Token | None:
+    """The speaker token: the verb's subject, the subject of the verb it hangs off
+    ("went on to say", "are more likely to say", "began by saying"), or the agent of a passive
+    ("was reported by MSNBC")."""
     cur = tok
-    for _ in range(3):
+    for _ in range(4):
         for c in cur.children:
             if c.dep_ == "nsubj" and not c.is_punct and c.text not in _OPENERS + "”’":
                 return c
-        climb = cur.dep_ in ("conj", "xcomp") or (cur.dep_ == "advcl" and cur.tag_ == "VBG")
+        if cur.i == tok.i:
+            agent = _agent(cur)
+            if agent is not None:
+                return agent
+        climb = cur.dep_ in ("conj", "xcomp") or (
+            cur.dep_ == "advcl"
+            and (
+                cur.tag_ == "VBG" or any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
+            )
+        )
+        if not climb:
+            # "are more likely to say" (acomp), "began by saying" (pcomp of a preposition)
+            climb = (cur.dep_ == "acomp" and cur.pos_ == "ADJ") or (
+                cur.dep_ == "pcomp" and cur.head.dep_ == "prep" and cur.head.i != cur.head.head.i
+            )
+            if climb and cur.dep_ == "pcomp":
+                cur = cur.head
         if climb and cur.head.i != cur.i:
             cur = cur.head
             continue
         break
+    return None
+
+
+def _agent(tok: Token) -> Token | None:
+    """``was reported by MSNBC``: the object of a passive verb's ``by`` phrase."""
+    if not any(c.dep_ == "auxpass" for c in tok.children):
+        return None
+    for c in tok.children:
+        if c.dep_ == "agent":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
     return None
 
 
@@ -356,9 +441,6 @@ def _source_range(doc: Doc, subj: Token, anchor: Token | None = None) -> tuple[i
     """Character range of the subject phrase, kept in the paragraph of ``anchor`` (the cue);
     parses run across AP-style time stamps and headings."""
     lo, hi = subj.left_edge.i, subj.right_edge.i
-    for c in subj.children:
-        if c.dep_ == "acl" and c.i > subj.i:
-            hi = min(hi, c.left_edge.i - 1)
     pivot = anchor if anchor is not None else subj
     for i in range(min(pivot.i, hi + 1) - 1, lo - 1, -1):
         if "\n" in doc[i].text_with_ws:
@@ -397,7 +479,8 @@ def _adjacent_quote(doc: Doc, tok: Token, qidx: QuoteIndex, sents: Sents) -> Quo
     """A quotation right before/after the verb in its sentence (``X said: "..."``)."""
     _, _, c_lo, c_hi = sents.of(tok.i)
     text = sents.text
-    cands = qidx.overlapping(c_lo, c_hi)
+    # a quotation closing just before the sentence: the parser split '"...," she said'
+    cands = qidx.overlapping(max(0, c_lo - 2), c_hi)
     # a quotation that starts in the next sentence after "X said:"
     nxt = _tok_end(tok)
     while nxt < len(text) and text[nxt] in " :,\t":
@@ -423,7 +506,10 @@ def _touches_quote(content: list[tuple[int, int]], qidx: QuoteIndex) -> bool:
 
 def _link_via(text: str, drafts: list[Draft]) -> list[Draft]:
     """``X said, according to AFP``: the verb attribution gets ``via``; both are kept."""
-    cues = sorted((d.cue[1], d) for d in drafts if not d.according and d.cue is not None)
+    cues = sorted(
+        ((d.cue[1], d) for d in drafts if not d.according and d.cue is not None),
+        key=lambda pair: pair[0],
+    )
     for d in drafts:
         if not d.according or d.cue is None or d.source is None:
             continue
@@ -488,15 +574,20 @@ def _trim(text: str, a: int, b: int, qidx: QuoteIndex) -> tuple[int, int]:
 
 
 def _dedupe(drafts: list[Draft]) -> list[Draft]:
-    """Drop an attribution whose content and cue repeat another's."""
-    seen: set[tuple[tuple[int, int], ...]] = set()
+    """Drop an attribution whose content and source repeat another's; two nearby cues of one
+    attribution merge ("began by saying", "went on to argue")."""
+    seen: dict[tuple[tuple[int, int], ...], Draft] = {}
     out: list[Draft] = []
     for d in drafts:
-        key = (*d.content, d.cue or (-1, -1))
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(d)
+        key = (*d.content, d.source or (-1, -1))
+        kept = seen.get(key)
+        if kept is None:
+            seen[key] = d
+            out.append(d)
+        elif kept.cue is not None and d.cue is not None and not kept.according:
+            lo, hi = sorted((kept.cue, d.cue))
+            if 0 <= hi[0] - lo[1] <= _CUE_GAP and not d.according:
+                kept.cue = (lo[0], max(lo[1], hi[1]))
     return out
 
 

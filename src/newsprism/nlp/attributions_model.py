@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MODEL_FILE = "attribution_cues.json"
+DRAFT_MODEL_FILE = "attribution_drafts.json"
+_REL_PRONOUNS = frozenset({"who", "that", "which", "whom"})
 _COMPLEMENTS = (
     "ccomp",
     "xcomp",
@@ -68,24 +70,77 @@ def cue_features(tok: Token) -> list[str]:
     return feats
 
 
-@lru_cache(maxsize=1)
-def load_cue_model() -> dict[str, Any] | None:
-    """The shipped weights (None when the file is missing or unreadable)."""
+def draft_features(
+    tok: Token, subj: Token, ctype: str, cue_p: float, content_chars: int, quoted: bool
+) -> list[str]:
+    """Features of a candidate attribution headed by verb ``tok`` for the draft filter: the
+    verb's cue features, how the content was found (``ctype``: ccomp, xcomp, dobj, prep=...,
+    quote...), what the source looks like, the cue model's probability."""
+    lemma = tok.lemma_.lower()
+    spos = subj.lower_ if subj.pos_ == "PRON" else subj.pos_
+    feats = [f"d:{f}" for f in cue_features(tok)]
+    feats += [
+        f"ctype={ctype}",
+        f"lemma+ctype={lemma}+{ctype}",
+        f"dep+ctype={tok.dep_}+{ctype}",
+        f"cp={min(9, int(cue_p * 10))}",
+        f"s.pos={spos}",
+        f"s.ent={subj.ent_type_ or '-'}",
+        f"s.dep={subj.dep_}",
+        f"s.direct={subj.head.i == tok.i}",
+        f"s.tag={subj.tag_}",
+        f"ctype+s.pos={ctype}+{spos}",
+        f"lemma+s.pos={lemma}+{spos}",
+        f"clen={min(8, content_chars.bit_length() // 2)}",
+        f"quoted={quoted}",
+        f"ctype+quoted={ctype}+{quoted}",
+    ]
+    if subj.pos_ == "NOUN":
+        feats.append(f"s.lemma={subj.lemma_.lower()}")
+    for c in tok.children:
+        if c.dep_ in ("dobj", "attr", "acomp"):
+            feats.append(f"obj={c.dep_}={c.lemma_.lower()}")
+            feats.append(f"lemma+obj={lemma}+{c.lemma_.lower()}")
+    if subj.lower_ in _REL_PRONOUNS:
+        feats.append("s.relative")
+    if subj.head.dep_ == "agent":
+        feats.append("s.agent")
+    return feats
+
+
+def _load(name: str) -> dict[str, Any] | None:
     try:
-        raw = (Path(__file__).resolve().parent.parent / "data" / MODEL_FILE).read_text(
-            encoding="utf-8"
-        )
+        raw = (Path(__file__).resolve().parent.parent / "data" / name).read_text(encoding="utf-8")
         model = json.loads(raw)
         model["weights"] = {k: float(v) for k, v in model["weights"].items()}
+        model["bias"] = float(model.get("bias", 0.0))
+        model["threshold"] = float(model.get("threshold", 0.5))
         return model
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        log.warning("attribution cue model %s not available; using rules only", MODEL_FILE)
+        log.warning("attribution model %s not available; using rules only", name)
         return None
+
+
+@lru_cache(maxsize=1)
+def load_cue_model() -> dict[str, Any] | None:
+    """The shipped cue weights (None when the file is missing or unreadable)."""
+    return _load(MODEL_FILE)
+
+
+@lru_cache(maxsize=1)
+def load_draft_model() -> dict[str, Any] | None:
+    """The shipped draft-filter weights (None when missing: every rule draft is kept)."""
+    return _load(DRAFT_MODEL_FILE)
+
+
+def probability(feats: list[str], model: dict[str, Any]) -> float:
+    """Logistic probability of a feature list under ``model`` (``bias`` + ``weights``)."""
+    w = model["weights"]
+    z = model["bias"] + sum(w.get(f, 0.0) for f in feats)
+    z = max(-30.0, min(30.0, z))
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def cue_probability(tok: Token, model: dict[str, Any]) -> float:
     """P(the verb is an attribution cue) under the logistic model."""
-    w = model["weights"]
-    z = float(model.get("bias", 0.0)) + sum(w.get(f, 0.0) for f in cue_features(tok))
-    z = max(-30.0, min(30.0, z))
-    return 1.0 / (1.0 + math.exp(-z))
+    return probability(cue_features(tok), model)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 # opening mark -> closing marks that may end it
 _PAIRS: dict[str, str] = {
-    "“": "”“",  # English curly; “ also closes for the German „...“ style handled below
+    "“": '”“"',  # English curly; “ also closes for the German „...“ style; " mixed marks
     "„": "“”",
     "«": "»",
     "»": "«",  # Danish/Swedish style »...«
@@ -21,7 +21,7 @@ _PAIRS: dict[str, str] = {
     "‘": "’",
     "‚": "‘’",
     "''": "''",
-    '"': '"',
+    '"': '"”',  # mixed marks: "...”
 }
 _DOUBLE_OPEN = "“„«"
 _LETTER_AFTER_APOSTROPHE = set("stdlmrvSTDLMRV")
@@ -100,12 +100,26 @@ def _find_close(text: str, start: int, opener: str) -> tuple[int, bool]:
                 # apostrophe inside a word (don’t, Russia’s)
                 j += 1
                 continue
+            if ch == '"' and opener != '"' and _nested_straight(text, j):
+                j += 1  # a straight mark inside a curly quotation closes it only at a word end
+                continue  # and when no curly closing mark follows in the paragraph
             if opener == '"' and j + 1 < n and _is_word(text[j + 1]) and not text[j - 1].isspace():
                 # "foo"bar: treat as a close anyway (unbalanced text)
                 return j + 1, True
             return j + 1, True
         j += 1
     return _rstrip(text, start, n), False
+
+
+def _nested_straight(text: str, j: int) -> bool:
+    """Is the straight mark at ``j`` inside a curly quotation part of a nested quote?"""
+    if text[j - 1].isspace() or (j + 1 < len(text) and _is_word(text[j + 1])):
+        return True
+    para_end = text.find("\n", j)
+    para_end = len(text) if para_end < 0 else para_end
+    close = text.find("”", j, para_end)
+    reopen = text.find("“", j, para_end)
+    return close >= 0 and (reopen < 0 or close < reopen)
 
 
 def _rstrip(text: str, start: int, end: int) -> int:

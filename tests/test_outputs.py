@@ -100,6 +100,12 @@ def _result() -> AnalysisResult:
                     ],
                 }
             ],
+            "framing": {
+                "Harbour Courier": [
+                    {"term": "walkout", "score": 2.1, "others": ["strike"], "examples": []}
+                ],
+                "Meridian Wire": [],
+            },
             "quotes": [
                 {
                     "speaker": "the union",
@@ -182,6 +188,8 @@ def test_markdown_report_lists_brief_with_citations_and_skips() -> None:
         in md
     )
     assert "- **date** 2025-04-07 (Harbour Courier) vs 2025-04-08 (Meridian Wire)" in md
+    assert "- **Harbour Courier**: “walkout” (others: strike)" in md
+    assert "- **Meridian Wire**:" not in md
 
 
 def test_write_outputs_writes_all_three_files(tmp_path: Path) -> None:

@@ -53,6 +53,18 @@ def render_markdown(doc: dict[str, Any]) -> str:
                     outlet = q.get("outlet") or q.get("article")
                     out.append(f"  - {content} ({outlet}, {q.get('kind', '')})")
             out.append("")
+        framing = story.get("framing") or {}
+        if any(framing.values()):
+            out += ["### Framing", ""]
+            for outlet, terms in framing.items():
+                if not terms:
+                    continue
+                shown = []
+                for t in terms[:8]:
+                    others = f" (others: {', '.join(t['others'])})" if t.get("others") else ""
+                    shown.append(f"“{t['term']}”{others}")
+                out.append(f"- **{outlet}**: {', '.join(shown)}")
+            out.append("")
         out += ["### Articles", ""]
         for aid in story["articles"]:
             a = articles.get(aid, {})

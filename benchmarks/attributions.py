@@ -12,11 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import re
 import statistics
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from docs_section import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "polnear_dev.jsonl"
@@ -106,17 +107,6 @@ attributions found.
 """
 
 
-def write_section(body: str, path: Path = DOC) -> None:
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: body + "\n", old)
-    else:
-        new = old.rstrip("\n") + "\n\n" + body
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DATA)
@@ -130,7 +120,7 @@ def main() -> None:
     body = render(result, source)
     print(body)
     if not args.no_write:
-        write_section(body)
+        write_section(SECTION, body, DOC)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from docs_section import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Clustering scale"
@@ -238,16 +240,7 @@ def _write_docs(rows: list[dict], args: argparse.Namespace) -> None:
             f"{r['peak_mb']:.0f} | {r['stories']:.0f} | {r['events']:.0f} | {r['bcubed_f1']:.3f} |"
         )
     section = "\n".join(lines) + "\n"
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    if SECTION in text:
-        head, rest = text.split(SECTION, 1)
-        nxt = rest.find("\n## ")
-        tail = rest[nxt + 1 :] if nxt >= 0 else ""
-        text = head + section + ("\n" + tail if tail else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(text, encoding="utf-8")
+    write_section(SECTION, section, DOCS)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from docs_section import write_section
 from newsprism.model import Article, DateMention, Enriched, EntityMention
 from newsprism.nlp.pipeline import embed
 from newsprism.stories.brief import build_brief
@@ -246,18 +247,6 @@ def section(r: dict[str, float]) -> str:
     )
 
 
-def write_section(text_section: str, path: Path = DOCS) -> None:
-    """Replace (or add) the ``## Comparison speed`` section of ``path``, keeping the others."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: text_section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + text_section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=50, help="articles in the story")
@@ -269,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     text = section(r)
     sys.stdout.write(text)
     if not args.no_write:
-        write_section(text)
+        write_section(SECTION, text)
     return 0
 
 

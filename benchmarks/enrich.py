@@ -28,13 +28,13 @@ import logging
 import os
 import platform
 import random
-import re
 import statistics
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from docs_section import write_section
 from newsprism.nlp.canonical import canonicalize
 from newsprism.nlp.entities import extract_entities
 from newsprism.nlp.pipeline import load_nlp
@@ -277,18 +277,6 @@ def render(result: dict[str, Any], n: int, reps: int, source: str) -> str:
     )
 
 
-def write_section(section: str, path: Path = DOCS) -> None:
-    """Replace (or add) the ``## Enrichment speed`` section of ``path``, keeping the others."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=300, help="articles (default 300)")
@@ -308,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     section = render(result, len(texts), args.reps, source)
     print(section)
     if not args.no_write:
-        write_section(section, args.output)
+        write_section(SECTION, section, args.output)
     return 0
 
 

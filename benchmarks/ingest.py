@@ -18,7 +18,6 @@ import logging
 import os
 import platform
 import random
-import re
 import resource
 import sys
 import tempfile
@@ -27,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from docs_section import write_section
 from newsprism.ingest import IngestOptions, ingest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -359,20 +359,6 @@ def _merge(old: str, new: str) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def write_section(section: str, path: Path = DOCS) -> None:
-    """Replace (or add) the ``## Ingest speed`` section of ``path``, keeping other sections."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    found = pattern.search(text)
-    if found:
-        section = _merge(found.group(0), section)
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -396,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{_fmt(r, 'per_cpu_second', '.0f')} articles/CPU-s; load {_fmt(r, 'load', '.1f')}"
         )
     if not args.no_write:
-        write_section(render(results), args.output)
+        write_section(SECTION, render(results), args.output, merge=_merge)
     return 0
 
 

@@ -1,0 +1,30 @@
+"""Writes one benchmark's section of docs/benchmarks.md, keeping every other section."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+
+
+def write_section(
+    heading: str,
+    section: str,
+    path: Path = DOCS,
+    merge: Callable[[str, str], str] | None = None,
+) -> None:
+    """Replace the section that starts with ``heading`` (a ``## ...`` line) by ``section``,
+    or append it; ``merge(old, new)`` may combine the old section with the new one."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    found = pattern.search(text)
+    if found:
+        if merge is not None:
+            section = merge(found.group(0), section)
+        text = pattern.sub(lambda _: section.rstrip("\n") + "\n\n", text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")

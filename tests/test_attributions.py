@@ -503,3 +503,67 @@ def test_scorer_on_fictional_records(tmp_path: Path) -> None:
     assert speaker_match("Dmitry Peskov", "Peskov")
     assert speaker_match("Mr. Peskov", "Dmitry Peskov")
     assert not speaker_match("Dmitry Peskov", "Yuri Ushakov")
+
+
+# ---------------------------------------------------------------- source boundaries (PolNeAR)
+
+
+def test_source_drops_comma_set_participle_clause() -> None:
+    text = "Mayor Lena Dorsey, facing a recall vote next month, said the harbor tax would stay."
+    a = by_cue(attributions(text), "said")
+    assert a.source is not None and a.source.text == "Mayor Lena Dorsey"
+    assert a.speaker == "Lena Dorsey"
+
+
+def test_source_drops_time_phrase() -> None:
+    text = "The Dorsey campaign on Monday said the poll was wrong."
+    a = by_cue(attributions(text), "said")
+    assert a.source is not None and a.source.text == "The Dorsey campaign"
+
+
+def test_source_keeps_outlet_named_like_a_day() -> None:
+    text = "A reporter for Coastal Today said the ferry had been sold."
+    a = by_cue(attributions(text), "said")
+    assert a.source is not None and a.source.text == "A reporter for Coastal Today"
+
+
+def test_source_drops_medium() -> None:
+    text = "Councilwoman Rita Okafor in an interview said the budget was balanced."
+    a = by_cue(attributions(text), "said")
+    assert a.source is not None and a.source.text == "Councilwoman Rita Okafor"
+
+
+def test_source_drops_emphatic_words() -> None:
+    atts = attributions("Even Governor Tomas Reyl said the ferry contract was a mistake.")
+    assert by_cue(atts, "said").source.text == "Governor Tomas Reyl"
+    atts = attributions("Greta Lindqvist herself said the vote had been rigged.")
+    assert by_cue(atts, "said").source.text == "Greta Lindqvist"
+
+
+def test_source_keeps_apposition_and_relative_clause() -> None:
+    text = "Ada Voss, the chair of the port authority, said the cranes would be sold."
+    a = by_cue(attributions(text), "said")
+    assert a.source is not None and a.source.text.startswith("Ada Voss, the chair of the port")
+    text = "Ada Voss, who chairs the port authority, said the cranes would be sold."
+    a = by_cue(attributions(text), "said")
+    assert a.source is not None and "who chairs the port authority" in a.source.text
+
+
+def test_source_drops_relative_clause_that_reports() -> None:
+    text = "Sen. Ola Brandt, who says the harbor tax is unfair, told reporters the vote would fail."
+    a = by_cue(attributions(text), "told")
+    assert a.source is not None and a.source.text == "Sen. Ola Brandt"
+    assert "the vote would fail" in content_text(a)
+
+
+def test_source_drops_relative_clause_declining_comment() -> None:
+    text = "Ivo Marsh, who declined to comment on the lawsuit, said the harbor deal was legal."
+    a = by_cue(attributions(text), "said")
+    assert a.source is not None and a.source.text == "Ivo Marsh"
+
+
+def test_source_drops_reporting_relative_clause_on_a_noun() -> None:
+    text = "The harbor union, which argues that the cranes are unsafe, said the strike would go on."
+    a = by_cue(attributions(text), "said")
+    assert a.source is not None and a.source.text == "The harbor union"
+    assert by_cue(attributions(text), "argues").content[0].text.startswith("that the cranes")

@@ -452,6 +452,7 @@ def _source_range(doc: Doc, subj: Token, anchor: Token | None = None) -> tuple[i
             break
     if hi < lo:
         return None
+    lo, hi = _cut_source(doc, subj, lo, hi)
     while hi > lo and (doc[hi].is_punct or doc[hi].is_space) and not _closes_bracket(doc, lo, hi):
         hi -= 1
     while lo < hi and (doc[lo].is_punct or doc[lo].is_space) and doc[lo].text not in "([":
@@ -461,12 +462,146 @@ def _source_range(doc: Doc, subj: Token, anchor: Token | None = None) -> tuple[i
     end = _tok_end(doc[hi])
     # "Jane Roe, the campaign's spokeswoman, said": the closing comma of an apposition
     if (
-        hi + 1 < len(doc)
+        "closecomma" in _SOURCE_CUTS
+        and hi + 1 < len(doc)
         and doc[hi + 1].text == ","
         and any(doc[i].text == "," for i in range(lo, hi))
     ):
         end = _tok_end(doc[hi + 1])
     return doc[lo].idx, end
+
+
+_EMPHATIC = frozenset({"even"})
+_DECLINED = frozenset({"comment", "say", "speak", "discuss", "elaborate", "respond"})
+_REFLEXIVE = frozenset({"himself", "herself", "itself", "themselves"})
+_TIME_WORDS = frozenset(
+    {
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "yesterday",
+        "tonight",
+        "night",
+        "morning",
+        "afternoon",
+        "evening",
+        "week",
+        "weekend",
+    }
+)
+# the source trims in force (names kept for ablation runs): "closecomma" keeps the comma that
+# closes an apposition, the others are kinds of _cut_kind
+_SOURCE_CUTS = {
+    "acl",
+    "time",
+    "reflexive",
+    "emphatic",
+    "closecomma",
+    "medium",
+    "relcl_say",
+    "relcl_declined",
+    "relcl_say_noun",
+}
+
+
+def _cut_source(doc: Doc, subj: Token, lo: int, hi: int) -> tuple[int, int]:
+    """Trim the subject phrase as PolNeAR does: a comma-set participle clause ("Sen. Roy Blunt,
+    facing a stiff challenge,"), a time phrase ("Trump on Tuesday"), the medium ("Durbin in an
+    interview"), an emphatic reflexive ("Sanders himself"), a leading "even", a comma-set
+    relative clause that reports ("Cruz, who says ...,") or declines to ("Hoff, who declined to
+    comment,"). Cutting every comma-set relative clause on a name ("relcl") and a trailing
+    "all"/"both" ("quantifier") lost on PolNeAR train, so those kinds are not in
+    ``_SOURCE_CUTS``."""
+    kids = [c for c in subj.children if lo <= c.i <= hi]
+    for c in reversed([c for c in kids if c.i > subj.i and not c.is_punct]):
+        if c.right_edge.i < hi and not all(
+            doc[k].is_punct for k in range(c.right_edge.i + 1, hi + 1)
+        ):
+            break
+        comma = c.left_edge.i > lo and doc[c.left_edge.i - 1].text == ","
+        if _cut_kind(c, subj, comma) not in _SOURCE_CUTS:
+            break
+        hi = c.left_edge.i - 1
+        while hi > lo and doc[hi].is_punct and doc[hi].text not in ")]":
+            hi -= 1
+    first = doc[lo]
+    if (
+        "emphatic" in _SOURCE_CUTS
+        and first.lower_ in _EMPHATIC
+        and first.dep_ in ("advmod", "cc")
+        and lo < hi
+    ):
+        lo += 1
+    return lo, hi
+
+
+def _cut_kind(c: Token, subj: Token, comma: bool) -> str | None:
+    """Which trim of :func:`_cut_source` a trailing child ``c`` of the subject falls under."""
+    if c.dep_ == "relcl" and comma and subj.pos_ != "PROPN":
+        if c.lemma_.lower() in SPEECH_VERBS or any(k.dep_ == "ccomp" for k in c.children):
+            return "relcl_say_noun"  # "the senator, who argues that ...,"
+        return None
+    if c.dep_ == "relcl" and comma and subj.pos_ == "PROPN":
+        if c.lemma_.lower() in SPEECH_VERBS or any(k.dep_ == "ccomp" for k in c.children):
+            return "relcl_say"  # "Graham, who says allies should send troops,"
+        if any(k.dep_ == "xcomp" and k.lemma_.lower() in _DECLINED for k in c.children):
+            return "relcl_declined"  # "Hoff, who declined to comment,"
+        return "relcl"
+    if c.dep_ == "acl" and comma and c.tag_ in ("VBG", "VBN"):
+        return "acl"  # "Sen. Roy Blunt, facing a stiff challenge,"
+    if c.dep_ == "prep" and _is_medium(c):
+        return "medium"
+    if c.dep_ in ("prep", "npadvmod") and _is_time(c):
+        return "time"
+    if c.lower_ in _REFLEXIVE:
+        return "reflexive"
+    if c.lower_ in ("all", "both") and c.i == c.right_edge.i:
+        return "quantifier"
+    return None
+
+
+_MEDIA = frozenset(
+    {
+        "interview",
+        "statement",
+        "email",
+        "e-mail",
+        "call",
+        "release",
+        "tweet",
+        "speech",
+        "appearance",
+        "op-ed",
+        "post",
+        "letter",
+        "memo",
+    }
+)
+
+
+def _is_medium(c: Token) -> bool:
+    """``in an interview``, ``via email``, ``in a statement`` after a subject."""
+    if c.lower_ not in ("in", "via", "during", "on", "through") or len(list(c.subtree)) > 7:
+        return False
+    return any(t.lemma_.lower() in _MEDIA for t in c.subtree)
+
+
+def _is_time(c: Token) -> bool:
+    """``on Tuesday``, ``Monday``, ``last week`` after a subject."""
+    words = [t for t in c.subtree]
+    if len(words) > 4:
+        return False
+    head = words[-1]
+    if c.dep_ == "prep" and c.lower_ not in ("on", "in", "at", "this", "last"):
+        return False
+    if head.ent_type_ in ("ORG", "WORK_OF_ART", "PERSON", "GPE"):
+        return False  # "USA Today"
+    return head.lower_ in _TIME_WORDS or (head.ent_type_ in ("DATE", "TIME") and c.dep_ != "prep")
 
 
 def _closes_bracket(doc: Doc, lo: int, hi: int) -> bool:

@@ -103,10 +103,7 @@ def _walk(
         try:
             is_dir = entry.is_dir()  # follows symlinks
         except OSError as exc:
-            if exc.errno == errno.ELOOP:
-                yield Skipped(str(path), "symlink loop", "symlink-loop")
-            else:
-                yield Skipped(str(path), f"unreadable: {exc.strerror or exc}", "unreadable")
+            yield _os_error(path, exc)
             continue
         if is_dir:
             ident = _dir_id(path)
@@ -170,14 +167,18 @@ def _resolved(path: Path) -> str:
         return str(path.absolute())
 
 
+def _os_error(path: Path, exc: OSError) -> Skipped:
+    """A path that cannot even be inspected: a symlink loop, or unreadable."""
+    if exc.errno == errno.ELOOP:
+        return Skipped(str(path), "symlink loop", "symlink-loop")
+    return Skipped(str(path), f"unreadable: {exc.strerror or exc}", "unreadable")
+
+
 def _expand(path: Path, seen_dirs: set[tuple[int, int]]) -> Iterator[Input | Skipped]:
     try:
         is_dir = path.is_dir()
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            yield Skipped(str(path), "symlink loop", "symlink-loop")
-        else:
-            yield Skipped(str(path), f"unreadable: {exc.strerror or exc}", "unreadable")
+        yield _os_error(path, exc)
         return
     if is_dir:
         ident = _dir_id(path)

@@ -128,9 +128,6 @@ class Store:
     def content_hashes(self) -> set[str]:
         return {h for (h,) in self.db.execute("SELECT content_hash FROM articles") if h}
 
-    def article_ids(self) -> set[str]:
-        return {i for (i,) in self.db.execute("SELECT id FROM articles")}
-
     def article_paths(self) -> dict[str, str | None]:
         return dict(self.db.execute("SELECT id, path FROM articles").fetchall())
 
@@ -211,10 +208,6 @@ class Store:
     def articles(self) -> list[Article]:
         """All stored articles, in the order they were first stored."""
         return list(self._iter_articles("SELECT * FROM articles ORDER BY seq"))
-
-    def article(self, article_id: str) -> Article | None:
-        rows = list(self._iter_articles("SELECT * FROM articles WHERE id = ?", (article_id,)))
-        return rows[0] if rows else None
 
     def _iter_articles(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[Article]:
         cur = self.db.execute(sql, params)

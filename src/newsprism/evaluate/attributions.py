@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 
 from newsprism.evaluate import read_jsonl
 from newsprism.model import Attribution
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +198,17 @@ def score(path: Path, limit: int | None = None) -> dict[str, float]:
         if limit is not None and n >= limit:
             break
         records.append(rec)
+    docs = parse_many((r["text"] for r in records), batch_size=8)
+    return score_docs(records, docs, extract_attributions)
+
+
+def score_docs(
+    records: list[dict[str, Any]],
+    docs: Iterable[Doc],
+    extract: Callable[[Doc], list[Attribution]],
+) -> dict[str, float]:
+    """The metrics of :func:`score` over already parsed ``docs`` (one per record, in order)
+    with the extractor ``extract`` (used by the training script to score held-out articles)."""
     inter = dict.fromkeys(ROLES, 0)
     n_pred = dict.fromkeys(ROLES, 0)
     n_gold = dict.fromkeys(ROLES, 0)
@@ -203,11 +217,10 @@ def score(path: Path, limit: int | None = None) -> dict[str, float]:
     ex_gold = dict.fromkeys(ROLES, 0)
     pron_total = pron_right = pron_gold = 0
     n_matched = n_gold_att = n_pred_att = 0
-    docs = parse_many((r["text"] for r in records), batch_size=8)
     for rec, doc in zip(records, docs, strict=True):
         text = rec["text"]
         quotes = rec.get("quotes") or []
-        preds = extract_attributions(doc)
+        preds = extract(doc)
         gold = [_gold_roles(q) for q in quotes]
         pred = [_pred_roles(a) for a in preds]
         pairs = match(text, gold, pred)

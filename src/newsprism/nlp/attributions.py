@@ -166,12 +166,25 @@ def _rule_drafts(
             if d is not None:
                 drafts.append(d)
             continue
+        if tok.pos_ == "ADJ":
+            # "was adamant that ...", "are skeptical of ...": the adjective is the cue
+            if model is not None and dmodel is not None and _stance_adjective(tok):
+                p = cue_probability(tok, model)
+                d = _verb(doc, tok, qidx, sents, learned=True)
+                if d is not None and d.subject is not None:
+                    n = sum(b - a for a, b in d.content)
+                    d.notes["feats"] = draft_features(
+                        tok, d.subject, "adj:" + str(d.notes.get("ctype", "")), p, n,
+                        _touches_quote(d.content, qidx),
+                    )
+                    drafts.append(d)
+            continue
         lexicon = tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS
         if model is not None and tok.pos_ == "VERB":
             p = cue_probability(tok, model)
         if lexicon:
             d = _verb(doc, tok, qidx, sents)
-        elif model is not None and tok.pos_ == "VERB" and p >= cand_thr:
+        if d is None and model is not None and tok.pos_ == "VERB" and p >= cand_thr:
             d = _verb(doc, tok, qidx, sents, learned=True)
         if d is None:
             continue
@@ -182,6 +195,14 @@ def _rule_drafts(
             )
         drafts.append(d)
     return drafts
+
+
+def _stance_adjective(tok: Token) -> bool:
+    """A predicate adjective with a clause or prepositional complement ("is confident that",
+    "were skeptical of", "is eager to")."""
+    if tok.dep_ != "acomp" or tok.head.pos_ not in ("AUX", "VERB"):
+        return False
+    return any(c.dep_ in ("ccomp", "xcomp", "prep") for c in tok.children)
 
 
 def _candidates(doc: Doc) -> tuple[list[int], list[int]]:
@@ -199,7 +220,8 @@ def _candidates(doc: Doc) -> tuple[list[int], list[int]]:
     hit = np.isin(lemmas, cues) | (
         arr[:, 0].astype("uint64") == np.uint64(strings.add("according"))
     )
-    verbs = np.flatnonzero(arr[:, 2].astype("uint64") == np.uint64(strings.add("VERB")))
+    pos = arr[:, 2].astype("uint64")
+    verbs = np.flatnonzero((pos == np.uint64(strings.add("VERB"))) | (pos == np.uint64(strings.add("ADJ"))))
     return [int(i) for i in np.flatnonzero(hit)], [int(i) for i in verbs]
 
 
@@ -278,6 +300,17 @@ def _verb(
                 ctype = "xcomp"
     if not content:  # "denied the report", "mocked the plan"
         dobj = next((c for c in children if c.dep_ == "dobj"), None)
+        if dobj is not None and dobj.pos_ == "PRON" and any(
+            c.dep_ == "prep" and c.i > dobj.i for c in children
+        ):
+            dobj = None  # "distanced himself from X", "pressed him on X": the phrase is what
+        if dobj is not None and lemma == "tell":
+            # '"...," he told CNN': who was told; what was told is the quotation
+            near = _adjacent_quote(doc, tok, qidx, sents)
+            if near is not None:
+                content.append((near.start, near.end))
+                ctype = "quote"
+                dobj = None
         if dobj is not None:
             lo, hi = dobj.left_edge.i, dobj.right_edge.i
             for c in children:
@@ -289,6 +322,8 @@ def _verb(
         preps = PREP_CONTENT.get(lemma)
         for c in children:
             if c.dep_ == "prep" and c.i > tok.i and (preps is None or c.lower_ in preps):
+                if _is_medium(c):
+                    continue  # "said in a statement": how, not what
                 pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
                 if pobj is not None:
                     lo, hi = pobj.left_edge.i, pobj.right_edge.i
@@ -390,9 +425,15 @@ def _subject(tok: Token) -> Token | None:
     ("was reported by MSNBC")."""
     cur = tok
     for _ in range(4):
-        for c in cur.children:
-            if c.dep_ == "nsubj" and not c.is_punct and c.text not in _OPENERS + "”’":
-                return c
+        subjects = [
+            c
+            for c in cur.children
+            if c.dep_ == "nsubj" and not c.is_punct and c.text not in _OPENERS + "”’"
+        ]
+        if subjects:
+            # '"..., its heart beating, ...," said Carly Fiorina': a verb parsed as a second
+            # subject inside the quotation gives way to the name
+            return next((c for c in subjects if c.pos_ != "VERB"), subjects[0])
         if cur.i == tok.i:
             agent = _agent(cur)
             if agent is not None:
@@ -723,7 +764,22 @@ def _dedupe(drafts: list[Draft]) -> list[Draft]:
             lo, hi = sorted((kept.cue, d.cue))
             if 0 <= hi[0] - lo[1] <= _CUE_GAP and not d.according:
                 kept.cue = (lo[0], max(lo[1], hi[1]))
-    return out
+    return [
+        d for d in out if not any(_nested_in(d, o) and not _nested_in(o, d) for o in out if o is not d)
+    ]
+
+
+def _nested_in(inner: Draft, outer: Draft) -> bool:
+    """``inner`` restates part of ``outer`` ("declined to discuss the attacks": the cue "to
+    discuss" and its object lie in the content of "declined", with the same source)."""
+    if inner.source is None or inner.source != outer.source or inner.cue is None:
+        return False
+    if outer.according or inner.according:
+        return False
+    lo, hi = outer.content[0][0], outer.content[-1][1]
+    return lo <= inner.cue[0] and inner.cue[1] <= hi and all(
+        lo <= a and b <= hi for a, b in inner.content
+    )
 
 
 def _attach_orphan_quotes(text: str, drafts: list[Draft], quotes: list[Quote]) -> None:

@@ -431,6 +431,12 @@ def _subject(tok: Token) -> Token | None:
             if c.dep_ == "nsubj" and not c.is_punct and c.text not in _OPENERS + "”’"
         ]
         if subjects:
+            if len(subjects) > 1 and cur.i == tok.i and tok.i > 0 and _after_punct(tok):
+                # "..., the plan will fail, said Jane Roe": the reported clause's subject was
+                # attached to the verb too; the subject after the verb is the speaker
+                after = [c for c in subjects if c.i > tok.i]
+                if after:
+                    return after[0]
             # '"..., its heart beating, ...," said Carly Fiorina': a verb parsed as a second
             # subject inside the quotation gives way to the name
             return next((c for c in subjects if c.pos_ != "VERB"), subjects[0])
@@ -456,6 +462,11 @@ def _subject(tok: Token) -> Token | None:
             continue
         break
     return None
+
+
+def _after_punct(tok: Token) -> bool:
+    """Whether punctuation (a comma, a closing quotation mark) comes right before ``tok``."""
+    return tok.nbor(-1).is_punct
 
 
 def _agent(tok: Token) -> Token | None:

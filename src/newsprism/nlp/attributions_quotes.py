@@ -9,6 +9,7 @@ too. Nothing here raises: odd input gives fewer or shorter spans.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 # opening mark -> closing marks that may end it
@@ -111,10 +112,23 @@ def _find_close(text: str, start: int, opener: str) -> tuple[int, bool]:
     return _rstrip(text, start, n), False
 
 
+_REPORTING = (
+    r"(?:said|says|say|wrote|writes|added|adds|told|tells|asked|asks|explained|continued|"
+    r"recalled|noted|argued|insisted|tweeted|posted|replied|responded|declared|warned)\b"
+)
+# '“...," said Jane Roe' / '“...," Roe said' / '“...," she added': a straight mark after closing
+# punctuation and before a reporting verb ends the quotation even when a curly mark follows
+_CLOSES_BEFORE_CUE = re.compile(
+    rf"[ \t]+(?:{_REPORTING}|(?:(?:[A-Z][\w.'’-]*|he|she|they|we|I|it)[ \t]+){{1,5}}{_REPORTING})"
+)
+
+
 def _nested_straight(text: str, j: int) -> bool:
     """Is the straight mark at ``j`` inside a curly quotation part of a nested quote?"""
     if text[j - 1].isspace() or (j + 1 < len(text) and _is_word(text[j + 1])):
         return True
+    if _CLOSES_BEFORE_CUE.match(text, j + 1):
+        return False
     para_end = text.find("\n", j)
     para_end = len(text) if para_end < 0 else para_end
     close = text.find("”", j, para_end)

@@ -194,7 +194,26 @@ def _rule_drafts(
                 tok, d.subject, str(d.notes.get("ctype", "")), p, n, _touches_quote(d.content, qidx)
             )
         drafts.append(d)
+    if dmodel is not None:
+        _nesting_features(drafts)
     return drafts
+
+
+def _nesting_features(drafts: list[Draft]) -> None:
+    """Mark drafts whose cue lies in another draft's content (reported speech inside reported
+    speech) and drafts that hold another: PolNeAR annotates the two levels differently."""
+    spans = [(d, d.content[0][0], d.content[-1][1]) for d in drafts if d.content]
+    for d in drafts:
+        feats = d.notes.get("feats")
+        if not isinstance(feats, list) or d.cue is None:
+            continue
+        ctype = d.notes.get("ctype", "")
+        inside = any(o is not d and lo <= d.cue[0] < hi for o, lo, hi in spans)
+        holds = any(
+            o is not d and o.cue is not None and d.content[0][0] <= o.cue[0] < d.content[-1][1]
+            for o, _, _ in spans
+        )
+        feats += [f"nested={inside}", f"nested+ctype={inside}+{ctype}", f"holds={holds}"]
 
 
 def _stance_adjective(tok: Token) -> bool:

@@ -567,3 +567,102 @@ def test_source_drops_reporting_relative_clause_on_a_noun() -> None:
     a = by_cue(attributions(text), "said")
     assert a.source is not None and a.source.text == "The harbor union"
     assert by_cue(attributions(text), "argues").content[0].text.startswith("that the cranes")
+
+
+# ---------------------------------------------------------------- constructions added for issue 5
+
+
+def test_predicate_adjective_with_clause_on_the_copula() -> None:
+    text = "The harbour master was adamant that the old ferry would sail again in May."
+    a = by_cue(attributions(text), "was adamant")
+    assert a.source is not None and a.source.text == "The harbour master"
+    assert content_text(a) == "that the old ferry would sail again in May"
+
+
+def test_predicate_adjective_with_preposition() -> None:
+    text = "Residents were skeptical of the council's promise to fix the roads."
+    a = by_cue(attributions(text), "skeptical of")
+    assert a.source is not None and a.source.text == "Residents"
+    assert content_text(a) == "the council's promise to fix the roads"
+
+
+def test_verb_inside_anothers_content_is_one_attribution() -> None:
+    # "to discuss the budget" restates part of what "declined" reports, with the same source
+    atts = attributions("The harbour council declined to discuss the budget on Tuesday.")
+    assert [a.cue.text for a in atts if a.cue is not None] == ["declined"]
+    assert content_text(atts[0]) == "to discuss the budget on Tuesday"
+
+
+def test_pronoun_object_then_preposition_gives_the_phrase_as_content() -> None:
+    a = by_cue(attributions("The senator distanced himself from the governor's ferry plan."), "distanced")
+    assert content_text(a) == "the governor's ferry plan"
+    assert a.source is not None and a.source.text == "The senator"
+
+
+def test_told_an_outlet_takes_the_quotation_not_the_outlet() -> None:
+    text = '"We will rebuild the pier before summer," Mayor Jane Roe told the Harbor Gazette.'
+    a = by_cue(attributions(text), "told")
+    assert a.content[0].text == '"We will rebuild the pier before summer,"'
+    assert a.kind == "direct"
+    assert a.speaker == "Jane Roe"
+
+
+def test_straight_mark_before_a_reporting_verb_closes_a_curly_quotation() -> None:
+    # a later curly closing mark in the paragraph must not swallow "said Amos Lind"
+    text = '“The budget is fine," said Treasurer Amos Lind. "We have reserves for two winters.”'
+    assert [text[q.start : q.end] for q in find_quotes(text)] == [
+        '“The budget is fine,"',
+        '"We have reserves for two winters.”',
+    ]
+    a = by_cue(attributions(text), "said")
+    assert a.source is not None and a.source.text == "Treasurer Amos Lind"
+    text = '“The budget is fine" Amos Lind said after the vote. "We have reserves.”'
+    assert [text[q.start : q.end] for q in find_quotes(text)][0] == '“The budget is fine"'
+    # a nested straight quotation is still nested
+    nested = '“The sign said "closed," and we left,” the captain said.'
+    assert [nested[q.start : q.end] for q in find_quotes(nested)] == [nested[: nested.index(" the captain")]]
+
+
+def _doc(words: list[str], heads: list[int], deps: list[str], pos: list[str]):  # type: ignore[no-untyped-def]
+    from spacy.tokens import Doc
+
+    from newsprism.nlp.pipeline import load_nlp
+
+    return Doc(load_nlp().vocab, words=words, heads=heads, deps=deps, pos=pos)
+
+
+def test_subject_after_the_verb_wins_in_an_inversion() -> None:
+    # "Rents rise, said Rosa Delgado." parsed with both nouns as subjects of "said"
+    from newsprism.nlp.attributions import _subject
+
+    doc = _doc(
+        ["Rents", "rise", ",", "said", "Rosa", "Delgado", "."],
+        [3, 0, 3, 3, 5, 3, 3],
+        ["nsubj", "conj", "punct", "ROOT", "compound", "nsubj", "punct"],
+        ["NOUN", "VERB", "PUNCT", "VERB", "PROPN", "PROPN", "PUNCT"],
+    )
+    assert _subject(doc[3]).text == "Delgado"
+
+
+def test_a_verb_parsed_as_subject_gives_way_to_the_name() -> None:
+    # '"..., its hull leaking," Berg said' with "leaking" mis-parsed as a second subject
+    from newsprism.nlp.attributions import _subject
+
+    doc = _doc(
+        ["its", "hull", "leaking", "Berg", "said"],
+        [1, 2, 4, 4, 4],
+        ["poss", "compound", "nsubj", "nsubj", "ROOT"],
+        ["PRON", "NOUN", "VERB", "PROPN", "VERB"],
+    )
+    assert _subject(doc[4]).text == "Berg"
+
+
+def test_clause_before_a_semicolon_is_not_reported_by_the_next_verb() -> None:
+    text = (
+        "The Coastal Herald reported that the mill had sold two cranes to the navy; however, "
+        "we are not talking about a large sale."
+    )
+    atts = attributions(text)
+    a = by_cue(atts, "reported")
+    assert a.source is not None and a.source.text == "The Coastal Herald"
+    assert not any("Herald reported" in content_text(b) for b in atts)

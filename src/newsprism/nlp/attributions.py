@@ -171,6 +171,11 @@ def _rule_drafts(
             if model is not None and dmodel is not None and _stance_adjective(tok):
                 p = cue_probability(tok, model)
                 d = _verb(doc, tok, qidx, sents, learned=True)
+                if d is None and any(c.dep_ == "ccomp" and c.i > tok.i for c in tok.head.children):
+                    # "The mayor was adamant that ...": the clause hangs off the copula
+                    d = _verb(doc, tok.head, qidx, sents, learned=True)
+                    if d is not None and d.cue is not None:
+                        d.cue = (d.cue[0], max(d.cue[1], _tok_end(tok)))
                 if d is not None and d.subject is not None:
                     n = sum(b - a for a, b in d.content)
                     d.notes["feats"] = draft_features(
@@ -221,7 +226,9 @@ def _stance_adjective(tok: Token) -> bool:
     "were skeptical of", "is eager to")."""
     if tok.dep_ != "acomp" or tok.head.pos_ not in ("AUX", "VERB"):
         return False
-    return any(c.dep_ in ("ccomp", "xcomp", "prep") for c in tok.children)
+    if any(c.dep_ in ("ccomp", "xcomp", "prep") for c in tok.children):
+        return True
+    return any(c.dep_ == "ccomp" and c.i > tok.i for c in tok.head.children)
 
 
 def _candidates(doc: Doc) -> tuple[list[int], list[int]]:
@@ -295,7 +302,14 @@ def _verb(
     cue_lo, cue_hi = _cue_range(tok)
     children = list(tok.children)
     content: list[tuple[int, int]] = []
-    ccomps = [c for c in children if c.dep_ == "ccomp"]
+    ccomps = [
+        c
+        for c in children
+        if c.dep_ == "ccomp"
+        # "Politico reported ...; however, we are not talking about ...": a clause before a
+        # semicolon is not what the later verb reports
+        and not (c.i < tok.i and any(t.text == ";" for t in doc[c.right_edge.i + 1 : tok.i]))
+    ]
     for c in ccomps:
         content.append(_subtree_range(doc, c))
     ctype = "ccomp" if content else ""

@@ -594,7 +594,9 @@ def test_verb_inside_anothers_content_is_one_attribution() -> None:
 
 
 def test_pronoun_object_then_preposition_gives_the_phrase_as_content() -> None:
-    a = by_cue(attributions("The senator distanced himself from the governor's ferry plan."), "distanced")
+    a = by_cue(
+        attributions("The senator distanced himself from the governor's ferry plan."), "distanced"
+    )
     assert content_text(a) == "the governor's ferry plan"
     assert a.source is not None and a.source.text == "The senator"
 
@@ -617,10 +619,13 @@ def test_straight_mark_before_a_reporting_verb_closes_a_curly_quotation() -> Non
     a = by_cue(attributions(text), "said")
     assert a.source is not None and a.source.text == "Treasurer Amos Lind"
     text = '“The budget is fine" Amos Lind said after the vote. "We have reserves.”'
-    assert [text[q.start : q.end] for q in find_quotes(text)][0] == '“The budget is fine"'
+    first = find_quotes(text)[0]
+    assert text[first.start : first.end] == '“The budget is fine"'
     # a nested straight quotation is still nested
     nested = '“The sign said "closed," and we left,” the captain said.'
-    assert [nested[q.start : q.end] for q in find_quotes(nested)] == [nested[: nested.index(" the captain")]]
+    assert [nested[q.start : q.end] for q in find_quotes(nested)] == [
+        nested[: nested.index(" the captain")]
+    ]
 
 
 def _doc(words: list[str], heads: list[int], deps: list[str], pos: list[str]):  # type: ignore[no-untyped-def]

@@ -179,7 +179,11 @@ def _rule_drafts(
                 if d is not None and d.subject is not None:
                     n = sum(b - a for a, b in d.content)
                     d.notes["feats"] = draft_features(
-                        tok, d.subject, "adj:" + str(d.notes.get("ctype", "")), p, n,
+                        tok,
+                        d.subject,
+                        "adj:" + str(d.notes.get("ctype", "")),
+                        p,
+                        n,
                         _touches_quote(d.content, qidx),
                     )
                     drafts.append(d)
@@ -247,7 +251,9 @@ def _candidates(doc: Doc) -> tuple[list[int], list[int]]:
         arr[:, 0].astype("uint64") == np.uint64(strings.add("according"))
     )
     pos = arr[:, 2].astype("uint64")
-    verbs = np.flatnonzero((pos == np.uint64(strings.add("VERB"))) | (pos == np.uint64(strings.add("ADJ"))))
+    verbs = np.flatnonzero(
+        (pos == np.uint64(strings.add("VERB"))) | (pos == np.uint64(strings.add("ADJ")))
+    )
     return [int(i) for i in np.flatnonzero(hit)], [int(i) for i in verbs]
 
 
@@ -333,8 +339,10 @@ def _verb(
                 ctype = "xcomp"
     if not content:  # "denied the report", "mocked the plan"
         dobj = next((c for c in children if c.dep_ == "dobj"), None)
-        if dobj is not None and dobj.pos_ == "PRON" and any(
-            c.dep_ == "prep" and c.i > dobj.i for c in children
+        if (
+            dobj is not None
+            and dobj.pos_ == "PRON"
+            and any(c.dep_ == "prep" and c.i > dobj.i for c in children)
         ):
             dobj = None  # "distanced himself from X", "pressed him on X": the phrase is what
         if dobj is not None and lemma == "tell":
@@ -809,7 +817,9 @@ def _dedupe(drafts: list[Draft]) -> list[Draft]:
             if 0 <= hi[0] - lo[1] <= _CUE_GAP and not d.according:
                 kept.cue = (lo[0], max(lo[1], hi[1]))
     return [
-        d for d in out if not any(_nested_in(d, o) and not _nested_in(o, d) for o in out if o is not d)
+        d
+        for d in out
+        if not any(_nested_in(d, o) and not _nested_in(o, d) for o in out if o is not d)
     ]
 
 
@@ -821,8 +831,10 @@ def _nested_in(inner: Draft, outer: Draft) -> bool:
     if outer.according or inner.according:
         return False
     lo, hi = outer.content[0][0], outer.content[-1][1]
-    return lo <= inner.cue[0] and inner.cue[1] <= hi and all(
-        lo <= a and b <= hi for a, b in inner.content
+    return (
+        lo <= inner.cue[0]
+        and inner.cue[1] <= hi
+        and all(lo <= a and b <= hi for a, b in inner.content)
     )
 
 

@@ -465,6 +465,10 @@ def test_seed_articles(seeds_dir: Path, with_entities: bool) -> None:
     )
     politico = find("have already delivered to Russia")
     assert any(a.speaker == "Politico" and a.cue and a.cue.text == "reported" for a in politico)
+    # Zelenskyi's reservation is his, not the city's ("Kyiv should cooperate ..., and at the
+    # same time pointed out that he does not agree")
+    reservation = find("he does not agree with some points")
+    assert reservation and all(a.speaker and "Zelensk" in a.speaker for a in reservation)
 
 
 def test_scorer_on_fictional_records(tmp_path: Path) -> None:
@@ -671,3 +675,14 @@ def test_clause_before_a_semicolon_is_not_reported_by_the_next_verb() -> None:
     a = by_cue(atts, "reported")
     assert a.source is not None and a.source.text == "The Coastal Herald"
     assert not any("Herald reported" in content_text(b) for b in atts)
+
+
+def test_reporting_verb_coordinated_inside_the_reported_clause_stays_with_the_speaker() -> None:
+    text = (
+        "Mayor Ines Vohl said that the port should cooperate with the union on the wage plan, "
+        "and at the same time pointed out that she does not agree with some points."
+    )
+    atts = attributions(text)
+    held = [a for a in atts if "she does not agree" in content_text(a)]
+    assert held and all(a.speaker == "Ines Vohl" for a in held)
+    assert not any(a.source is not None and a.source.text == "the port" for a in atts)

@@ -686,3 +686,14 @@ def test_reporting_verb_coordinated_inside_the_reported_clause_stays_with_the_sp
     held = [a for a in atts if "she does not agree" in content_text(a)]
     assert held and all(a.speaker == "Ines Vohl" for a in held)
     assert not any(a.source is not None and a.source.text == "the port" for a in atts)
+
+
+def test_this_was_reported_by_takes_the_sentence_before() -> None:
+    text = (
+        "The ferry line will close its northern route in March. This was reported by the "
+        "harbour office of Dunmore on Friday morning."
+    )
+    a = by_cue(attributions(text), "was reported")
+    assert a.source is not None and a.source.text == "the harbour office of Dunmore"
+    assert content_text(a) == "The ferry line will close its northern route in March"
+    assert not any("Friday morning" == content_text(b) for b in attributions(text))

@@ -628,3 +628,27 @@ def test_huge_story_is_capped() -> None:
     comp = compare_story(arts, en, embeddings=emb)
     claims = {(s.article, s.start) for f in comp.facts for s in f.sources}
     assert 0 < len(claims) <= cmp.MAX_CLAIMS
+
+
+def test_speaker_groups_merge_surnames_but_not_organisations() -> None:
+    from newsprism.stories.compare import _speaker_key
+
+    names: dict[str, str] = {}
+    people: dict[str, None] = {}
+    keys = [
+        _speaker_key(n, names, people)
+        for n in [
+            "Ministry of Foreign Affairs of Norland",
+            "Norland",
+            "press service of the Palace and the Ministry of Foreign Affairs of Norland",
+            "Dara Olsen",
+            "Olsen",
+            "Lena  Olsen",
+            "Harbour Board",
+            "Board",
+        ]
+    ]
+    assert len(set(keys[:3])) == 3  # a country, its ministry and a coordination stay apart
+    assert keys[3] == keys[4]  # "Olsen" joins the first Olsen seen
+    assert keys[5] != keys[3]  # another given name is another person
+    assert keys[6] == keys[7]  # a capitalised short name ending another is merged

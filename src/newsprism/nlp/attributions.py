@@ -197,7 +197,13 @@ def _rule_drafts(
             d = _verb(doc, tok, qidx, sents, learned=True)
         if d is None:
             continue
-        if dmodel is not None and d.subject is not None:
+        if (
+            dmodel is not None
+            and d.subject is not None
+            and d.notes.get("ctype") != "passive-previous"
+        ):
+            # ("This was reported by X" is kept as the rules build it: PolNeAR marks the bare
+            # pronoun as content, so the filter has not learnt this reading)
             n = sum(b - a for a, b in d.content)
             d.notes["feats"] = draft_features(
                 tok, d.subject, str(d.notes.get("ctype", "")), p, n, _touches_quote(d.content, qidx)
@@ -363,8 +369,8 @@ def _verb(
         preps = PREP_CONTENT.get(lemma)
         for c in children:
             if c.dep_ == "prep" and c.i > tok.i and (preps is None or c.lower_ in preps):
-                if _is_medium(c):
-                    continue  # "said in a statement": how, not what
+                if _is_medium(c) or _is_time(c):
+                    continue  # "said in a statement", "reported on Friday": how or when, not what
                 pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
                 if pobj is not None:
                     lo, hi = pobj.left_edge.i, pobj.right_edge.i
@@ -382,6 +388,14 @@ def _verb(
         if sp is not None and sp.pos_ != "PRON":
             content.append(_subtree_range(doc, sp))
             ctype = "passive"
+        elif sp is not None and sp.lower_ in ("this", "that") and sp.i == sp.head.left_edge.i:
+            # "... will visit Russia. This was reported by the Kremlin.": the sentence before
+            s_lo, _, c_lo, _ = sents.of(tok.i)
+            if s_lo > 0:
+                _, _, p_lo, p_hi = sents.of(s_lo - 1)
+                if "\n\n" not in sents.text[p_lo:c_lo].rstrip():
+                    content.append((p_lo, p_hi))
+                    ctype = "passive-previous"
     if (
         not content
         and lemma in INVERSION_VERBS

@@ -716,6 +716,7 @@ def quotes_by_speaker(
     """Attributions grouped by resolved speaker (surname variants of one person merged)."""
     groups: dict[str, dict[str, Any]] = {}
     names: dict[str, str] = {}
+    people: dict[str, None] = {}  # insertion-ordered: merges are deterministic
     for a in articles:
         en = enriched.get(a.id)
         if en is None:
@@ -723,7 +724,7 @@ def quotes_by_speaker(
         for att in en.attributions:
             if not att.speaker or not att.content:
                 continue
-            key = _speaker_key(att.speaker, names)
+            key = _speaker_key(att.speaker, names, people)
             g = groups.setdefault(key, {"speaker": att.speaker, "quotes": []})
             if len(att.speaker) > len(g["speaker"]):
                 g["speaker"] = att.speaker
@@ -739,18 +740,39 @@ def quotes_by_speaker(
     return sorted(groups.values(), key=lambda g: (-len(g["quotes"]), g["speaker"]))
 
 
-def _speaker_key(name: str, names: dict[str, str]) -> str:
-    """Merge "Peskov" with "Dmitry Peskov" (same last token, one a sub-name of the other)."""
-    k = re.sub(r"\s+", " ", name).strip().lower()
+def _speaker_key(name: str, names: dict[str, str], people: dict[str, None]) -> str:
+    """Merge "Peskov" with "Dmitry Peskov": two person-like names (at most four capitalised
+    words) where one ends the other. "China" and "Ministry of Foreign Affairs of China", or an
+    organisation and a phrase that coordinates it with another, stay apart. ``names`` maps
+    each lower-cased name seen to its group key; ``people`` holds the person-like ones."""
+    clean = re.sub(r"\s+", " ", name).strip()
+    k = clean.lower()
     if k in names:
         return names[k]
-    last = k.split(" ")[-1] if k else k
-    for other, key in names.items():
-        if other.split(" ")[-1] == last and (other in k or k in other):
-            names[k] = key
-            return key
+    if _person_like(clean):
+        people[k] = None
+        words = k.split(" ")
+        for other in people:
+            if other == k:
+                continue
+            key = names[other]
+            # the name must fit the other name and the group's own name ("Lena Olsen" does not
+            # join "Dara Olsen" through a bare "Olsen")
+            if _ends_alike(words, other.split(" ")) and _ends_alike(words, key.split(" ")):
+                names[k] = key
+                return key
     names[k] = k
     return k
+
+
+def _ends_alike(a: list[str], b: list[str]) -> bool:
+    short, long_ = sorted((a, b), key=len)
+    return long_[-len(short) :] == short
+
+
+def _person_like(name: str) -> bool:
+    words = name.split(" ")
+    return 0 < len(words) <= 4 and all(w[:1].isupper() for w in words)
 
 
 # --------------------------------------------------------------------------- main

@@ -114,6 +114,8 @@ def _result() -> AnalysisResult:
                             "article": "lund-2",
                             "outlet": "Meridian Wire",
                             "kind": "indirect",
+                            "via": "Harbour Courier",
+                            "cue": {"start": 44, "end": 48, "text": "said"},
                             "content": [{"start": 0, "end": 43, "text": t2[:43]}],
                         }
                     ],
@@ -190,6 +192,10 @@ def test_markdown_report_lists_brief_with_citations_and_skips() -> None:
     assert "- **date** 2025-04-07 (Harbour Courier) vs 2025-04-08 (Meridian Wire)" in md
     assert "- **Harbour Courier**: “walkout” (others: strike)" in md
     assert "- **Meridian Wire**:" not in md
+    # who said what: the cue, the content, the outlet and the nested source
+    said = _result().stories[0].extra["quotes"][0]["quotes"][0]["content"][0]["text"]
+    assert f"  - *said* “{said}”" in md
+    assert "(Meridian Wire, indirect, via Harbour Courier)" in md
 
 
 def test_write_outputs_writes_all_three_files(tmp_path: Path) -> None:

@@ -51,7 +51,10 @@ def render_markdown(doc: dict[str, Any]) -> str:
                 for q in group.get("quotes", []):
                     content = quoted([c["text"] for c in q.get("content", [])])
                     outlet = q.get("outlet") or q.get("article")
-                    out.append(f"  - {content} ({outlet}, {q.get('kind', '')})")
+                    cue = (q.get("cue") or {}).get("text")
+                    how = f"*{_one_line(cue)}* " if cue else ""
+                    via = f", via {q['via']}" if q.get("via") else ""
+                    out.append(f"  - {how}{content} ({outlet}, {q.get('kind', '')}{via})")
             out.append("")
         framing = story.get("framing") or {}
         if any(framing.values()):

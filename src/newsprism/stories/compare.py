@@ -734,6 +734,7 @@ def quotes_by_speaker(
                     "outlet": a.source or a.id,
                     "kind": att.kind,
                     "via": att.via,
+                    "cue": att.cue.to_dict() if att.cue else None,
                     "content": [c.to_dict() for c in att.content],
                 }
             )

@@ -173,9 +173,40 @@ def test_sidecar_metadata_reaches_stories_json(corpus_run: tuple[dict, Path, str
     assert checked >= 10
 
 
-def test_new_articles_join_the_stories_already_in_the_store(tmp_path: Path) -> None:
+def _counting_compare(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    from newsprism.stories import compare as compare_mod
+
+    calls: list[list[str]] = []
+    original = compare_mod.compare_story
+
+    def counting(articles, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append([a.id for a in articles])
+        return original(articles, *args, **kwargs)
+
+    monkeypatch.setattr(compare_mod, "compare_story", counting)
+    return calls
+
+
+def test_unchanged_stories_are_reused_not_compared_again(
+    corpus_run: tuple[dict, Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc, out, _ = corpus_run
+    work = tmp_path / "out"
+    shutil.copytree(out, work)
+    calls = _counting_compare(monkeypatch)
+    code, _, err = _run(["analyze", str(EXAMPLES), "-o", str(work)])
+    assert code == 0, err
+    again = json.loads((work / "stories.json").read_text(encoding="utf-8"))
+    assert calls == []  # every story came from the store
+    assert again["stories"] == doc["stories"]
+
+
+def test_new_articles_join_the_stories_already_in_the_store(
+    corpus_run: tuple[dict, Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Analyze half the corpus, then all of it with the same store: old articles keep their
-    stories and the new ones join them (the story grouping equals the planted one)."""
+    stories and the new ones join them (the story grouping equals the planted one). Only the
+    stories that changed are compared again, and the result equals a fresh run."""
     first, later = tmp_path / "first", tmp_path / "all"
     for n, txt in enumerate(sorted(EXAMPLES.rglob("*.txt"))):
         for f in (txt, txt.with_suffix(".meta.json")):
@@ -188,6 +219,7 @@ def test_new_articles_join_the_stories_already_in_the_store(tmp_path: Path) -> N
     code, _, err = _run(["analyze", str(first), "-o", str(tmp_path / "o1"), "--store", str(store)])
     assert code == 0, err
     before = json.loads((tmp_path / "o1" / "stories.json").read_text(encoding="utf-8"))
+    calls = _counting_compare(monkeypatch)
     code, _, err = _run(["analyze", str(later), "-o", str(tmp_path / "o2"), "--store", str(store)])
     assert code == 0, err
     after = json.loads((tmp_path / "o2" / "stories.json").read_text(encoding="utf-8"))
@@ -197,6 +229,13 @@ def test_new_articles_join_the_stories_already_in_the_store(tmp_path: Path) -> N
     assert members == expected
     for old in before["stories"]:  # no story of the first run was split
         assert any(set(old["articles"]) <= m for m in members)
+    unchanged = members & {frozenset(s["articles"]) for s in before["stories"]}
+    compared = {frozenset(c) for c in calls}
+    assert members - unchanged <= compared  # every story with new members is compared again
+    # (a story with the same members is compared again only when what it shows changed, e.g.
+    # an entity it names gained a spelling in another story); the rest come from the store
+    assert len(calls) < len(members)
+    assert after["stories"] == corpus_run[0]["stories"]  # the same as analysing all at once
 
 
 def test_a_changed_file_replaces_its_stored_version_and_a_namesake_gets_its_own_id(

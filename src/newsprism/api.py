@@ -22,6 +22,7 @@ from newsprism.nlp.canonical import canonicalize
 from newsprism.outputs.document import story_to_dict
 from newsprism.store.sqlite import Store
 from newsprism.stories import brief as brief_mod
+from newsprism.stories import cache as story_cache
 from newsprism.stories import compare as compare_mod
 from newsprism.stories.cluster import ClusterDoc, ClusterSettings, StoryClusterer
 
@@ -116,9 +117,11 @@ def _analyze(
     _canonical_speakers(enriched)
 
     assignments = _cluster(articles, enriched, options, db, progress)
-    stories = build_stories(articles, enriched, entities, assignments, options, progress)
+    cache = _stored_stories(db)
+    stories = build_stories(articles, enriched, entities, assignments, options, progress, cache)
     by_id = {a.id: a for a in articles}
     db.replace_stories(stories, [story_to_dict(s, by_id) for s in stories])
+    db.set_state(_STORY_KEYS, {"keys": {k: s.id for k, s in cache.built.items()}})
     return AnalysisResult(
         articles=articles,
         stories=stories,
@@ -240,6 +243,26 @@ def _settings_key(options: AnalyzeOptions) -> str:
     return f"{options.granularity}:{int(options.use_embeddings)}"
 
 
+@dataclass
+class StoryCache:
+    """Stories of the previous run by content key (:mod:`newsprism.stories.cache`), and the
+    keys of the stories built or reused in this run."""
+
+    stored: dict[str, dict[str, Any]] = field(default_factory=dict)
+    built: dict[str, Story] = field(default_factory=dict)
+    reused: int = 0
+
+
+_STORY_KEYS = "story_keys"
+
+
+def _stored_stories(db: Store) -> StoryCache:
+    state = db.get_state(_STORY_KEYS) or {}
+    by_id = {d.get("id"): d for d in db.stories()}
+    keys = state.get("keys") or {}
+    return StoryCache(stored={k: by_id[sid] for k, sid in keys.items() if sid in by_id})
+
+
 def build_stories(
     articles: list[Article],
     enriched: dict[str, Enriched],
@@ -247,8 +270,12 @@ def build_stories(
     assignments: dict[str, str],
     options: AnalyzeOptions,
     progress: Progress | None = None,
+    cache: StoryCache | None = None,
 ) -> list[Story]:
-    """Group articles by story, then compare each story's outlets and write its brief."""
+    """Group articles by story, then compare each story's outlets and write its brief.
+
+    With a ``cache``, a story whose members, enrichment and entities are unchanged since the
+    stored run is taken from the store instead of being compared again."""
     groups: dict[str, list[Article]] = defaultdict(list)
     for a in articles:
         groups[assignments.get(a.id, f"solo-{a.id}")].append(a)
@@ -256,12 +283,9 @@ def build_stories(
     stories: list[Story] = []
     for n, (_, members) in enumerate(ordered, 1):
         members.sort(key=lambda a: (a.published or "9999", a.id))
-        member_enriched = {a.id: enriched[a.id] for a in members}
-        comparison = compare_mod.compare_story(members, member_enriched)
-        brief = brief_mod.build_brief(members, comparison, max_facts=options.max_facts)
+        story_id, title = f"story-{n:04d}", _story_title(members)
         ids = {a.id for a in members}
-        extra: dict[str, Any] = comparison.to_dict()
-        extra["entities"] = [
+        story_entities = [
             {
                 "name": e.name,
                 "type": e.type,
@@ -271,22 +295,41 @@ def build_stories(
             for e in entities
             if ids.intersection(e.articles)
         ]
+        key = ""
+        if cache is not None:
+            settings = {"max_facts": options.max_facts}
+            key = story_cache.story_key(members, enriched, story_entities, settings)
+            old = cache.stored.get(key)
+            if old is not None:
+                story = story_cache.story_from_dict(old, story_id, title, [a.id for a in members])
+                stories.append(story)
+                cache.built[key] = story
+                cache.reused += 1
+                if progress:
+                    progress("compare", n, len(ordered))
+                continue
+        member_enriched = {a.id: enriched[a.id] for a in members}
+        comparison = compare_mod.compare_story(members, member_enriched)
+        brief = brief_mod.build_brief(members, comparison, max_facts=options.max_facts)
+        extra: dict[str, Any] = comparison.to_dict()
+        extra["entities"] = story_entities
         extra["attributions"] = [
             {"article": a.id, **att.to_dict()}
             for a in members
             for att in enriched[a.id].attributions
         ]
-        stories.append(
-            Story(
-                id=f"story-{n:04d}",
-                title=_story_title(members),
-                articles=[a.id for a in members],
-                brief=brief,
-                extra=extra,
-            )
+        story = Story(
+            id=story_id, title=title, articles=[a.id for a in members], brief=brief, extra=extra
         )
+        stories.append(story)
+        if cache is not None:
+            cache.built[key] = story
         if progress:
             progress("compare", n, len(ordered))
+    if cache is not None and cache.reused:
+        log.info(
+            "%d of %d stories unchanged since the last run: reused", cache.reused, len(ordered)
+        )
     return stories
 
 

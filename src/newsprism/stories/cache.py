@@ -1,0 +1,71 @@
+"""Reuse of unchanged stories between runs over a growing archive.
+
+Comparing a story's outlets (embedding its sentences, aligning claims) is the costly part of
+``analyze``. A story whose inputs have not changed since the last run gives the same result, so
+the stored one is reused. The key of a story hashes everything its comparison and brief are
+built from: each member article (text and metadata), each member's enrichment (after entity
+names and speakers were made canonical across the archive), the entities shown with the story,
+the brief settings, and the source code of :mod:`newsprism.stories` (an upgrade never reuses
+a story built by older code).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from newsprism.model import Article, BriefLine, Citation, Enriched, Story
+
+#: story-dict keys that are not part of ``Story.extra``
+_BASE_KEYS = frozenset(
+    {"id", "title", "articles", "outlets", "first_published", "last_published", "brief"}
+)
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of the source of the story-building modules."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def story_key(
+    members: list[Article],
+    enriched: dict[str, Enriched],
+    entities: list[dict[str, Any]],
+    settings: dict[str, Any],
+) -> str:
+    """Content key of a story: equal keys give equal comparisons and briefs."""
+    from newsprism.store.sqlite import enriched_to_dict
+
+    h = hashlib.sha256()
+    h.update(code_fingerprint().encode())
+    h.update(json.dumps(settings, sort_keys=True).encode())
+    for a in members:
+        meta = a.to_dict()
+        meta.pop("path", None)  # where the file lies does not change the story
+        h.update(json.dumps(meta, sort_keys=True, default=str).encode())
+        e = enriched.get(a.id)
+        h.update(json.dumps(enriched_to_dict(e) if e else None, sort_keys=True).encode())
+    h.update(json.dumps(entities, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def story_from_dict(d: dict[str, Any], story_id: str, title: str, articles: list[str]) -> Story:
+    """A stored story dict (the ``stories.json`` form) back as a :class:`Story`."""
+    brief = [
+        BriefLine(
+            text=line["text"],
+            citations=[Citation(c["article"], c["start"], c["end"]) for c in line["citations"]],
+            section=line.get("section", "key"),
+        )
+        for line in d.get("brief", [])
+    ]
+    extra = {k: v for k, v in d.items() if k not in _BASE_KEYS}
+    return Story(id=story_id, title=title, articles=articles, brief=brief, extra=extra)

@@ -298,10 +298,11 @@ def build_stories(
         key = ""
         if cache is not None:
             settings = {"max_facts": options.max_facts}
-            key = story_cache.story_key(members, enriched, story_entities, settings)
+            key = story_cache.story_key(members, enriched, settings)
             old = cache.stored.get(key)
             if old is not None:
                 story = story_cache.story_from_dict(old, story_id, title, [a.id for a in members])
+                story.extra["entities"] = story_entities
                 stories.append(story)
                 cache.built[key] = story
                 cache.reused += 1

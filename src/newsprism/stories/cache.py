@@ -4,9 +4,10 @@ Comparing a story's outlets (embedding its sentences, aligning claims) is the co
 ``analyze``. A story whose inputs have not changed since the last run gives the same result, so
 the stored one is reused. The key of a story hashes everything its comparison and brief are
 built from: each member article (text and metadata), each member's enrichment (after entity
-names and speakers were made canonical across the archive), the entities shown with the story,
-the brief settings, and the source code of :mod:`newsprism.stories` (an upgrade never reuses
-a story built by older code).
+names and speakers were made canonical across the archive), the brief settings, and the source
+code of :mod:`newsprism.stories` (an upgrade never reuses a story built by older code). A
+reused story's entity list is rebuilt, since entity spellings gathered from other stories'
+articles may have changed.
 """
 
 from __future__ import annotations
@@ -36,12 +37,11 @@ def code_fingerprint() -> str:
 
 
 def story_key(
-    members: list[Article],
-    enriched: dict[str, Enriched],
-    entities: list[dict[str, Any]],
-    settings: dict[str, Any],
+    members: list[Article], enriched: dict[str, Enriched], settings: dict[str, Any]
 ) -> str:
-    """Content key of a story: equal keys give equal comparisons and briefs."""
+    """Content key of a story: equal keys give equal comparisons and briefs. (The entity list
+    shown with a story names spellings found anywhere in the archive; it is cheap and rebuilt
+    on every run, so it is not part of the key.)"""
     from newsprism.store.sqlite import enriched_to_dict
 
     h = hashlib.sha256()
@@ -53,7 +53,6 @@ def story_key(
         h.update(json.dumps(meta, sort_keys=True, default=str).encode())
         e = enriched.get(a.id)
         h.update(json.dumps(enriched_to_dict(e) if e else None, sort_keys=True).encode())
-    h.update(json.dumps(entities, sort_keys=True).encode())
     return h.hexdigest()
 
 

@@ -268,18 +268,43 @@ def test_dateline_is_not_a_speaker() -> None:
     assert [a.source.text for a in atts if a.source] == ["MORROW"]
 
 
-def test_passive_with_agent_and_clause() -> None:
-    text = "It was reported by the Harbor Gazette that Mayor Orla Fenwick would resign in March."
-    a = by_cue(attributions(text), "was reported")
-    assert a.source is not None and a.source.text == "the Harbor Gazette"
-    assert content_text(a) == "that Mayor Orla Fenwick would resign in March"
-
-
-def test_passive_with_agent_subject_is_content() -> None:
-    text = "The closure of the northern ferry was first reported by the Harbor Gazette."
-    a = by_cue(attributions(text), "was first reported")
-    assert a.source is not None and a.source.text == "the Harbor Gazette"
-    assert content_text(a) == "The closure of the northern ferry"
+@pytest.mark.parametrize(
+    ("text", "cue", "source", "content"),
+    [
+        pytest.param(
+            "It was reported by the Harbor Gazette that Mayor Orla Fenwick would resign in March.",
+            "was reported",
+            "the Harbor Gazette",
+            "that Mayor Orla Fenwick would resign in March",
+            id="passive-with-agent-and-clause",
+        ),
+        pytest.param(
+            "The closure of the northern ferry was first reported by the Harbor Gazette.",
+            "was first reported",
+            "the Harbor Gazette",
+            "The closure of the northern ferry",
+            id="passive-subject-is-content",
+        ),
+        pytest.param(
+            "The harbour master was adamant that the old ferry would sail again in May.",
+            "was adamant",
+            "The harbour master",
+            "that the old ferry would sail again in May",
+            id="predicate-adjective-clause-on-the-copula",
+        ),
+        pytest.param(
+            "Residents were skeptical of the council's promise to fix the roads.",
+            "skeptical of",
+            "Residents",
+            "the council's promise to fix the roads",
+            id="predicate-adjective-with-preposition",
+        ),
+    ],
+)
+def test_source_cue_content(text: str, cue: str, source: str, content: str) -> None:
+    a = by_cue(attributions(text), cue)
+    assert a.source is not None and a.source.text == source
+    assert content_text(a) == content
 
 
 def test_likely_to_say_takes_the_subject_of_the_adjective() -> None:
@@ -574,20 +599,6 @@ def test_source_drops_reporting_relative_clause_on_a_noun() -> None:
 
 
 # ---------------------------------------------------------------- constructions added for issue 5
-
-
-def test_predicate_adjective_with_clause_on_the_copula() -> None:
-    text = "The harbour master was adamant that the old ferry would sail again in May."
-    a = by_cue(attributions(text), "was adamant")
-    assert a.source is not None and a.source.text == "The harbour master"
-    assert content_text(a) == "that the old ferry would sail again in May"
-
-
-def test_predicate_adjective_with_preposition() -> None:
-    text = "Residents were skeptical of the council's promise to fix the roads."
-    a = by_cue(attributions(text), "skeptical of")
-    assert a.source is not None and a.source.text == "Residents"
-    assert content_text(a) == "the council's promise to fix the roads"
 
 
 def test_verb_inside_anothers_content_is_one_attribution() -> None:

@@ -708,3 +708,13 @@ def test_this_was_reported_by_takes_the_sentence_before() -> None:
     assert a.source is not None and a.source.text == "the harbour office of Dunmore"
     assert content_text(a) == "The ferry line will close its northern route in March"
     assert not any(content_text(b) == "Friday morning" for b in attributions(text))
+
+
+def test_an_organisation_description_resolves_to_the_organisation_not_its_leader() -> None:
+    text = (
+        "Union leader Oleksa Marchen told reporters the crews would stay out. The Dunmore "
+        "Dockers' Union wants a 12 percent rise. The union said it would not back down."
+    )
+    a = by_cue(attributions(text), "said")
+    assert a.source is not None and a.source.text == "The union"
+    assert a.speaker is not None and "Dockers' Union" in a.speaker

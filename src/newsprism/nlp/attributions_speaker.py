@@ -388,12 +388,15 @@ def _np_text(tok: Token) -> str:
 
 def _by_role(ctx: _Context, pos: int, lemma: str, word: str) -> str | None:
     nouns = ROLE_SYNONYMS.get(lemma, frozenset({lemma, word}))
+    # "the union", "the ministry": an organisation, never the person whose role names it
+    # ("union leader Oleksandr Marchenko")
+    org_only = lemma in ORG_NOUNS and lemma not in PERSON_ROLE_NOUNS
     k = bisect.bisect_left(ctx.mentions, pos, key=lambda x: x.start)
     for m in reversed(ctx.mentions[max(0, k - 400) : k]):
         if m.start >= pos:
             continue
         role = set(m.role.lower().replace("'s", " ").replace("’s", " ").split())
-        if role & nouns:
+        if role & nouns and not (org_only and m.kind == _PERSON):
             return m.name
         name = m.name.lower()
         if m.kind == _ORG and (lemma in name.split() or word in name.split()):

@@ -356,3 +356,18 @@ def test_property_never_raises_and_output_comes_from_input(raw: str, title: str 
     covered = Counter(_chars(c.text)) + Counter(_chars("".join(r.text for r in c.removed)))
     missing = Counter(reference) - covered
     assert not missing, (missing, c)
+
+
+def test_closing_credit_line_of_a_wire_copy_is_removed() -> None:
+    body = (
+        BODY
+        + "\n\nThis story was provided by Coastal Wire. Reporting by Ana Brel; editing by Tomas Vik."
+    )
+    c = clean_text("Reservoir plan approved after long debate\n" + body)
+    assert "Coastal Wire" not in c.text and "Ana Brel" not in c.text
+    assert removed_with(c, "byline") == [
+        "This story was provided by Coastal Wire. Reporting by Ana Brel; editing by Tomas Vik."
+    ]
+    # a sentence of the story that mentions who provided something stays
+    kept = BODY + "\n\nThe figures were provided by the water board in March."
+    assert "provided by the water board" in clean_text(kept).text

@@ -207,6 +207,22 @@ _CREDITS_END = re.compile(
     _I,
 )
 
+_PROVIDED = re.compile(
+    r"^(?:this|the) (?:article|story|report|piece) (?:was|is|has been) (?:first |originally )?"
+    r"(?:provided|supplied|distributed|published|syndicated|produced) by\s.{2,120}$",
+    _I,
+)
+
+
+def _is_credit_line(s: str) -> bool:
+    """A closing line made only of credits: "This article was provided by X. Reporting by Y;
+    editing by Z." """
+    parts = [p for p in re.split(r"(?<=[.;])\s+(?=[A-Z(])", s.strip()) if p]
+    return bool(parts) and all(
+        _PROVIDED.match(p.strip("() ")) or _CREDITS_END.match(p.strip("() ")) for p in parts
+    )
+
+
 _PLACE = r"[A-Z][A-Za-z.'’-]+(?: [A-Z][A-Za-z.'’-]+){0,3}"
 _DATE = r"[A-Z][a-z]{2,9}\.? \d{1,2}(?:, \d{4})?|\d{1,2} [A-Z][a-z]{2,9}\.?(?: \d{4})?"
 _DATELINE = re.compile(
@@ -307,7 +323,7 @@ def _junk_reason(s: str, top: bool, bottom: bool, edge: bool = False) -> str | N
         return "copyright"
     if n <= 60 and _COMMENTS.match(s):
         return "comments"
-    if _CREDITS_END.match(s):
+    if _CREDITS_END.match(s) or (bottom and n <= 400 and _is_credit_line(s)):
         return "byline"
     kind = _caption_kind(s, edge)
     if kind:

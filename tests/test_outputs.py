@@ -195,7 +195,7 @@ def test_markdown_report_lists_brief_with_citations_and_skips() -> None:
     # who said what: the cue, the content, the outlet and the nested source
     said = _result().stories[0].extra["quotes"][0]["quotes"][0]["content"][0]["text"]
     assert f"  - *said* “{said}”" in md
-    assert "(Meridian Wire, indirect, via Harbour Courier)" in md
+    assert "(Meridian Wire; indirect, via Harbour Courier)" in md
 
 
 def test_write_outputs_writes_all_three_files(tmp_path: Path) -> None:
@@ -220,3 +220,22 @@ def test_citation_labels_number_repeated_outlets() -> None:
     articles = {"a": {"source": "Harbour Courier"}, "b": {"source": "Harbour Courier"}, "c": {}}
     cites = [{"article": x} for x in ("a", "c", "b")]
     assert cite_labels(cites, articles) == ["Harbour Courier 1", "c", "Harbour Courier 2"]
+
+
+def test_a_quote_carried_word_for_word_by_several_outlets_is_one_line() -> None:
+    from newsprism.outputs.view import speaker_quotes
+
+    said = {"start": 10, "end": 40, "text": "the ferry will run all winter"}
+    cue = {"start": 41, "end": 45, "text": "said"}
+    group = {
+        "speaker": "Ada Voss",
+        "quotes": [
+            {"article": "a", "outlet": "Wire", "kind": "indirect", "cue": cue, "content": [said]},
+            {"article": "b", "outlet": "Ledger", "kind": "indirect", "cue": cue, "content": [said]},
+            {"article": "c", "outlet": "Wire", "kind": "indirect", "cue": cue, "content": [said]},
+            {"article": "d", "outlet": "Ledger", "kind": "indirect", "content": [said]},
+        ],
+    }
+    lines = speaker_quotes(group)
+    assert [(q.cue, q.outlets) for q in lines] == [("said", ["Wire", "Ledger"]), (None, ["Ledger"])]
+    assert lines[0].content == "“the ferry will run all winter”"

@@ -8,7 +8,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from newsprism.outputs.view import quoted, story_sections
+from newsprism.outputs.view import speaker_quotes, story_sections
 
 
 @lru_cache(maxsize=1)
@@ -20,7 +20,7 @@ def _env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["cite_id"] = cite_id
-    env.filters["quoted"] = quoted
+    env.filters["speaker_quotes"] = speaker_quotes
     env.globals["cite_labels"] = cite_labels
     return env
 

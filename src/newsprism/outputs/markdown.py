@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsprism.outputs.view import quoted, story_sections
+from newsprism.outputs.view import speaker_quotes, story_sections
 
 
 def _cite(c: dict[str, Any], articles: dict[str, dict[str, Any]]) -> str:
@@ -48,13 +48,10 @@ def render_markdown(doc: dict[str, Any]) -> str:
             out += ["### Who said what", ""]
             for group in quotes:
                 out.append(f"- **{group.get('speaker') or 'unattributed'}**")
-                for q in group.get("quotes", []):
-                    content = quoted([c["text"] for c in q.get("content", [])])
-                    outlet = q.get("outlet") or q.get("article")
-                    cue = (q.get("cue") or {}).get("text")
-                    how = f"*{_one_line(cue)}* " if cue else ""
-                    via = f", via {q['via']}" if q.get("via") else ""
-                    out.append(f"  - {how}{content} ({outlet}, {q.get('kind', '')}{via})")
+                for q in speaker_quotes(group):
+                    how = f"*{q.cue}* " if q.cue else ""
+                    via = f", via {q.via}" if q.via else ""
+                    out.append(f"  - {how}{q.content} ({', '.join(q.outlets)}; {q.kind}{via})")
             out.append("")
         framing = story.get("framing") or {}
         if any(framing.values()):

@@ -73,3 +73,32 @@ def quoted(parts: list[str]) -> str:
     if text[:1] in QUOTE_MARKS and text.rstrip(" ,.")[-1:] in QUOTE_MARKS:
         return text
     return f"“{text}”"
+
+
+@dataclass
+class QuoteLine:
+    """One thing a speaker said, with every outlet that carried it in the same words."""
+
+    cue: str | None
+    content: str
+    kind: str
+    via: str | None
+    outlets: list[str]
+
+
+def speaker_quotes(group: dict[str, Any]) -> list[QuoteLine]:
+    """A speaker group's quotes, those repeated word for word (a wire story and its copies)
+    merged into one line that names all outlets, in order of first appearance."""
+    lines: dict[tuple[str, str], QuoteLine] = {}
+    for q in group.get("quotes", []):
+        content = quoted([c["text"] for c in q.get("content", [])])
+        cue = (q.get("cue") or {}).get("text")
+        outlet = q.get("outlet") or q.get("article") or ""
+        key = (" ".join((cue or "").split()).lower(), content)
+        line = lines.get(key)
+        if line is None:
+            cue_text = " ".join(cue.split()) if cue else None
+            lines[key] = QuoteLine(cue_text, content, q.get("kind", ""), q.get("via"), [outlet])
+        elif outlet not in line.outlets:
+            line.outlets.append(outlet)
+    return list(lines.values())

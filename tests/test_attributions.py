@@ -718,3 +718,13 @@ def test_an_organisation_description_resolves_to_the_organisation_not_its_leader
     a = by_cue(attributions(text), "said")
     assert a.source is not None and a.source.text == "The union"
     assert a.speaker is not None and "Dockers' Union" in a.speaker
+
+
+def test_content_does_not_end_on_a_dangling_conjunction() -> None:
+    text = (
+        "Finance Minister Lukas Brandt said he respected the bank's independence but warned "
+        "that higher borrowing costs would hurt households."
+    )
+    atts = attributions(text)
+    assert content_text(by_cue(atts, "said")) == "he respected the bank's independence"
+    assert content_text(by_cue(atts, "warned")).startswith("that higher borrowing costs")

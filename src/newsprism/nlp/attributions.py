@@ -819,7 +819,14 @@ def _trim(text: str, a: int, b: int, qidx: QuoteIndex) -> tuple[int, int]:
         ):
             break  # an abbreviation such as "U.S."
         b -= 1
+    # "said he respected the bank's independence but [warned ...]": a dangling conjunction
+    m = _DANGLING.search(text, a, b)
+    if m is not None and m.end() == b and qidx.containing(b - 1) is None:
+        return _trim(text, a, m.start(), qidx)
     return a, b
+
+
+_DANGLING = re.compile(r"[\s,;]+(?:but|and|or|while|as well as)$")
 
 
 def _dedupe(drafts: list[Draft]) -> list[Draft]:

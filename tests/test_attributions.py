@@ -728,3 +728,12 @@ def test_content_does_not_end_on_a_dangling_conjunction() -> None:
     atts = attributions(text)
     assert content_text(by_cue(atts, "said")) == "he respected the bank's independence"
     assert content_text(by_cue(atts, "warned")).startswith("that higher borrowing costs")
+
+
+def test_reporting_flag_tells_speech_from_stance() -> None:
+    atts = attributions(
+        "Mayor Ines Vohl said the ferry would run. Residents were skeptical of the promise."
+    )
+    assert by_cue(atts, "said").reporting is True
+    assert by_cue(atts, "skeptical of").reporting is False
+    assert by_cue(atts, "said").to_dict()["reporting"] is True

@@ -652,3 +652,27 @@ def test_speaker_groups_merge_surnames_but_not_organisations() -> None:
     assert keys[3] == keys[4]  # "Olsen" joins the first Olsen seen
     assert keys[5] != keys[3]  # another given name is another person
     assert keys[6] == keys[7]  # a capitalised short name ending another is merged
+
+
+def test_who_said_what_leaves_out_acts_of_things_that_are_not_actors() -> None:
+    from newsprism.stories.compare import quotes_by_speaker
+
+    text = (
+        "The cranes stood still on Tuesday. The Valmora Port Board rejected the pay offer. "
+        "Port director Lena Marsh said the walkout was costly."
+    )
+    art, en = make(
+        "v1",
+        "Harbor Gazette",
+        text,
+        ents=[("Valmora Port Board", "ORG", "Valmora Port Board", None)],
+        quotes=[
+            ("cranes", "The cranes", "stood", "still on Tuesday"),
+            ("Valmora Port Board", "The Valmora Port Board", "rejected", "the pay offer"),
+            ("Lena Marsh", "Port director Lena Marsh", "said", "the walkout was costly"),
+        ],
+    )
+    en.attributions[0].reporting = False  # "stood": an act, and "cranes" are no actor
+    en.attributions[1].reporting = False  # "rejected": a stance, by a named organisation
+    speakers = [g["speaker"] for g in quotes_by_speaker([art], {"v1": en})]
+    assert sorted(speakers) == ["Lena Marsh", "Valmora Port Board"]

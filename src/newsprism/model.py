@@ -124,6 +124,9 @@ class Attribution:
     speaker: str | None
     kind: AttributionKind
     via: str | None = None  # nested sourcing: "Ushakov said, according to AFP" -> via "AFP"
+    #: the cue reports speech ("said", "according to", a quotation label); False for a stance or
+    #: act that PolNeAR-style annotation also counts ("rejected the offer", "was adamant that")
+    reporting: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -133,6 +136,7 @@ class Attribution:
             "speaker": self.speaker,
             "kind": self.kind,
             "via": self.via,
+            "reporting": self.reporting,
         }
 
 

@@ -981,4 +981,7 @@ def _to_attribution(text: str, d: Draft, qidx: QuoteIndex) -> Attribution:
         speaker=d.speaker,
         kind=kind,
         via=d.via,
+        reporting=d.according
+        or d.verb is None
+        or (d.verb.pos_ in ("VERB", "AUX") and d.verb.lemma_.lower() in SPEECH_VERBS),
     )

@@ -360,6 +360,7 @@ def enriched_from_dict(article_id: str, d: dict[str, Any]) -> Enriched:
                 speaker=a["speaker"],
                 kind=a["kind"],
                 via=a.get("via"),
+                reporting=a.get("reporting", True),
             )
             for a in d.get("attributions", [])
         ],

@@ -713,7 +713,11 @@ def _fmt(v: float) -> str:
 def quotes_by_speaker(
     articles: list[Article], enriched: dict[str, Enriched]
 ) -> list[dict[str, Any]]:
-    """Attributions grouped by resolved speaker (surname variants of one person merged)."""
+    """Attributions grouped by resolved speaker (surname variants of one person merged).
+
+    A stance or act that is not reported speech ("rejected the offer", "stood still") is
+    kept only when its speaker is a named person or organisation of the article: "the cranes
+    stood" or a dateline parsed as a subject is not someone saying something."""
     groups: dict[str, dict[str, Any]] = {}
     names: dict[str, str] = {}
     people: dict[str, None] = {}  # insertion-ordered: merges are deterministic
@@ -721,8 +725,17 @@ def quotes_by_speaker(
         en = enriched.get(a.id)
         if en is None:
             continue
+        actors = {
+            n
+            for m in en.entities
+            if m.label in _ACTOR_TYPES
+            for n in (m.canonical, m.name, m.text)
+            if n
+        }
         for att in en.attributions:
             if not att.speaker or not att.content:
+                continue
+            if not att.reporting and att.kind == "indirect" and att.speaker not in actors:
                 continue
             key = _speaker_key(att.speaker, names, people)
             g = groups.setdefault(key, {"speaker": att.speaker, "quotes": []})
@@ -739,6 +752,9 @@ def quotes_by_speaker(
                 }
             )
     return sorted(groups.values(), key=lambda g: (-len(g["quotes"]), g["speaker"]))
+
+
+_ACTOR_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
 def _speaker_key(name: str, names: dict[str, str], people: dict[str, None]) -> str:

@@ -303,6 +303,7 @@ def build_stories(
             if old is not None:
                 story = story_cache.story_from_dict(old, story_id, title, [a.id for a in members])
                 story.extra["entities"] = story_entities
+                story.extra["attributions"] = _story_attributions(members, enriched)
                 stories.append(story)
                 cache.built[key] = story
                 cache.reused += 1
@@ -314,11 +315,7 @@ def build_stories(
         brief = brief_mod.build_brief(members, comparison, max_facts=options.max_facts)
         extra: dict[str, Any] = comparison.to_dict()
         extra["entities"] = story_entities
-        extra["attributions"] = [
-            {"article": a.id, **att.to_dict()}
-            for a in members
-            for att in enriched[a.id].attributions
-        ]
+        extra["attributions"] = _story_attributions(members, enriched)
         story = Story(
             id=story_id, title=title, articles=[a.id for a in members], brief=brief, extra=extra
         )
@@ -332,6 +329,14 @@ def build_stories(
             "%d of %d stories unchanged since the last run: reused", cache.reused, len(ordered)
         )
     return stories
+
+
+def _story_attributions(
+    members: list[Article], enriched: dict[str, Enriched]
+) -> list[dict[str, Any]]:
+    return [
+        {"article": a.id, **att.to_dict()} for a in members for att in enriched[a.id].attributions
+    ]
 
 
 def _first_date(members: list[Article]) -> str:

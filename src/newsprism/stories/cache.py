@@ -5,9 +5,9 @@ Comparing a story's outlets (embedding its sentences, aligning claims) is the co
 the stored one is reused. The key of a story hashes everything its comparison and brief are
 built from: each member article (text and metadata), each member's enrichment (after entity
 names and speakers were made canonical across the archive), the brief settings, and the source
-code of :mod:`newsprism.stories` (an upgrade never reuses a story built by older code). A
-reused story's entity list is rebuilt, since entity spellings gathered from other stories'
-articles may have changed.
+code of :mod:`newsprism.stories` and :mod:`newsprism.model` (an upgrade never reuses a story
+built by older code). A reused story's entity list and attribution list are rebuilt (cheap):
+entity spellings gathered from other stories' articles may have changed.
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ _BASE_KEYS = frozenset(
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Hash of the source of the story-building modules."""
+    """Hash of the source of the story-building modules and the data model."""
     h = hashlib.sha256()
-    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+    here = Path(__file__).resolve().parent
+    for path in [*sorted(here.glob("*.py")), here.parent / "model.py"]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]

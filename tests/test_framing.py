@@ -161,3 +161,29 @@ def test_seed_spelling_variant(seeds_dir: Path) -> None:
     framing = compare_story(arts, {}).framing
     kiev = [t for ts in framing.values() for t in ts if t["term"] == "kiev"]
     assert kiev and "kyiv" in kiev[0]["others"]
+
+
+def test_a_name_gets_spellings_as_counterparts_and_a_word_gets_words() -> None:
+    from newsprism.model import EntityMention
+
+    herald = HERALD.replace("troops", "Dalmor troops")
+    courier = COURIER.replace("troops", "Dalmorian troops")
+    arts = [
+        Article(id="h", text=herald, source="Eastern Herald"),
+        Article(id="c", text=courier, source="Western Courier"),
+    ]
+    en = {a.id: Enriched(a.id, sentences=split_sentences(a.text)) for a in arts}
+    # one organisation named in full by one outlet and shortened by the other: its words are
+    # not spellings of each other
+    for a, surface in ((arts[0], "Officials in Kirrow"), (arts[1], "Officials in Kyrrow")):
+        pos = a.text.find(surface)
+        en[a.id].entities.append(
+            EntityMention(pos, pos + len(surface), surface, "ORG", surface, None, "City Hall")
+        )
+    out = compare_story(arts, en).framing
+    terms = {t["term"]: t["others"] for ts in out.values() for t in ts}
+    assert "officials" not in terms.get("kirrow", [])
+    assert terms.get("dalmor", []) == []  # "Dalmorian" is a derived word, not a spelling
+    assert "kyrrow" in terms["kirrow"]  # a close spelling of the same place
+    assert "conflict" in terms["invasion"]
+    assert not set(terms["invasion"]) & {"kyrrow", "kirrow", "dalmorian"}  # names are not words

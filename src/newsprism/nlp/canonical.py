@@ -189,6 +189,18 @@ def alias_types() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def one_word_aliases() -> dict[str, frozenset[str]]:
+    """Lower-cased one-word name -> the other one-word names of its packaged alias line
+    ("kiev" -> {"kyiv"}): spellings of one name that need no fuzzy matching."""
+    out: dict[str, set[str]] = {}
+    for entry in _packaged_aliases():
+        words = {n.lower() for n in entry.names if " " not in n.strip()}
+        for w in words:
+            out.setdefault(w, set()).update(words - {w})
+    return {w: frozenset(o) for w, o in out.items() if o}
+
+
 def _load_aliases(aliases: Path | None) -> list[AliasEntry]:
     entries = list(_packaged_aliases())
     if aliases is not None:

@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
 from newsprism.model import Article, Enriched
+from newsprism.nlp.canonical import one_word_aliases
 from newsprism.stories.claims import article_sentences, is_content_sentence
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ MIN_Z = 1.0  # z-score a term needs to count as distinctive for an outlet
 MAX_TERMS = 10
 MAX_EXAMPLES = 2
 OTHERS_SHARE = 0.6  # a counterpart needs this share of the best counterpart's evidence
-VARIANT_RATIO = 70  # rapidfuzz ratio for spelling variants (Kiev/Kyiv)
+VARIANT_RATIO = 76  # rapidfuzz ratio for spelling variants (Dravec/Dravetz; not Orsk/Orsa)
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]")
 
@@ -229,20 +230,32 @@ def _fact_words(facts: list[Fact]) -> list[dict[str, set[str]]]:
 
 
 def _entity_variants(articles: list[Article], enriched: dict[str, Enriched]) -> dict[str, set[str]]:
-    """Lowercased surface token -> other surface tokens of the same canonical entity."""
-    forms: dict[str, set[str]] = defaultdict(set)
+    """Lowercased surface token -> other spellings of it among the surface forms of the same
+    canonical entity: whole one-word names ("Kiev" / "Kyiv") or close spellings ("Zelensky" /
+    "Zelenskyi"); the other words of a longer name ("Marenian Retail Council") are not
+    spellings of each other."""
+    from rapidfuzz import fuzz
+
+    forms: dict[str, set[tuple[str, ...]]] = defaultdict(set)
     for a in articles:
         en = enriched.get(a.id)
         if not en:
             continue
         for m in en.entities:
             key = (m.canonical or m.name or "").lower()
-            if key:
-                forms[key].update(tokens(m.text))
+            toks = tuple(tokens(m.text))
+            if key and toks:
+                forms[key].add(toks)
     out: dict[str, set[str]] = defaultdict(set)
-    for toks in forms.values():
-        for t in toks:
-            out[t] |= toks - {t}
+    for surfaces in forms.values():
+        for s1 in surfaces:
+            for s2 in surfaces:
+                for t1 in s1:
+                    for t2 in s2:
+                        if t1 != t2 and (
+                            (len(s1) == 1 and len(s2) == 1) or fuzz.ratio(t1, t2) >= VARIANT_RATIO
+                        ):
+                            out[t1].add(t2)
     return out
 
 
@@ -259,7 +272,10 @@ def _others(
     from rapidfuzz import fuzz
 
     score: Counter[str] = Counter()
-    for words in fact_index:
+    # a name's counterpart is another spelling of it (below), never a common word of the
+    # aligned sentence ("Marenia" is not the other outlets' word for "walkout"), and a common
+    # word's counterpart is a common word
+    for words in fact_index if term not in proper else ():
         mine = words.get(outlet)
         if not mine or term not in mine:
             continue
@@ -268,7 +284,7 @@ def _others(
                 continue
             for w in ws - mine:
                 # the other outlet prefers w, this outlet does not: a substitute wording
-                if z[o].get(w, 0.0) > 0 and z[outlet].get(w, 0.0) <= 0:
+                if z[o].get(w, 0.0) > 0 and z[outlet].get(w, 0.0) <= 0 and w not in proper:
                     score[w] += 1 + min(z[o][w], 3.0) / 10
     for o in outlets:
         if o == outlet or term in vocab[o]:
@@ -283,7 +299,7 @@ def _others(
                     and not _inflection(w, term)
                 ):
                     score[w] += 2
-        for w in variants.get(term, ()):
+        for w in variants.get(term, set()) | one_word_aliases().get(term, frozenset()):
             if w in vocab[o] and w != term:
                 score[w] += 2
     ranked = sorted(score.items(), key=lambda x: (-x[1], x[0]))

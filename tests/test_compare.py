@@ -676,3 +676,22 @@ def test_who_said_what_leaves_out_acts_of_things_that_are_not_actors() -> None:
     en.attributions[1].reporting = False  # "rejected": a stance, by a named organisation
     speakers = [g["speaker"] for g in quotes_by_speaker([art], {"v1": en})]
     assert sorted(speakers) == ["Lena Marsh", "Valmora Port Board"]
+
+
+def test_a_relaying_source_shows_as_via_not_as_a_second_speaker() -> None:
+    from newsprism.stories.compare import quotes_by_speaker
+
+    text = "The two towns will sign a river treaty, adviser Piet Olsen said, according to Baltica."
+    art, en = make(
+        "b1",
+        "Harbor Gazette",
+        text,
+        quotes=[
+            ("Piet Olsen", "adviser Piet Olsen", "said", "The two towns will sign a river treaty"),
+            ("Baltica", "Baltica", "according to", "The two towns will sign a river treaty"),
+        ],
+    )
+    en.attributions[0].via = "Baltica"
+    groups = quotes_by_speaker([art], {"b1": en})
+    assert [g["speaker"] for g in groups] == ["Piet Olsen"]
+    assert groups[0]["quotes"][0]["via"] == "Baltica"

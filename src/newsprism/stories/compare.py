@@ -732,10 +732,20 @@ def quotes_by_speaker(
             for n in (m.canonical, m.name, m.text)
             if n
         }
+        # "Ushakov said ..., according to AFP": AFP shows as the quote's `via`, not as a
+        # second speaker of the same words
+        relayed = [
+            (att.via, att.content[0].start, att.content[-1].end)
+            for att in en.attributions
+            if att.via and att.content
+        ]
         for att in en.attributions:
             if not att.speaker or not att.content:
                 continue
             if not att.reporting and att.kind == "indirect" and att.speaker not in actors:
+                continue
+            lo, hi = att.content[0].start, att.content[-1].end
+            if any(v == att.speaker and a < hi and lo < b for v, a, b in relayed):
                 continue
             key = _speaker_key(att.speaker, names, people)
             g = groups.setdefault(key, {"speaker": att.speaker, "quotes": []})

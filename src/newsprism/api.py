@@ -24,6 +24,7 @@ from newsprism.store.sqlite import Store
 from newsprism.stories import brief as brief_mod
 from newsprism.stories import cache as story_cache
 from newsprism.stories import compare as compare_mod
+from newsprism.stories.cache import StoryCache
 from newsprism.stories.cluster import ClusterDoc, ClusterSettings, StoryClusterer
 
 log = logging.getLogger(__name__)
@@ -243,16 +244,6 @@ def _settings_key(options: AnalyzeOptions) -> str:
     return f"{options.granularity}:{int(options.use_embeddings)}"
 
 
-@dataclass
-class StoryCache:
-    """Stories of the previous run by content key (:mod:`newsprism.stories.cache`), and the
-    keys of the stories built or reused in this run."""
-
-    stored: dict[str, dict[str, Any]] = field(default_factory=dict)
-    built: dict[str, Story] = field(default_factory=dict)
-    reused: int = 0
-
-
 _STORY_KEYS = "story_keys"
 
 
@@ -274,8 +265,8 @@ def build_stories(
 ) -> list[Story]:
     """Group articles by story, then compare each story's outlets and write its brief.
 
-    With a ``cache``, a story whose members, enrichment and entities are unchanged since the
-    stored run is taken from the store instead of being compared again."""
+    With a ``cache``, a story whose members and their enrichment are unchanged since the stored
+    run is taken from the store instead of being compared again."""
     groups: dict[str, list[Article]] = defaultdict(list)
     for a in articles:
         groups[assignments.get(a.id, f"solo-{a.id}")].append(a)

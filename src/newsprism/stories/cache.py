@@ -14,11 +14,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from newsprism.model import Article, BriefLine, Citation, Enriched, Story
+
+
+@dataclass
+class StoryCache:
+    """Stories of the previous run by content key, and the stories built or reused in this
+    run by key (saved for the next run)."""
+
+    stored: dict[str, dict[str, Any]] = field(default_factory=dict)
+    built: dict[str, Story] = field(default_factory=dict)
+    reused: int = 0
+
 
 #: story-dict keys that are not part of ``Story.extra``
 _BASE_KEYS = frozenset(

@@ -10,14 +10,13 @@ extraction overhead of at most 15% of the parse time.
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import statistics
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from docs_section import write_section
+from docs_section import read_texts, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "polnear_dev.jsonl"
@@ -35,14 +34,7 @@ FALLBACK = (
 def load_texts(path: Path, limit: int) -> list[str]:
     if not path.exists():
         return [FALLBACK] * min(limit, 10)
-    texts = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                texts.append(json.loads(line)["text"])
-            if len(texts) >= limit:
-                break
-    return texts
+    return read_texts(path, limit)
 
 
 def measure(texts: list[str], rounds: int) -> dict[str, float]:

@@ -1,7 +1,9 @@
-"""Writes one benchmark's section of docs/benchmarks.md, keeping every other section."""
+"""Shared by the benchmarks: writing one benchmark's section of docs/benchmarks.md (keeping
+every other section), and reading article texts from the evaluation data."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -28,3 +30,15 @@ def write_section(
         text = text.rstrip("\n") + "\n\n" + section
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def read_texts(path: Path, limit: int) -> list[str]:
+    """The ``text`` of the first ``limit`` records of a JSON Lines file."""
+    texts: list[str] = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                texts.append(json.loads(line)["text"])
+            if len(texts) >= limit:
+                break
+    return texts

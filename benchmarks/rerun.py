@@ -18,7 +18,6 @@ numbers are the ratios to the rebuild measured in the same rounds.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import platform
 import shutil
@@ -28,23 +27,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from docs_section import write_section
+from docs_section import read_texts, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "polnear_train.jsonl"
 DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Re-running over a stored archive"
-
-
-def load_texts(path: Path, limit: int) -> list[str]:
-    texts: list[str] = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                texts.append(json.loads(line)["text"])
-            if len(texts) >= limit:
-                break
-    return texts
 
 
 def _timed_run(corpus: Path, store: Path) -> tuple[float, int]:
@@ -131,7 +119,7 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     if not args.data.exists():
         raise SystemExit(f"{args.data}: not found (the evaluation data lives in ../shared/data)")
-    result = measure(load_texts(args.data, args.limit), args.rounds)
+    result = measure(read_texts(args.data, args.limit), args.rounds)
     body = render(result, args.data.name)
     print(body)
     if not args.no_write:

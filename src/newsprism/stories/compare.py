@@ -745,7 +745,7 @@ def quotes_by_speaker(
             if not att.reporting and att.kind == "indirect" and att.speaker not in actors:
                 continue
             lo, hi = att.content[0].start, att.content[-1].end
-            if any(v == att.speaker and a < hi and lo < b for v, a, b in relayed):
+            if any(via == att.speaker and r_lo < hi and lo < r_hi for via, r_lo, r_hi in relayed):
                 continue
             key = _speaker_key(att.speaker, names, people)
             g = groups.setdefault(key, {"speaker": att.speaker, "quotes": []})

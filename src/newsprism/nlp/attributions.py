@@ -170,23 +170,9 @@ def _rule_drafts(
         if tok.pos_ == "ADJ":
             # "was adamant that ...", "are skeptical of ...": the adjective is the cue
             if model is not None and dmodel is not None and _stance_adjective(tok):
-                p = cue_probability(tok, model)
-                d = _verb(doc, tok, qidx, sents, learned=True)
-                if d is None and any(c.dep_ == "ccomp" and c.i > tok.i for c in tok.head.children):
-                    # "The mayor was adamant that ...": the clause hangs off the copula
-                    d = _verb(doc, tok.head, qidx, sents, learned=True)
-                    if d is not None and d.cue is not None:
-                        d.cue = (d.cue[0], max(d.cue[1], _tok_end(tok)))
+                d = _adjective(doc, tok, qidx, sents)
                 if d is not None and d.subject is not None:
-                    n = sum(b - a for a, b in d.content)
-                    d.notes["feats"] = draft_features(
-                        tok,
-                        d.subject,
-                        "adj:" + str(d.notes.get("ctype", "")),
-                        p,
-                        n,
-                        _touches_quote(d.content, qidx),
-                    )
+                    _set_features(d, tok, "adj:", cue_probability(tok, model), qidx)
                     drafts.append(d)
             continue
         lexicon = tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS
@@ -205,14 +191,30 @@ def _rule_drafts(
         ):
             # ("This was reported by X" is kept as the rules build it: PolNeAR marks the bare
             # pronoun as content, so the filter has not learnt this reading)
-            n = sum(b - a for a, b in d.content)
-            d.notes["feats"] = draft_features(
-                tok, d.subject, str(d.notes.get("ctype", "")), p, n, _touches_quote(d.content, qidx)
-            )
+            _set_features(d, tok, "", p, qidx)
         drafts.append(d)
     if dmodel is not None:
         _nesting_features(drafts)
     return drafts
+
+
+def _set_features(d: Draft, tok: Token, prefix: str, p: float, qidx: QuoteIndex) -> None:
+    """Attach the draft filter's features (``prefix`` marks the kind of cue in the ctype)."""
+    assert d.subject is not None
+    n = sum(b - a for a, b in d.content)
+    ctype = prefix + str(d.notes.get("ctype", ""))
+    d.notes["feats"] = draft_features(tok, d.subject, ctype, p, n, _touches_quote(d.content, qidx))
+
+
+def _adjective(doc: Doc, tok: Token, qidx: QuoteIndex, sents: Sents) -> Draft | None:
+    """A draft for a predicate adjective cue; the clause may hang off the copula ("The mayor
+    was adamant that ...": the cue is then "was adamant")."""
+    d = _verb(doc, tok, qidx, sents, learned=True)
+    if d is None and any(c.dep_ == "ccomp" and c.i > tok.i for c in tok.head.children):
+        d = _verb(doc, tok.head, qidx, sents, learned=True)
+        if d is not None and d.cue is not None:
+            d.cue = (d.cue[0], max(d.cue[1], _tok_end(tok)))
+    return d
 
 
 def _nesting_features(drafts: list[Draft]) -> None:

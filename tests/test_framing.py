@@ -1,189 +1,322 @@
-"""Framing: distinctive wording per outlet by weighted log-odds (Monroe et al. 2008)."""
+"""Framing: substitutions in aligned facts, naming of referents, hedges; coverage kept out."""
 
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from newsprism.model import Article, Enriched
-from newsprism.stories.claims import split_sentences
-from newsprism.stories.compare import compare_story
-from newsprism.stories.framing import framing_terms, log_odds, tokens
-
-HERALD = (
-    "The invasion of Belmark entered its third week as troops shelled the outskirts of Kirrow. "
-    "Residents of Kirrow fled west as the invasion continued into the night. "
-    "Officials in Kirrow said the invasion had destroyed two hospitals near the river. "
-    "The invasion has forced thousands of families to leave their homes in the valley."
-)
-COURIER = (
-    "The conflict in Belmark entered its third week as troops shelled the outskirts of Kyrrow. "
-    "Residents of Kyrrow fled west as the conflict continued into the night. "
-    "Officials in Kyrrow said the conflict had damaged two hospitals near the river. "
-    "The conflict has forced thousands of families to leave their homes in the valley."
+from newsprism.model import Article, Attribution, Enriched, EntityMention, Span
+from newsprism.stories.claims import extract_claims, split_sentences
+from newsprism.stories.facts import Fact, Source
+from newsprism.stories.framing import (
+    framing_terms,
+    load_hedges,
+    log_odds_z,
+    merge_framing,
 )
 
+# Two fictional outlets covering one fictional event. Each numbered line is one sentence;
+# lines 1-4 state the same facts in different words, the Courier's line 5 is its own coverage.
+HERALD = [
+    "Troops of Dalmor began the invasion of Belmark on Monday morning.",
+    "Prime Minister Ilse Brandt said the invasion would fail within weeks.",
+    "Aid groups counted 40 wounded civilians near the Kirrow bridge.",
+    "The Kirrow council reportedly asked Mayor Tomas Reyl for shelters.",
+    "The minister claimed that Belmark had rejected every peace plan.",
+]
+COURIER = [
+    "Troops of Dalmor began the special operation in Belmark on Monday morning.",
+    "The leader of Norvania, Ilse Brandt, said the operation would fail within weeks.",
+    "Aid groups counted 55 wounded civilians near the Kyrrow bridge.",
+    "The Kyrrow council asked Governor Anna Holm for shelters.",
+    "A new stadium referendum in the northern harbour town drew record turnout.",
+    "Officials described the “humanitarian pause” as a ploy.",
+]
 
-def _story() -> tuple[list[Article], dict[str, Enriched]]:
-    arts = [
-        Article(id="h", text=HERALD, source="Eastern Herald"),
-        Article(id="c", text=COURIER, source="Western Courier"),
-    ]
-    return arts, {a.id: Enriched(a.id, sentences=split_sentences(a.text)) for a in arts}
+
+def _article(aid: str, outlet: str, lines: list[str]) -> Article:
+    return Article(id=aid, text=" ".join(lines), source=outlet, published="2031-05-12")
+
+
+def _mention(a: Article, surface: str, label: str, canonical: str, role: str | None = None):
+    pos = a.text.find(surface)
+    assert pos >= 0, surface
+    return EntityMention(pos, pos + len(surface), surface, label, surface, role, canonical)
 
 
 @pytest.fixture(scope="module")
-def framing() -> dict:
-    arts, en = _story()
-    return compare_story(arts, en).framing
-
-
-def test_log_odds_sign_and_symmetry() -> None:
-    counts = {
-        "a": Counter({"strike": 6, "pay": 3, "port": 5}),
-        "b": Counter({"walkout": 6, "pay": 3, "port": 5}),
-    }
-    z = log_odds(counts)
-    assert z["a"]["strike"] > 1.0 and z["b"]["walkout"] > 1.0
-    assert z["a"]["strike"] == pytest.approx(z["b"]["walkout"])
-    assert abs(z["a"]["pay"]) < 1e-9 and abs(z["a"]["port"]) < 1e-9
-
-
-def test_tokens_drop_stop_words_and_possessives() -> None:
-    assert tokens("The union's strike and the port's owners") == [
-        "union",
-        "strike",
-        "port",
-        "owners",
+def story() -> tuple[list[Article], dict[str, Enriched], list[Fact]]:
+    h = _article("h", "Eastern Herald", HERALD)
+    c = _article("c", "Western Courier", COURIER)
+    en = {a.id: Enriched(a.id, sentences=split_sentences(a.text)) for a in (h, c)}
+    for a in (h, c):
+        en[a.id].entities += [
+            _mention(a, "Dalmor", "GPE", "Dalmor"),
+            _mention(a, "Belmark", "GPE", "Belmark"),
+            _mention(a, "Ilse Brandt", "PERSON", "Ilse Brandt"),
+        ]
+    en["h"].entities += [
+        _mention(h, "Kirrow", "GPE", "Kirrow"),
+        _mention(h, "Tomas Reyl", "PERSON", "Tomas Reyl"),
     ]
+    en["c"].entities += [
+        _mention(c, "Kyrrow", "GPE", "Kirrow"),
+        _mention(c, "Anna Holm", "PERSON", "Anna Holm"),
+    ]
+    # the roles the entity recogniser gives with the two mentions of Brandt
+    en["h"].entities = [
+        EntityMention(m.start, m.end, m.text, m.label, m.name, "Prime Minister", m.canonical)
+        if m.text == "Ilse Brandt"
+        else m
+        for m in en["h"].entities
+    ]
+    en["c"].entities = [
+        EntityMention(m.start, m.end, m.text, m.label, m.name, "leader of Norvania", m.canonical)
+        if m.text == "Ilse Brandt"
+        else m
+        for m in en["c"].entities
+    ]
+    claims = {a.id: extract_claims(a, en[a.id]) for a in (h, c)}
+    facts = []
+    for k in range(4):  # the judge's job, done by hand: line k of one outlet is line k of the other
+        pair = [claims["h"][k], claims["c"][k]]
+        facts.append(
+            Fact(
+                f"f{k}",
+                pair[0].text,
+                "corroborated",
+                [x.outlet for x in pair],
+                [Source.of(x) for x in pair],
+                claims=pair,
+            )
+        )
+    for x in claims["c"][4:]:  # the Courier's own coverage: single-source facts
+        facts.append(
+            Fact(f"s{x.index}", x.text, "single-source", [x.outlet], [Source.of(x)], claims=[x])
+        )
+    return [h, c], en, facts
 
 
-def test_distinctive_terms_with_counterparts(framing) -> None:
-    herald = {t["term"]: t for t in framing["Eastern Herald"]}
-    courier = {t["term"]: t for t in framing["Western Courier"]}
-    assert "invasion" in herald and "conflict" in courier
-    assert "conflict" in herald["invasion"]["others"]
-    assert "invasion" in courier["conflict"]["others"]
-    assert "kyrrow" in herald["kirrow"]["others"]  # a spelling variant of one place
-    # shared wording is not framing
-    for shared in ("hospitals", "residents", "belmark"):
-        assert shared not in herald and shared not in courier
-    # ranked by score
-    scores = [t["score"] for t in framing["Eastern Herald"]]
-    assert scores == sorted(scores, reverse=True)
+@pytest.fixture(scope="module")
+def framing(story) -> dict:
+    arts, en, facts = story
+    return framing_terms(arts, en, facts)
 
 
-def test_examples_cite_sentences_using_the_term(framing) -> None:
-    arts = {a.id: a for a in _story()[0]}
+def _items(framing: dict, outlet: str, kind: str) -> dict[tuple[str, str], dict]:
+    return {
+        (i["ours"].lower(), i["theirs"].lower()): i for i in framing[outlet] if i["kind"] == kind
+    }
+
+
+def test_log_odds_z_grows_with_consistency_and_is_antisymmetric() -> None:
+    once = log_odds_z([1, 0, 0, 1], [0.5, 0.5])
+    thrice = log_odds_z([3, 0, 0, 3], [0.5, 0.5])
+    mixed = log_odds_z([3, 3, 3, 3], [0.5, 0.5])
+    assert 0 < once < thrice
+    assert mixed == pytest.approx(0.0)
+    assert log_odds_z([0, 1, 1, 0], [0.5, 0.5]) == pytest.approx(-once)
+    # a strong prior for "ours" (the word is common anyway) weakens the evidence
+    assert log_odds_z([1, 0, 0, 1], [0.9, 0.1]) < log_odds_z([1, 0, 0, 1], [0.5, 0.5])
+
+
+def test_substitutions_from_aligned_facts(framing) -> None:
+    herald = _items(framing, "Eastern Herald", "substitution")
+    courier = _items(framing, "Western Courier", "substitution")
+    assert ("invasion", "special operation") in herald
+    assert ("special operation", "invasion") in courier
+    assert ("invasion", "operation") in herald  # line 2: the same choice again
+    item = herald[("invasion", "special operation")]
+    assert item["with"] == ["Western Courier"]
+    assert item["score"] > 0
+
+
+def test_substitutions_filter_what_is_not_one_referent(framing) -> None:
+    pairs = {p for o in framing for p in _items(framing, o, "substitution")}
+    words = {w for p in pairs for w in p}
+    assert not words & {"40", "55"}  # different numbers are a conflict, not wording
+    assert not words & {"tomas reyl", "anna holm", "mayor", "governor"}  # different people
+    assert not words & {"kirrow", "kyrrow"}  # names are naming, not substitutions
+    assert not words & {"reportedly", "the", "a", "of", "in"}  # an insertion, function words
+    assert pairs == {
+        ("invasion", "special operation"),
+        ("special operation", "invasion"),
+        ("invasion", "operation"),
+        ("operation", "invasion"),
+    }
+
+
+def test_every_item_cites_exact_spans(story, framing) -> None:
+    arts = {a.id: a for a in story[0]}
+    assert any(framing.values())
     for outlet, items in framing.items():
         for item in items:
-            assert item["examples"]
-            for ex in item["examples"]:
-                text = arts[ex["article"]].text[ex["start"] : ex["end"]]
-                assert text == ex["text"]
-                assert item["term"] in text.lower()
-                assert arts[ex["article"]].source == outlet
+            assert set(item) >= {"kind", "ours", "theirs", "score", "evidence", "counts"}
+            assert item["evidence"]
+            assert item["evidence"][0]["outlet"] == outlet
+            for ev in item["evidence"]:
+                text = arts[ev["article"]].text
+                assert text[ev["start"] : ev["end"]] == ev["text"]
+                mark = ev["mark"]
+                assert text[mark["start"] : mark["end"]] == mark["text"]
+                assert ev["start"] <= mark["start"] < mark["end"] <= ev["end"]
+                assert arts[ev["article"]].source == ev["outlet"]
+            if item["kind"] == "substitution":  # its two claims, one per outlet
+                assert item["evidence"][0]["mark"]["text"] == item["ours"]
+                assert item["evidence"][1]["mark"]["text"] == item["theirs"]
+                assert item["evidence"][1]["outlet"] in item["with"]
 
 
-def test_entity_variants_found_without_alignment() -> None:
-    from newsprism.model import EntityMention
+def test_naming_spelling_and_title(framing) -> None:
+    herald = _items(framing, "Eastern Herald", "naming")
+    courier = _items(framing, "Western Courier", "naming")
+    assert herald[("kirrow", "kyrrow")]["aspect"] == "spelling"
+    assert courier[("kyrrow", "kirrow")]["entity"] == "Kirrow"
+    title = herald[("prime minister ilse brandt", "leader of norvania, ilse brandt")]
+    assert title["aspect"] == "title" and title["entity"] == "Ilse Brandt"
+    # Reyl and Holm are two people, each named by one outlet: nothing to compare
+    assert not any("reyl" in o or "holm" in o for p in {**herald, **courier} for o in p)
 
-    arts, en = _story()
-    for a in arts:
-        surface = "Kirrow" if a.id == "h" else "Kyrrow"
-        pos = a.text.find(surface)
-        en[a.id].entities.append(
-            EntityMention(pos, pos + 6, surface, "GPE", surface, None, "Kirrow")
+
+def test_naming_counts_spellings_the_recogniser_missed() -> None:
+    a = _article(
+        "a", "North Wire", ["Shelling hit Kirrow at dawn.", "Kirrow lost power overnight."]
+    )
+    b = _article(
+        "b", "South Post", ["Shelling hit Kyrrow at dawn.", "Kyrrow lost power overnight."]
+    )
+    en = {x.id: Enriched(x.id, sentences=split_sentences(x.text)) for x in (a, b)}
+    en["a"].entities.append(_mention(a, "Kirrow", "GPE", "Kirrow"))
+    en["b"].entities.append(_mention(b, "Kyrrow", "GPE", "Kirrow"))  # the second one is missed
+    out = framing_terms([a, b], en, [])
+    item = next(i for i in out["North Wire"] if i["kind"] == "naming")
+    assert (item["ours"], item["theirs"]) == ("Kirrow", "Kyrrow")
+    assert item["counts"] == [2, 0, 0, 2]
+
+
+def test_one_actor_named_two_ways_in_one_fact(tmp_path, monkeypatch) -> None:
+    gaz = tmp_path / "actors.tsv"
+    gaz.write_text("Dalmor\tDLM\t\nSarnec\tDLM\tgovernment\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSPRISM_ACTORS", str(gaz))
+    a = _article("a", "North Wire", ["Dalmor rejected the ceasefire proposal on Friday."])
+    b = _article("b", "South Post", ["Sarnec rejected the truce proposal on Friday."])
+    en = {x.id: Enriched(x.id, sentences=split_sentences(x.text)) for x in (a, b)}
+    en["a"].entities.append(_mention(a, "Dalmor", "GPE", "Dalmor"))
+    en["b"].entities.append(_mention(b, "Sarnec", "GPE", "Sarnec"))
+    ca, cb = extract_claims(a, en["a"])[0], extract_claims(b, en["b"])[0]
+    fact = Fact("f1", ca.text, "corroborated", [ca.outlet, cb.outlet], [], claims=[ca, cb])
+    out = framing_terms([a, b], en, [fact])
+    north = {(i["kind"], i["ours"], i["theirs"]) for i in out["North Wire"]}
+    assert ("naming", "Dalmor", "Sarnec") in north
+    assert ("substitution", "ceasefire", "truce") in north
+
+
+def test_hedges_and_scare_quotes(framing) -> None:
+    herald = _items(framing, "Eastern Herald", "hedge")
+    courier = _items(framing, "Western Courier", "hedge")
+    assert ("reportedly", "") in herald
+    assert ("claimed", "said") in herald
+    assert ("“humanitarian pause”", "") in courier
+    assert courier[("“humanitarian pause”", "")]["aspect"] == "scare quotes"
+    assert not courier.keys() & {("reportedly", ""), ("claimed", "said")}
+
+
+def test_quoted_words_of_a_speaker_are_not_scare_quotes() -> None:
+    text = "Officials described the “humanitarian pause” as a ploy, Brandt said."
+    a = _article("a", "North Wire", [text])
+    b = _article("b", "South Post", ["Officials described the pause as a ploy."])
+    en = {x.id: Enriched(x.id, sentences=split_sentences(x.text)) for x in (a, b)}
+    cue = text.index("said")
+    en["a"].attributions.append(
+        Attribution(
+            Span(cue - 7, cue - 1, "Brandt"),
+            Span(cue, cue + 4, "said"),
+            [Span(0, cue - 9, text[: cue - 9])],
+            "Ilse Brandt",
+            "mixed",
         )
-    out = framing_terms(arts, en, facts=None)
-    kirrow = next(t for t in out["Eastern Herald"] if t["term"] == "kirrow")
-    assert kirrow["others"] == ["kyrrow"]
+    )
+    out = framing_terms([a, b], en, [])
+    assert not [i for i in out["North Wire"] if i["kind"] == "hedge"]
+
+
+def test_hedge_lexicon_is_extensible(tmp_path) -> None:
+    extra = tmp_path / "hedges.json"
+    extra.write_text(json.dumps({"hedges": {"purported": "", "claimed": ""}}), encoding="utf-8")
+    lex = load_hedges(extra)
+    assert lex.words["purported"] == "" and lex.words["reportedly"] == ""
+    assert lex.words["claimed"] == "said"  # an empty counterpart never erases a given one
+    a = _article("a", "North Wire", ["The purported deal collapsed late on Friday night."])
+    b = _article("b", "South Post", ["The deal collapsed late on Friday night again."])
+    en = {x.id: Enriched(x.id, sentences=split_sentences(x.text)) for x in (a, b)}
+    assert not framing_terms([a, b], en, [])["North Wire"]
+    out = framing_terms([a, b], en, [], hedge_lexicon=extra)
+    assert [i["ours"] for i in out["North Wire"]] == ["purported"]
+
+
+def test_coverage_is_not_framing(framing) -> None:
+    courier_words = {
+        w for i in framing["Western Courier"] for w in (i["ours"].lower(), i["theirs"].lower())
+    }
+    for own in ("stadium", "referendum", "harbour", "turnout", "record"):
+        assert not any(own in w for w in courier_words)
+
+
+def test_merge_framing_sums_counts_over_stories(framing) -> None:
+    merged = merge_framing([framing, framing])
+    one = _items(framing, "Eastern Herald", "substitution")[("invasion", "special operation")]
+    two = _items(merged, "Eastern Herald", "substitution")[("invasion", "special operation")]
+    assert two["counts"] == [2 * c for c in one["counts"]]
+    assert two["score"] > one["score"]  # the same choice in two stories is more consistent
 
 
 def test_single_outlet_or_empty_story() -> None:
     assert framing_terms([], {}) == {}
-    arts = [Article(id="h", text=HERALD, source="Eastern Herald")]
-    assert framing_terms(arts, {}) == {"Eastern Herald": []}
+    a = _article("h", "Eastern Herald", HERALD)
+    assert framing_terms([a], {}) == {"Eastern Herald": []}
     odd = [Article(id="x", text="", source="A"), Article(id="y", text="“”", source="B")]
     assert framing_terms(odd, {}) == {"A": [], "B": []}
 
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    ("story", "outlet", "term", "other"),
-    [
-        ("port-sallow-strike", "The National Ledger", "walkout", "strike"),
-        ("dravetz-mill-fire", "KBN News", "dravetz", "dravec"),
-        ("dravetz-mill-fire", "The National Ledger", "dravec", "dravetz"),
-    ],
-)
-def test_sample_corpus_framing_pairs(story: str, outlet: str, term: str, other: str) -> None:
-    """Documented framing pairs of the sample corpus (examples/EXPECTED.md section 11)."""
-    expected = EXAMPLES / "expected.json"
-    if not expected.is_file():
-        pytest.skip("examples/expected.json not written yet")
-    exp = json.loads(expected.read_text(encoding="utf-8"))
-    files = next(s["files"] for s in exp["stories"] if s["name"] == story)
-    arts = []
-    for rel in files:
-        p = EXAMPLES / "corpus" / rel
-        meta_p = p.with_suffix(".meta.json")
-        meta = json.loads(meta_p.read_text(encoding="utf-8")) if meta_p.exists() else {}
-        arts.append(
-            Article(
-                id=rel,
-                text=p.read_text(encoding="utf-8"),
-                source=meta.get("source") or p.parent.name,
-            )
-        )
-    framing = compare_story(arts, {}).framing
-    terms = {t["term"]: t for t in framing[outlet]}
-    assert term in terms
-    assert other in terms[term]["others"]
+def test_seed_framing(seeds_dir: Path) -> None:
+    """The seeds' peace-plan fact, Kiev/Kyiv and the titles of Xi Jinping (issue 19)."""
+    from newsprism.engine import local
+    from newsprism.nlp.canonical import canonicalize
+    from newsprism.stories.compare import compare_story
 
-
-@pytest.mark.slow
-def test_seed_spelling_variant(seeds_dir: Path) -> None:
-    """One seed outlet writes Kiev (and Kyiv once), the other only Kyiv."""
     paths = sorted(seeds_dir.glob("*.txt"))[:2]
     if len(paths) < 2:
         pytest.skip("need the two seed articles")
     arts = [
-        Article(id=p.stem, text=p.read_text(encoding="utf-8"), source=f"outlet-{i}")
+        Article(
+            id=p.stem,
+            text=p.read_text(encoding="utf-8"),
+            source=f"Outlet {'AB'[i]}",
+            published="2023-03-17",
+        )
         for i, p in enumerate(paths)
     ]
-    framing = compare_story(arts, {}).framing
-    kiev = [t for ts in framing.values() for t in ts if t["term"] == "kiev"]
-    assert kiev and "kyiv" in kiev[0]["others"]
-
-
-def test_a_name_gets_spellings_as_counterparts_and_a_word_gets_words() -> None:
-    from newsprism.model import EntityMention
-
-    herald = HERALD.replace("troops", "Dalmor troops")
-    courier = COURIER.replace("troops", "Dalmorian troops")
-    arts = [
-        Article(id="h", text=herald, source="Eastern Herald"),
-        Article(id="c", text=courier, source="Western Courier"),
+    en = {e.article_id: e for e in local.enrich(arts, workers=1)}
+    canonicalize({a.id: en[a.id].entities for a in arts})
+    comp = compare_story(arts, en)
+    framing = comp.framing
+    pairs = {
+        (i["kind"], i["ours"].lower(), i["theirs"].lower()) for v in framing.values() for i in v
+    }
+    assert ("naming", "kiev", "kyiv") in pairs
+    titles = [i for v in framing.values() for i in v if i.get("aspect") == "title"]
+    assert any(i["entity"] == "Xi Jinping" for i in titles)
+    assert {it["evidence"][0]["outlet"] for it in framing["Outlet A"]} == {"Outlet A"}
+    plan = [
+        f
+        for f in comp.facts
+        if any("twelve-point" in c.text for c in f.claims)
+        and any("initiative to end" in c.text for c in f.claims)
     ]
-    en = {a.id: Enriched(a.id, sentences=split_sentences(a.text)) for a in arts}
-    # one organisation named in full by one outlet and shortened by the other: its words are
-    # not spellings of each other
-    for a, surface in ((arts[0], "Officials in Kirrow"), (arts[1], "Officials in Kyrrow")):
-        pos = a.text.find(surface)
-        en[a.id].entities.append(
-            EntityMention(pos, pos + len(surface), surface, "ORG", surface, None, "City Hall")
-        )
-    out = compare_story(arts, en).framing
-    terms = {t["term"]: t["others"] for ts in out.values() for t in ts}
-    assert "officials" not in terms.get("kirrow", [])
-    assert terms.get("dalmor", []) == []  # "Dalmorian" is a derived word, not a spelling
-    assert "kyrrow" in terms["kirrow"]  # a close spelling of the same place
-    assert "conflict" in terms["invasion"]
-    assert not set(terms["invasion"]) & {"kyrrow", "kirrow", "dalmorian"}  # names are not words
+    if not plan:
+        pytest.xfail("the same-fact judge keeps the two peace-plan claims apart")
+    assert ("substitution", "war", "conflict") in pairs
+    assert ("substitution", "plan", "initiative") in pairs

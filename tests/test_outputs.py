@@ -102,7 +102,24 @@ def _result() -> AnalysisResult:
             ],
             "framing": {
                 "Harbour Courier": [
-                    {"term": "walkout", "score": 2.1, "others": ["strike"], "examples": []}
+                    {
+                        "kind": "substitution",
+                        "ours": "walked off the job",
+                        "theirs": "strike",
+                        "score": 2.1,
+                        "with": ["Meridian Wire"],
+                        "counts": [1, 0, 0, 1],
+                        "prior": [0.5, 0.5],
+                        "evidence": [
+                            {
+                                "article": "lund-1",
+                                "start": s1[0],
+                                "end": s1[1],
+                                "text": t1[s1[0] : s1[1]],
+                                "outlet": "Harbour Courier",
+                            }
+                        ],
+                    }
                 ],
                 "Meridian Wire": [],
             },
@@ -181,7 +198,7 @@ def test_html_report_is_self_contained_and_escapes_article_text() -> None:
 def test_markdown_report_lists_brief_with_citations_and_skips() -> None:
     md = render_markdown(result_to_document(_result()))
     assert md.startswith("# newsprism report")
-    assert "## Ferry <strike> in Lund" in md
+    assert "## Ferry &lt;strike&gt; in Lund" in md  # raw HTML from an article is escaped
     assert "[Harbour Courier: lund-1 0–" in md
     assert "### What each outlet adds" in md
     assert "`corpus/bad.bin`: binary file" in md
@@ -190,7 +207,8 @@ def test_markdown_report_lists_brief_with_citations_and_skips() -> None:
         in md
     )
     assert "- **date** 2025-04-07 (Harbour Courier) vs 2025-04-08 (Meridian Wire)" in md
-    assert "- **Harbour Courier**: “walkout” (others: strike)" in md
+    assert "- **Harbour Courier**\n  - *substitution*: “walked off the job” where Meridian" in md
+    assert "writes “strike” [Harbour Courier: lund-1" in md
     assert "- **Meridian Wire**:" not in md
     # who said what: the cue, the content, the outlet and the nested source
     said = _result().stories[0].extra["quotes"][0]["quotes"][0]["content"][0]["text"]

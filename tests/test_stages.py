@@ -110,3 +110,51 @@ def test_missing_input_file_is_a_clear_error(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["dates", str(tmp_path / "nope.jsonl")])
     assert res.exit_code != 0
     assert "nope.jsonl" in res.stderr
+
+
+PAIRS = [
+    {
+        "id": "same",
+        "a": "The Lund ferry crews walked off the job on Thursday over the new rota.",
+        "b": "On Thursday, ferry crews in Lund went on strike over the new rota.",
+        "a_published": "2025-05-09",
+        "b_published": "2025-05-09",
+        "a_source": "Lund Post",
+        "b_source": "Coast Radio",
+    },
+    {
+        "id": "conflict",
+        "a": "The landslide near Orvik buried 14 houses, the mayor said.",
+        "b": "The landslide near Orvik buried 31 houses, the mayor said.",
+        "a_published": "2025-05-09",
+        "b_published": "2025-05-09",
+    },
+    {
+        "id": "different",
+        "a": "The central bank of Marenia raised its key rate to 4.5 percent.",
+        "b": "Ferry crews in Lund walked off the job on Thursday.",
+    },
+]
+
+
+def test_align_stage_contract(tmp_path: Path) -> None:
+    infile = _write(
+        tmp_path / "pairs.jsonl",
+        PAIRS,
+        ("{broken", '{"id": "no-b", "a": "x"}', '{"id": "num", "a": 3, "b": "x"}'),
+    )
+    code, rows, err = _invoke(["align", str(infile)])
+    assert code == 0
+    assert [r["id"] for r in rows] == ["same", "conflict", "different"]
+    assert "pairs.jsonl:4" in err and "pairs.jsonl:5" in err and "pairs.jsonl:6" in err
+    assert "field 'a' is not a string" in err
+    by_id = {r["id"]: r for r in rows}
+    for r in rows:
+        assert set(r) == {"id", "relation", "p_same", "conflicts"}
+        assert 0.0 <= r["p_same"] <= 1.0
+    assert by_id["same"]["relation"] == "same"
+    assert by_id["different"]["relation"] == "different"
+    assert by_id["conflict"]["relation"] == "conflicting"
+    (c,) = by_id["conflict"]["conflicts"]
+    assert c["slot"] == "number" and {c["a"], c["b"]} == {"14 house", "31 house"}
+    assert by_id["same"]["p_same"] > by_id["different"]["p_same"]

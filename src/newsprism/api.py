@@ -17,15 +17,29 @@ from typing import Any
 from newsprism.engine import local
 from newsprism.ingest import IngestOptions, ingest
 from newsprism.ingest.meta import unify_outlets
-from newsprism.model import AnalysisResult, Article, Enriched, Entity, Skipped, Story
+from newsprism.model import (
+    AnalysisResult,
+    Article,
+    Enriched,
+    Entity,
+    Skipped,
+    Story,
+    Storyline,
+)
 from newsprism.nlp.canonical import canonicalize
+from newsprism.nlp.embed import persistent as embedding_store
+from newsprism.nlp.pubdate import date_from_stories, date_from_text
 from newsprism.outputs.document import story_to_dict
-from newsprism.store.sqlite import Store
+from newsprism.profile import Profile, Timed, activate, lap, stage
+from newsprism.store.base import ArticleStore, open_store
 from newsprism.stories import brief as brief_mod
 from newsprism.stories import cache as story_cache
 from newsprism.stories import compare as compare_mod
 from newsprism.stories.cache import StoryCache
 from newsprism.stories.cluster import ClusterDoc, ClusterSettings, StoryClusterer
+from newsprism.stories.storylines import StorylineBuilder
+from newsprism.stories.storylines import assemble as assemble_storylines
+from newsprism.stories.timeline import story_timeline
 
 log = logging.getLogger(__name__)
 
@@ -42,27 +56,45 @@ class AnalyzeOptions:
     use_embeddings: bool = True  #: MiniLM embeddings in clustering and comparison
     aliases: Path | None = None  #: extra entity alias file (extends the shipped one)
     max_facts: int = 10  #: key facts in each story brief
+    engine: str = "local"  #: "local" (processes) or "ray" (Ray Data) for per-article work
+    ray_address: str | None = None  #: Ray cluster to join (default: start a local one)
 
 
 def analyze(
     paths: Sequence[str | Path],
     options: AnalyzeOptions | None = None,
-    store: str | Path | Store | None = None,
+    store: str | Path | ArticleStore | None = None,
     progress: Progress | None = None,
+    profile: Profile | None = None,
 ) -> AnalysisResult:
     """Run the whole pipeline over ``paths`` (files, folders, globs).
 
-    With a ``store`` (path or open :class:`Store`), articles already stored are not ingested
-    or enriched again; new ones join the stored stories, and the result covers the whole store.
+    With a ``store`` (SQLite path, ``postgresql://`` URL or an open store), articles already
+    stored are not ingested or enriched again; new ones join the stored stories, and the result
+    covers the whole store. Enrichment is stored batch by batch, so a run that was killed
+    resumes where it stopped when run again with the same arguments.
+
+    Sentence embeddings are kept in the store too (when it can hold them), so a re-run never
+    embeds an unchanged sentence again. With a ``profile``, the seconds of each stage are
+    recorded in it (and logged).
     """
     options = options or AnalyzeOptions()
-    own_store = not isinstance(store, Store)
-    db = Store(store or ":memory:") if not isinstance(store, Store) else store
-    try:
-        return _analyze(paths, options, db, progress)
-    finally:
-        if own_store:
-            db.close()
+    own_store = not isinstance(store, ArticleStore)
+    with activate(profile):
+        with stage("store"):
+            db = open_store(store or ":memory:") if own_store else store
+        timed_db: Any = Timed(db, "store") if profile is not None else db
+        backing = timed_db if hasattr(db, "get_embeddings") else None
+        try:
+            with embedding_store(backing):
+                return _analyze(paths, options, timed_db, progress)
+        finally:
+            if own_store:
+                with stage("store"):
+                    db.close()
+            if profile is not None:
+                lap("store")
+                profile.log_summary()
 
 
 @dataclass
@@ -79,8 +111,9 @@ class Ingested:
 def ingest_into_store(
     paths: Sequence[str | Path],
     options: IngestOptions,
-    db: Store,
+    db: ArticleStore,
     progress: Progress | None = None,
+    mapper: Callable[..., Any] | None = None,
 ) -> Ingested:
     """Ingest ``paths`` into ``db``: unchanged inputs are skipped, changed files replace their
     stored version, outlet names are unified and near-duplicates linked across the store."""
@@ -89,8 +122,10 @@ def ingest_into_store(
         options,
         seen_hashes=db.content_hashes(),
         progress=(lambda done, total: progress("ingest", done, total)) if progress else None,
+        mapper=mapper,
     )
     new = _place_in_store(result.articles, db)
+    date_from_text(new, reference_year=dt.datetime.now(dt.UTC).year)
     db.add_articles(new)
     db.add_skipped(result.skipped)
     articles = db.articles()
@@ -102,25 +137,45 @@ def ingest_into_store(
 
 
 def _analyze(
-    paths: Sequence[str | Path], options: AnalyzeOptions, db: Store, progress: Progress | None
+    paths: Sequence[str | Path],
+    options: AnalyzeOptions,
+    db: ArticleStore,
+    progress: Progress | None,
 ) -> AnalysisResult:
-    ingested = ingest_into_store(paths, options.ingest, db, progress)
+    mapper = None
+    if options.engine == "ray":
+        from newsprism.engine import ray as ray_engine
+
+        mapper = ray_engine.ingest_mapper(options.workers, options.ray_address)
+    ingested = ingest_into_store(paths, options.ingest, db, progress, mapper=mapper)
     articles = ingested.articles
+    lap("ingest")
 
     enriched = db.enrichment()
     todo = [a for a in articles if a.id not in enriched]
     if todo:
-        fresh = local.enrich(todo, workers=options.workers, progress=progress)
-        db.add_enrichment(fresh)
+        fresh = _enrich(todo, options, db, progress)
         enriched.update({e.article_id: e for e in fresh})
+    lap("parse")  # what the workers' own timing (parse, annotate, models) left over
 
     entities = canonicalize({a.id: enriched[a.id].entities for a in articles}, options.aliases)
     _canonical_speakers(enriched)
+    lap("annotate")
 
     assignments = _cluster(articles, enriched, options, db, progress)
+    lap("clustering")
+    for a in date_from_stories(articles, assignments):
+        _redate(enriched[a.id], a)
     cache = _stored_stories(db)
+    lap("annotate")
     stories = build_stories(articles, enriched, entities, assignments, options, progress, cache)
+    lap("comparison")
     by_id = {a.id: a for a in articles}
+    storylines = _storylines(stories, by_id, enriched, db)
+    lap("clustering")
+    # the story keys point at story ids: forget them until the new stories are stored, so a
+    # run killed in between never reuses a stored story under another story's key
+    db.set_state(_STORY_KEYS, {})
     db.replace_stories(stories, [story_to_dict(s, by_id) for s in stories])
     db.set_state(_STORY_KEYS, {"keys": {k: s.id for k, s in cache.built.items()}})
     return AnalysisResult(
@@ -132,10 +187,28 @@ def _analyze(
         entities=entities,
         unchanged=ingested.unchanged,
         new_articles=len(ingested.new),
+        storylines=storylines,
     )
 
 
-def _place_in_store(articles: list[Article], db: Store) -> list[Article]:
+def _enrich(
+    todo: list[Article], options: AnalyzeOptions, db: ArticleStore, progress: Progress | None
+) -> list[Enriched]:
+    """Enrich ``todo`` with the chosen engine, storing each batch as soon as it is done."""
+    if options.engine == "ray":
+        from newsprism.engine import ray as ray_engine
+
+        return ray_engine.enrich(
+            todo,
+            workers=options.workers,
+            address=options.ray_address,
+            progress=progress,
+            sink=db.add_enrichment,
+        )
+    return local.enrich(todo, workers=options.workers, progress=progress, sink=db.add_enrichment)
+
+
+def _place_in_store(articles: list[Article], db: ArticleStore) -> list[Article]:
     """Ready freshly ingested articles for the store.
 
     A changed file (an id already stored for the same path, with new content) replaces the
@@ -159,7 +232,7 @@ def _place_in_store(articles: list[Article], db: Store) -> list[Article]:
     return out
 
 
-def _link_duplicates(articles: list[Article], db: Store) -> None:
+def _link_duplicates(articles: list[Article], db: ArticleStore) -> None:
     from newsprism.ingest.dedup import link_duplicates
 
     before = {a.id: a.duplicate_of for a in articles}
@@ -183,7 +256,7 @@ def _cluster(
     articles: list[Article],
     enriched: dict[str, Enriched],
     options: AnalyzeOptions,
-    db: Store,
+    db: ArticleStore,
     progress: Progress | None,
 ) -> dict[str, str]:
     settings = ClusterSettings(granularity=options.granularity)  # type: ignore[arg-type]
@@ -212,6 +285,38 @@ def _cluster(
         "cluster", {"settings_key": _settings_key(options), "clusterer": clusterer.state()}
     )
     return clusterer.assignments()
+
+
+def _redate(e: Enriched, a: Article) -> None:
+    """Resolve an article's dates again against its (newly inferred) publication date."""
+    from newsprism.nlp import dates as dates_mod
+
+    try:
+        e.dates = dates_mod.find_dates(a.text, a.published)
+        if e.clauses:
+            e.dates = dates_mod.follow_tense(e.dates, e.clauses, a.published)
+    except Exception:  # pragma: no cover - defensive: dates are extras, never fatal
+        log.exception("%s: re-resolving dates failed", a.id)
+
+
+def _storylines(
+    stories: list[Story],
+    by_id: dict[str, Article],
+    enriched: dict[str, Enriched],
+    db: ArticleStore,
+) -> list[Storyline]:
+    """Group the stories into storylines (continuing from the stored state) and tag each story
+    with its storyline id."""
+    builder = StorylineBuilder(state=db.get_state("storylines"))
+    docs = {
+        s.id: [_cluster_doc(by_id[a], enriched[a]) for a in s.articles if a in by_id]
+        for s in stories
+    }
+    line_of = builder.update(docs)
+    db.set_state("storylines", builder.state())
+    for s in stories:
+        s.extra["storyline"] = line_of.get(s.id)
+    return assemble_storylines(stories, line_of, by_id)
 
 
 def _cluster_doc(a: Article, e: Enriched) -> ClusterDoc:
@@ -247,7 +352,7 @@ def _settings_key(options: AnalyzeOptions) -> str:
 _STORY_KEYS = "story_keys"
 
 
-def _stored_stories(db: Store) -> StoryCache:
+def _stored_stories(db: ArticleStore) -> StoryCache:
     state = db.get_state(_STORY_KEYS) or {}
     by_id = {d.get("id"): d for d in db.stories()}
     keys = state.get("keys") or {}
@@ -303,8 +408,11 @@ def build_stories(
                 continue
         member_enriched = {a.id: enriched[a.id] for a in members}
         comparison = compare_mod.compare_story(members, member_enriched)
+        dated = story_timeline(comparison.facts, [a.published for a in members])
+        comparison.timeline = dated.events
         brief = brief_mod.build_brief(members, comparison, max_facts=options.max_facts)
         extra: dict[str, Any] = comparison.to_dict()
+        extra["background"] = dated.background
         extra["entities"] = story_entities
         extra["attributions"] = _story_attributions(members, enriched)
         story = Story(

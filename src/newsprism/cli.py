@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from newsprism import __version__
+from newsprism.store.base import is_postgres_url, open_store, store_label
 
 log = logging.getLogger("newsprism.cli")
 
@@ -53,7 +54,8 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 
 
 class _Progress:
-    """Progress on stderr: a live bar on a terminal, a line per stage and 10% step otherwise."""
+    """Progress on stderr with an ETA per stage: a live bar on a terminal, a line per stage and
+    10% step otherwise."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
@@ -61,6 +63,7 @@ class _Progress:
         self._bar: Any = None
         self._tasks: dict[str, Any] = {}
         self._last: dict[str, int] = {}
+        self._start: dict[str, tuple[float, int]] = {}
 
     def __enter__(self) -> _Progress:
         if self.enabled and self.tty:
@@ -71,6 +74,7 @@ class _Progress:
                 Progress,
                 TextColumn,
                 TimeElapsedColumn,
+                TimeRemainingColumn,
             )
 
             self._bar = Progress(
@@ -78,6 +82,8 @@ class _Progress:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
                 console=Console(stderr=True),
                 transient=True,
             )
@@ -96,10 +102,26 @@ class _Progress:
                 self._tasks[stage] = self._bar.add_task(stage, total=total)
             self._bar.update(self._tasks[stage], completed=done, total=total)
             return
+        now = time.monotonic()
+        start, done0 = self._start.setdefault(stage, (now, done))
         step = 10 * done // total if total else done // 1000
         if self._last.get(stage) != step and (total is None or total >= 20 or done == total):
             self._last[stage] = step
-            _err(f"{stage}: {done}/{total}" if total else f"{stage}: {done}")
+            eta = ""
+            if total and done0 < done < total:
+                eta = f", ETA {_duration((now - start) / (done - done0) * (total - done))}"
+            _err(f"{stage}: {done}/{total}{eta}" if total else f"{stage}: {done}")
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
 
 
 def _parse_fields(values: tuple[str, ...]) -> dict[str, str]:
@@ -123,6 +145,7 @@ def _ingest_options(
     fields: tuple[str, ...],
     manifest: Path | None,
     max_size: float,
+    follow_symlinks: bool = False,
 ) -> Any:
     from newsprism.ingest import IngestOptions
 
@@ -132,6 +155,7 @@ def _ingest_options(
         manifest=manifest,
         published=published,
         source=source,
+        follow_symlinks=follow_symlinks,
     )
 
 
@@ -169,6 +193,12 @@ def _ingest_flags(f: Callable[..., Any]) -> Callable[..., Any]:
             ),
             click.option(
                 "--strict", is_flag=True, help="Exit with status 1 when any input was skipped."
+            ),
+            click.option(
+                "--follow-symlinks",
+                is_flag=True,
+                help="Read symlinks found in input folders even when they point outside them "
+                "(refused by default).",
             ),
         ]
     ):
@@ -212,14 +242,25 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
 @click.option(
     "--store",
     "store_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="SQLite store to use and update (default: OUTDIR/newsprism.db).",
+    help="Store to use and update: a SQLite file or a postgresql:// URL (default: OUTDIR/newsprism.db).",
 )
 @_ingest_flags
 @click.option(
     "--workers",
     type=int,
     help="Processes for per-article work (default: number of CPUs, at most 8).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where per-article work runs: local processes, or Ray Data (a local or remote Ray cluster).",
+)
+@click.option(
+    "--ray-address",
+    metavar="ADDR",
+    help="Ray cluster to join with --engine ray (default: start one on this machine).",
 )
 @click.option(
     "--granularity",
@@ -236,40 +277,58 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Extra entity alias file (same format as the shipped aliases.tsv).",
 )
+@click.option(
+    "--profile",
+    "show_profile",
+    is_flag=True,
+    help="Print the seconds spent in each stage (ingest, parse, embeddings, ...) at the end.",
+)
 @click.pass_context
 def analyze(
     ctx: click.Context,
     paths: tuple[str, ...],
     outdir: Path,
-    store_path: Path | None,
+    store_path: str | None,
     published: str | None,
     source: str | None,
     fields: tuple[str, ...],
     manifest: Path | None,
     max_size: float,
     strict: bool,
+    follow_symlinks: bool,
     workers: int | None,
+    engine: str,
+    ray_address: str | None,
     granularity: str,
     no_embeddings: bool,
     aliases: Path | None,
+    show_profile: bool,
 ) -> None:
     """Run the whole pipeline over PATHS (files, folders, globs, or - for JSON Lines on stdin)."""
     from newsprism.api import AnalyzeOptions
     from newsprism.api import analyze as run_analyze
     from newsprism.outputs import write_outputs
+    from newsprism.profile import Profile, activate
+    from newsprism.profile import stage as profile_stage
 
     options = AnalyzeOptions(
-        ingest=_ingest_options(published, source, fields, manifest, max_size),
+        ingest=_ingest_options(published, source, fields, manifest, max_size, follow_symlinks),
         workers=workers,
+        engine=engine,
+        ray_address=ray_address,
         granularity=granularity,
         use_embeddings=not no_embeddings,
         aliases=aliases,
     )
-    store_path = store_path or outdir / "newsprism.db"
+    store_path = store_path or str(outdir / "newsprism.db")
     started = time.monotonic()
+    run_profile = Profile() if show_profile else None
     with _library_errors(), _Progress(not ctx.obj["quiet"]) as progress:
-        result = run_analyze(list(paths), options, store=store_path, progress=progress)
-        written = write_outputs(result, outdir)
+        result = run_analyze(
+            list(paths), options, store=store_path, progress=progress, profile=run_profile
+        )
+        with activate(run_profile), profile_stage("outputs"):
+            written = write_outputs(result, outdir)
     if not result.articles:
         _err(
             f"newsprism: no articles could be read from {', '.join(paths)} ({_skipped_summary(result.skipped)})"
@@ -284,9 +343,27 @@ def analyze(
     click.echo(f"report: {written['html']}")
     click.echo(f"stories: {written['json']}")
     click.echo(f"markdown: {written['markdown']}")
-    click.echo(f"store: {store_path}")
+    click.echo(f"store: {store_label(store_path)}")
+    if run_profile is not None:
+        _err(_profile_table(run_profile, len(result.articles), result.new_articles))
     if strict and result.skipped:
         sys.exit(EXIT_NOTHING)
+
+
+def _profile_table(profile: Any, articles: int, new: int) -> str:
+    """The per-stage breakdown of ``analyze --profile``."""
+    from newsprism.profile import STAGE_HELP
+
+    lines = [f"{'stage':<11} {'seconds':>8} {'share':>6}  what"]
+    for row in profile.rows():
+        what = STAGE_HELP.get(row.name, "")
+        if row.items:
+            what += f" [{row.items:,}]"
+        lines.append(f"{row.name:<11} {row.seconds:>8.2f} {row.share:>6.1%}  {what}")
+    total = profile.total
+    rate = f", {new / total:.1f} new articles/s" if new and total > 0 else ""
+    lines.append(f"{'total':<11} {total:>8.2f} {1:>6.1%}  {articles} articles, {new} new{rate}")
+    return "\n".join(lines)
 
 
 @main.command()
@@ -294,30 +371,33 @@ def analyze(
 @click.option(
     "--store",
     "store_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("newsprism.db"),
+    default="newsprism.db",
     show_default=True,
-    help="SQLite store to add the articles to.",
+    help="Store to add the articles to: a SQLite file or a postgresql:// URL.",
 )
 @_ingest_flags
 @click.pass_context
 def ingest(
     ctx: click.Context,
     paths: tuple[str, ...],
-    store_path: Path,
+    store_path: str,
     published: str | None,
     source: str | None,
     fields: tuple[str, ...],
     manifest: Path | None,
     max_size: float,
     strict: bool,
+    follow_symlinks: bool,
 ) -> None:
     """Read, clean and store articles from PATHS, without further analysis."""
     from newsprism.api import ingest_into_store
-    from newsprism.store.sqlite import Store
 
-    options = _ingest_options(published, source, fields, manifest, max_size)
-    with _library_errors(), _Progress(not ctx.obj["quiet"]) as progress, Store(store_path) as db:
+    options = _ingest_options(published, source, fields, manifest, max_size, follow_symlinks)
+    with (
+        _library_errors(),
+        _Progress(not ctx.obj["quiet"]) as progress,
+        open_store(store_path) as db,
+    ):
         result = ingest_into_store(list(paths), options, db, progress)
         dups = sum(1 for a in result.articles if a.duplicate_of)
         total = len(result.articles)
@@ -326,7 +406,7 @@ def ingest(
         + (f", {result.unchanged} unchanged" if result.unchanged else "")
         + f"; {len(result.new)} new articles, {total} in the store ({dups} near-duplicates)"
     )
-    click.echo(f"store: {store_path}")
+    click.echo(f"store: {store_label(store_path)}")
     if total == 0 or (strict and result.skipped):
         sys.exit(EXIT_NOTHING)
 
@@ -393,6 +473,34 @@ def attributions_cmd(infile: str, outfile: str) -> None:
 
 
 @_stage_command(
+    "events",
+    "Who did what to whom (PLOVER): {id, text, published?} -> {id, events}.",
+)
+def events_cmd(infile: str, outfile: str) -> None:
+    from newsprism.stages import events_records, write_records
+
+    records, out = _stage_io(infile, outfile, ("id", "text"))
+    with _library_errors(), out:
+        n = write_records(events_records(records), out)
+    _err(f"events: {n} records")
+
+
+@_stage_command(
+    "align",
+    "Do two claims from two outlets state the same fact? "
+    "{id, a, b, a_published?, b_published?, a_source?, b_source?} -> "
+    "{id, relation, p_same, conflicts}.",
+)
+def align_cmd(infile: str, outfile: str) -> None:
+    from newsprism.stages import align_records, write_records
+
+    records, out = _stage_io(infile, outfile, ("id", "a", "b"))
+    with _library_errors(), out:
+        n = write_records(align_records(records), out)
+    _err(f"align: {n} records")
+
+
+@_stage_command(
     "cluster", "Group records into stories: {id, text, title?, published?, source?} -> {id, story}."
 )
 @click.option(
@@ -430,7 +538,12 @@ def summarize_cmd(infile: str, outfile: str, words: int) -> None:
 
 
 @main.command()
-@click.argument("task", type=click.Choice(["dates", "attributions", "cluster", "summarize"]))
+@click.argument(
+    "task",
+    type=click.Choice(
+        ["dates", "attributions", "cluster", "summarize", "storylines", "events", "align"]
+    ),
+)
 @click.argument("data", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--limit", type=int, help="Score only the first N documents/clusters.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
@@ -453,21 +566,93 @@ def evaluate(task: str, data: Path, limit: int | None, as_json: bool) -> None:
 @click.option(
     "--store",
     "store_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=Path("newsprism.db"),
+    default="newsprism.db",
     show_default=True,
+    help="A SQLite file or a postgresql:// URL.",
 )
 @click.option("--limit", type=int, default=20, show_default=True)
-def search(query: str, store_path: Path, limit: int) -> None:
-    """Full-text search over the stored articles (SQLite FTS5 query syntax)."""
-    from newsprism.store.sqlite import Store
-
-    with _library_errors(), Store(store_path) as db:
+def search(query: str, store_path: str, limit: int) -> None:
+    """Full-text search over the stored articles (SQLite: FTS5 query syntax; PostgreSQL:
+    web-search syntax)."""
+    if not is_postgres_url(store_path) and not Path(store_path).is_file():
+        raise click.BadParameter(f"{store_path}: no such store file", param_hint="--store")
+    with _library_errors(), open_store(store_path) as db:
         hits = db.search(query, limit)
     for aid, snippet in hits:
         click.echo(f"{aid}\t{' '.join(snippet.split())}")
     if not hits:
         _err("no matches")
+
+
+def _store_file(store: Path) -> Path:
+    path = store / "newsprism.db" if store.is_dir() else store
+    if not path.is_file():
+        raise click.BadParameter(
+            f"{path}: no such store file (run `newsprism analyze ... -o DIR` first)",
+            param_hint="STORE",
+        )
+    return path
+
+
+@main.command()
+@click.argument(
+    "store", type=click.Path(path_type=Path), default=Path("newsprism-out/newsprism.db")
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Server processes."
+)
+def serve(store: Path, host: str, port: int, workers: int) -> None:
+    """Browse STORE (a store file, or the folder holding newsprism.db) in a local web app with
+    a JSON API. Writes need NEWSPRISM_TOKEN set (sent as a bearer token); without it the app
+    is read-only."""
+    import os
+
+    from newsprism.web import serve as run_server
+
+    path = _store_file(store)
+    mode = "writes need the token" if os.environ.get("NEWSPRISM_TOKEN") else "read-only"
+    _err(f"newsprism: serving {path} at http://{host}:{port}/ ({mode}; Ctrl-C stops)")
+    with _library_errors():
+        run_server(path, host=host, port=port, workers=workers)
+
+
+@main.command()
+@click.argument("store", type=click.Path(path_type=Path))
+@click.option(
+    "--what",
+    type=click.Choice(["articles", "facts", "quotes", "entities", "coverage", "events"]),
+    required=True,
+    help="What to export, one row per item (columns in docs/web.md).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "parquet", "jsonl"]), default="csv", show_default=True
+)
+@click.option("--story", metavar="ID", help="Only this story.")
+@click.option("--since", metavar="DATE", help="Only items published on or after DATE (YYYY-MM-DD).")
+@click.option(
+    "-o", "--output", "outfile", type=click.Path(dir_okay=False, path_type=Path), required=True
+)
+def export(
+    store: Path, what: str, fmt: str, story: str | None, since: str | None, outfile: Path
+) -> None:
+    """Export a table from STORE as CSV, Parquet or JSON Lines (streamed; no row cap)."""
+    from newsprism.store.export import ExportError, check_since, write_export
+    from newsprism.store.sqlite import Store
+
+    path = _store_file(store)
+    try:
+        since = check_since(since)
+    except ExportError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from exc
+    with _library_errors(), Store.reader(path) as db:
+        if story is not None and db.story(story) is None:
+            raise click.BadParameter(f"no story {story!r} in {path}", param_hint="--story")
+        with outfile.open("wb") as fh:
+            n = write_export(db, what, fmt, fh, story=story, since=since)
+    _err(f"export: {n} {what} rows")
+    click.echo(f"{what}: {outfile}")
 
 
 class _library_errors:
@@ -487,6 +672,23 @@ class _library_errors:
 
         if isinstance(exc, StoreError | ModelMissingError | EvaluationDataError):
             _err(f"newsprism: error: {exc}")
+            sys.exit(EXIT_ERROR)
+        import sqlite3
+
+        from newsprism.outputs.write import OutputError
+
+        if isinstance(exc, OutputError):
+            _err(f"newsprism: error: {exc}")
+            sys.exit(EXIT_ERROR)
+        if isinstance(exc, sqlite3.Error):  # disk full, read-only or locked store file
+            _err(f"newsprism: error: store: {exc}")
+            sys.exit(EXIT_ERROR)
+        if isinstance(exc, OSError):  # a write fault outside the outputs (a store folder...)
+            where = exc.filename if exc.filename is not None else "output"
+            reason = exc.strerror or str(exc)
+            if isinstance(exc, FileExistsError | NotADirectoryError):
+                reason = "a file is in the way of a folder"
+            _err(f"newsprism: error: {where}: cannot write ({reason})")
             sys.exit(EXIT_ERROR)
         if isinstance(exc, KeyboardInterrupt):
             _err("newsprism: interrupted")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,12 +140,98 @@ class Attribution:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One atomic proposition of a sentence (see :mod:`newsprism.nlp.clauses`).
+
+    ``start``/``end`` is the clause's extent in the article text (what a fact cites); ``gist``
+    is the wording compared across outlets (the clause's own words, with a subject borrowed
+    from the governing clause where it shares one)."""
+
+    start: int
+    end: int
+    sentence: int  # index of the sentence in ``Enriched.sentences``
+    kind: str  # sentence | main | reported | conj | relcl | appos
+    predicate: str  # lemma of the clause's head
+    subject: str | None
+    gist: str
+    negated: bool = False
+    tense: str = "present"  # past | present | future
+    modal: str | None = None  # may, could, would, plan, ...
+
+
+EventMode = Literal["asserted", "hypothetical", "negated"]
+
+
 @dataclass(slots=True)
 class Event:
+    """Who did what to whom (PLOVER): see docs/events.md.
+
+    ``type`` is the action the trigger names ("will visit" -> CONSULT, mode hypothetical);
+    ``plover_type`` codes it the way PLOVER's gold records do (a stated intention to cooperate is
+    AGREE, to harm is THREATEN; "X must ..." said by Y is Y's DEMAND).
+    """
+
     type: str
     source_actor: str | None
     target_actor: str | None
     trigger: Span
+    mode: EventMode = "asserted"
+    #: the cue of a non-asserted mode: planned, conditional, obligation, possible, negation, denied
+    modality: str | None = None
+    plover_type: str | None = None
+    source_span: Span | None = None
+    target_span: Span | None = None
+    source_country: str | None = None
+    source_sector: str | None = None
+    target_country: str | None = None
+    target_sector: str | None = None
+    date: str | None = None  # TIMEX3 value of the nearest dated expression in the sentence
+    date_span: Span | None = None
+    location: str | None = None
+    location_span: Span | None = None
+    reporter: str | None = None  # who reports it (the attribution whose content covers the trigger)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "type": self.type,
+            "source_actor": self.source_actor,
+            "target_actor": self.target_actor,
+            "trigger": self.trigger.to_dict(),
+        }
+        for k in _EVENT_PLAIN:
+            d[k] = getattr(self, k)
+        for k in ("source_span", "target_span", "date_span", "location_span"):
+            span = getattr(self, k)
+            d[k] = span.to_dict() if span else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Event:
+        """Inverse of :meth:`to_dict`; records stored before the extra fields load too."""
+
+        def span(v: Any) -> Span | None:
+            return Span(v["start"], v["end"], v["text"]) if isinstance(v, dict) else None
+
+        trigger = span(d.get("trigger")) or Span(0, 0, "")
+        kw = {k: d.get(k) for k in _EVENT_PLAIN if d.get(k) is not None}
+        names = ("source_span", "target_span", "date_span", "location_span")
+        spans = {k: span(d.get(k)) for k in names}
+        return cls(d["type"], d.get("source_actor"), d.get("target_actor"), trigger, **kw, **spans)
+
+
+_EVENT_PLAIN = (
+    "mode",
+    "modality",
+    "plover_type",
+    "source_country",
+    "source_sector",
+    "target_country",
+    "target_sector",
+    "date",
+    "location",
+    "reporter",
+)
 
 
 @dataclass(slots=True)
@@ -158,6 +244,7 @@ class Enriched:
     dates: list[DateMention] = field(default_factory=list)
     attributions: list[Attribution] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +285,28 @@ class Story:
 
 
 @dataclass(slots=True)
+class Storyline:
+    """A topic that holds stories (events) over time; each story is in exactly one."""
+
+    id: str
+    title: str
+    stories: list[str]  # story ids, in time order
+    first_published: str | None = None
+    last_published: str | None = None
+    timeline: list[dict[str, Any]] = field(default_factory=list)  # its stories' events, ordered
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "stories": list(self.stories),
+            "first_published": self.first_published,
+            "last_published": self.last_published,
+            "timeline": self.timeline,
+        }
+
+
+@dataclass(slots=True)
 class Skipped:
     """An input that could not be read, with a one-line reason."""
 
@@ -216,3 +325,4 @@ class AnalysisResult:
     entities: list[Entity] = field(default_factory=list)
     unchanged: int = 0  # inputs already in the store (same content hash), not read again
     new_articles: int = 0
+    storylines: list[Storyline] = field(default_factory=list)

@@ -18,6 +18,9 @@ from typing import IO, Any
 log = logging.getLogger(__name__)
 
 
+_TEXT_FIELDS = frozenset({"text", "a", "b"})  # required fields that must hold a string
+
+
 @dataclass(frozen=True)
 class BadRecord:
     where: str  # "file.jsonl:12"
@@ -39,6 +42,7 @@ def read_records(
 def _records(
     fh: IO[str], name: str, required: tuple[str, ...]
 ) -> Iterator[dict[str, Any] | BadRecord]:
+    first_line: dict[str, int] = {}  # id (as JSON) -> line it was first seen on
     for n, line in enumerate(fh, 1):
         if not line.strip():
             continue
@@ -47,6 +51,9 @@ def _records(
         except json.JSONDecodeError as exc:
             yield BadRecord(f"{name}:{n}", f"not valid JSON ({exc.msg} at column {exc.colno})")
             continue
+        except RecursionError:  # found by tests/test_fuzz.py
+            yield BadRecord(f"{name}:{n}", "not valid JSON (nested too deeply)")
+            continue
         if not isinstance(rec, dict):
             yield BadRecord(f"{name}:{n}", f"expected a JSON object, got {type(rec).__name__}")
             continue
@@ -54,9 +61,18 @@ def _records(
         if missing:
             yield BadRecord(f"{name}:{n}", f"missing field(s): {', '.join(missing)}")
             continue
-        if "text" in required and not isinstance(rec["text"], str):
-            yield BadRecord(f"{name}:{n}", "field 'text' is not a string")
+        wrong = [k for k in required if k in _TEXT_FIELDS and not isinstance(rec[k], str)]
+        if wrong:
+            yield BadRecord(f"{name}:{n}", f"field '{wrong[0]}' is not a string")
             continue
+        if "id" in rec:  # a repeated id would make the output ambiguous: the first one wins
+            key = json.dumps(rec["id"], sort_keys=True)
+            if key in first_line:
+                yield BadRecord(
+                    f"{name}:{n}", f"duplicate id {key} (first on line {first_line[key]})"
+                )
+                continue
+            first_line[key] = n
         yield rec
 
 
@@ -101,6 +117,36 @@ def attributions_records(records: list[dict[str, Any]]) -> Iterator[dict[str, An
         yield {"id": rec["id"], "attributions": [a.to_dict() for a in atts]}
 
 
+# -- events ----------------------------------------------------------------------------------
+
+
+def events_records(records: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """``{"id", "text", "published"?}`` -> ``{"id", "events": [...]}`` (contract in DESIGN.md;
+    each event also carries mode, plover_type, actor countries and sectors, date, location and
+    reporter, see docs/events.md). A record whose extraction fails gets no events and a warning."""
+    from newsprism.nlp.attributions import extract_attributions
+    from newsprism.nlp.dates import find_dates
+    from newsprism.nlp.entities import extract_entities
+    from newsprism.nlp.events import extract_events
+    from newsprism.nlp.pipeline import parse_many
+
+    docs = parse_many(rec["text"] for rec in records)
+    for rec, doc in zip(records, docs, strict=True):
+        try:
+            mentions = extract_entities(doc)
+            published = rec.get("published") if isinstance(rec.get("published"), str) else None
+            found = extract_events(
+                doc,
+                mentions,
+                find_dates(rec["text"], published),
+                extract_attributions(doc, mentions),
+            )
+        except Exception as exc:  # one odd record never stops the stage
+            log.warning("%s: event extraction failed: %s", rec["id"], exc)
+            found = []
+        yield {"id": rec["id"], "events": [e.to_dict() for e in found]}
+
+
 # -- cluster ---------------------------------------------------------------------------------
 
 
@@ -140,3 +186,30 @@ def summarize_record(rec: dict[str, Any], words: int = 100) -> dict[str, Any]:
         "summary": result.text,
         "citations": [{"article": i, "start": s, "end": e} for i, s, e in result.citations],
     }
+
+
+# -- align -----------------------------------------------------------------------------------
+
+
+def align_records(records: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """``{"id", "a", "b", "a_published"?, "b_published"?, "a_source"?, "b_source"?}`` ->
+    ``{"id", "relation", "p_same", "conflicts": [{"slot", "a", "b"}]}``."""
+    from newsprism.stories.pairs import PairInput, align_pairs
+
+    pairs = [
+        PairInput(
+            a=r["a"],
+            b=r["b"],
+            a_published=_opt_str(r.get("a_published")),
+            b_published=_opt_str(r.get("b_published")),
+            a_source=_opt_str(r.get("a_source")),
+            b_source=_opt_str(r.get("b_source")),
+        )
+        for r in records
+    ]
+    for rec, res in zip(records, align_pairs(pairs), strict=True):
+        yield {"id": rec["id"], **res.to_dict()}
+
+
+def _opt_str(v: Any) -> str | None:
+    return v if isinstance(v, str) and v.strip() else None

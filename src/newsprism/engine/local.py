@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from newsprism.model import Article, Enriched
 from newsprism.nlp.enrich import enrich_articles
+from newsprism.profile import Profile, activate
+from newsprism.profile import active as active_profile
 
 log = logging.getLogger(__name__)
 
@@ -28,23 +31,38 @@ def _enrich_chunk(articles: list[Article]) -> list[Enriched]:
     return list(enrich_articles(articles))
 
 
+def _enrich_chunk_timed(articles: list[Article]) -> tuple[list[Enriched], dict[str, float]]:
+    """A worker's batch, with the seconds it spent per stage (models, parse, annotate)."""
+    timing = Profile()
+    with activate(timing):
+        out = list(enrich_articles(articles))
+    return out, dict(timing.seconds)
+
+
 def enrich(
     articles: Sequence[Article],
     workers: int | None = None,
     progress: Progress | None = None,
-    min_parallel: int = MIN_PARALLEL,
+    min_parallel: int | None = None,
+    sink: Callable[[list[Enriched]], None] | None = None,
 ) -> list[Enriched]:
     """Enrich ``articles`` (same order out), in worker processes when there are at least
     ``min_parallel`` of them. Workers start from a fork server, never by forking this process,
-    which may hold model threads (torch) that a fork would copy in a broken state."""
+    which may hold model threads (torch) that a fork would copy in a broken state.
+
+    ``sink``, when given, receives each finished batch (at most ``CHUNK`` articles) as soon as
+    it is done, so a caller can store work before the whole run ends (a killed run resumes)."""
     total = len(articles)
     workers = default_workers() if workers is None else max(1, workers)
+    min_parallel = MIN_PARALLEL if min_parallel is None else min_parallel
     done = 0
     out: list[Enriched] = []
     if workers == 1 or total < max(min_parallel, 2):
         for e in enrich_articles(articles):
             out.append(e)
             done += 1
+            if sink and (done % CHUNK == 0 or done == total):
+                sink(out[-(done % CHUNK or CHUNK) :])
             if progress:
                 progress("enrich", done, total)
         return out
@@ -52,10 +70,21 @@ def enrich(
     chunks = [list(articles[i : i + size]) for i in range(0, total, size)]
     log.info("enriching %d articles in %d processes", total, workers)
     context = multiprocessing.get_context("forkserver")
+    started = time.perf_counter()
+    worker_seconds: dict[str, float] = {}
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=context) as pool:
-        for chunk_out in pool.map(_enrich_chunk, chunks):
+        for chunk_out, seconds in pool.map(_enrich_chunk_timed, chunks):
+            for stage, secs in seconds.items():
+                worker_seconds[stage] = worker_seconds.get(stage, 0.0) + secs
             out.extend(chunk_out)
+            if sink:
+                t0 = time.perf_counter()
+                sink(chunk_out)
+                started += time.perf_counter() - t0  # the sink times itself (store)
             done += len(chunk_out)
             if progress:
                 progress("enrich", done, total)
+    run_profile = active_profile()
+    if run_profile is not None:  # the wall time, shared out as the workers spent it
+        run_profile.add_parallel(time.perf_counter() - started, worker_seconds)
     return out

@@ -21,6 +21,9 @@ TASKS: dict[str, str] = {
     "attributions": "newsprism.evaluate.attributions",
     "cluster": "newsprism.evaluate.cluster",
     "summarize": "newsprism.evaluate.summarize",
+    "storylines": "newsprism.evaluate.storylines",
+    "events": "newsprism.evaluate.events",
+    "align": "newsprism.evaluate.align",
 }
 
 

@@ -44,6 +44,7 @@ from newsprism.ingest.meta import (
     read_sidecar,
     url_source,
 )
+from newsprism.ingest.names import one_line, scrub_text
 from newsprism.model import Article, Removed, Skipped
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ def build_article(
     ``layers`` are higher-precedence metadata layers (manifest, sidecar) as ``(meta, origin)``.
     """
     options = options or IngestOptions()
+    doc = _scrubbed(doc)
     reader_meta = {k: v for k, v in doc.meta.items() if k in _META_KEYS}
     meta, origin = merge([*layers, (reader_meta, doc.meta_origin)])
     if doc.scraped:
@@ -165,6 +167,27 @@ def build_article(
         removed=removed,
         meta_origin=origin,
         content_hash=chash or content_hash(doc.raw),
+    )
+
+
+def _scrub_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return scrub_text(value)
+    if isinstance(value, list):
+        return [_scrub_value(v) for v in value]
+    return value
+
+
+def _scrubbed(doc: RawDoc) -> RawDoc:
+    """``doc`` with text that always encodes as UTF-8 (a JSON ``\\ud800`` escape yields a lone
+    surrogate, which no store or output file can hold) and a one-line origin."""
+    return RawDoc(
+        origin=one_line(doc.origin),
+        text=scrub_text(doc.text or ""),
+        raw=scrub_text(doc.raw or ""),
+        meta={k: _scrub_value(v) for k, v in doc.meta.items()},
+        meta_origin=doc.meta_origin,
+        scraped=doc.scraped,
     )
 
 
@@ -305,6 +328,7 @@ def ingest(
     progress: Callable[[int, int | None], None] | None = None,
     *,
     workers: int | None = None,
+    mapper: Callable[[list[Input], _Run], Iterator[_Outcome]] | None = None,
 ) -> IngestResult:
     """Read, clean and describe every article under ``paths`` (files, folders, globs, ``-``).
 
@@ -312,7 +336,8 @@ def ingest(
     content hashes already stored; matching inputs are counted in ``unchanged``.
     ``progress(done, total)`` is called after each input. ``workers``: processes for the
     per-file work (default: one per CPU core for 400+ files, else 1); results and ids do not
-    depend on it.
+    depend on it. ``mapper(inputs, run)``, when given, replaces the local per-input work: it
+    yields each input's outcome of ``_process(input, run)``, in input order (the Ray engine).
     """
     options = options or IngestOptions()
     if isinstance(paths, str | Path):
@@ -322,7 +347,7 @@ def ingest(
     if options.manifest is not None:
         manifest = load_manifest(Path(options.manifest))
         exclude.append(Path(options.manifest).resolve())
-    found = list(discover(paths, exclude=exclude))
+    found = list(discover(paths, exclude=exclude, follow_symlinks=options.follow_symlinks))
     inputs = [x for x in found if isinstance(x, Input)]
     skipped = [x for x in found if isinstance(x, Skipped)]
     total = None if any(i.path is None for i in inputs) else len(inputs)
@@ -335,7 +360,8 @@ def ingest(
     used: set[str] = set()
     files_read = unchanged = 0
 
-    for done, out in enumerate(_outcomes(inputs, run, n_workers), 1):
+    outcomes = mapper(inputs, run) if mapper else _outcomes(inputs, run, n_workers)
+    for done, out in enumerate(outcomes, 1):
         files_read += out.read
         unchanged += out.unchanged
         skipped.extend(out.skipped)
@@ -357,6 +383,7 @@ def ingest(
                 log.warning("%s failed; continuing without it", step, exc_info=True)
 
     for s in skipped:
+        s.path, s.reason = one_line(s.path), one_line(s.reason)
         log.warning("%s: skipped: %s", s.path, s.reason)
     return IngestResult(
         articles=articles, skipped=skipped, files_read=files_read, unchanged=unchanged
@@ -375,10 +402,12 @@ def _add_docs(
     if not docs:
         return 0
     multi = len(docs) > 1
-    side = read_sidecar(inp.path) if inp.path is not None else {}
+    # a sidecar describes a single-article file; a record of a JSON Lines file, a feed or an
+    # archive keeps its own fields
+    single = not multi and docs[0].origin == inp.origin
+    side = read_sidecar(inp.path) if inp.path is not None and single else {}
     man = manifest_entry(run.manifest, inp.path, inp.origin)
     if multi:  # file-level metadata of a multi-record file: only the outlet applies to each record
-        side = {k: v for k, v in side.items() if k == "source"}
         man = {k: v for k, v in man.items() if k == "source"}
     layers = [(man, "manifest"), (side, "sidecar")]
     folder = None

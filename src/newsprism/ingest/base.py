@@ -24,6 +24,8 @@ class IngestOptions:
     manifest: Path | None = None  # CSV: column `path` + title,source,url,published,authors
     published: str | None = None  # --published: default publication date for records without one
     source: str | None = None  # --source: default outlet
+    # --follow-symlinks: read symlinks found in folders even when they point outside the inputs
+    follow_symlinks: bool = False
 
 
 @dataclass

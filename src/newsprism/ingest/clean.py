@@ -74,7 +74,14 @@ _TAG_RE = re.compile(
     rf"<\s*/?\s*(?:(?P<block>{_BLOCK_TAGS})|(?:{_INLINE_TAGS}))\b(?:\s[^<>]{{0,500}})?/?\s*>",
     re.IGNORECASE,
 )
-_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
+# zero-width joiners (ZWJ, ZWNJ) between two non-ASCII characters build emoji sequences and
+# shape scripts such as Persian or Devanagari: those stay; elsewhere they are debris
+_JOINER_KEPT = "[^\\x00-\\x7f\\s\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+_INVISIBLE_RE = re.compile(
+    "(?:[\u200b\u2060\ufeff\u00ad]"
+    f"|(?<!{_JOINER_KEPT})[\u200c\u200d]"
+    f"|[\u200c\u200d](?!{_JOINER_KEPT}))+"
+)
 
 
 def decode_entities(text: str) -> str:

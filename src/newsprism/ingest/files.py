@@ -2,8 +2,10 @@
 
 Inputs are files, directories (walked recursively, listings sorted so runs are
 deterministic), glob patterns, and ``-`` (JSON Lines on stdin). Hidden files and folders and
-``*.meta.json`` sidecars are not articles. Symlinks are followed; a symlink loop is reported
-once and the walk goes on. The format is detected from the bytes first and the file name
+``*.meta.json`` sidecars are not articles. A symlink found in a folder is followed only when
+its target lies inside the input folders (``follow_symlinks`` lifts that); a symlink loop is
+reported once and the walk goes on. Origins and skipped paths are shown with
+:func:`~newsprism.ingest.names.display_name` (bytes that are not UTF-8 escaped, never lost). The format is detected from the bytes first and the file name
 second, and the matching reader (``newsprism.ingest.<module>.read``) is called.
 """
 
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from newsprism.ingest.base import BadInput, IngestOptions, RawDoc, Reader
 from newsprism.ingest.meta import SIDECAR_SUFFIX
+from newsprism.ingest.names import display_name
 from newsprism.model import Skipped
 
 log = logging.getLogger(__name__)
@@ -88,13 +91,38 @@ def _dir_id(path: Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino)
 
 
+_OUTSIDE = "symlink pointing outside the input folders (refused; --follow-symlinks reads it)"
+
+
+@dataclass
+class _Walk:
+    """State of one discovery: folders already walked, and the folders a symlink may point into."""
+
+    follow_symlinks: bool
+    roots: list[str]
+    seen_dirs: set[tuple[int, int]]
+
+    def escapes(self, path: Path) -> bool:
+        """Whether the symlink ``path`` points outside every input folder (and that is refused)."""
+        if self.follow_symlinks:
+            return False
+        target = _resolved(path)
+        return not any(_inside(target, root) for root in self.roots)
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
 def _walk(
-    root: Path, directory: Path, ancestors: tuple[tuple[int, int], ...], seen: set[tuple[int, int]]
+    root: Path, directory: Path, ancestors: tuple[tuple[int, int], ...], walk: _Walk
 ) -> Iterator[Input | Skipped]:
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError as exc:
-        yield Skipped(str(directory), f"unreadable directory: {exc.strerror or exc}", "unreadable")
+        yield Skipped(
+            display_name(directory), f"unreadable directory: {exc.strerror or exc}", "unreadable"
+        )
         return
     for entry in entries:
         if _is_hidden(entry.name) or _is_sidecar(entry.name):
@@ -102,39 +130,69 @@ def _walk(
         path = Path(directory, entry.name)
         try:
             is_dir = entry.is_dir()  # follows symlinks
+            is_link = entry.is_symlink()
         except OSError as exc:
             yield _os_error(path, exc)
+            continue
+        if is_link and os.path.exists(path) and walk.escapes(path):
+            yield Skipped(display_name(path), _OUTSIDE, "symlink-outside")
             continue
         if is_dir:
             ident = _dir_id(path)
             if ident is None:
-                yield Skipped(str(path), "unreadable directory", "unreadable")
+                yield Skipped(display_name(path), "unreadable directory", "unreadable")
             elif ident in ancestors:
                 yield Skipped(
-                    str(path), "symlink loop (links back to a parent folder)", "symlink-loop"
+                    display_name(path),
+                    "symlink loop (links back to a parent folder)",
+                    "symlink-loop",
                 )
-            elif ident in seen:
-                log.debug("%s: already walked through another link", path)
+            elif ident in walk.seen_dirs:
+                log.debug("%s: already walked through another link", display_name(path))
             else:
-                seen.add(ident)
-                yield from _walk(root, path, (*ancestors, ident), seen)
+                walk.seen_dirs.add(ident)
+                yield from _walk(root, path, (*ancestors, ident), walk)
         else:
-            yield Input(str(path), path, root)
+            yield Input(display_name(path), path, root)
+
+
+def _roots(paths: list[str]) -> list[str]:
+    """The resolved folders that symlinks met while walking may point into: each folder
+    argument, and the fixed leading folder of each glob pattern."""
+    roots: list[str] = []
+    for arg in paths:
+        if arg == STDIN:
+            continue
+        if glob.has_magic(arg) and not os.path.lexists(os.path.expanduser(arg)):
+            parts = Path(os.path.expanduser(arg)).parts
+            fixed = []
+            for part in parts:
+                if glob.has_magic(part):
+                    break
+                fixed.append(part)
+            base = Path(*fixed) if fixed else Path(".")
+        else:
+            base = Path(arg).expanduser()
+        with contextlib.suppress(OSError):
+            if base.is_dir():
+                roots.append(_resolved(base))
+    return roots
 
 
 def discover(
-    paths: Iterable[str | Path], exclude: Iterable[Path] = ()
+    paths: Iterable[str | Path], exclude: Iterable[Path] = (), follow_symlinks: bool = False
 ) -> Iterator[Input | Skipped]:
     """Expand input arguments into inputs (files, directories, globs, ``-``), in order.
 
-    Problems (a missing path, a glob matching nothing, a symlink loop) come out as
-    :class:`Skipped` items. ``exclude`` lists resolved paths to leave out (the manifest).
+    Problems (a missing path, a glob matching nothing, a symlink loop, a symlink pointing
+    outside the input folders unless ``follow_symlinks``) come out as :class:`Skipped` items.
+    A file named directly is always read. ``exclude`` lists resolved paths to leave out.
     """
+    args = [str(p) for p in paths]
     excluded = {str(p) for p in exclude}
     seen_files: set[str] = set()
-    seen_dirs: set[tuple[int, int]] = set()
-    for arg in paths:
-        arg_s = str(arg)
+    walk = _Walk(follow_symlinks, _roots(args), set())
+    for arg_s in args:
         if arg_s == STDIN:
             yield Input("<stdin>", None)
             continue
@@ -142,15 +200,15 @@ def discover(
         if not os.path.lexists(path) and glob.has_magic(arg_s):
             matches = sorted(glob.glob(os.path.expanduser(arg_s), recursive=True))
             if not matches:
-                yield Skipped(arg_s, "no files match this pattern", "missing")
+                yield Skipped(display_name(arg_s), "no files match this pattern", "missing")
             items: Iterator[Input | Skipped] = (
                 x
                 for m in matches
-                for x in _expand(Path(m), seen_dirs)
                 if not _is_sidecar(Path(m).name)
+                for x in _expand(Path(m), walk, matched=True)
             )
         else:
-            items = _expand(path, seen_dirs)
+            items = _expand(path, walk)
         for item in items:
             if isinstance(item, Input) and item.path is not None:
                 key = _resolved(item.path)
@@ -170,25 +228,32 @@ def _resolved(path: Path) -> str:
 def _os_error(path: Path, exc: OSError) -> Skipped:
     """A path that cannot even be inspected: a symlink loop, or unreadable."""
     if exc.errno == errno.ELOOP:
-        return Skipped(str(path), "symlink loop", "symlink-loop")
-    return Skipped(str(path), f"unreadable: {exc.strerror or exc}", "unreadable")
+        return Skipped(display_name(path), "symlink loop", "symlink-loop")
+    return Skipped(display_name(path), f"unreadable: {exc.strerror or exc}", "unreadable")
 
 
-def _expand(path: Path, seen_dirs: set[tuple[int, int]]) -> Iterator[Input | Skipped]:
+def _expand(path: Path, walk: _Walk, matched: bool = False) -> Iterator[Input | Skipped]:
+    """One argument (or glob match): a folder is walked, a file is an input.
+
+    A glob match that is a symlink is held to the same rule as a symlink met in a folder.
+    """
     try:
         is_dir = path.is_dir()
+        if matched and path.is_symlink() and path.exists() and walk.escapes(path):
+            yield Skipped(display_name(path), _OUTSIDE, "symlink-outside")
+            return
     except OSError as exc:
         yield _os_error(path, exc)
         return
     if is_dir:
         ident = _dir_id(path)
-        if ident is not None and ident not in seen_dirs:
-            seen_dirs.add(ident)
-            yield from _walk(path, path, (ident,), seen_dirs)
+        if ident is not None and ident not in walk.seen_dirs:
+            walk.seen_dirs.add(ident)
+            yield from _walk(path, path, (ident,), walk)
     elif os.path.lexists(path):
-        yield Input(str(path), path)
+        yield Input(display_name(path), path)
     else:
-        yield Skipped(str(path), "no such file or directory", "missing")
+        yield Skipped(display_name(path), "no such file or directory", "missing")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,7 +261,10 @@ def _expand(path: Path, seen_dirs: set[tuple[int, int]]) -> Iterator[Input | Ski
 
 
 def _mb(n: float) -> str:
-    return f"{n / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+    """A size in MB (in KB below 0.05 MB, where one decimal of MB would read as 0)."""
+    if n < 0.05 * 1024 * 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n / (1024 * 1024):.1f}".rstrip("0").rstrip(".") + " MB"
 
 
 def read_input(inp: Input, options: IngestOptions) -> bytes:
@@ -229,7 +297,7 @@ def read_input(inp: Input, options: IngestOptions) -> bytes:
 
 
 def _too_large(size: int, limit: int) -> str:
-    return f"{_mb(size)} MB is over the {_mb(limit)} MB limit (--max-size)"
+    return f"{_mb(size)} is over the {_mb(limit)} limit (--max-size)"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -159,6 +159,8 @@ def _read_lines(origin: str, text: str, options: IngestOptions) -> Iterator[RawD
             record = json.loads(line)
         except (ValueError, RecursionError) as exc:
             msg = getattr(exc, "msg", None) or type(exc).__name__
+            if isinstance(exc, RecursionError):
+                msg = "nested too deeply"
             bad.append((n, f"malformed JSON on line {n}: {msg}"))
             continue
         if not isinstance(record, dict):

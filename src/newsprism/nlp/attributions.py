@@ -56,6 +56,10 @@ _NAME_PARTICLES = frozenset(
 _PRONOUN_CONTENT = frozenset({"it", "this", "that", "them", "him", "her", "these", "those", "so"})
 _CUE_GAP = 12  # characters between two verbs of one cue ("began by saying")
 _SENTENCE_START = ".!?:;\"”“»«'’"  # shorter quotations are scare quotes / titles, not speech
+#: characters of content one attribution may hold (PolNeAR's longest is under 1,000); beyond it
+#: the content is cut at a word boundary and the cut counted in ``doc.user_data[CONTENT_CUTS_KEY]``
+MAX_CONTENT_CHARS = 2000
+CONTENT_CUTS_KEY = "newsprism_content_cuts"
 
 
 class Sents:
@@ -137,7 +141,30 @@ def _extract(doc: Doc, entities: list[EntityMention] | None) -> list[Attribution
     _attach_orphan_quotes(text, drafts, quotes)
     drafts.sort(key=lambda d: d.anchor)
     resolve_speakers(doc, text, drafts, entities)
+    cuts = sum(_cap_content(text, d, MAX_CONTENT_CHARS) for d in drafts)
+    if cuts:
+        doc.user_data[CONTENT_CUTS_KEY] = cuts
     return [_to_attribution(text, d, qidx) for d in drafts]
+
+
+def _cap_content(text: str, d: Draft, limit: int) -> bool:
+    """Cut ``d``'s content to at most ``limit`` characters (at a space when one is near the
+    end); whether it was cut. Bounds the output whatever the input (one huge "sentence")."""
+    if sum(b - a for a, b in d.content) <= limit:
+        return False
+    kept: list[tuple[int, int]] = []
+    room = limit
+    for a, b in d.content:
+        if room <= 0:
+            break
+        if b - a > room:
+            end = a + room
+            space = text.rfind(" ", a + room // 2, end)
+            b = space if space > a else end
+        kept.append((a, b))
+        room -= b - a
+    d.content = kept
+    return True
 
 
 # --------------------------------------------------------------------------- rules

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from newsprism.model import DateMention
+from newsprism.model import Clause, DateMention
 from newsprism.nlp.dates_calendar import (
     MONTHS,
     PART_OF_DAY,
@@ -45,7 +45,7 @@ from newsprism.nlp.dates_calendar import (
 
 log = logging.getLogger(__name__)
 
-__all__ = ["find_dates"]
+__all__ = ["find_dates", "follow_tense"]
 
 # --- building blocks ----------------------------------------------------------------------
 
@@ -1269,3 +1269,37 @@ def find_dates(
                 clocks.add(start)
             _update_focus(st, value, typ)
     return _merge_clock(text, out, clocks) if clocks else out
+
+
+_BARE_WEEKDAY = re.compile(rf"^(?:on\s+)?{_WEEKDAY}$", re.IGNORECASE)
+
+
+def follow_tense(
+    dates: list[DateMention],
+    clauses: list[Clause],
+    published: str | dt.date | dt.datetime | None,
+) -> list[DateMention]:
+    """Bare weekdays re-read by the tense of the clause that holds them (from the parse).
+
+    The regex tagger reads "will release its report on Thursday" by nearby cue words and can
+    miss the future; the parsed clause knows it. A bare weekday in a future clause is the
+    first one on or after publication, in a past clause the last one on or before it.
+    """
+    dct = parse_published(published)
+    if dct is None or not clauses:
+        return dates
+    out: list[DateMention] = []
+    for d in dates:
+        if d.type != "DATE" or not d.value or not _BARE_WEEKDAY.match(d.text.strip()):
+            out.append(d)
+            continue
+        holders = [c for c in clauses if c.start <= d.start and d.end <= c.end]
+        clause = min(holders, key=lambda c: c.end - c.start) if holders else None
+        if clause is None or clause.tense not in ("future", "past"):
+            out.append(d)
+            continue
+        weekday = WEEKDAYS[d.text.strip().split()[-1].lower()]
+        day = pick_weekday(weekday, dct, clause.tense, None)
+        value = day_value(day) if day else d.value
+        out.append(DateMention(d.start, d.end, d.text, value, d.type))
+    return out

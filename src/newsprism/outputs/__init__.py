@@ -9,27 +9,30 @@ from newsprism.model import AnalysisResult
 from newsprism.outputs.document import result_to_document
 from newsprism.outputs.html import render_html
 from newsprism.outputs.markdown import render_markdown
+from newsprism.outputs.write import OutputError, ensure_dir, write_files
 
-__all__ = ["render_html", "render_markdown", "result_to_document", "write_outputs"]
+__all__ = ["OutputError", "render_html", "render_markdown", "result_to_document", "write_outputs"]
 
 
 def write_outputs(result: AnalysisResult, outdir: str | Path) -> dict[str, Path]:
-    """Write ``stories.json``, ``report.md`` and ``report.html`` into ``outdir``; returns their paths."""
+    """Write ``stories.json``, ``report.md`` and ``report.html`` into ``outdir``; returns their paths.
+
+    All three or none: on a write failure the previous outputs stay as they were, no temporary
+    file is left, and :class:`OutputError` names the path.
+    """
     out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
+    ensure_dir(out)
     doc = result_to_document(result)
     paths = {
         "json": out / "stories.json",
         "markdown": out / "report.md",
         "html": out / "report.html",
     }
-    _atomic_write(paths["json"], json.dumps(doc, ensure_ascii=False, indent=1))
-    _atomic_write(paths["markdown"], render_markdown(doc))
-    _atomic_write(paths["html"], render_html(doc))
+    write_files(
+        {
+            paths["json"]: json.dumps(doc, ensure_ascii=False, indent=1),
+            paths["markdown"]: render_markdown(doc),
+            paths["html"]: render_html(doc),
+        }
+    )
     return paths
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)

@@ -57,6 +57,7 @@ def result_to_document(result: AnalysisResult) -> dict[str, Any]:
             "new_articles": result.new_articles,
             "articles": len(result.articles),
             "stories": len(result.stories),
+            "storylines": len(result.storylines),
             "skipped": len(result.skipped),
             "skipped_by_reason": dict(sorted(skipped_by_kind.items())),
         },
@@ -73,5 +74,6 @@ def result_to_document(result: AnalysisResult) -> dict[str, Any]:
             }
             for e in result.entities
         ],
+        "storylines": [line.to_dict() for line in result.storylines],
         "stories": [story_to_dict(s, by_id) for s in result.stories],
     }

@@ -8,7 +8,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from newsprism.outputs.view import speaker_quotes, story_sections
+from newsprism.outputs.view import speaker_quotes, story_sections, storyline_groups
 
 
 @lru_cache(maxsize=1)
@@ -59,17 +59,24 @@ def highlight(text: str, spans: list[tuple[int, int]], article: str) -> Markup:
 def render_html(doc: dict[str, Any]) -> str:
     articles = {a["id"]: a for a in doc["articles"]}
     cited: dict[str, list[tuple[int, int]]] = {}
-    stories = []
-    for story in doc["stories"]:
-        sections = story_sections(story)
-        for section in sections:
-            for item in section.items:
-                for c in item.citations:
-                    cited.setdefault(c["article"], []).append((c["start"], c["end"]))
-        stories.append({"story": story, "sections": sections})
+    groups = []
+    for line, members in storyline_groups(doc):
+        stories = []
+        for story in members:
+            sections = story_sections(story)
+            for section in sections:
+                for item in section.items:
+                    for c in item.citations:
+                        cited.setdefault(c["article"], []).append((c["start"], c["end"]))
+            for items in (story.get("framing") or {}).values():
+                for t in items[:8]:  # the framing items the report shows, with their spans
+                    for c in t.get("evidence") or []:
+                        cited.setdefault(c["article"], []).append((c["start"], c["end"]))
+            stories.append({"story": story, "sections": sections})
+        groups.append({"line": line if len(members) > 1 else None, "stories": stories})
     bodies = {aid: highlight(a["text"], cited.get(aid, []), aid) for aid, a in articles.items()}
     return (
         _env()
         .get_template("report.html.j2")
-        .render(doc=doc, stories=stories, articles=articles, bodies=bodies)
+        .render(doc=doc, groups=groups, articles=articles, bodies=bodies)
     )

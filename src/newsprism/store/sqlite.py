@@ -18,6 +18,7 @@ from typing import Any
 from newsprism.model import (
     Article,
     Attribution,
+    Clause,
     DateMention,
     Enriched,
     EntityMention,
@@ -64,6 +65,7 @@ CREATE TABLE IF NOT EXISTS story_articles (
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     PRIMARY KEY (story_id, article_id)
 );
+CREATE INDEX IF NOT EXISTS story_articles_by_article ON story_articles(article_id);
 CREATE TABLE IF NOT EXISTS skipped (
     path TEXT NOT NULL,
     kind TEXT NOT NULL,
@@ -74,6 +76,10 @@ CREATE TABLE IF NOT EXISTS state (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS embeddings (
+    key BLOB PRIMARY KEY,
+    vec BLOB NOT NULL
+) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, text, content='articles', content_rowid='rowid'
 );
@@ -113,6 +119,20 @@ class Store:
             self._set_state("schema_version", SCHEMA_VERSION, commit=True)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open as a newsprism store ({exc})") from exc
+
+    @classmethod
+    def reader(cls, path: str | Path) -> Store:
+        """An existing store opened for reading only: no schema or state is written, so many
+        readers (the web app's threads) never disturb one another."""
+        store = cls.__new__(cls)
+        store.path = str(path)
+        try:
+            uri = Path(path).resolve().as_uri() + "?mode=ro"
+            store.db = sqlite3.connect(uri, uri=True)
+            store.db.execute("SELECT COUNT(*) FROM stories").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: cannot open as a newsprism store ({exc})") from exc
+        return store
 
     def __enter__(self) -> Store:
         return self
@@ -187,6 +207,11 @@ class Store:
                         "%s: same content as an article already stored; not stored again",
                         a.path or a.id,
                     )
+                    continue
+                except (ValueError, OverflowError, sqlite3.InterfaceError) as exc:
+                    # one article that cannot be stored (text that is not UTF-8...) is left out
+                    # alone; it never rolls back the others
+                    log.warning("%s: not stored: %s", a.path or a.id, exc)
                     continue
                 n += 1
         return n
@@ -295,6 +320,23 @@ class Store:
                 [(s.path, s.kind, s.reason) for s in skipped],
             )
 
+    # -- sentence embeddings (keyed by a hash of encoder + text; see newsprism.nlp.embed) ------
+
+    def get_embeddings(self, keys: Iterable[bytes]) -> dict[bytes, bytes]:
+        keys = list(keys)
+        out: dict[bytes, bytes] = {}
+        for i in range(0, len(keys), 500):
+            part = keys[i : i + 500]
+            marks = ",".join("?" * len(part))
+            out.update(
+                self.db.execute(f"SELECT key, vec FROM embeddings WHERE key IN ({marks})", part)
+            )
+        return out
+
+    def put_embeddings(self, items: Iterable[tuple[bytes, bytes]]) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO embeddings (key, vec) VALUES (?, ?)", items)
+
     def get_state(self, key: str) -> Any:
         row = self.db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else None
@@ -315,6 +357,158 @@ class Store:
             for t in ("articles", "enrichment", "stories", "skipped")
         }
 
+    # -- reads for the web app and exports (newsprism.web, newsprism.store.export) -------------
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to the store (SQLite ``data_version``)."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def story(self, story_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT data FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def iter_stories(self, story_id: str | None = None) -> Iterator[dict[str, Any]]:
+        """Stories one at a time (a cursor, not a list), or only ``story_id``."""
+        sql, params = "SELECT data FROM stories ORDER BY id", ()
+        if story_id is not None:
+            sql, params = "SELECT data FROM stories WHERE id = ?", (story_id,)
+        for (data,) in self.db.execute(sql, params):
+            yield json.loads(data)
+
+    def story_summaries(self) -> list[dict[str, Any]]:
+        """One light row per story, computed in SQL without loading whole stories: ``id``,
+        ``title``, ``first_published``, ``last_published``, ``size`` (articles), ``outlets``,
+        ``entities`` (names), ``statuses`` (of its facts) and ``last_seq`` (newest article)."""
+        last_seq = dict(
+            self.db.execute(
+                "SELECT sa.story_id, MAX(a.seq) FROM story_articles sa"
+                " JOIN articles a ON a.id = sa.article_id GROUP BY sa.story_id"
+            ).fetchall()
+        )
+        out = []
+        for sid, title, data in self.db.execute("SELECT id, title, data FROM stories ORDER BY id"):
+            d = json.loads(data)  # one parse per story (SQLite's JSON functions parse per call)
+            entities = d.get("entities") or []
+            facts = d.get("facts") or []
+            out.append(
+                {
+                    "id": sid,
+                    "title": title,
+                    "first_published": d.get("first_published"),
+                    "last_published": d.get("last_published"),
+                    "size": len(d.get("articles") or []),
+                    "outlets": [o for o in d.get("outlets") or [] if isinstance(o, str)],
+                    "entities": [
+                        e["name"] for e in entities if isinstance(e, dict) and isinstance(e.get("name"), str)
+                    ],
+                    "statuses": sorted(
+                        {f["status"] for f in facts if isinstance(f, dict) and isinstance(f.get("status"), str)}
+                    ),
+                    "last_seq": last_seq.get(sid) or 0,
+                }
+            )
+        return out
+
+    def search_rowids(self, query: str, limit: int | None = None, ranked: bool = True) -> list[int]:
+        """Row ids (``articles.rowid``) of the articles matching ``query`` (FTS5 syntax), best
+        match first when ``ranked`` (scoring every match), else in storage order."""
+        sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+        params: tuple[Any, ...] = (query,)
+        if ranked:
+            sql += " ORDER BY rank"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params += (limit,)
+        try:
+            return [r for (r,) in self.db.execute(sql, params)]
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"bad search query {query!r}: {exc}") from exc
+
+    def story_memberships(self) -> list[tuple[int, str, str]]:
+        """``(article rowid, article id, story id)`` for every article of every story."""
+        return self.db.execute(
+            "SELECT a.rowid, a.id, sa.story_id FROM story_articles sa"
+            " JOIN articles a ON a.id = sa.article_id"
+        ).fetchall()
+
+    def article(self, article_id: str) -> Article | None:
+        return next(self._iter_articles("SELECT * FROM articles WHERE id = ?", (article_id,)), None)
+
+    def articles_by_id(self, ids: Iterable[str]) -> dict[str, Article]:
+        ids = list(dict.fromkeys(ids))
+        found: dict[str, Article] = {}
+        for i in range(0, len(ids), 500):
+            chunk = tuple(ids[i : i + 500])
+            marks = ", ".join("?" * len(chunk))
+            sql = f"SELECT * FROM articles WHERE id IN ({marks})"
+            found.update((a.id, a) for a in self._iter_articles(sql, chunk))
+        return found
+
+    def iter_articles(
+        self, story_id: str | None = None, since: str | None = None
+    ) -> Iterator[tuple[Article, list[str]]]:
+        """Articles one at a time in store order with the ids of their stories, optionally only
+        those of ``story_id`` and those published on or after ``since`` (ISO date)."""
+        where, params = ["1 = 1"], []
+        if story_id is not None:
+            where.append("id IN (SELECT article_id FROM story_articles WHERE story_id = ?)")
+            params.append(story_id)
+        if since is not None:
+            where.append("published >= ?")
+            params.append(since)
+        sql = f"SELECT * FROM articles WHERE {' AND '.join(where)} ORDER BY seq"
+        reader = self.db.cursor()
+        for a in self._iter_articles(sql, tuple(params)):
+            stories = [
+                s for (s,) in reader.execute(
+                    "SELECT story_id FROM story_articles WHERE article_id = ?", (a.id,)
+                )
+            ]
+            yield a, stories
+
+    def article_stories(self, article_id: str) -> list[str]:
+        return [
+            s
+            for (s,) in self.db.execute(
+                "SELECT story_id FROM story_articles WHERE article_id = ? ORDER BY story_id",
+                (article_id,),
+            )
+        ]
+
+    def enrichment_of(self, ids: Iterable[str]) -> dict[str, Enriched]:
+        ids = list(dict.fromkeys(ids))
+        found: dict[str, Enriched] = {}
+        for i in range(0, len(ids), 500):
+            chunk = tuple(ids[i : i + 500])
+            marks = ", ".join("?" * len(chunk))
+            for aid, data in self.db.execute(
+                f"SELECT article_id, data FROM enrichment WHERE article_id IN ({marks})", chunk
+            ):
+                found[aid] = enriched_from_dict(aid, json.loads(data))
+        return found
+
+    def article_index(self) -> list[dict[str, Any]]:
+        """One light row per article: ``id``, ``title``, ``source``, ``published``, ``seq``,
+        ``rowid``."""
+        return [
+            {"id": r[0], "title": r[1], "source": r[2], "published": r[3], "seq": r[4] or 0, "rowid": r[5]}
+            for r in self.db.execute(
+                "SELECT id, title, source, published, seq, rowid FROM articles ORDER BY seq"
+            )
+        ]
+
+    def outlets(self, story_id: str | None = None, since: str | None = None) -> list[str]:
+        """Distinct outlet names (sorted), optionally of one story's articles / since a date."""
+        where, params = ["source IS NOT NULL"], []
+        if story_id is not None:
+            where.append("id IN (SELECT article_id FROM story_articles WHERE story_id = ?)")
+            params.append(story_id)
+        if since is not None:
+            where.append("published >= ?")
+            params.append(since)
+        sql = f"SELECT DISTINCT source FROM articles WHERE {' AND '.join(where)} ORDER BY source"
+        return [s for (s,) in self.db.execute(sql, tuple(params))]
+
 
 # -- (de)serialisation of enrichment ---------------------------------------------------------
 
@@ -329,16 +523,9 @@ def enriched_to_dict(e: Enriched) -> dict[str, Any]:
         "entities": [asdict(m) for m in e.entities],
         "dates": [asdict(d) for d in e.dates],
         "attributions": [a.to_dict() for a in e.attributions],
-        "events": [
-            {
-                "type": ev.type,
-                "source_actor": ev.source_actor,
-                "target_actor": ev.target_actor,
-                "trigger": ev.trigger.to_dict(),
-            }
-            for ev in e.events
-        ],
+        "events": [ev.to_dict() for ev in e.events],
         "sentence_text": [s.text for s in e.sentences],
+        "clauses": [asdict(c) for c in e.clauses],
     }
 
 
@@ -364,8 +551,6 @@ def enriched_from_dict(article_id: str, d: dict[str, Any]) -> Enriched:
             )
             for a in d.get("attributions", [])
         ],
-        events=[
-            Event(ev["type"], ev["source_actor"], ev["target_actor"], _span(ev["trigger"]))  # type: ignore[arg-type]
-            for ev in d.get("events", [])
-        ],
+        events=[Event.from_dict(ev) for ev in d.get("events", [])],
+        clauses=[Clause(**c) for c in d.get("clauses", [])],
     )

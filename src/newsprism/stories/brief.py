@@ -8,6 +8,7 @@ it. Nothing is generated.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -16,11 +17,12 @@ from newsprism.model import Article, BriefLine, Citation, Enriched
 from newsprism.stories.claims import article_sentences, is_content_sentence
 
 if TYPE_CHECKING:
-    from newsprism.stories.compare import Comparison
+    from newsprism.stories.facts import Comparison, Fact
 
 log = logging.getLogger(__name__)
 
-REDUNDANCY = 0.72  # cosine above which two sentences say the same thing (MMR cut-off)
+REDUNDANCY = 0.72  # cosine above which two sentences or facts say the same thing (MMR cut-off)
+KEY_MIN = 5  # key facts kept even when carried by one outlet
 SAME_SENTENCE = 0.9  # cosine above which another outlet's sentence is cited as the same line
 LEAD_BONUS = 0.08  # centrality bonus for an article's first sentences (news lead)
 
@@ -97,7 +99,112 @@ def build_brief_basic(
 def build_brief(
     articles: list[Article], comparison: Comparison, max_facts: int = 10
 ) -> list[BriefLine]:
-    """The full brief from a :class:`~newsprism.stories.compare.Comparison` (see below)."""
-    from newsprism.stories.compare import brief_from_comparison
+    """Key facts, what each outlet adds, conflicts (both sides) and the dated timeline.
 
-    return brief_from_comparison(articles, comparison, max_facts=max_facts)
+    A fact is a clause; its brief line is the whole sentence that carries it (verbatim), and
+    each citation points at that sentence in every article that carries the fact."""
+    facts = comparison.facts
+    vecs = comparison.vectors
+    lines: list[BriefLine] = []
+    if not facts or max_facts <= 0:
+        return lines
+    idx = {f.id: i for i, f in enumerate(facts)}
+    texts = {a.id: a.text for a in articles}
+    used_sentences: set[tuple[str, int]] = set()
+
+    def sentence_of(f: Fact) -> tuple[str, list[Citation]]:
+        seen: set[str] = set()
+        out: list[Citation] = []
+        text = f.text
+        for n, c in enumerate(f.claims or []):
+            if c.article in seen:
+                continue
+            seen.add(c.article)
+            start, end = (c.sent_start, c.sent_end) if c.sent_end > c.sent_start else (c.start, c.end)
+            if n == 0 and c.article in texts:
+                text = texts[c.article][start:end]
+            out.append(Citation(c.article, start, end))
+        if not out:
+            out = [Citation(s.article, s.start, s.end) for s in f.sources]
+        return text, out
+
+    def redundant(i: int, chosen: list[int]) -> bool:
+        if vecs is None or not chosen:
+            return False
+        return float(np.max(vecs[chosen] @ vecs[i])) >= REDUNDANCY
+
+    def repeats_sentence(f: Fact) -> bool:
+        c = f.claims[0] if f.claims else None
+        return c is not None and (c.article, c.sent_start) in used_sentences
+
+    def emit(i: int, section: str) -> None:
+        f = facts[i]
+        text, cites = sentence_of(f)
+        if f.claims:
+            used_sentences.add((f.claims[0].article, f.claims[0].sent_start))
+        lines.append(BriefLine(text, cites, section))
+
+    ranked = sorted(
+        range(len(facts)),
+        key=lambda i: (-min(facts[i].independent, 3), -facts[i].centrality),
+    )
+    key: list[int] = []
+    n_key = min(max_facts, 10)
+    for i in ranked:
+        if len(key) >= n_key:
+            break
+        f = facts[i]
+        if f.independent < 2 and len(key) >= min(KEY_MIN, n_key):
+            break
+        if f.status == "conflicting" or redundant(i, key) or repeats_sentence(f):
+            continue
+        key.append(i)
+        emit(i, "key")
+
+    used = set(key)
+    by_outlet: dict[str, list[int]] = defaultdict(list)
+    for i in sorted(range(len(facts)), key=lambda i: -facts[i].centrality):
+        f = facts[i]
+        if f.status == "single-source" and i not in used:
+            by_outlet[f.outlets[0]].append(i)
+    per_outlet = max(1, max_facts // max(1, len(by_outlet)))
+    for outlet in comparison.outlets:
+        picked: list[int] = []
+        for i in by_outlet.get(outlet, []):
+            if len(picked) >= min(per_outlet, 3):
+                break
+            if redundant(i, key + picked) or repeats_sentence(facts[i]):
+                continue
+            picked.append(i)
+            emit(i, "adds")
+
+    for f in facts:
+        if f.status != "conflicting":
+            continue
+        sides: list[Citation] = []
+        parts: list[str] = []
+        seen: set[str] = set()
+        for cf in f.conflicts:
+            for v in cf.values:
+                if v.article in seen:
+                    continue
+                seen.add(v.article)
+                src = next(s for s in f.sources if s.article == v.article)
+                sides.append(Citation(src.article, src.start, src.end))
+                parts.append(src.text)
+        if sides:
+            lines.append(BriefLine(" | ".join(parts), sides, "conflict"))
+
+    shown = 0
+    dated: set[str] = set()
+    for entry in comparison.timeline:
+        if shown >= max_facts:
+            break
+        fid = entry.get("fact")
+        if fid not in idx or fid in dated:
+            continue  # one timeline line per fact
+        dated.add(fid)
+        cs = [Citation(s["article"], s["start"], s["end"]) for s in entry["sources"]]
+        lines.append(BriefLine(entry["text"], cs, "timeline"))
+        shown += 1
+    return lines

@@ -1,6 +1,7 @@
-"""Claim units: sentence-level statements of one article with who says them and their slots.
+"""Claim units: clause-level statements of one article with who says them and their slots.
 
-A :class:`Claim` is one sentence of an article (its span points into ``Article.text``) with
+A :class:`Claim` is one clause of an article's sentence (see :mod:`newsprism.nlp.clauses`;
+its span points into ``Article.text``) with
 its attribution (``speaker``: the person or body whose words it carries, from an
 :class:`~newsprism.model.Attribution` whose content overlaps the sentence; ``outlet``: who
 reports it) and *slots* used to align claims across outlets and to detect conflicts:
@@ -15,7 +16,15 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from newsprism.model import Article, DateMention, Enriched, EntityMention, Sentence
+from newsprism.model import (
+    Article,
+    Attribution,
+    Clause,
+    DateMention,
+    Enriched,
+    EntityMention,
+    Sentence,
+)
 
 log = logging.getLogger(__name__)
 
@@ -259,7 +268,7 @@ def find_areas(text: str, offset: int = 0) -> dict[str, tuple[str, int, int, str
             place = m.group("place")
             if not place[:1].isupper():
                 continue
-            key = f"{place.lower()} {_norm_word(m.group('noun'))}"
+            key = f"{place.lower()} {norm_word(m.group('noun'))}"
             direction = re.sub(r"ern$", "", m.group("dir").lower().replace("-", ""))
             out.setdefault(
                 key, (direction, offset + m.start("dir"), offset + m.end("dir"), m.group("dir"))
@@ -300,7 +309,11 @@ class Number:
 
 @dataclass(slots=True)
 class Claim:
-    """One sentence-level claim of one article with its attribution and slots."""
+    """One clause-level claim of one article with its attribution and slots.
+
+    ``start``/``end``/``text`` is the exact source span it cites; ``gist`` is the wording
+    compared across outlets (its own words, a shared subject borrowed, see
+    :mod:`newsprism.nlp.clauses`)."""
 
     id: str
     article: str
@@ -309,6 +322,14 @@ class Claim:
     end: int
     text: str
     index: int  # sentence index within the article
+    gist: str = ""
+    predicate: str = ""  # lemma of the clause's head
+    tense: str = "present"  # past | present | future
+    modal: str | None = None
+    clause: str = "sentence"  # sentence | main | reported | conj | relcl | appos
+    published: str | None = None  # the article's publication date
+    sent_start: int = 0  # the whole sentence the clause belongs to (for readable briefs)
+    sent_end: int = 0
     speaker: str | None = None
     kind: str | None = None  # attribution kind when attributed
     via: str | None = None
@@ -340,7 +361,7 @@ def entity_key(m: EntityMention) -> str:
     return _key(m.canonical or m.name or m.text)
 
 
-def _norm_word(w: str) -> str:
+def norm_word(w: str) -> str:
     w = w.lower().strip("-'’")
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
@@ -406,11 +427,11 @@ def find_numbers(text: str, offset: int = 0) -> list[Number]:
             if w1 in ("%", "percent") or w1.replace(" ", "") == "percent":
                 unit, units = "%", {"%"}
             elif w1 not in _UNIT_STOP:
-                unit = _norm_word(w1)
+                unit = norm_word(w1)
                 units = {unit}
                 w2 = um.group(2)
                 if w2 and w2.lower() not in _UNIT_STOP and w2.lower() not in _NOT_UNIT:
-                    units |= {_norm_word(w2), unit + _norm_word(w2)}
+                    units |= {norm_word(w2), unit + norm_word(w2)}
                 if unit in _NOT_UNIT:
                     unit, units = "", set()
         before = text[max(0, s - 24) : s]
@@ -465,61 +486,147 @@ def _number_value(m: re.Match[str]) -> float | None:
     return total
 
 
-def extract_claims(article: Article, enriched: Enriched | None, prefix: str = "") -> list[Claim]:
-    """Sentence-level claims of one article with attribution and slots (never raises)."""
+#: claims compared per article at most (pairwise work grows with the square): an article's lead
+MAX_CLAIMS_PER_ARTICLE = 400
+
+
+def extract_claims(
+    article: Article,
+    enriched: Enriched | None,
+    prefix: str = "",
+    max_claims: int = MAX_CLAIMS_PER_ARTICLE,
+) -> list[Claim]:
+    """Clause-level claims of one article with attribution and slots (never raises).
+
+    Sentences come from the enrichment; each is split into the clauses the parse found
+    (``Enriched.clauses``), or kept whole when it has one clause or no parse was stored."""
     outlet = article.source or article.id
     sents = article_sentences(article, enriched)
     ents = sorted(enriched.entities, key=lambda m: m.start) if enriched else []
     dates = [d for d in (enriched.dates if enriched else []) if d.value]
     attrs = enriched.attributions if enriched else []
+    clauses = sorted(enriched.clauses, key=lambda c: c.start) if enriched else []
     claims: list[Claim] = []
+    k0 = 0
     for i, s in enumerate(sents):
-        c = Claim(
-            id=f"{prefix}{article.id}:{i}",
-            article=article.id,
-            outlet=outlet,
-            start=s.start,
-            end=s.end,
-            text=s.text,
-            index=i,
-        )
-        for m in ents:
-            if m.end <= s.start or m.start >= s.end:
-                continue
-            k = entity_key(m)
-            if not k:
-                continue
-            if m.label in ("CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"):
-                continue
-            c.entities.add(k)
-            if m.label in ("GPE", "LOC", "FAC"):
-                c.places.add(k)
-            if m.role and m.label in ("PERSON", "ORG"):
-                c.people[_key(m.role)] = k
-                c.roles.setdefault(_key(m.role), (k, m.text, m.start, m.end, m.role))
-        c.dates = [d for d in dates if d.start < s.end and d.end > s.start]
-        c.tallies = find_tallies(s.text, s.start)
-        c.numbers = [
-            n
-            for n in find_numbers(s.text, s.start)
-            if not any(t.start <= n.start < t.end for t in c.tallies)
-        ]
-        c.comparative = bool(_COMPARATIVE.search(s.text))
-        c.stance = frozenset(k for k, rx in _STANCES.items() if rx.search(s.text))
-        c.areas = find_areas(s.text, s.start)
-        if not dates:
-            c.date_keys = surface_date_keys(s.text)
-        if c.dates:  # numbers inside a date expression are dates, not quantities
-            c.numbers = [
-                n for n in c.numbers if not any(d.start <= n.start < d.end for d in c.dates)
-            ]
-        c.negated = bool(_NEGATION.search(s.text))
-        c.modality = sorted({m.group(1).lower() for m in _MODALITY.finditer(s.text)})
-        best = 0
-        for a in attrs:
-            ov = sum(max(0, min(sp.end, s.end) - max(sp.start, s.start)) for sp in a.content)
-            if ov > best:
-                best = ov
-                c.speaker, c.kind, c.via = a.speaker, a.kind, a.via
-        claims.append(c)
+        while k0 < len(clauses) and clauses[k0].start < s.start:
+            k0 += 1
+        parts = []
+        k = k0
+        while k < len(clauses) and clauses[k].start < s.end:
+            if clauses[k].end <= s.end:
+                parts.append(clauses[k])
+            k += 1
+        if len(parts) > 1:
+            pieces = [(c.start, c.end, c) for c in parts]
+        else:
+            pieces = [(s.start, s.end, parts[0] if parts else None)]
+        for n, (start, end, cl) in enumerate(pieces):
+            text = article.text[start:end] if cl is not None else s.text
+            c = Claim(
+                id=f"{prefix}{article.id}:{i}" + (f".{n}" if n else ""),
+                article=article.id,
+                outlet=outlet,
+                start=start,
+                end=end,
+                text=text,
+                index=i,
+                gist=cl.gist if cl is not None and (cl.start, cl.end) == (start, end) else text,
+                predicate=cl.predicate if cl is not None else "",
+                tense=cl.tense if cl is not None else "present",
+                modal=cl.modal if cl is not None else None,
+                clause=cl.kind if cl is not None else "sentence",
+                published=article.published,
+                sent_start=s.start,
+                sent_end=s.end,
+            )
+            _fill_slots(c, ents, dates, attrs, cl)
+            claims.append(c)
+        if len(claims) >= max_claims:
+            log.warning(
+                "article %s: comparing its first %d claims (cap: max_claims per article)",
+                article.id,
+                len(claims),
+            )
+            break
     return claims
+
+
+def _fill_slots(
+    c: Claim,
+    ents: list[EntityMention],
+    dates: list[DateMention],
+    attrs: list[Attribution],
+    clause: Clause | None,
+) -> None:
+    """Entities, places, roles, dates, numbers, negation, modality and attribution of a claim."""
+    for m in ents:
+        if m.end <= c.start or m.start >= c.end:
+            continue
+        k = entity_key(m)
+        if not k:
+            continue
+        if m.label in ("CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"):
+            continue
+        c.entities.add(k)
+        if m.label in ("GPE", "LOC", "FAC"):
+            c.places.add(k)
+        if m.role and m.label in ("PERSON", "ORG"):
+            c.people[_key(m.role)] = k
+            c.roles.setdefault(_key(m.role), (k, m.text, m.start, m.end, m.role))
+    c.dates = [d for d in dates if d.start < c.end and d.end > c.start]
+    c.tallies = find_tallies(c.text, c.start)
+    c.numbers = [
+        n
+        for n in find_numbers(c.text, c.start)
+        if not any(t.start <= n.start < t.end for t in c.tallies)
+    ]
+    c.comparative = bool(_COMPARATIVE.search(c.text))
+    c.stance = frozenset(k for k, rx in _STANCES.items() if rx.search(c.text))
+    c.areas = find_areas(c.text, c.start)
+    if not dates:
+        c.date_keys = surface_date_keys(c.text)
+    if c.dates:  # numbers inside a date expression are dates, not quantities
+        c.numbers = [n for n in c.numbers if not any(d.start <= n.start < d.end for d in c.dates)]
+    if clause is not None and clause.kind != "sentence":
+        c.negated = clause.negated
+    else:
+        c.negated = bool(_NEGATION.search(c.text))
+    c.modality = sorted({m.group(1).lower() for m in _MODALITY.finditer(c.text)})
+    best = 0
+    for a in attrs:
+        ov = sum(max(0, min(sp.end, c.end) - max(sp.start, c.start)) for sp in a.content)
+        if ov > best:
+            best = ov
+            c.speaker, c.kind, c.via = a.speaker, a.kind, a.via
+
+
+def whole_text_claim(article: Article, enriched: Enriched | None) -> Claim:
+    """An article's whole text read as one claim (the `align` stage's unit): its predicate,
+    tense and negation are those of its first clause, its slots those of the whole text."""
+    text = article.text
+    start = len(text) - len(text.lstrip())
+    end = len(text.rstrip())
+    clauses = enriched.clauses if enriched else []
+    first = clauses[0] if clauses else None
+    c = Claim(
+        id=f"{article.id}:0",
+        article=article.id,
+        outlet=article.source or article.id,
+        start=start,
+        end=end,
+        text=text[start:end],
+        index=0,
+        gist=text[start:end],
+        predicate=first.predicate if first else "",
+        tense=first.tense if first else "present",
+        modal=first.modal if first else None,
+        clause="sentence",
+        published=article.published,
+        sent_start=start,
+        sent_end=end,
+    )
+    ents = sorted(enriched.entities, key=lambda m: m.start) if enriched else []
+    dates = [d for d in (enriched.dates if enriched else []) if d.value]
+    _fill_slots(c, ents, dates, enriched.attributions if enriched else [], None)
+    return c

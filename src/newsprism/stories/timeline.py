@@ -1,10 +1,32 @@
-"""Dated timeline of a story: facts whose claims carry normalized dates, ordered by date."""
+"""A story's timeline: its facts placed at the date of what they describe.
+
+Each fact appears once, with all its sources, at one date: the date mention that governs the
+claim's main predicate. A sentence mentions many dates that are not the date of its event:
+"China offers to broker talks between Moscow and Kiev, which have been at war since Russia
+invaded Ukraine in February 2022" is not a February 2022 event. So a mention is left out when
+
+- it anchors a span (``since 2022``, ``until March``), or
+- it modifies a noun (``the February 2022 invasion``, ``2022's election``), or
+- it sits in a relative or adverbial clause (after ``which``, ``who``, ``since``, ``after``,
+  ``before``, ``when``, ``while``, ``because``... unless that word directly governs the date,
+  as in ``before March 20``).
+
+Of the mentions left, the first one of the claim is its date. Day offsets told relative to an
+earlier date of the same article ("A day later, the negotiations will begin", "the day
+before") are counted from that date rather than from the publication day. A fact takes the
+date most of its claims carry. Facts dated more than ``background_days`` before the story's
+first publication day go to a separate *background* list (a biography's 1948 is not this
+week's news); both lists are in date order, ranges and weeks keep their extent (``label``).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -12,8 +34,82 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: a fact dated this many days or more before the story's first day is background
+BACKGROUND_DAYS = 365
+
 _SEASON = {"SP": "-03", "SU": "-06", "FA": "-09", "AU": "-09", "WI": "-12"}
 _DAY = re.compile(r"^(\d{4})(?:-(\d\d|W\d\d))?(?:-(\d\d))?")
+_FULL_DAY = re.compile(r"^(\d{4})-(\d\d)-(\d\d)")
+
+# a date right after one of these words anchors a span, it is not when something happened
+_SPAN_WORDS = re.compile(
+    r"\b(?:since|until|till|through|throughout|as of)\s+(?:early |late |mid-?)?$"
+)
+# words that open a relative or adverbial clause
+_CLAUSE_WORDS = re.compile(
+    r"\b(?:which|who|whom|whose|since|after|before|when|whenever|while|because|although|"
+    r"though|until|once|where)\b",
+    re.IGNORECASE,
+)
+_DET = re.compile(r"(?:\b(?:the|its|their|his|her|a|an)|['’]s)\s+$", re.IGNORECASE)
+_NOUN_AFTER = re.compile(r"^(?:'s|’s)|^\s+([A-Za-z][\w\-]*)")
+# words that can follow a date without the date modifying them
+_NOT_NOUNS = frozenset(
+    [
+        "and",
+        "or",
+        "but",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "as",
+        "after",
+        "before",
+        "when",
+        "while",
+        "was",
+        "were",
+        "is",
+        "are",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "said",
+        "says",
+        "say",
+        "told",
+        "announced",
+        "the",
+        "a",
+        "an",
+        "that",
+        "this",
+        "which",
+        "who",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+    ]
+)
+_RELATIVE = re.compile(
+    r"^(?:(?P<n>a|an|one|two|three|four|five|six|seven|\d+)\s+days?\s+"
+    r"(?P<dir>later|after(?:wards?)?|earlier|before)"
+    r"|the\s+(?P<dir2>next|following|previous|preceding)\s+day"
+    r"|the\s+day\s+(?P<dir3>before|after))$",
+    re.IGNORECASE,
+)
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_FORWARD = {"later", "after", "afterward", "afterwards", "next", "following"}
 
 
 def date_sort_key(value: str) -> tuple[str, int]:
@@ -27,41 +123,237 @@ def date_sort_key(value: str) -> tuple[str, int]:
     return (first, -granularity)
 
 
-def build_timeline(facts: list[Fact]) -> list[dict[str, Any]]:
-    """One entry per (fact, date value): ``{date, text, fact, sources}``, ordered by date.
+def date_label(value: str) -> str:
+    """How a value is shown: a range as ``A to B``, a week as ``week of <Monday>``."""
+    if "/" in value:
+        a, b = value.split("/", 1)
+        return f"{date_label(a)} to {date_label(b)}"
+    m = re.match(r"^(\d{4})-W(\d\d)$", value)
+    if m:
+        try:
+            monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            return f"week of {monday.isoformat()}"
+        except ValueError:
+            return value
+    return value
 
-    ``text`` is the fact's text when its representative claim carries the date, else the first
-    claim that does; ``sources`` are the claims of the fact that carry that date, each as
-    ``{article, start, end, text, outlet, speaker}`` plus the date mention itself.
-    """
-    entries: list[dict[str, Any]] = []
+
+def date_bounds(value: str) -> tuple[dt.date, dt.date] | None:
+    """First and last day a value covers (None when it is not anchored)."""
+    if "/" in value:
+        a, b = (date_bounds(v) for v in value.split("/", 1))
+        return (a[0], b[1]) if a and b else None
+    try:
+        m = re.match(r"^(\d{4})-W(\d\d)", value)
+        if m:
+            first = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            return first, first + dt.timedelta(days=6)
+        m = _FULL_DAY.match(value)
+        if m:
+            d = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return d, d
+        m = re.match(r"^(\d{4})-(\d\d)(?!\d)", value)
+        if m:
+            first = dt.date(int(m[1]), int(m[2]), 1)
+            nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            return first, nxt - dt.timedelta(days=1)
+        m = re.match(r"^(\d{4})", value)
+        if m:
+            return dt.date(int(m[1]), 1, 1), dt.date(int(m[1]), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def _anchored(value: str | None) -> str | None:
+    """The calendar part of a DATE/TIME value (``2023-03-20TAF`` -> ``2023-03-20``)."""
+    if not value:
+        return None
+    value = value.split("T", 1)[0] if _FULL_DAY.match(value) and "/" not in value else value
+    return value if _DAY.match(value) else None
+
+
+def _is_event_date(claim_text: str, rel_start: int, rel_end: int) -> bool:
+    """Whether a date mention at ``[rel_start, rel_end)`` of the claim can be its event date."""
+    before = claim_text[: max(0, rel_start)]
+    after = claim_text[rel_end:]
+    if _SPAN_WORDS.search(before.lower()):
+        return False
+    m = _NOUN_AFTER.match(after)
+    if m and _DET.search(before):
+        word = m.group(1)
+        if word is None or word.lower() not in _NOT_NOUNS:
+            return False  # "the February 2022 invasion", "the 2022's ..."
+    if m and m.group(1) is None:
+        return False  # "2022's election"
+    for cw in _CLAUSE_WORDS.finditer(before):
+        between = before[cw.end() :].strip()
+        if between and not re.fullmatch(r"(?:on|in|at|by|of|the|early|late|mid-?)\s*", between):
+            return False  # inside a clause that word opens
+    return True
+
+
+@dataclass
+class Timeline:
+    """A story's dated facts: ``events`` of the story's days, ``background`` from long before."""
+
+    events: list[dict[str, Any]] = field(default_factory=list)
+    background: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _relative_value(text: str, previous: str | None) -> str | None:
+    """``A day later`` counted from the previous full date of the article."""
+    m = _RELATIVE.match(text.strip())
+    if not m or not previous:
+        return None
+    fm = _FULL_DAY.match(previous)
+    if not fm:
+        return None
+    n = _NUMBERS.get((m.group("n") or "one").lower())
+    if n is None:
+        n = int(m.group("n")) if (m.group("n") or "").isdigit() else 1
+    word = (m.group("dir") or m.group("dir2") or m.group("dir3") or "").lower()
+    sign = 1 if word in _FORWARD else -1
+    try:
+        day = dt.date(int(fm[1]), int(fm[2]), int(fm[3])) + dt.timedelta(days=sign * n)
+    except ValueError:
+        return None
+    return day.isoformat()
+
+
+def _claim_dates(facts: Sequence[Fact]) -> dict[tuple[str, int], str]:
+    """Value of every date mention (article, start), relative day offsets re-anchored."""
+    mentions: dict[str, dict[int, Any]] = {}
     for f in facts:
-        values: Counter[str] = Counter()
         for c in f.claims:
-            values.update({d.value for d in c.dates if d.type == "DATE" and d.value})
-        for value, _ in values.most_common():
-            if not _DAY.match(value):
-                continue  # not anchored (e.g. PRESENT_REF, XXXX-03)
-            sources = []
-            text = None
-            for c in f.claims:
-                ds = [d for d in c.dates if d.value == value]
-                if not ds:
-                    continue
-                if text is None or c.text == f.text:
-                    text = c.text
-                d = ds[0]
-                sources.append(
-                    {
-                        "article": c.article,
-                        "start": c.start,
-                        "end": c.end,
-                        "text": c.text,
-                        "outlet": c.outlet,
-                        "speaker": c.speaker,
-                        "date": {"start": d.start, "end": d.end, "text": d.text},
-                    }
-                )
-            entries.append({"date": value, "text": text, "fact": f.id, "sources": sources})
+            for d in c.dates:
+                if d.type in ("DATE", "TIME"):
+                    mentions.setdefault(c.article, {})[d.start] = d
+    out: dict[tuple[str, int], str] = {}
+    for article, by_start in mentions.items():
+        previous: str | None = None
+        for start in sorted(by_start):
+            d = by_start[start]
+            value = _relative_value(d.text, previous) or _anchored(d.value)
+            if value:
+                out[(article, start)] = value
+                if _FULL_DAY.match(value):
+                    previous = value[:10]
+    return out
+
+
+def _governing(claim: Any, values: dict[tuple[str, int], str]) -> tuple[str, Any] | None:
+    """The claim's event date: its first date mention that can be one, with the mention."""
+    for d in sorted(claim.dates, key=lambda d: d.start):
+        value = values.get((claim.article, d.start))
+        if not value:
+            continue
+        if _is_event_date(claim.text, d.start - claim.start, d.end - claim.start):
+            return value, d
+    return None
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", (text or "").lower()))
+
+
+def story_timeline(
+    facts: Sequence[Fact],
+    published: Sequence[str | None] | None = None,
+    background_days: int = BACKGROUND_DAYS,
+) -> Timeline:
+    """Events and background of a story (see the module docstring).
+
+    ``published`` are the publication dates of the story's articles; without them the story's
+    days are taken to end at the latest date of its facts.
+    """
+    values = _claim_dates(facts)
+    entries: list[dict[str, Any]] = []
+    by_text: dict[str, dict[str, Any]] = {}
+    for f in facts:
+        chosen: Counter[str] = Counter()
+        mention_of: dict[int, tuple[str, Any]] = {}
+        for k, c in enumerate(f.claims):
+            g = _governing(c, values)
+            if g:
+                chosen[g[0]] += 1
+                mention_of[k] = g
+        if not chosen:
+            continue
+        value = min(chosen, key=lambda v: (-chosen[v], -len(v), date_sort_key(v)))
+        sources = []
+        for k, c in enumerate(f.claims):
+            src: dict[str, Any] = {
+                "article": c.article,
+                "start": c.start,
+                "end": c.end,
+                "text": c.text,
+                "outlet": c.outlet,
+                "speaker": c.speaker,
+            }
+            g = mention_of.get(k)
+            if g and g[0] == value:
+                d = g[1]
+                src["date"] = {"start": d.start, "end": d.end, "text": d.text}
+            sources.append(src)
+        text = next((c.text for _, c in _claims_at(mention_of, f, value)), f.text)
+        key = _norm(text)
+        seen = by_text.get(key)
+        if seen is not None:  # the same sentence as another fact's: one entry, all sources
+            have = {(s["article"], s["start"]) for s in seen["sources"]}
+            seen["sources"] += [s for s in sources if (s["article"], s["start"]) not in have]
+            continue
+        entry = {
+            "date": value,
+            "label": date_label(value),
+            "text": text,
+            "fact": f.id,
+            "sources": sources,
+        }
+        others = sorted((v for v in chosen if v != value), key=date_sort_key)
+        if others:  # outlets disagree on the date (talks on May 20 vs May 22)
+            entry["disputed"] = others
+        by_text[key] = entry
+        entries.append(entry)
     entries.sort(key=lambda e: (date_sort_key(e["date"]), -len(e["sources"])))
-    return entries
+    first = _story_start(published, entries)
+    timeline = Timeline()
+    for e in entries:
+        b = date_bounds(e["date"])
+        old = first is not None and b is not None and (first - b[1]).days >= background_days
+        (timeline.background if old else timeline.events).append(e)
+    return timeline
+
+
+def _claims_at(
+    mention_of: dict[int, tuple[str, Any]], f: Fact, value: str
+) -> list[tuple[int, Any]]:
+    """Claims of ``f`` whose event date is ``value``: the fact's own text first."""
+    hits = [(k, f.claims[k]) for k, g in mention_of.items() if g[0] == value]
+    hits.sort(key=lambda kc: (kc[1].text != f.text, kc[0]))
+    return hits
+
+
+def _story_start(
+    published: Sequence[str | None] | None, entries: list[dict[str, Any]]
+) -> dt.date | None:
+    days = []
+    for p in published or []:
+        m = _FULL_DAY.match(p or "")
+        if m:
+            try:
+                days.append(dt.date(int(m[1]), int(m[2]), int(m[3])))
+            except ValueError:
+                continue
+    if days:
+        return min(days)
+    ends = [b[1] for e in entries if (b := date_bounds(e["date"]))]
+    return max(ends) if ends else None
+
+
+def build_timeline(
+    facts: Sequence[Fact], published: Sequence[str | None] | None = None
+) -> list[dict[str, Any]]:
+    """The story's events (background left out): one entry per fact, ``{date, label, text,
+    fact, sources}`` in date order; see :func:`story_timeline`."""
+    return story_timeline(facts, published).events

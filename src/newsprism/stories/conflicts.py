@@ -1,0 +1,493 @@
+"""Conflicts between claims about the same event, and updates of a figure over days.
+
+Two claims from independent outlets conflict only when they are about one event and a slot
+truly disagrees:
+
+- *one event*: the same predicate (lemma) or near-identical wording (embedding cosine
+  >= :data:`EVENT_COSINE`), the same participants (no disjoint named entities), and the
+  same time frame;
+- *a slot that truly disagrees*: numbers counting the same thing (shared unit word) whose
+  ranges cannot both hold, day-level dates that do not overlap (a vague "last week" never
+  conflicts on its own), vote tallies, one office with two holders, one place's district,
+  one place for the same happening, or the same statement affirmed and negated.
+
+A figure that differs between articles published on different days is an *update* (kind
+``update``), shown with both values and dates, never a conflict. Every conflict carries
+``why``: what makes the two claims one event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+from newsprism.stories.claims import Claim, norm_word
+from newsprism.stories.facts import Conflict, ConflictValue
+from newsprism.text import stem_text
+
+NUMBER_TOLERANCE = 0.02  # relative difference under which two numbers are the same
+EVENT_COSINE = 0.80  # gist cosine at which two claims word one event alike, whatever the verb
+COUNT_COSINE = 0.60  # ... enough when both count the same unit (a toll, a vote, a crowd)
+NEGATION_SIM = 0.80  # gist cosine needed before a negation mismatch counts as a conflict
+PLACE_SIM = 0.80  # gist cosine needed before a place mismatch counts as a conflict
+TIME_FRAME_DAYS = 3  # publication days further apart than this are not one time frame
+#: predicates too general to tie two claims to one event on their own
+LIGHT_PREDICATES = frozenset({"be", "have", "say", "tell", "do", "make", "get", "go", "take"})
+_VAGUE_DATE = re.compile(
+    r"\b(?:last|this|next|past|coming|recent|earlier|later|previous)\s+"
+    r"(?:week|weekend|month|year|days?|weeks|months|years)\b|\b(?:recently|lately|soon)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class StoryContext:
+    """Article-level facts used to rule out false conflicts."""
+
+    named: dict[str, set[str]] = field(default_factory=dict)  # article -> person names/surnames
+    areas: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # article -> area -> dirs
+
+
+def story_context(claims: list[Claim]) -> StoryContext:
+    ctx = StoryContext()
+    for c in claims:
+        names = ctx.named.setdefault(c.article, set())
+        for e in c.entities:
+            names |= _names(e)
+        for key, v in c.areas.items():
+            ctx.areas.setdefault(c.article, {}).setdefault(key, set()).add(v[0])
+    return ctx
+
+
+
+
+def _has_slots(c: Claim) -> bool:
+    """Whether a claim has anything a conflict could be about."""
+    return bool(c.numbers or c.tallies or c.dates or c.roles or c.areas or c.places or c.negated)
+
+
+def slot_mask(c: Claim) -> int:
+    """Bit per kind of slot a claim fills; two claims can only conflict on a shared kind."""
+    return (
+        (1 if any(n.units for n in c.numbers) else 0)
+        | (2 if c.tallies else 0)
+        | (4 if c.dates else 0)
+        | (8 if c.roles else 0)
+        | (16 if c.areas else 0)
+        | (32 if c.places else 0)
+    )
+
+
+def may_conflict(a: Claim, b: Claim) -> bool:
+    return bool(slot_mask(a) & slot_mask(b)) or a.negated != b.negated
+
+
+
+
+def _interval(value: str) -> tuple[date, date, int] | None:
+    """A TIMEX3 date value as (first day, last day, granularity 0=day 1=week 2=month 3=year)."""
+    try:
+        if "/" in value:
+            a, b = value.split("/", 1)
+            ia, ib = _interval(a), _interval(b)
+            if ia and ib:
+                return ia[0], ib[1], 0 if ia[2] == ib[2] == 0 else max(ia[2], ib[2])
+            return None
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+            d = date.fromisoformat(value)
+            return d, d, 0
+        m = re.fullmatch(r"(\d{4})-W(\d\d)", value)
+        if m:
+            d = date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+            return d, d + timedelta(days=6), 1
+        m = re.fullmatch(r"(\d{4})-(\d\d)", value)
+        if m:
+            y, mo = int(m.group(1)), int(m.group(2))
+            first = date(y, mo, 1)
+            last = date(y + (mo == 12), mo % 12 + 1, 1) - timedelta(days=1)
+            return first, last, 2
+        if re.fullmatch(r"\d{4}", value):
+            y = int(value)
+            return date(y, 1, 1), date(y, 12, 31), 3
+    except ValueError:
+        return None
+    return None
+
+
+def _is_day(value: str | None) -> bool:
+    iv = _interval(value or "")
+    return bool(iv) and iv[2] == 0
+
+
+def _dates_conflict(a: Claim, b: Claim) -> tuple[Any, Any] | None:
+    ia = [(d, _interval(d.value)) for d in a.dates if d.type == "DATE" and d.value]
+    ib = [(d, _interval(d.value)) for d in b.dates if d.type == "DATE" and d.value]
+    ia = [(d, i) for d, i in ia if i]
+    ib = [(d, i) for d, i in ib if i]
+    if not ia or not ib:
+        return None
+    for _, x in ia:
+        for _, y in ib:
+            if x[0] <= y[1] and y[0] <= x[1]:
+                return None  # some date of one overlaps some date of the other: agree
+    for da, x in ia:
+        for db, y in ib:
+            if x[2] == y[2] and x[2] <= 2:
+                return da, db
+    return None
+
+
+def _numbers_conflict(a: Claim, b: Claim) -> tuple[Any, Any] | None:
+    """Two numbers counting the same thing (shared unit word) whose ranges cannot both hold.
+
+    Skipped when either claim is comparative ("two fewer than last year") or when the claims
+    state different kinds of number (a demand vs. an agreed deal vs. an offer)."""
+    if a.comparative or b.comparative or a.stance != b.stance:
+        return None
+    pairs = [(x, y) for x in a.numbers for y in b.numbers if x.units & y.units]
+    if not pairs:
+        return None
+    units = {u for x, y in pairs for u in x.units & y.units}
+    for unit in sorted(units):
+        xs = [x for x in a.numbers if unit in x.units]
+        ys = [y for y in b.numbers if unit in y.units]
+        if any(_ranges_meet(x, y) for x in xs for y in ys):
+            return None  # some pair agrees: the rest are probably other quantities
+    x, y = pairs[0]
+    return x, y, sorted(x.units & y.units, key=len)[-1]
+
+
+def _ranges_meet(x: Any, y: Any) -> bool:
+    tol = NUMBER_TOLERANCE * max(abs(x.value), abs(y.value), 1e-9)
+    return x.low - tol <= y.high and y.low - tol <= x.high
+
+
+def _tallies_conflict(a: Claim, b: Claim) -> tuple[Any, Any] | None:
+    if not a.tallies or not b.tallies:
+        return None
+    ta = {re.sub(r"\s|–", "", t.text).replace("–", "-") for t in a.tallies}
+    tb = {re.sub(r"\s|–", "", t.text).replace("–", "-") for t in b.tallies}
+    if ta & tb:
+        return None
+    return a.tallies[0], b.tallies[0]
+
+
+@lru_cache(maxsize=4096)
+def _role_words(role: str) -> frozenset[str]:
+    words = re.findall(r"[a-z][a-z'-]+", role.lower())
+    return frozenset(norm_word(w) for w in words if w not in _ROLE_STOP)
+
+
+_ROLE_STOP = {"the", "of", "a", "an", "and", "for", "at", "in", "on", "to", "its", "his", "her"}
+
+
+def roles_match(r1: str, r2: str) -> bool:
+    """Same office: one role's words contain the other's, with at least two content words
+    ("port authority chief executive" ~ "chief executive of the Sallow Port Authority"),
+    unless the longer one adds a nationality ("Castavian foreign minister" is not simply
+    "foreign minister": two countries' ministers are two offices)."""
+    w1, w2 = _role_words(r1), _role_words(r2)
+    (small, _), (big, big_raw) = sorted(((w1, r1), (w2, r2)), key=lambda x: len(x[0]))
+    if len(small) < 2 or not small <= big:
+        return False
+    extra = big - small
+    return not any(
+        _NATIONALITY.fullmatch(w) and w.lower() in extra
+        for w in re.findall(r"[A-Z][\w-]+", big_raw)
+    )
+
+
+_NATIONALITY = re.compile(r"[A-Z][a-z-]+(?:an|ian|ese|ish|i|ic|ch)")
+
+
+def _roles_conflict(a: Claim, b: Claim, named: dict[str, set[str]]) -> tuple[Any, Any, str] | None:
+    """One office, two different holders, and neither outlet's article names the other's
+    holder anywhere (so the names are alternatives, not two people of one story)."""
+    for ra, va in a.roles.items():
+        for rb, vb in b.roles.items():
+            na, nb = va[0], vb[0]
+            if na == nb or na in nb or nb in na or not roles_match(va[4], vb[4]):
+                continue
+            if _names(na) & named.get(b.article, set()) or _names(nb) & named.get(a.article, set()):
+                continue
+            return va, vb, min(ra, rb, key=len)
+    return None
+
+
+def _names(name: str) -> set[str]:
+    """A person's full name and surname as keys."""
+    parts = name.split()
+    return {name, parts[-1]} if parts else {name}
+
+
+def _areas_conflict(a: Claim, b: Claim, areas: dict[str, dict[str, set[str]]]) -> Any:
+    """Same named place and kind of area, different direction, and neither article states the
+    other's direction for it ("Kelmar's northern district" vs "Kelmar's southern district")."""
+    for key in a.areas.keys() & b.areas.keys():
+        va, vb = a.areas[key], b.areas[key]
+        if va[0] == vb[0]:
+            continue
+        if va[0] in areas.get(b.article, {}).get(key, set()) or vb[0] in areas.get(
+            a.article, {}
+        ).get(key, set()):
+            continue
+        return va, vb, key
+    return None
+
+
+def _same_number(x: float, y: float) -> bool:
+    return abs(x - y) <= NUMBER_TOLERANCE * max(abs(x), abs(y), 1e-9)
+
+
+_NEG_WORDS = re.compile(r"\b(?:not|never|no|n't)\b|n't", re.IGNORECASE)
+
+
+def _polarity_conflict(a: Claim, b: Claim, cos: float) -> bool:
+    if a.negated == b.negated or cos < NEGATION_SIM:
+        return False
+    # wording must be close once the negation is taken out: same content words
+    wa, wb = _polarity_words(a.text), _polarity_words(b.text)
+    if not wa or not wb:
+        return False
+    return len(wa & wb) / len(wa | wb) >= 0.5
+
+
+@lru_cache(maxsize=8192)
+def _polarity_words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z]{3,}", stem_text(_NEG_WORDS.sub(" ", text))))
+
+
+def _places_conflict(a: Claim, b: Claim, cos: float, story_places: dict[str, set[str]]) -> Any:
+    if cos < PLACE_SIM or len(a.places) != 1 or len(b.places) != 1 or a.places == b.places:
+        return None
+    pa, pb = next(iter(a.places)), next(iter(b.places))
+    # a place the other outlet also names elsewhere is context (Moscow / Russia), not a clash
+    if pa in story_places.get(b.outlet, set()) or pb in story_places.get(a.outlet, set()):
+        return None
+    return pa, pb
+
+
+
+
+def _number_label(n: Any, unit: str) -> str:
+    v = _fmt(n.value)
+    if n.high == math.inf:
+        v = f"more than {v}"
+    elif n.low == 0 and n.value > 0:
+        v = f"up to {v}"
+    return f"{v} {unit}".strip()
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+
+
+def _day(published: str | None) -> dt.date | None:
+    if not published:
+        return None
+    try:
+        return dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
+def _participants_agree(a: Claim, b: Claim) -> bool:
+    """No disjoint participants: when both name entities, they share one."""
+    if a.entities and b.entities:
+        return bool(a.entities & b.entities)
+    return True
+
+
+def same_event(
+    a: Claim, b: Claim, cos: float, p: float, min_cos: float = EVENT_COSINE
+) -> str | None:
+    """Why ``a`` and ``b`` are about one event, or None when they may not be.
+
+    Agreeing participants (no disjoint named entities), publication days within
+    :data:`TIME_FRAME_DAYS`, and the same predicate (not a light verb like "be"/"say") or
+    wording at least ``min_cos`` alike."""
+    if not _participants_agree(a, b):
+        return None
+    da, db = _day(a.published), _day(b.published)
+    if da and db and abs((da - db).days) > TIME_FRAME_DAYS:
+        return None
+    shared = sorted(a.entities & b.entities)
+    if a.predicate and a.predicate == b.predicate and a.predicate not in LIGHT_PREDICATES:
+        reason = f"both say '{a.predicate}'"
+    elif cos >= min_cos:
+        reason = f"closely worded (similarity {cos:.2f})"
+    else:
+        return None
+    if shared:
+        reason += " about " + ", ".join(shared[:3])
+    if da and db:
+        reason += f", published {da.isoformat()}" + (
+            f" and {db.isoformat()}" if da != db else " by both"
+        )
+    return reason + f"; judge p_same {p:.2f}"
+
+
+@dataclass(slots=True)
+class PairConflict:
+    """One slot on which two claims disagree (before grouping into :class:`Conflict`)."""
+
+    slot: str
+    a: ConflictValue
+    b: ConflictValue
+    kind: str = "conflict"
+    why: str = ""
+
+
+def _value(c: Claim, value: str, start: int, end: int, text: str) -> ConflictValue:
+    return ConflictValue(value, c.article, start, end, text, c.outlet, c.published)
+
+
+def _vague(d: Any) -> bool:
+    return bool(_VAGUE_DATE.search(d.text))
+
+
+def pair_conflicts(
+    a: Claim,
+    b: Claim,
+    cos: float,
+    p: float,
+    context: StoryContext | None = None,
+    story_places: dict[str, set[str]] | None = None,
+    entity_spans: dict[tuple[str, str], tuple[int, int, str]] | None = None,
+) -> list[PairConflict]:
+    """Slot disagreements between two claims of independent outlets about one event."""
+    if a.text == b.text:
+        return []
+    ctx = context or StoryContext()
+    out: list[PairConflict] = []
+    rc = _roles_conflict(a, b, ctx.named) if a.roles and b.roles else None
+    if rc and _office_is_specific(a, b, rc):
+        why = f"one office ('{rc[2]}') named with two different holders"
+        out.append(
+            PairConflict(
+                "person:" + rc[2],
+                _value(a, rc[0][1], rc[0][2], rc[0][3], rc[0][1]),
+                _value(b, rc[1][1], rc[1][2], rc[1][3], rc[1][1]),
+                why=why,
+            )
+        )
+    ac = _areas_conflict(a, b, ctx.areas) if a.areas and b.areas else None
+    if ac:
+        why = f"one place ('{ac[2]}') given two different parts"
+        out.append(
+            PairConflict(
+                "place:" + ac[2],
+                _value(a, ac[0][0], ac[0][1], ac[0][2], ac[0][3]),
+                _value(b, ac[1][0], ac[1][1], ac[1][2], ac[1][3]),
+                why=why,
+            )
+        )
+    if not (slot_mask(a) & slot_mask(b)) and a.negated == b.negated:
+        return out
+    # a count of the same unit ties two claims more than a date does: looser wording for it
+    why_count = same_event(a, b, cos, p, min_cos=COUNT_COSINE)
+    why = same_event(a, b, cos, p)  # a date or a place needs the closer wording
+    if why_count is None:
+        return out
+    out += _count_conflicts(a, b, why_count, _day(a.published), _day(b.published))
+    if why is None:
+        return out
+    dc = _dates_conflict(a, b)
+    if dc and not _vague(dc[0]) and not _vague(dc[1]):
+        out.append(
+            PairConflict(
+                "date",
+                _value(a, dc[0].value, dc[0].start, dc[0].end, dc[0].text),
+                _value(b, dc[1].value, dc[1].start, dc[1].end, dc[1].text),
+                why=why,
+            )
+        )
+    if story_places is not None and a.predicate == b.predicate:
+        plc = _places_conflict(a, b, cos, story_places)
+        if plc:
+            spans = entity_spans or {}
+            vals = []
+            for cl, name in ((a, plc[0]), (b, plc[1])):
+                s, e, t = spans.get((cl.id, name), (cl.start, cl.end, cl.text))
+                vals.append(_value(cl, name, s, e, t))
+            out.append(PairConflict("place", vals[0], vals[1], why=why))
+    if a.predicate == b.predicate and _polarity_conflict(a, b, cos):
+        out.append(
+            PairConflict(
+                "negation",
+                _value(a, "negated" if a.negated else "affirmed", a.start, a.end, a.text),
+                _value(b, "negated" if b.negated else "affirmed", b.start, b.end, b.text),
+                why=why,
+            )
+        )
+    return out
+
+
+def _count_conflicts(
+    a: Claim, b: Claim, why: str, da: dt.date | None, db: dt.date | None
+) -> list[PairConflict]:
+    """Vote tallies and counts of one unit that cannot both hold. A count reported higher
+    on a later day is an update (a toll that rose), not a conflict."""
+    out: list[PairConflict] = []
+    moved = bool(da and db and da != db)
+    tc = _tallies_conflict(a, b)
+    if tc:
+        va, vb = (t.text.replace("–", "-").replace(" ", "") for t in tc)
+        out.append(
+            PairConflict(
+                "number:vote",
+                _value(a, va, tc[0].start, tc[0].end, tc[0].text),
+                _value(b, vb, tc[1].start, tc[1].end, tc[1].text),
+                "update" if moved else "conflict",
+                why,
+            )
+        )
+    nc = _numbers_conflict(a, b)
+    if nc:
+        first, later = (nc[0], nc[1]) if da and db and da <= db else (nc[1], nc[0])
+        risen = moved and later.value > first.value
+        out.append(
+            PairConflict(
+                "number",
+                _value(a, _number_label(nc[0], nc[2]), nc[0].start, nc[0].end, nc[0].text),
+                _value(b, _number_label(nc[1], nc[2]), nc[1].start, nc[1].end, nc[1].text),
+                "update" if risen else "conflict",
+                why,
+            )
+        )
+    return out
+
+
+def _office_is_specific(a: Claim, b: Claim, rc: tuple[Any, Any, str]) -> bool:
+    """An office counts as one only when it is named specifically ("port authority chief
+    executive") or both claims tie it to the same organisation or place: two countries'
+    "prime minister" are two offices."""
+    if len(_role_words(rc[0][4])) >= 3 and len(_role_words(rc[1][4])) >= 3:
+        return True
+    people = {rc[0][0], rc[1][0]}
+    return bool((a.entities & b.entities) - people)
+
+
+def merge_conflicts(pairs: list[PairConflict]) -> tuple[list[Conflict], list[Conflict]]:
+    """Pair disagreements grouped by slot and kind: (conflicts, updates). A slot whose values
+    all agree once merged (one article's value repeated) is dropped."""
+    found: dict[tuple[str, str], tuple[dict[str, ConflictValue], str]] = {}
+    for pc in pairs:
+        vals, _ = found.setdefault((pc.slot, pc.kind), ({}, pc.why))
+        for v in (pc.a, pc.b):
+            vals.setdefault(v.article, v)
+    conflicts: list[Conflict] = []
+    updates: list[Conflict] = []
+    for (slot, kind), (vals, why) in found.items():
+        if len({v.value for v in vals.values()}) < 2:
+            continue
+        values = sorted(vals.values(), key=lambda v: (v.published or "", v.article))
+        (updates if kind == "update" else conflicts).append(Conflict(slot, values, kind, why))
+    return conflicts, updates

@@ -1,0 +1,301 @@
+"""Features of a sentence pair for the same-fact judge (:mod:`newsprism.stories.judge`).
+
+Every feature is computed for many pairs at once: each distinct text is analysed once
+(:class:`TextInfo`), then pair features are cheap set and vector operations. Three groups:
+
+* meaning: cosine of the two all-MiniLM-L6-v2 sentence vectors (the element-wise ``|u - v|``
+  and ``u * v`` were tried and lowered cross-validated accuracy; see ``docs/judge.md``);
+* wording: unigram/bigram/trigram overlap (Jaccard and containment both ways), stemmed
+  content-word overlap, longest common token subsequence, character 4-gram cosine, lengths,
+  the share of each sentence's content words the other lacks and the longest stretch of them;
+* slots: numbers (value and unit, written numbers included), capitalised names, negation,
+  months/weekdays/years; for each, whether both carry it, whether they agree, and how many
+  values one has that the other lacks.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from itertools import pairwise
+
+import numpy as np
+
+from newsprism.stories.claims import find_numbers
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*|\$|%", re.UNICODE)
+_STOP = _words(
+    """a an the and or but of to in on at by for with from as into over after before about
+    is are was were be been being has have had do does did will would shall should can could may
+    might must it its it's this that these those there their they them he his him she her we our
+    you your i me my who whom whose which what when where while than then so such not no nor
+    also just only very more most some any all each other said says say told tell according
+    mr mrs ms dr one s t"""
+)
+_NEGATION = _words(
+    "not no never none nobody nothing neither nor without cannot can't won't n't didn't "
+    "doesn't don't isn't wasn't weren't aren't hasn't haven't hadn't wouldn't couldn't "
+    "shouldn't refused denied"
+)
+_MONTHS = _words(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+)
+_WEEKDAYS = _words("monday tuesday wednesday thursday friday saturday sunday")
+_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+_SUFFIX = re.compile(r"(?:ies|ing|edly|ed|es|s|ly|ment|ation|ations)$")
+
+SCALAR_FEATURES: tuple[str, ...] = (
+    "cosine",
+    "uni_jaccard",
+    "uni_cont_min",
+    "uni_cont_max",
+    "bi_jaccard",
+    "bi_cont_min",
+    "tri_jaccard",
+    "stem_jaccard",
+    "stem_cont_min",
+    "stem_cont_max",
+    "lcs_ratio",
+    "char4_cosine",
+    "len_diff_ratio",
+    "log_len_ratio",
+    "min_len_log",
+    "unmatched_max",
+    "unmatched_min",
+    "unmatched_share_max",
+    "unmatched_share_min",
+    "num_both",
+    "num_one",
+    "num_equal",
+    "num_unmatched",
+    "name_both",
+    "name_unmatched_max",
+    "name_unmatched_min",
+    "neg_mismatch",
+    "date_both",
+    "date_mismatch",
+    "date_unmatched",
+    "run_max",
+    "run_min",
+    "runs3",
+    "gap_max",
+    "gap_min",
+)
+
+
+@dataclass(frozen=True)
+class TextInfo:
+    """What the pair features need from one text, computed once per distinct text."""
+
+    tokens: tuple[str, ...]
+    uni: frozenset[str]
+    bi: frozenset[tuple[str, str]]
+    tri: frozenset[tuple[str, str, str]]
+    stems: frozenset[str]
+    numbers: frozenset[tuple[float, str]]
+    names: frozenset[str]
+    negated: bool
+    dates: frozenset[str]
+    char4: dict[str, int]
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: 'rising' and 'rises' meet (irregular forms do not)."""
+    if len(word) <= 4:
+        return word
+    return _SUFFIX.sub("", word) or word
+
+
+def analyse(text: str) -> TextInfo:
+    raw = _TOKEN.findall(text or "")
+    toks = tuple(t.lower().replace("’", "'") for t in raw)
+    content = [t for t in toks if t not in _STOP]
+    names = frozenset(
+        t.lower()
+        for i, t in enumerate(raw)
+        if t[:1].isupper()
+        and (i > 0 or len(raw) == 1)
+        and t.lower() not in _STOP
+        and t.lower() not in _MONTHS
+        and t.lower() not in _WEEKDAYS
+    )
+    numbers: set[tuple[float, str]] = set()
+    try:
+        for n in find_numbers(text or ""):
+            numbers.add((round(float(n.value), 3), n.unit))
+    except (ValueError, OverflowError):
+        pass
+    dates = frozenset(t for t in toks if t in _MONTHS or t in _WEEKDAYS or _YEAR.match(t))
+    squashed = " " + " ".join(toks) + " "
+    char4: dict[str, int] = {}
+    for i in range(len(squashed) - 3):
+        g = squashed[i : i + 4]
+        char4[g] = char4.get(g, 0) + 1
+    return TextInfo(
+        tokens=toks,
+        uni=frozenset(toks),
+        bi=frozenset(pairwise(toks)),
+        tri=frozenset(zip(toks, toks[1:], toks[2:], strict=False)),
+        stems=frozenset(stem(t) for t in content),
+        numbers=frozenset(numbers),
+        names=names,
+        negated=any(t in _NEGATION or t.endswith("n't") for t in toks),
+        dates=dates,
+        char4=char4,
+    )
+
+
+def _jac(a: frozenset, b: frozenset) -> float:
+    u = len(a | b)
+    return len(a & b) / u if u else 1.0
+
+
+def _cont(a: frozenset, b: frozenset) -> tuple[float, float]:
+    """Share of ``a`` found in ``b`` and of ``b`` found in ``a``, as (min, max)."""
+    inter = len(a & b)
+    ca = inter / len(a) if a else 1.0
+    cb = inter / len(b) if b else 1.0
+    return min(ca, cb), max(ca, cb)
+
+
+def _char_cos(a: dict[str, int], b: dict[str, int]) -> float:
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(v * b.get(k, 0) for k, v in a.items())
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    return dot / (na * nb)
+
+
+def _numbers_match(a: frozenset[tuple[float, str]], b: frozenset[tuple[float, str]]) -> int:
+    """How many numbers of the one side have no equal value (within 1%) on the other side."""
+    va = [v for v, _ in a]
+    vb = [v for v, _ in b]
+
+    def missing(xs: list[float], ys: list[float]) -> int:
+        return sum(1 for x in xs if not any(abs(x - y) <= 0.01 * max(abs(x), abs(y)) for y in ys))
+
+    return missing(va, vb) + missing(vb, va)
+
+
+def _longest_run(a: TextInfo, b: TextInfo) -> tuple[int, int]:
+    """Longest run of ``a``'s content words that ``b`` lacks (stop words neither count nor
+    break a run), and how many such runs hold three or more words."""
+    best = cur = runs = 0
+    for t in a.tokens:
+        if t in _STOP:
+            continue
+        if stem(t) in b.stems:
+            runs += cur >= 3
+            cur = 0
+        else:
+            cur += 1
+            best = max(best, cur)
+    runs += cur >= 3
+    return best, runs
+
+
+def _gaps(a: TextInfo, b: TextInfo, sm: SequenceMatcher) -> tuple[int, int]:
+    """Content words in the longest unaligned stretch of ``a`` and of ``b`` (token diff)."""
+    ga = gb = 0
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            continue
+        ga = max(ga, sum(1 for t in a.tokens[i1:i2] if t not in _STOP))
+        gb = max(gb, sum(1 for t in b.tokens[j1:j2] if t not in _STOP))
+    return ga, gb
+
+
+def pair_scalars(a: TextInfo, b: TextInfo, cosine: float) -> list[float]:
+    """The :data:`SCALAR_FEATURES` of one pair, in that order."""
+    uc = _cont(a.uni, b.uni)
+    bc = _cont(a.bi, b.bi)
+    sc = _cont(a.stems, b.stems)
+    la, lb = max(len(a.tokens), 1), max(len(b.tokens), 1)
+    lcs = SequenceMatcher(None, a.tokens, b.tokens, autojunk=False)
+    lcs_len = sum(block.size for block in lcs.get_matching_blocks())
+    un_a = len(a.stems - b.stems)
+    un_b = len(b.stems - a.stems)
+    sh_a = un_a / len(a.stems) if a.stems else 0.0
+    sh_b = un_b / len(b.stems) if b.stems else 0.0
+    num_unmatched = _numbers_match(a.numbers, b.numbers)
+    ra, runs_a = _longest_run(a, b)
+    rb, runs_b = _longest_run(b, a)
+    ga, gb = _gaps(a, b, lcs)
+    na_un = len(a.names - b.names)
+    nb_un = len(b.names - a.names)
+    return [
+        cosine,
+        _jac(a.uni, b.uni),
+        uc[0],
+        uc[1],
+        _jac(a.bi, b.bi),
+        bc[0],
+        _jac(a.tri, b.tri),
+        _jac(a.stems, b.stems),
+        sc[0],
+        sc[1],
+        lcs_len / max(la, lb),
+        _char_cos(a.char4, b.char4),
+        abs(la - lb) / max(la, lb),
+        abs(math.log(la / lb)),
+        math.log(min(la, lb)),
+        float(max(un_a, un_b)),
+        float(min(un_a, un_b)),
+        max(sh_a, sh_b),
+        min(sh_a, sh_b),
+        float(bool(a.numbers) and bool(b.numbers)),
+        float(bool(a.numbers) != bool(b.numbers)),
+        float(bool(a.numbers) and a.numbers == b.numbers),
+        float(min(num_unmatched, 4)),
+        float(bool(a.names) and bool(b.names)),
+        float(min(max(na_un, nb_un), 6)),
+        float(min(min(na_un, nb_un), 6)),
+        float(a.negated != b.negated),
+        float(bool(a.dates) and bool(b.dates)),
+        float(bool(a.dates) and bool(b.dates) and not (a.dates & b.dates)),
+        float(min(len(a.dates ^ b.dates), 4)),
+        float(max(ra, rb)),
+        float(min(ra, rb)),
+        float(runs_a + runs_b),
+        float(max(ga, gb)),
+        float(min(ga, gb)),
+    ]
+
+
+def pair_features(
+    a_texts: Sequence[str], b_texts: Sequence[str], a_vecs: np.ndarray, b_vecs: np.ndarray
+) -> np.ndarray:
+    """Feature rows (one per pair, :data:`SCALAR_FEATURES` columns) for ``(a_texts[i], b_texts[i])``.
+
+    ``a_vecs``/``b_vecs`` are the L2-normalised sentence vectors of the texts, row for row.
+    """
+    n = len(a_texts)
+    if n != len(b_texts) or a_vecs.shape[0] != n or b_vecs.shape[0] != n:
+        raise ValueError("a_texts, b_texts, a_vecs and b_vecs must have the same length")
+    u = np.asarray(a_vecs, dtype=np.float32)
+    v = np.asarray(b_vecs, dtype=np.float32)
+    cos = np.einsum("ij,ij->i", u, v)
+    infos: dict[str, TextInfo] = {}
+    for t in (*a_texts, *b_texts):
+        if t not in infos:
+            infos[t] = analyse(t)
+    scal = np.array(
+        [
+            pair_scalars(infos[a], infos[b], float(c))
+            for a, b, c in zip(a_texts, b_texts, cos, strict=True)
+        ],
+        dtype=np.float32,
+    ).reshape(n, len(SCALAR_FEATURES))
+    return scal

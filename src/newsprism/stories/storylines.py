@@ -1,0 +1,382 @@
+"""Storylines: stories (events) grouped into the topics that hold them over time.
+
+A story is one real-world event (``stories/cluster.py``); a storyline is the topic that a
+string of such events belongs to (Hurricane Mitch: landfall, floods, aid, the death toll).
+Each story belongs to exactly one storyline, which may hold just that story.
+
+Features are lexical only: hashed term counts and names summed over a story's articles. The
+embedding centroids of two events of one kind are nearly identical, which is exactly what a
+storyline must not merge (two different elections), while topic words and names carry over
+from event to event of one storyline.
+
+Grouping is average-linkage agglomerative clustering over story pairs: two groups merge while
+the mean similarity of their stories is at least ``threshold``. The result does not depend on
+the order in which stories arrive, so a run that adds articles later gives the same storylines
+as one run over everything. :class:`StorylineBuilder` keeps each story's summary (term counts,
+names, time span) in its :meth:`~StorylineBuilder.state`, keyed by the story's articles and
+their texts; on the next run only new or changed stories are summarised again, and storyline
+ids carry over to the groups that share most articles with them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from newsprism.model import Article, Story, Storyline
+from newsprism.stories.cluster import ClusterDoc
+from newsprism.stories.cluster_features import (
+    STOP_WORDS,
+    lead,
+    name_keys,
+    parse_time,
+    term_hash,
+    tokens,
+)
+
+log = logging.getLogger(__name__)
+
+STATE_VERSION = 1
+
+
+@dataclass
+class StorylineSettings:
+    """Storyline settings (few on purpose: they are chosen on half of the DUC topics)."""
+
+    #: mean story-to-story similarity two groups need to be one storyline
+    threshold: float = 0.1
+    #: weight of the term cosine (the names cosine gets ``1 - weight_terms``)
+    weight_terms: float = 0.5
+    #: similarity subtracted per ``window_days`` of gap between two stories' time spans
+    time_penalty: float = 0.1
+    #: days of gap that cost one ``time_penalty``
+    window_days: float = 30.0
+    #: characters of each article used for terms and names
+    body_chars: int = 4000
+    #: terms (and names) kept per story summary
+    max_terms: int = 300
+
+
+@dataclass
+class StorySummary:
+    """What a storyline needs to know of one story: summed counts and its time span."""
+
+    key: str
+    articles: list[str]
+    terms: dict[int, float] = field(default_factory=dict)
+    names: dict[int, float] = field(default_factory=dict)
+    t_first: float | None = None
+    t_last: float | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "key": self.key,
+            "articles": list(self.articles),
+            "terms": [[h, v] for h, v in sorted(self.terms.items())],
+            "names": [[h, v] for h, v in sorted(self.names.items())],
+            "t_first": self.t_first,
+            "t_last": self.t_last,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping) -> StorySummary:
+        return cls(
+            key=str(d["key"]),
+            articles=[str(a) for a in d.get("articles", [])],
+            terms={int(h): float(v) for h, v in d.get("terms", [])},
+            names={int(h): float(v) for h, v in d.get("names", [])},
+            t_first=d.get("t_first"),
+            t_last=d.get("t_last"),
+        )
+
+
+def story_key(docs: Sequence[ClusterDoc]) -> str:
+    """A key that changes when the story's articles (or their texts) change."""
+    h = hashlib.sha1()
+    for d in sorted(docs, key=lambda d: d.id):
+        h.update(d.id.encode("utf-8", "surrogatepass") + b"\0")
+        text = d.text if isinstance(d.text, str) else ""
+        h.update(hashlib.sha1(text.encode("utf-8", "surrogatepass")).digest())
+    return h.hexdigest()[:20]
+
+
+def summarize_story(docs: Sequence[ClusterDoc], settings: StorylineSettings) -> StorySummary:
+    """Sum the term and name counts of a story's articles (duplicates count once)."""
+    terms: dict[int, float] = {}
+    names: dict[int, float] = {}
+    times: list[float] = []
+    for d in docs:
+        t = parse_time(d.published)
+        if t is not None:
+            times.append(t)
+        if d.duplicate_of:
+            continue
+        text = d.text if isinstance(d.text, str) else ""
+        body = text[: settings.body_chars]
+        title = d.title if isinstance(d.title, str) else ""
+        counts: dict[int, float] = {}
+        for w in [*tokens(title), *tokens(lead(body, 500)), *tokens(body)]:
+            h = term_hash(w)
+            counts[h] = counts.get(h, 0.0) + 1.0
+        ents = [e for e in (d.entities or []) if isinstance(e, str) and e.strip()]
+        keys = (
+            [e.strip().lower() for e in ents]
+            if ents
+            else [k for k in name_keys(title + "\n" + body) if not k.startswith("#")]
+        )
+        ncounts: dict[int, float] = {}
+        for k in keys:
+            if k in STOP_WORDS:
+                continue
+            h = term_hash("@" + k)
+            ncounts[h] = ncounts.get(h, 0.0) + 1.0
+        # sublinear per article, so that one long article does not outweigh the others
+        for acc, c in ((terms, counts), (names, ncounts)):
+            for h, v in c.items():
+                acc[h] = acc.get(h, 0.0) + 1.0 + math.log(v)
+    return StorySummary(
+        key=story_key(docs),
+        articles=sorted(d.id for d in docs),
+        terms=_top(terms, settings.max_terms),
+        names=_top(names, settings.max_terms),
+        t_first=min(times) if times else None,
+        t_last=max(times) if times else None,
+    )
+
+
+def _top(vec: dict[int, float], keep: int) -> dict[int, float]:
+    if len(vec) <= keep:
+        return vec
+    return dict(sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:keep])
+
+
+def similarity_matrix(summaries: Sequence[StorySummary], settings: StorylineSettings) -> np.ndarray:
+    """Story-to-story similarity: weighted term and name cosines (IDF over these stories),
+    minus the time penalty for the gap between their spans."""
+    n = len(summaries)
+    sim = np.zeros((n, n), dtype=np.float64)
+    if n == 0:
+        return sim
+    w = min(1.0, max(0.0, settings.weight_terms))
+    for part, weight in (("terms", w), ("names", 1.0 - w)):
+        if weight <= 0:
+            continue
+        mat = _tfidf_matrix([getattr(s, part) for s in summaries])
+        sim += weight * (mat @ mat.T).toarray()
+    if settings.time_penalty > 0 and settings.window_days > 0:
+        first = np.array([np.nan if s.t_first is None else s.t_first for s in summaries])
+        last = np.array([np.nan if s.t_last is None else s.t_last for s in summaries])
+        gap = np.maximum(first[:, None], first[None, :]) - np.minimum(last[:, None], last[None, :])
+        gap = np.nan_to_num(np.maximum(gap, 0.0), nan=0.0)
+        sim -= settings.time_penalty * gap / settings.window_days
+    return sim
+
+
+def _tfidf_matrix(vecs: Sequence[dict[int, float]]):
+    """Rows of IDF-weighted, L2-normalised vectors (a scipy CSR matrix)."""
+    from scipy.sparse import csr_matrix
+
+    df: dict[int, int] = {}
+    for v in vecs:
+        for h in v:
+            df[h] = df.get(h, 0) + 1
+    n = len(vecs)
+    cols = {h: i for i, h in enumerate(sorted(df))}
+    rows, idx, vals = [], [], []
+    for r, v in enumerate(vecs):
+        weights = {h: c * (math.log((n + 1) / (df[h] + 1)) + 1.0) for h, c in v.items()}
+        norm = math.sqrt(sum(x * x for x in weights.values()))
+        if norm == 0:
+            continue
+        for h, x in weights.items():
+            rows.append(r)
+            idx.append(cols[h])
+            vals.append(x / norm)
+    return csr_matrix((vals, (rows, idx)), shape=(n, max(1, len(cols))))
+
+
+def group(sim: np.ndarray, threshold: float) -> list[list[int]]:
+    """Average-linkage groups of ``0..n-1``: merge while the mean pair similarity of two groups
+    is at least ``threshold``. Deterministic and independent of the input order up to ties."""
+    n = sim.shape[0]
+    if n == 0:
+        return []
+    if n == 1:
+        return [[0]]
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    dist = np.clip(1.0 - sim, 0.0, None)
+    dist = (dist + dist.T) / 2.0
+    np.fill_diagonal(dist, 0.0)
+    tree = linkage(squareform(dist, checks=False), method="average")
+    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    out: dict[int, list[int]] = {}
+    for i, lab in enumerate(labels):
+        out.setdefault(int(lab), []).append(i)
+    return sorted(out.values(), key=lambda g: g[0])
+
+
+class StorylineBuilder:
+    """Storylines over stories, kept across runs in :meth:`state`."""
+
+    def __init__(self, settings: StorylineSettings | None = None, state: dict | None = None):
+        self.settings = settings or StorylineSettings()
+        self._summaries: dict[str, StorySummary] = {}
+        self._lines: dict[str, list[str]] = {}  # storyline id -> article ids (last run)
+        self._next = 0
+        self.summarised = 0  # stories summarised (not taken from the state) by the last update
+        if state:
+            self._load(state)
+
+    def update(self, stories: Mapping[str, Sequence[ClusterDoc]]) -> dict[str, str]:
+        """Story id -> storyline id for ``stories`` (story id -> its articles).
+
+        Stories seen before with the same articles reuse their stored summary; stories no
+        longer present are forgotten. The grouping itself always covers all given stories.
+        """
+        ids = [sid for sid in stories if stories[sid]]
+        summaries: list[StorySummary] = []
+        self.summarised = 0
+        for sid in ids:
+            docs = [d for d in stories[sid] if isinstance(d, ClusterDoc)]
+            key = story_key(docs)
+            summ = self._summaries.get(key)
+            if summ is None:
+                summ = summarize_story(docs, self.settings)
+                self.summarised += 1
+            summaries.append(summ)
+        self._summaries = {s.key: s for s in summaries}
+        # a canonical order (by first article id) makes the result independent of input order
+        order = sorted(range(len(ids)), key=lambda i: summaries[i].articles[:1])
+        groups = group(
+            similarity_matrix([summaries[i] for i in order], self.settings), self.settings.threshold
+        )
+        members = [[order[k] for k in g] for g in groups]
+        names = self._name(members, summaries)
+        out: dict[str, str] = {}
+        for line_id, g in zip(names, members, strict=True):
+            for i in g:
+                out[ids[i]] = line_id
+        log.info(
+            "%d stories in %d storylines (%d summarised anew)",
+            len(ids),
+            len(groups),
+            self.summarised,
+        )
+        return out
+
+    def _name(self, members: list[list[int]], summaries: list[StorySummary]) -> list[str]:
+        """Storyline ids: a group keeps the id of the stored storyline sharing most articles."""
+        arts = [{a for i in g for a in summaries[i].articles} for g in members]
+        owner = {a: lid for lid, articles in self._lines.items() for a in articles}
+        overlaps = []
+        for k, a in enumerate(arts):
+            counts: dict[str, int] = {}
+            for x in a:
+                if x in owner:
+                    counts[owner[x]] = counts.get(owner[x], 0) + 1
+            overlaps += [(-c, lid, k) for lid, c in counts.items()]
+        names: list[str | None] = [None] * len(members)
+        used: set[str] = set()
+        for _, lid, k in sorted(overlaps):
+            if names[k] is None and lid not in used:
+                names[k] = lid
+                used.add(lid)
+        for k in sorted(range(len(members)), key=lambda k: min(arts[k], default="")):
+            if names[k] is None:
+                self._next += 1
+                names[k] = f"storyline-{self._next:04d}"
+        self._lines = {n: sorted(a) for n, a in zip(names, arts, strict=True) if n}
+        return [n or "" for n in names]
+
+    def state(self) -> dict:
+        """JSON-serialisable state: pass it back to continue from this run."""
+        return {
+            "version": STATE_VERSION,
+            "settings": asdict(self.settings),
+            "next": self._next,
+            "storylines": self._lines,
+            "stories": [s.to_dict() for s in self._summaries.values()],
+        }
+
+    def _load(self, state: dict) -> None:
+        if state.get("version") != STATE_VERSION or state.get("settings") != asdict(self.settings):
+            log.info("storyline state from other settings or version: starting afresh")
+            return
+        self._next = int(state.get("next", 0))
+        self._lines = {str(k): list(v) for k, v in (state.get("storylines") or {}).items()}
+        for d in state.get("stories", []):
+            try:
+                s = StorySummary.from_dict(d)
+            except (KeyError, TypeError, ValueError):
+                continue
+            self._summaries[s.key] = s
+
+
+def storylines(
+    stories: Mapping[str, Sequence[ClusterDoc]], settings: StorylineSettings | None = None
+) -> dict[str, str]:
+    """Story id -> storyline id in one pass."""
+    return StorylineBuilder(settings).update(stories)
+
+
+def assemble(
+    stories: Sequence[Story], line_of: Mapping[str, str], articles: Mapping[str, Article]
+) -> list[Storyline]:
+    """Storyline records from the stories and their storyline ids, largest first.
+
+    A storyline's title is that of its largest story; its timeline merges its stories' event
+    timelines (not their background), each entry tagged with its ``story``, in date order.
+    """
+    from newsprism.stories.timeline import date_sort_key
+
+    groups: dict[str, list[Story]] = {}
+    for s in stories:
+        groups.setdefault(line_of.get(s.id) or f"solo-{s.id}", []).append(s)
+    out: list[Storyline] = []
+    for lid, members in groups.items():
+        dates = sorted(p for s in members for a in s.articles if (p := _published(articles.get(a))))
+        members.sort(key=lambda s: (_first(s, articles), s.id))
+        largest = min(members, key=lambda s: -len(s.articles))
+        entries = [
+            {**e, "story": s.id}
+            for s in members
+            for e in (s.extra.get("timeline") or [])
+            if isinstance(e, dict) and e.get("date")
+        ]
+        rank = {s.id: k for k, s in enumerate(members)}
+        entries.sort(key=lambda e: (date_sort_key(e["date"]), rank[e["story"]]))
+        seen: set[str] = set()
+        unique = []
+        for e in entries:  # a sentence carried into two stories is listed once
+            key = " ".join(str(e.get("text", "")).lower().split())
+            if key not in seen:
+                seen.add(key)
+                unique.append(e)
+        out.append(
+            Storyline(
+                id=lid,
+                title=largest.title,
+                stories=[s.id for s in members],
+                first_published=dates[0] if dates else None,
+                last_published=dates[-1] if dates else None,
+                timeline=unique,
+            )
+        )
+    size = {lid: sum(len(s.articles) for s in members) for lid, members in groups.items()}
+    out.sort(key=lambda ln: (-size[ln.id], ln.first_published or "9999", ln.id))
+    return out
+
+
+def _published(a: Article | None) -> str | None:
+    return a.published if a is not None and a.published else None
+
+
+def _first(story: Story, articles: Mapping[str, Article]) -> str:
+    return min((p for a in story.articles if (p := _published(articles.get(a)))), default="9999")

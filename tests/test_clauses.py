@@ -1,0 +1,224 @@
+"""Clause-level claims: each splitting construction, tense-aware weekdays, slot-level conflicts
+versus updates (fictional sentences written for these tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsprism.model import Article, DateMention
+from newsprism.nlp.clauses import quote_regions, split_clauses
+from newsprism.nlp.dates import find_dates, follow_tense
+from newsprism.nlp.enrich import enrich_doc
+from newsprism.nlp.pipeline import parse
+from newsprism.stories.claims import Claim, extract_claims, find_numbers
+from newsprism.stories.conflicts import merge_conflicts, pair_conflicts, same_event
+
+pytestmark = pytest.mark.slow  # loads the spaCy pipeline
+
+
+def _clauses(text: str) -> list[tuple[str, str, str]]:
+    """(kind, cited text, gist) of each clause of ``text``."""
+    return [(c.kind, text[c.start : c.end], c.gist) for c in split_clauses(parse(text))]
+
+
+def test_coordinated_clauses_become_two_claims() -> None:
+    text = "The harbour board closed the eastern quay on Monday and the ferry union called a strike."
+    got = _clauses(text)
+    assert [k for k, _, _ in got] == ["main", "conj"]
+    assert got[0][1] == "The harbour board closed the eastern quay on Monday"
+    assert got[1][1] == "the ferry union called a strike"
+
+
+def test_shared_subject_is_borrowed_into_the_gist() -> None:
+    text = "Mayor Ilse Varga inspected the flooded tunnel and promised new pumps by the autumn."
+    got = _clauses(text)
+    assert len(got) == 2
+    assert got[1][1] == "promised new pumps by the autumn"  # the cited span is verbatim
+    assert got[1][2].startswith("Mayor Ilse Varga promised")  # the compared wording has a subject
+
+
+def test_said_a_and_b_gives_two_reported_claims_without_the_frame() -> None:
+    text = "Mayor Ilse Varga said the bridge would reopen in May and that tolls would rise by 5 percent."
+    got = _clauses(text)
+    assert [k for k, _, _ in got] == ["reported", "conj"]
+    assert got[0][1] == "the bridge would reopen in May"
+    assert got[1][1] == "tolls would rise by 5 percent"
+
+
+def test_pronoun_of_the_reporting_frame_resolves_to_the_speaker() -> None:
+    text = "Castavia says it is ready to host talks between Orlen and Vesk, which have fought since 2019."
+    got = _clauses(text)
+    gists = [g for _, _, g in got]
+    assert any(g.startswith("Castavia is ready to host talks") for g in gists)
+
+
+def test_non_restrictive_relative_clause_is_its_own_claim() -> None:
+    text = "Edvard Lind, who took office in 2021, resigned on Friday."
+    got = _clauses(text)
+    kinds = {k: (cited, gist) for k, cited, gist in got}
+    assert kinds["relcl"] == ("who took office in 2021", "Edvard Lind took office in 2021")
+    assert kinds["main"][1] == "Edvard Lind resigned on Friday"
+
+
+def test_restrictive_relative_clause_stays_in_its_sentence() -> None:
+    text = "The plan that the council approved calls for three new bus lines in the north."
+    assert [k for k, _, _ in _clauses(text)] == ["sentence"]
+
+
+def test_a_quotation_stays_one_claim() -> None:
+    text = (
+        "“We will not accept this offer, and we will keep the gates shut,” "
+        "said union leader Marta Okoye."
+    )
+    got = _clauses(text)
+    assert len(got) == 1
+    assert got[0][0] == "sentence"
+
+
+def test_quote_regions_cover_curly_and_straight_quotes() -> None:
+    text = 'He said “no deal” and then "maybe later".'
+    regions = quote_regions(text)
+    assert [text[s:e] for s, e in regions] == ["“no deal”", '"maybe later"']
+
+
+def test_clause_negation_and_tense() -> None:
+    text = "The ministry approved the budget, but it did not publish the figures."
+    cl = split_clauses(parse(text))
+    assert [c.negated for c in cl] == [False, True]
+    future = split_clauses(parse("The inspectors will visit the plant next month."))[0]
+    assert future.tense == "future"
+
+
+def test_claims_follow_clauses_and_cite_exact_spans() -> None:
+    text = (
+        "The harbour board closed the eastern quay on Monday and the ferry union called a strike. "
+        "Officials expect the quay to reopen soon."
+    )
+    art = Article(id="x1", text=text, source="Coast Herald", published="2031-06-04")
+    claims = extract_claims(art, enrich_doc(art, parse(text)))
+    assert [c.clause for c in claims] == ["main", "conj", "sentence"]
+    for c in claims:
+        assert text[c.start : c.end] == c.text
+        assert c.sent_start <= c.start < c.end <= c.sent_end
+    assert claims[0].predicate == "close" and claims[1].predicate == "call"
+
+
+# --------------------------------------------------------------------------- tense and dates
+
+
+def test_a_weekday_in_a_future_clause_is_the_coming_one() -> None:
+    # 2031-06-04 is a Wednesday: "will publish ... on Thursday" is 2031-06-05, not the 5th of
+    # the week before; "met on Thursday" is the Thursday before
+    text = "The inquiry will publish its final report on Thursday. The panel met on Thursday."
+    art = Article(id="t1", text=text, published="2031-06-04")
+    en = enrich_doc(art, parse(text))
+    values = [d.value for d in en.dates if d.text.endswith("Thursday")]
+    assert values == ["2031-06-05", "2031-05-29"]
+
+
+def test_follow_tense_leaves_other_dates_alone() -> None:
+    text = "The inquiry will publish its report on June 9."
+    dates = find_dates(text, "2031-06-04")
+    clauses = split_clauses(parse(text))
+    assert follow_tense(dates, clauses, "2031-06-04") == dates
+    assert follow_tense([DateMention(0, 3, "abc", None)], clauses, None) == [
+        DateMention(0, 3, "abc", None)
+    ]
+
+
+# --------------------------------------------------------------------------- conflicts vs updates
+
+
+def _claim(
+    cid: str,
+    text: str,
+    published: str,
+    predicate: str,
+    entities: set[str],
+    outlet: str | None = None,
+    dates: list[DateMention] | None = None,
+) -> Claim:
+    c = Claim(
+        id=cid,
+        article=cid,
+        outlet=outlet or cid,
+        start=0,
+        end=len(text),
+        text=text,
+        index=0,
+        gist=text,
+        predicate=predicate,
+        published=published,
+    )
+    c.entities = set(entities)
+    c.numbers = find_numbers(text)
+    c.dates = dates or []
+    return c
+
+
+def test_a_toll_reported_higher_on_a_later_day_is_an_update() -> None:
+    a = _claim("a", "The landslide in Pemberly killed 12 residents.", "2031-03-02", "kill", {"pemberly"})
+    b = _claim("b", "The landslide in Pemberly killed 19 residents.", "2031-03-03", "kill", {"pemberly"})
+    found = pair_conflicts(a, b, cos=0.95, p=0.6)
+    assert [(f.slot, f.kind) for f in found] == [("number", "update")]
+    conflicts, updates = merge_conflicts(found)
+    assert conflicts == []
+    assert [v.value for v in updates[0].values] == ["12 resident", "19 resident"]
+    assert [v.published for v in updates[0].values] == ["2031-03-02", "2031-03-03"]
+
+
+def test_the_same_figure_disagreeing_on_the_same_day_is_a_conflict_with_its_reason() -> None:
+    a = _claim("a", "The landslide in Pemberly killed 12 residents.", "2031-03-02", "kill", {"pemberly"})
+    b = _claim("b", "The landslide in Pemberly killed 19 residents.", "2031-03-02", "kill", {"pemberly"})
+    conflicts, updates = merge_conflicts(pair_conflicts(a, b, cos=0.95, p=0.6))
+    assert updates == [] and len(conflicts) == 1
+    assert "kill" in conflicts[0].why and "pemberly" in conflicts[0].why
+
+
+def test_different_events_never_conflict() -> None:
+    # Sunday's hostage-taking and Monday's negotiations: other predicates, other days
+    a = _claim(
+        "a",
+        "Gunmen seized 40 passengers on Sunday.",
+        "2031-03-02",
+        "seize",
+        {"orvik"},
+        dates=[DateMention(29, 35, "Sunday", "2031-03-02")],
+    )
+    b = _claim(
+        "b",
+        "Negotiators met 3 envoys on Monday.",
+        "2031-03-03",
+        "meet",
+        {"orvik"},
+        dates=[DateMention(28, 34, "Monday", "2031-03-03")],
+    )
+    assert same_event(a, b, cos=0.55, p=0.3) is None
+    assert pair_conflicts(a, b, cos=0.55, p=0.3) == []
+
+
+def test_a_vague_relative_date_never_conflicts_on_its_own() -> None:
+    a = _claim(
+        "a",
+        "The council voted on the budget last week.",
+        "2031-03-02",
+        "vote",
+        {"council"},
+        dates=[DateMention(33, 42, "last week", "2031-W08")],
+    )
+    b = _claim(
+        "b",
+        "The council voted on the budget last week.",
+        "2031-03-09",
+        "vote",
+        {"council"},
+        dates=[DateMention(33, 42, "last week", "2031-W09")],
+    )
+    b.text = b.gist = "The council voted on its budget last week."
+    assert pair_conflicts(a, b, cos=0.97, p=0.9) == []
+
+
+def test_disjoint_participants_are_not_one_event() -> None:
+    a = _claim("a", "Prime Minister Aldo Vance resigned.", "2031-03-02", "resign", {"aldo vance"})
+    b = _claim("b", "Prime Minister Jun Sato resigned.", "2031-03-02", "resign", {"jun sato"})
+    assert same_event(a, b, cos=0.9, p=0.7) is None

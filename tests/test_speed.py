@@ -1,0 +1,246 @@
+"""Pipeline speed machinery: the embedding cache (in memory and in the store), the per-stage
+profile and ``analyze --profile``, and lazy model loading (``--help`` and ``search`` never
+import torch or spaCy). Speed itself is measured by benchmarks/pipeline.py, not here."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from newsprism import profile as profile_mod
+from newsprism.cli import main
+from newsprism.nlp import embed as embed_mod
+from newsprism.profile import Profile
+from newsprism.store.sqlite import Store
+
+
+class _CountingEncoder:
+    """A deterministic stand-in encoder (a hashed bag of words) that counts what it encodes,
+    so the cache tests need no model."""
+
+    name = "test:bag-of-words"
+
+    def __init__(self) -> None:
+        self.encoded: list[str] = []
+
+    def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
+        self.encoded.extend(texts)
+        out = np.zeros((len(texts), embed_mod.DIM), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in t.lower().split():
+                out[i, hash(w) % embed_mod.DIM] += 1.0
+            out[i, 0] += 0.5
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+@pytest.fixture
+def counting(monkeypatch: pytest.MonkeyPatch) -> _CountingEncoder:
+    enc = _CountingEncoder()
+    monkeypatch.setattr(embed_mod, "load_encoder", lambda backend=None: enc)
+    embed_mod.cache().clear()
+    yield enc
+    embed_mod.cache().clear()
+
+
+SENTENCES = [
+    "The ferry to Vellin Island was cancelled on Tuesday after a storm warning.",
+    "Harbour officials in Vellin said the crossing would resume on Thursday.",
+    "The ferry to Vellin Island was cancelled on Tuesday after a storm warning.",  # repeat
+    "",
+]
+
+
+def test_each_distinct_text_is_encoded_once_per_process(counting: _CountingEncoder) -> None:
+    first = embed_mod.embed(SENTENCES)
+    assert first.shape == (4, embed_mod.DIM)
+    assert sorted(counting.encoded) == sorted(set(SENTENCES))  # the repeat is encoded once
+    np.testing.assert_allclose(first[0], first[2])
+    np.testing.assert_allclose(np.linalg.norm(first[:3], axis=1), 1.0, rtol=1e-5)
+    again = embed_mod.embed(SENTENCES[:2])
+    assert len(counting.encoded) == 3  # nothing new encoded
+    np.testing.assert_array_equal(again, first[:2])
+    assert embed_mod.cache().stats.memory_hits >= 2
+
+
+def test_vectors_kept_in_the_store_are_reused_by_a_new_process(
+    counting: _CountingEncoder, tmp_path: Path
+) -> None:
+    db_path = tmp_path / "archive.db"
+    with Store(db_path) as db, embed_mod.persistent(db):
+        fresh = embed_mod.embed(SENTENCES[:2])
+    assert len(counting.encoded) == 2
+    embed_mod.cache().clear()  # as if a new process: nothing in memory
+    with Store(db_path) as db, embed_mod.persistent(db):
+        reread = embed_mod.embed(SENTENCES[:2])
+    assert len(counting.encoded) == 2  # not encoded again
+    assert embed_mod.cache().stats.store_hits == 2
+    np.testing.assert_array_equal(reread, fresh)  # exactly the numbers of the fresh run
+    embed_mod.cache().clear()
+    embed_mod.embed(SENTENCES[:1])  # no store attached: encoded again
+    assert len(counting.encoded) == 3
+
+
+def test_a_broken_store_never_stops_embedding(counting: _CountingEncoder) -> None:
+    class Broken:
+        def get_embeddings(self, keys: object) -> dict:
+            raise OSError("disk gone")
+
+        def put_embeddings(self, items: object) -> None:
+            raise OSError("disk gone")
+
+    with embed_mod.persistent(Broken()):  # type: ignore[arg-type]
+        vecs = embed_mod.embed(SENTENCES[:2])
+    assert vecs.shape == (2, embed_mod.DIM)
+
+
+def test_embedding_time_counts_as_embeddings_not_as_the_enclosing_stage(
+    counting: _CountingEncoder,
+) -> None:
+    slow = counting.encode
+
+    def encode(texts: list[str], batch_size: int) -> np.ndarray:
+        time.sleep(0.05)
+        return slow(texts, batch_size)
+
+    counting.encode = encode  # type: ignore[method-assign]
+    prof = Profile()
+    with profile_mod.activate(prof), profile_mod.stage("comparison"):
+        embed_mod.embed(SENTENCES[:2])
+        embed_mod.embed(SENTENCES[:2])  # cached: no encoder time
+    assert prof.seconds["embeddings"] >= 0.05
+    assert prof.seconds["comparison"] < prof.seconds["embeddings"]
+    assert prof.items["embeddings"] == 2
+
+
+def test_laps_exclude_what_stages_recorded_meanwhile() -> None:
+    prof = Profile()
+    with profile_mod.activate(prof):
+        time.sleep(0.02)
+        profile_mod.lap("ingest")
+        with profile_mod.stage("embeddings"):
+            time.sleep(0.03)
+        time.sleep(0.01)
+        profile_mod.lap("clustering")
+        prof.add_parallel(2.0, {"parse": 3.0, "annotate": 1.0})
+    assert prof.seconds["ingest"] >= 0.02
+    assert 0.01 <= prof.seconds["clustering"] < 0.03
+    assert prof.seconds["parse"] == pytest.approx(1.5)
+    assert prof.seconds["annotate"] == pytest.approx(0.5)
+    names = [r.name for r in prof.rows()]
+    assert names == ["ingest", "parse", "annotate", "embeddings", "clustering"]
+    assert sum(r.share for r in prof.rows()) == pytest.approx(1.0)
+
+
+ARTICLES = {
+    "tidewater-post/ferry.txt": (
+        "Ferry service to Vellin Island halted by storm\n\n"
+        "The ferry to Vellin Island was cancelled on Tuesday after a storm warning, the "
+        "Vellin Harbour Authority said. About 300 passengers were stranded at the port of "
+        'Osterby. "We will not put crews at risk," said harbour master Ilse Varga.'
+    ),
+    "coastline-daily/ferry.txt": (
+        "Storm strands hundreds as Vellin ferry cancelled\n\n"
+        "Harbour master Ilse Varga cancelled Tuesday's ferry to Vellin Island because of the "
+        "storm. Around 320 travellers waited at Osterby. The crossing will resume on Thursday, "
+        "the Vellin Harbour Authority said."
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("speed-corpus")
+    for rel, text in ARTICLES.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.mark.slow
+def test_a_rerun_over_the_store_does_not_embed_again(corpus: Path, tmp_path: Path) -> None:
+    from newsprism.api import AnalyzeOptions, analyze
+
+    store = tmp_path / "np.db"
+    embed_mod.cache().clear()
+    first = Profile()
+    analyze([corpus], AnalyzeOptions(workers=1), store=store, profile=first)
+    computed = embed_mod.cache().stats.computed
+    assert computed > 0 and first.items.get("embeddings") == computed
+    # a new process, and every story compared and every article clustered again
+    embed_mod.cache().clear()
+    with Store(store) as db:
+        db.set_state("story_keys", {"keys": {}})
+        db.set_state("cluster", None)
+    second = Profile()
+    result = analyze([corpus], AnalyzeOptions(workers=1), store=store, profile=second)
+    assert result.stories
+    assert embed_mod.cache().stats.computed == 0
+    assert embed_mod.cache().stats.store_hits > 0
+    assert "embeddings" not in second.seconds
+    assert {"ingest", "clustering", "comparison", "store"} <= set(second.seconds)
+
+
+@pytest.mark.slow
+def test_analyze_profile_prints_every_stage(corpus: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["analyze", str(corpus), "-o", str(tmp_path / "out"), "--profile"]
+    )
+    assert result.exit_code == 0, result.stderr
+    table = result.stderr[result.stderr.index("stage ") :]
+    stages = {line.split()[0] for line in table.splitlines()[1:]}
+    assert {"ingest", "parse", "annotate", "clustering", "comparison", "outputs", "store"} <= stages
+    assert "total" in stages
+    total = float(table.splitlines()[-1].split()[1])
+    assert total > 0
+
+
+_IMPORT_CHECK = """
+import sys
+from click.testing import CliRunner
+from newsprism.cli import main
+result = CliRunner().invoke(main, sys.argv[1:])
+heavy = sorted(m for m in ("torch", "spacy", "sentence_transformers", "onnxruntime", "transformers")
+               if m in sys.modules)
+print("exit", result.exit_code, "heavy", ",".join(heavy) or "-")
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["analyze", "--help"], ["search", "ferry"]])
+def test_help_and_search_load_no_models(args: list[str], tmp_path: Path) -> None:
+    if args[0] == "search":
+        with Store(tmp_path / "s.db"):
+            pass
+        args = [*args, "--store", str(tmp_path / "s.db")]
+    out = subprocess.run(
+        [sys.executable, "-c", _IMPORT_CHECK, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "heavy -" in out.stdout, out.stdout + out.stderr
+    assert out.stdout.startswith("exit 0"), out.stdout + out.stderr
+
+
+def test_progress_lines_carry_an_eta_per_stage(capsys: pytest.CaptureFixture[str]) -> None:
+    from newsprism.cli import _Progress
+
+    progress = _Progress(enabled=True)
+    progress.tty = False  # the line-per-step form (what a log file or CI sees)
+    progress("enrich", 0, 40)
+    time.sleep(0.05)
+    progress("enrich", 20, 40)
+    progress("compare", 0, 30)
+    progress("enrich", 40, 40)
+    lines = capsys.readouterr().err.splitlines()
+    half = next(line for line in lines if line.startswith("enrich: 20/40"))
+    assert "ETA" in half and half.endswith(" s")
+    assert "enrich: 40/40" in lines  # a finished stage has no ETA
+    assert "compare: 0/30" in lines

@@ -99,7 +99,8 @@ def test_full_brief_sections(story) -> None:
             src = next(s for s in f.sources if s.article == c.article)
             assert by_id[c.article].text[c.start : c.end] == src.text
     walk = next(ln for ln in key if "Tuesday" in ln.text)
-    assert len({by_id[c.article].source for c in walk.citations}) >= 3
+    # a fact's line cites every outlet carrying it (here at least an original and its reprint)
+    assert len({by_id[c.article].source for c in walk.citations}) >= 2
 
 
 def test_full_brief_conflicts_cite_both_sides(story) -> None:

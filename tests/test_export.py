@@ -193,3 +193,16 @@ def test_cli_export(sample: Path, tmp_path: Path) -> None:
         main, ["export", str(tmp_path / "missing.db"), "--what", "facts", "-o", str(out)]
     )
     assert r.exit_code == 2 and not (tmp_path / "missing.db").exists()
+
+
+def test_events_one_row_per_story_event_with_its_documented_columns(sample: Path) -> None:
+    """The events export carries the stories' event records (docs/events.md columns)."""
+    with Store(sample) as db:
+        stories = db.stories()
+        rows = _csv(db, "events")
+    events = [(s["id"], e) for s in stories for e in s.get("events", [])]
+    assert len(rows) == len(events) > 0
+    for row, (sid, ev) in zip(rows, events, strict=True):
+        assert row["story"] == sid
+        assert row["type"] == ev["type"] and row["article"] == ev["article"]
+        assert row["outlets"] == str(ev["outlets"])

@@ -95,7 +95,7 @@ def _negated(head: Token) -> bool:
     for c in head.children:
         if c.dep_ == "neg" or c.lower_ in ("never", "not", "n't"):
             return True
-        if c.dep_ in ("dobj", "nsubj", "attr") and any(
+        if c.dep_ in ("dobj", "nsubj", "nsubjpass", "attr") and any(
             g.dep_ == "det" and g.lower_ in ("no", "neither") for g in c.children
         ):
             return True
@@ -273,8 +273,8 @@ class _Splitter:
             before = self.sent.doc[sub[0].i - 1] if sub[0].i > self.sent.start else None
             if before is None or before.text not in (",", "(", "–", "—"):
                 continue
-            if tok.dep_ == "appos" and tok.head.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP"):
-                continue
+            if tok.dep_ == "appos" and not any(t.pos_ == "VERB" for t in sub):
+                continue  # a bare descriptor ("the North Korean capital") states no news
             out.append((tok, tok.dep_))
         return out[:MAX_CLAUSES_PER_SENTENCE]
 

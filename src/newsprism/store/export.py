@@ -20,8 +20,13 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from newsprism.store.sqlite import Store
+from newsprism.stories.events import EVENT_COLUMNS
 
 log = logging.getLogger(__name__)
+
+_EVENT_INTS = frozenset(
+    {"sentence_start", "sentence_end", "trigger_start", "trigger_end", "outlets"}
+)
 
 KINDS = ("articles", "facts", "quotes", "entities", "coverage", "events")
 FORMATS = ("csv", "jsonl", "parquet")
@@ -90,18 +95,8 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("single_source", "int"),
         ("conflicting", "int"),
     ],
-    "events": [
-        ("story", "str"),
-        ("article", "str"),
-        ("outlet", "str"),
-        ("published", "str"),
-        ("type", "str"),
-        ("source_actor", "str"),
-        ("target_actor", "str"),
-        ("trigger", "str"),
-        ("start", "int"),
-        ("end", "int"),
-    ],
+    "events": [("story", "str")]
+    + [(name, "int" if name in _EVENT_INTS else "str") for name in EVENT_COLUMNS],
 }
 
 #: what each kind's per-outlet columns count
@@ -286,23 +281,16 @@ def _coverage(db: Store, story: str | None, since: str | None) -> Iterator[dict[
 
 
 def _events(db: Store, story: str | None, since: str | None) -> Iterator[dict[str, Any]]:
-    for a, stories in db.iter_articles(story, since):
-        enriched = db.enrichment_of([a.id]).get(a.id)
-        if enriched is None:
+    """The stories' event records (``stories.events``, columns of
+    :data:`newsprism.stories.events.EVENT_COLUMNS`), with the story id first; ``since``
+    keeps events dated on or after that day."""
+    for s in db.iter_stories(story):
+        if not _story_kept(s, since):
             continue
-        for ev in enriched.events:
-            yield {
-                "story": story or _join(stories),
-                "article": a.id,
-                "outlet": a.source,
-                "published": a.published,
-                "type": ev.type,
-                "source_actor": ev.source_actor,
-                "target_actor": ev.target_actor,
-                "trigger": ev.trigger.text if ev.trigger else None,
-                "start": ev.trigger.start if ev.trigger else None,
-                "end": ev.trigger.end if ev.trigger else None,
-            }
+        for ev in s.get("events") or []:
+            if since and str(ev.get("date") or "")[:10] < since:
+                continue  # an event's date is its own date, else its article's day
+            yield {"story": s.get("id"), **{k: ev.get(k) for k in EVENT_COLUMNS}}
 
 
 # -- writers ---------------------------------------------------------------------------------

@@ -35,6 +35,9 @@ EVENT_COSINE = 0.80  # gist cosine at which two claims word one event alike, wha
 COUNT_COSINE = 0.60  # ... enough when both count the same unit (a toll, a vote, a crowd)
 NEGATION_SIM = 0.80  # gist cosine needed before a negation mismatch counts as a conflict
 PLACE_SIM = 0.80  # gist cosine needed before a place mismatch counts as a conflict
+#: a shared verb ties two claims only when the judge sees them as at least this related
+#: ("dissidents issued a petition" and "the embassy issued a condemnation" are not one event)
+MIN_P_SAME_VERB = 0.10
 TIME_FRAME_DAYS = 3  # publication days further apart than this are not one time frame
 #: predicates too general to tie two claims to one event on their own
 LIGHT_PREDICATES = frozenset({"be", "have", "say", "tell", "do", "make", "get", "go", "take"})
@@ -250,6 +253,8 @@ _NEG_WORDS = re.compile(r"\b(?:not|never|no|n't)\b|n't", re.IGNORECASE)
 def _polarity_conflict(a: Claim, b: Claim, cos: float) -> bool:
     if a.negated == b.negated or cos < NEGATION_SIM:
         return False
+    if bool(_NEG_WORDS.search(a.text)) == bool(_NEG_WORDS.search(b.text)):
+        return False  # both word a negation (or neither): the parse, not the outlets, differs
     # wording must be close once the negation is taken out: same content words
     wa, wb = _polarity_words(a.text), _polarity_words(b.text)
     if not wa or not wb:
@@ -319,7 +324,12 @@ def same_event(
     if da and db and abs((da - db).days) > TIME_FRAME_DAYS:
         return None
     shared = sorted(a.entities & b.entities)
-    if a.predicate and a.predicate == b.predicate and a.predicate not in LIGHT_PREDICATES:
+    if (
+        a.predicate
+        and a.predicate == b.predicate
+        and a.predicate not in LIGHT_PREDICATES
+        and (p >= MIN_P_SAME_VERB or cos >= min_cos)
+    ):
         reason = f"both say '{a.predicate}'"
     elif cos >= min_cos:
         reason = f"closely worded (similarity {cos:.2f})"

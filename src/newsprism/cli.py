@@ -11,7 +11,7 @@ import logging
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -449,27 +449,43 @@ def _stage_command(name: str, help_text: str) -> Callable[[Callable[..., Any]], 
     return deco
 
 
+def _run_stage(
+    name: str,
+    infile: str,
+    outfile: str,
+    required: tuple[str, ...],
+    transform: Callable[[list[dict[str, Any]]], Iterable[dict[str, Any]]],
+) -> None:
+    """Read a stage's records, write what ``transform`` makes of them, report the count."""
+    from newsprism.stages import write_records
+
+    records, out = _stage_io(infile, outfile, required)
+    with _library_errors(), out:
+        n = write_records(transform(records), out)
+    _err(f"{name}: {n} records")
+
+
 @_stage_command("dates", "Normalize temporal expressions: {id, text, published?} -> {id, dates}.")
 @click.option(
     "--published", metavar="DATE", help="Publication date for records without 'published'."
 )
 def dates_cmd(infile: str, outfile: str, published: str | None) -> None:
-    from newsprism.stages import dates_record, write_records
+    from newsprism.stages import dates_record
 
-    records, out = _stage_io(infile, outfile, ("id", "text"))
-    with _library_errors(), out:
-        n = write_records((dates_record(r, published) for r in records), out)
-    _err(f"dates: {n} records")
+    _run_stage(
+        "dates",
+        infile,
+        outfile,
+        ("id", "text"),
+        lambda rs: (dates_record(r, published) for r in rs),
+    )
 
 
 @_stage_command("attributions", "Who said what: {id, text} -> {id, attributions}.")
 def attributions_cmd(infile: str, outfile: str) -> None:
-    from newsprism.stages import attributions_records, write_records
+    from newsprism.stages import attributions_records
 
-    records, out = _stage_io(infile, outfile, ("id", "text"))
-    with _library_errors(), out:
-        n = write_records(attributions_records(records), out)
-    _err(f"attributions: {n} records")
+    _run_stage("attributions", infile, outfile, ("id", "text"), attributions_records)
 
 
 @_stage_command(
@@ -477,12 +493,9 @@ def attributions_cmd(infile: str, outfile: str) -> None:
     "Who did what to whom (PLOVER): {id, text, published?} -> {id, events}.",
 )
 def events_cmd(infile: str, outfile: str) -> None:
-    from newsprism.stages import events_records, write_records
+    from newsprism.stages import events_records
 
-    records, out = _stage_io(infile, outfile, ("id", "text"))
-    with _library_errors(), out:
-        n = write_records(events_records(records), out)
-    _err(f"events: {n} records")
+    _run_stage("events", infile, outfile, ("id", "text"), events_records)
 
 
 @_stage_command(
@@ -492,12 +505,9 @@ def events_cmd(infile: str, outfile: str) -> None:
     "{id, relation, p_same, conflicts}.",
 )
 def align_cmd(infile: str, outfile: str) -> None:
-    from newsprism.stages import align_records, write_records
+    from newsprism.stages import align_records
 
-    records, out = _stage_io(infile, outfile, ("id", "a", "b"))
-    with _library_errors(), out:
-        n = write_records(align_records(records), out)
-    _err(f"align: {n} records")
+    _run_stage("align", infile, outfile, ("id", "a", "b"), align_records)
 
 
 @_stage_command(
@@ -529,12 +539,15 @@ def cluster_cmd(infile: str, outfile: str, granularity: str, no_embeddings: bool
     help="Summary length in words.",
 )
 def summarize_cmd(infile: str, outfile: str, words: int) -> None:
-    from newsprism.stages import summarize_record, write_records
+    from newsprism.stages import summarize_record
 
-    records, out = _stage_io(infile, outfile, ("id", "articles"))
-    with _library_errors(), out:
-        n = write_records((summarize_record(r, words) for r in records), out)
-    _err(f"summarize: {n} records")
+    _run_stage(
+        "summarize",
+        infile,
+        outfile,
+        ("id", "articles"),
+        lambda rs: (summarize_record(r, words) for r in rs),
+    )
 
 
 @main.command()
@@ -627,7 +640,11 @@ def serve(store: Path, host: str, port: int, workers: int) -> None:
     help="What to export, one row per item (columns in docs/web.md).",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["csv", "parquet", "jsonl"]), default="csv", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet", "jsonl"]),
+    default="csv",
+    show_default=True,
 )
 @click.option("--story", metavar="ID", help="Only this story.")
 @click.option("--since", metavar="DATE", help="Only items published on or after DATE (YYYY-MM-DD).")

@@ -1,6 +1,12 @@
+"""The store's behaviour, the same on both backends: every test that takes ``store_location``
+or ``store`` runs on a SQLite file and on a fresh PostgreSQL database of its own, dropped
+afterwards (``NEWSPRISM_TEST_PG``, see conftest.py; skipped with the reason when no server
+answers). Concurrent writers and the CLI on PostgreSQL are in test_store_pg.py."""
+
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +24,7 @@ from newsprism.model import (
     Span,
     Story,
 )
+from newsprism.store.base import ArticleStore, is_postgres_url, open_reader, open_store, store_label
 from newsprism.store.sqlite import Store, StoreError
 
 
@@ -39,30 +46,64 @@ def _article(i: int, text: str = "The harbour board met on Monday.") -> Article:
     )
 
 
-def test_articles_round_trip_and_are_stored_once(tmp_path: Path) -> None:
-    path = tmp_path / "s.db"
-    with Store(path) as db:
-        db.add_articles([_article(1), _article(2)])
-        db.add_articles([_article(1)])  # same id again: replaced, not duplicated
+def test_open_store_picks_the_backend_by_location(store_location: str) -> None:
+    with open_store(store_location) as db:
+        assert isinstance(db, ArticleStore)
+        assert type(db).__name__ == (
+            "PostgresStore" if is_postgres_url(store_location) else "Store"
+        )
+    assert store_label("postgresql://ann:secret@db.example:5432/news") == (
+        "postgresql://ann:***@db.example:5432/news"
+    )
+
+
+def test_articles_round_trip_and_are_stored_once(store_location: str) -> None:
+    with open_store(store_location) as db:
+        assert db.add_articles([_article(1), _article(2)]) == 2
+        changed = _article(1, "The harbour board met again on Tuesday.")
+        db.add_articles([changed])  # same id again: replaced in place, not duplicated
+        # the same content under another id is not stored a second time
+        clash = _article(3)
+        clash.content_hash = "h2"
+        assert db.add_articles([clash]) == 0
         assert db.counts()["articles"] == 2
-    with Store(path) as db:  # persisted
+    with open_store(store_location) as db:  # persisted
         arts = db.articles()
-        assert [a.id for a in arts] == ["a1", "a2"]
-        assert arts[0] == _article(1)
+        assert [a.id for a in arts] == ["a1", "a2"]  # a1 kept its position
+        assert arts[0] == changed
+        assert arts[1] == _article(2)
         assert db.content_hashes() == {"h1", "h2"}
+        assert db.article_paths() == {"a1": "/tmp/a1.txt", "a2": "/tmp/a2.txt"}
+        db.set_duplicates({"a2": "a1"})
+        db.set_sources({"a1": "The Harbour Courier"})
+        arts = db.articles()
+        assert (arts[1].duplicate_of, arts[0].source) == ("a1", "The Harbour Courier")
 
 
-def test_full_text_search_finds_words_and_reports_bad_queries() -> None:
-    with Store() as db:
-        db.add_articles([_article(1), _article(2, "Dockworkers walked out at the port of Vessa.")])
+def test_full_text_search_finds_words(store_location: str) -> None:
+    with open_store(store_location) as db:
+        db.add_articles(
+            [
+                _article(1),
+                _article(2, "Dockworkers walked out at the port of Vessa on Monday."),
+                _article(3, "Farmers in Orlen blocked a road with tractors."),
+            ]
+        )
         hits = db.search("dockworkers")
         assert [h[0] for h in hits] == ["a2"]
         assert "[Dockworkers]" in hits[0][1]
+        assert [h[0] for h in db.search("tractors")] == ["a3"]
+        assert db.search("zeppelin") == []
+
+
+def test_sqlite_reports_a_bad_query_as_a_store_error(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.db") as db:
+        db.add_articles([_article(1)])
         with pytest.raises(StoreError):
-            db.search('"unbalanced')
+            db.search('"unbalanced')  # FTS5 syntax; PostgreSQL's web-search syntax takes anything
 
 
-def test_enrichment_round_trip() -> None:
+def test_enrichment_round_trip_and_delete(store_location: str) -> None:
     text = "Mayor Ilse Brandt said on Thursday that the bridge will reopen."
     e = Enriched(
         article_id="a1",
@@ -81,15 +122,17 @@ def test_enrichment_round_trip() -> None:
             )
         ],
     )
-    with Store() as db:
-        db.add_articles([_article(1, text)])
+    with open_store(store_location) as db:
+        db.add_articles([_article(1, text), _article(2)])
         db.add_enrichment([e])
-        back = db.enrichment()["a1"]
-    assert back == e
+        db.add_enrichment([e])  # again: replaced, not doubled
+        assert db.enrichment() == {"a1": e}
+        db.delete_enrichment(["a1"])
+        assert db.enrichment() == {}
 
 
-def test_stories_state_and_skipped() -> None:
-    with Store() as db:
+def test_stories_state_and_skipped(store_location: str) -> None:
+    with open_store(store_location) as db:
         db.add_articles([_article(1), _article(2)])
         story = Story(
             "story-0001",
@@ -101,10 +144,124 @@ def test_stories_state_and_skipped() -> None:
         db.replace_stories([story], [{"id": story.id, "title": story.title}])
         assert db.stories() == [{"id": "story-0001", "title": "Port strike"}]
         db.set_state("cluster", {"n": 3})
-        assert db.get_state("cluster") == {"n": 3}
+        db.set_state("cluster", {"n": 4})
+        assert db.get_state("cluster") == {"n": 4}
         assert db.get_state("missing") is None
         db.add_skipped([Skipped("x.bin", "binary file", "binary")])
         assert db.counts() == {"articles": 2, "enrichment": 0, "stories": 1, "skipped": 1}
+
+
+def test_embeddings_cache_round_trip(store_location: str) -> None:
+    with open_store(store_location) as db:
+        db.put_embeddings([(b"k1", b"\x00\x01vec"), (b"k2", b"v2")])
+        db.put_embeddings([(b"k2", b"v2-new")])
+        assert db.get_embeddings([b"k1", b"k2", b"k3"]) == {b"k1": b"\x00\x01vec", b"k2": b"v2-new"}
+
+
+def test_nul_characters_do_not_break_the_store(store_location: str) -> None:
+    art = _article(1, "A stray\x00 byte in the text.")
+    with open_store(store_location) as db:
+        assert db.add_articles([art]) == 1
+        back = db.articles()[0]
+        assert len(back.text) == len(art.text)  # offsets stay valid
+
+
+def _story(
+    sid: str, title: str, articles: list[str], published: str
+) -> tuple[Story, dict[str, Any]]:
+    story = Story(sid, title, articles)
+    data = {
+        "id": sid,
+        "title": title,
+        "articles": articles,
+        "first_published": published,
+        "last_published": published,
+        "outlets": ["Harbour Courier"],
+        "entities": [{"name": "Vessa Port Authority"}],
+        "facts": [{"id": "f1", "status": "corroborated"}],
+    }
+    return story, data
+
+
+def _archive(db: Any) -> None:
+    """Three articles from two outlets, two stories (a2 in both)."""
+    arts = [
+        _article(1, "Dockworkers walked out at the port of Vessa on Monday."),
+        _article(2, "The port of Vessa stayed closed as the dockworkers' strike went on."),
+        _article(3, "Farmers in Orlen blocked a road with tractors."),
+    ]
+    arts[1].source = "Vessa Evening News"
+    arts[2].published = "2025-03-09"
+    db.add_articles(arts)
+    pairs = [
+        _story("story-0001", "Port strike", ["a1", "a2"], "2025-03-04"),
+        _story("story-0002", "Road blockade", ["a2", "a3"], "2025-03-09"),
+    ]
+    db.replace_stories([s for s, _ in pairs], [d for _, d in pairs])
+
+
+def test_the_reads_of_the_web_app_and_the_exports(store: Any) -> None:
+    _archive(store)
+    assert [s["id"] for s in store.stories()] == ["story-0001", "story-0002"]
+    assert store.story("story-0002")["title"] == "Road blockade"
+    assert store.story("story-9999") is None
+    assert [s["id"] for s in store.iter_stories("story-0001")] == ["story-0001"]
+    summaries = {s["id"]: s for s in store.story_summaries()}
+    assert summaries["story-0001"]["size"] == 2
+    assert summaries["story-0001"]["statuses"] == ["corroborated"]
+    assert summaries["story-0001"]["entities"] == ["Vessa Port Authority"]
+    # the newest article of a story: a2 is stored after a1, a3 after a2
+    assert summaries["story-0002"]["last_seq"] > summaries["story-0001"]["last_seq"]
+    assert store.article("a3").text.startswith("Farmers")
+    assert store.article("a9") is None
+    assert sorted(store.articles_by_id(["a3", "a1", "a3", "a9"])) == ["a1", "a3"]
+    assert store.article_stories("a2") == ["story-0001", "story-0002"]
+    assert [(a.id, s) for a, s in store.iter_articles()] == [
+        ("a1", ["story-0001"]),
+        ("a2", ["story-0001", "story-0002"]),
+        ("a3", ["story-0002"]),
+    ]
+    assert [a.id for a, _ in store.iter_articles(story_id="story-0002")] == ["a2", "a3"]
+    assert [a.id for a, _ in store.iter_articles(since="2025-03-05")] == ["a3"]
+    assert store.outlets() == ["Harbour Courier", "Vessa Evening News"]
+    assert store.outlets("story-0001", "2025-03-01") == ["Harbour Courier", "Vessa Evening News"]
+    assert store.outlets(since="2025-03-05") == ["Harbour Courier"]
+    index = store.article_index()
+    assert [a["id"] for a in index] == ["a1", "a2", "a3"]
+    rowid = {a["id"]: a["rowid"] for a in index}
+    members = sorted((aid, sid) for r, aid, sid in store.story_memberships() if rowid[aid] == r)
+    assert members == [
+        ("a1", "story-0001"),
+        ("a2", "story-0001"),
+        ("a2", "story-0002"),
+        ("a3", "story-0002"),
+    ]
+
+
+def test_search_row_ids_name_the_article_index_rows(store: Any) -> None:
+    _archive(store)
+    rowid = {a["id"]: a["rowid"] for a in store.article_index()}
+    assert store.search_rowids("tractors") == [rowid["a3"]]
+    both = store.search_rowids("dockworkers", ranked=False)
+    assert sorted(both) == sorted([rowid["a1"], rowid["a2"]])
+    assert len(store.search_rowids("dockworkers", limit=1)) == 1
+    assert store.search_rowids("zeppelin") == []
+
+
+def test_a_reader_sees_commits_and_its_data_version_moves(store_location: str) -> None:
+    with open_store(store_location) as db:
+        _archive(db)
+    with open_reader(store_location) as reader, open_store(store_location) as writer:
+        before = reader.data_version()
+        assert reader.counts()["stories"] == 2
+        writer.set_sources({"a3": "Orlen Farm Weekly"})
+        assert reader.data_version() != before
+        assert "Orlen Farm Weekly" in reader.outlets()
+
+
+def test_a_reader_needs_an_existing_store(tmp_path: Path) -> None:
+    with pytest.raises(StoreError):
+        open_reader(tmp_path / "missing.db")
 
 
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:

@@ -1,210 +1,27 @@
-"""The store's behaviour on both backends (SQLite and PostgreSQL), and concurrent writers.
+"""PostgreSQL only: concurrent writers, and the CLI and the web app on a PostgreSQL store.
+(The store's behaviour on both backends is in test_store.py.)
 
-PostgreSQL tests reach the server named by ``NEWSPRISM_TEST_PG`` (default
+The tests reach the server named by ``NEWSPRISM_TEST_PG`` (default
 ``postgresql://postgres@127.0.0.1:5432/test``); each runs in a database of its own that it
-creates and drops. They skip, with the reason, only when no server answers.
+creates and drops (the ``pg_url`` fixture in conftest.py). They skip, with the reason, only
+when no server answers.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from newsprism.model import (
-    Article,
-    Attribution,
-    BriefLine,
-    Citation,
-    DateMention,
-    Enriched,
-    EntityMention,
-    Removed,
-    Sentence,
-    Skipped,
-    Span,
-    Story,
-)
-from newsprism.store.base import ArticleStore, is_postgres_url, open_store, store_label
+from conftest import pg_database
+from newsprism.model import Story
+from newsprism.store.base import open_store
+from newsprism.store.sql import SQLStore
 from newsprism.store.sqlite import StoreError
-
-PG_URL = os.environ.get("NEWSPRISM_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def _with_db(url: str, dbname: str) -> str:
-    base, _, _ = url.rpartition("/")
-    return f"{base}/{dbname}"
-
-
-def _admin() -> object:
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        return psycopg.connect(PG_URL, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL server answers at {store_label(PG_URL)} ({exc})")
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for one test, dropped afterwards."""
-    admin = _admin()
-    name = f"newsprism_test_{uuid.uuid4().hex[:12]}"
-    admin.execute(f'CREATE DATABASE "{name}"')  # type: ignore[attr-defined]
-    try:
-        yield _with_db(PG_URL, name)
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[attr-defined]
-        admin.close()  # type: ignore[attr-defined]
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Where a store lives: a SQLite file, or a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        return str(tmp_path / "store.db")
-    return request.getfixturevalue("pg_url")
-
-
-def _article(i: int, text: str = "The harbour board met on Monday.") -> Article:
-    return Article(
-        id=f"a{i}",
-        text=text,
-        raw="CAPTION LINE\n" + text,
-        path=f"/tmp/a{i}.txt",
-        title=f"Title {i}",
-        source="Harbour Courier",
-        published="2025-03-04",
-        authors=["Mira Olsen"],
-        language="en",
-        captions=["CAPTION LINE"],
-        removed=[Removed("CAPTION LINE", "caption", 1)],
-        meta_origin={"title": "first-line"},
-        content_hash=f"h{i}",
-    )
-
-
-def test_open_store_picks_the_backend_by_location(location: str) -> None:
-    with open_store(location) as db:
-        assert isinstance(db, ArticleStore)
-        assert type(db).__name__ == ("PostgresStore" if is_postgres_url(location) else "Store")
-    assert store_label("postgresql://ann:secret@db.example:5432/news") == (
-        "postgresql://ann:***@db.example:5432/news"
-    )
-
-
-def test_articles_round_trip_and_are_stored_once(location: str) -> None:
-    with open_store(location) as db:
-        assert db.add_articles([_article(1), _article(2)]) == 2
-        changed = _article(1, "The harbour board met again on Tuesday.")
-        db.add_articles([changed])  # same id again: replaced in place, not duplicated
-        # the same content under another id is not stored a second time
-        clash = _article(3)
-        clash.content_hash = "h2"
-        assert db.add_articles([clash]) == 0
-        assert db.counts()["articles"] == 2
-    with open_store(location) as db:  # persisted
-        arts = db.articles()
-        assert [a.id for a in arts] == ["a1", "a2"]  # a1 kept its position
-        assert arts[0] == changed
-        assert arts[1] == _article(2)
-        assert db.content_hashes() == {"h1", "h2"}
-        assert db.article_paths() == {"a1": "/tmp/a1.txt", "a2": "/tmp/a2.txt"}
-        db.set_duplicates({"a2": "a1"})
-        db.set_sources({"a1": "The Harbour Courier"})
-        arts = db.articles()
-        assert (arts[1].duplicate_of, arts[0].source) == ("a1", "The Harbour Courier")
-
-
-def test_full_text_search_finds_words(location: str) -> None:
-    with open_store(location) as db:
-        db.add_articles(
-            [
-                _article(1),
-                _article(2, "Dockworkers walked out at the port of Vessa on Monday."),
-                _article(3, "Farmers in Orlen blocked a road with tractors."),
-            ]
-        )
-        hits = db.search("dockworkers")
-        assert [h[0] for h in hits] == ["a2"]
-        assert "[Dockworkers]" in hits[0][1]
-        assert [h[0] for h in db.search("tractors")] == ["a3"]
-        assert db.search("zeppelin") == []
-
-
-def test_sqlite_reports_a_bad_query_as_a_store_error(tmp_path: Path) -> None:
-    with open_store(tmp_path / "s.db") as db:
-        db.add_articles([_article(1)])
-        with pytest.raises(StoreError):
-            db.search('"unbalanced')
-
-
-def test_enrichment_round_trip_and_delete(location: str) -> None:
-    text = "Mayor Ilse Brandt said on Thursday that the bridge will reopen."
-    e = Enriched(
-        article_id="a1",
-        sentences=[Sentence(0, len(text), text)],
-        entities=[
-            EntityMention(6, 17, "Ilse Brandt", "PERSON", "Ilse Brandt", "Mayor", "Ilse Brandt")
-        ],
-        dates=[DateMention(26, 34, "Thursday", "2025-03-06")],
-        attributions=[
-            Attribution(
-                source=Span.of(text, 6, 17),
-                cue=Span.of(text, 18, 22),
-                content=[Span.of(text, 40, len(text) - 1)],
-                speaker="Ilse Brandt",
-                kind="indirect",
-            )
-        ],
-    )
-    with open_store(location) as db:
-        db.add_articles([_article(1, text), _article(2)])
-        db.add_enrichment([e])
-        db.add_enrichment([e])  # again: replaced, not doubled
-        assert db.enrichment() == {"a1": e}
-        db.delete_enrichment(["a1"])
-        assert db.enrichment() == {}
-
-
-def test_stories_state_and_skipped(location: str) -> None:
-    with open_store(location) as db:
-        db.add_articles([_article(1), _article(2)])
-        story = Story(
-            "story-0001",
-            "Port strike",
-            ["a1", "a2"],
-            brief=[BriefLine("The harbour board met on Monday.", [Citation("a1", 0, 32)])],
-        )
-        db.replace_stories([story], [{"id": story.id, "title": story.title}])
-        db.replace_stories([story], [{"id": story.id, "title": story.title}])
-        assert db.stories() == [{"id": "story-0001", "title": "Port strike"}]
-        db.set_state("cluster", {"n": 3})
-        db.set_state("cluster", {"n": 4})
-        assert db.get_state("cluster") == {"n": 4}
-        assert db.get_state("missing") is None
-        db.add_skipped([Skipped("x.bin", "binary file", "binary")])
-        assert db.counts() == {"articles": 2, "enrichment": 0, "stories": 1, "skipped": 1}
-
-
-def test_embeddings_cache_round_trip(location: str) -> None:
-    with open_store(location) as db:
-        if not hasattr(db, "get_embeddings"):
-            pytest.skip("this backend keeps no embeddings yet")
-        db.put_embeddings([(b"k1", b"\x00\x01vec"), (b"k2", b"v2")])
-        db.put_embeddings([(b"k2", b"v2-new")])
-        assert db.get_embeddings([b"k1", b"k2", b"k3"]) == {b"k1": b"\x00\x01vec", b"k2": b"v2-new"}
-
-
-def test_nul_characters_do_not_break_the_store(location: str) -> None:
-    art = _article(1, "A stray\x00 byte in the text.")
-    with open_store(location) as db:
-        assert db.add_articles([art]) == 1
-        back = db.articles()[0]
-        assert len(back.text) == len(art.text)  # offsets stay valid
+from test_store import _article
+from test_web_fixtures import analyzed_store
 
 
 def test_an_unreachable_server_is_a_clear_store_error() -> None:
@@ -291,3 +108,137 @@ def test_cli_ingest_and_search_on_postgres(pg_url: str, tmp_path: Path) -> None:
     assert found.stdout.startswith("ferry\t") and "[Ferry]" in found.stdout
     missing = runner.invoke(main, ["search", "x", "--store", str(tmp_path / "none.db")])
     assert missing.exit_code == 2
+
+
+# -- `newsprism serve` and `newsprism export` on PostgreSQL ----------------------------------
+
+
+def copy_into(src: SQLStore, dest: SQLStore) -> None:
+    """Everything of store ``src`` written into ``dest`` through the store API, in order."""
+    dest.add_articles(src.articles())
+    dest.add_enrichment(src.enrichment().values())
+    titles = {s["id"]: s["title"] for s in src.story_summaries()}
+    data = src.stories()
+    dest.replace_stories([Story(d["id"], titles[d["id"]], list(d["articles"])) for d in data], data)
+    dest.set_state("cluster", src.get_state("cluster"))
+
+
+@pytest.fixture(scope="module")
+def twins() -> Iterator[tuple[Path, str]]:
+    """The analyzed sample corpus (a SQLite file) and the same archive in PostgreSQL."""
+    sqlite_path = analyzed_store()
+    with pg_database() as url:
+        with open_store(sqlite_path) as src, open_store(url) as dest:
+            copy_into(src, dest)
+        yield sqlite_path, url
+
+
+def test_serve_on_postgres_shows_what_the_sqlite_store_shows(twins: tuple[Path, str]) -> None:
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from newsprism.web import create_app
+
+    sqlite_path, url = twins
+    lite, pg = TestClient(create_app(sqlite_path, token="")), TestClient(create_app(url, token=""))
+    listed = pg.get("/api/stories", params={"per_page": 200}).json()
+    assert listed["total"] > 0
+    assert listed == lite.get("/api/stories", params={"per_page": 200}).json()
+    for sort in ("size", "oldest", "title"):
+        params = {"per_page": 200, "sort": sort}
+        assert (
+            pg.get("/api/stories", params=params).json()
+            == lite.get("/api/stories", params=params).json()
+        )
+    first = listed["items"][0]["id"]
+    story = pg.get(f"/api/stories/{first}").json()
+    assert story == lite.get(f"/api/stories/{first}").json()
+    article = story["articles"][0]
+    assert pg.get(f"/api/articles/{article}").json() == lite.get(f"/api/articles/{article}").json()
+    entities = pg.get("/api/entities").json()
+    assert entities == lite.get("/api/entities").json()
+    for page in ("/", f"/stories/{first}", f"/articles/{article}", "/articles", "/entities"):
+        assert pg.get(page).status_code == 200, page
+    # search: PostgreSQL full-text search finds the same articles for a plain word
+    word = next(w for w in story["title"].split() if len(w) > 4 and w.isalpha())
+    hits = pg.get("/api/articles", params={"q": word, "per_page": 200}).json()
+    assert hits["total"] > 0
+    same = lite.get("/api/articles", params={"q": word, "per_page": 200}).json()
+    assert {a["id"] for a in hits["items"]} == {a["id"] for a in same["items"]}
+    assert "[" in (hits["items"][0]["snippet"] or "")
+    found = pg.get("/api/stories", params={"q": word}).json()["items"]
+    assert first in {s["id"] for s in found}
+    assert pg.get("/api/stories/no-such-story").status_code == 404
+
+
+def test_the_web_app_writes_to_postgres_and_its_readers_see_it(pg_url: str) -> None:
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from newsprism.web import create_app
+
+    with open_store(analyzed_store()) as src, open_store(pg_url) as dest:
+        copy_into(src, dest)
+    app = TestClient(create_app(pg_url, token="tok"))
+    auth = {"Authorization": "Bearer tok"}
+    assert app.get("/api/watchlist").json()["total"] == 0
+    made = app.post("/api/watchlist", json={"kind": "query", "value": "ferry"}, headers=auth)
+    assert made.status_code == 201, made.text
+    assert [w["value"] for w in app.get("/api/watchlist").json()["items"]] == ["ferry"]
+    # another writer (an analyze run elsewhere) renames an outlet: the app's index follows
+    outlet = app.get("/api/stories").json()["items"][0]["outlets"][0]
+    before = app.get("/api/articles", params={"outlet": outlet}).json()["total"]
+    with open_store(pg_url) as other:
+        ids = [a.id for a in other.articles() if a.source == outlet]
+        other.set_sources(dict.fromkeys(ids, "Renamed Gazette"))
+    assert len(ids) == before > 0
+    renamed = app.get("/api/articles", params={"outlet": "Renamed Gazette"}).json()
+    assert renamed["total"] == len(ids)
+    assert app.get("/api/articles", params={"outlet": outlet}).json()["total"] == 0
+
+
+def test_export_from_postgres_equals_the_sqlite_export(
+    twins: tuple[Path, str], tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from newsprism.cli import main
+    from newsprism.store.export import KINDS
+
+    sqlite_path, url = twins
+    runner = CliRunner()
+    for kind in KINDS:
+        for fmt in ("csv", "jsonl"):
+            out = {}
+            for name, store in (("sqlite", str(sqlite_path)), ("pg", url)):
+                dest = tmp_path / f"{kind}-{name}.{fmt}"
+                res = runner.invoke(
+                    main, ["export", store, "--what", kind, "--format", fmt, "-o", str(dest)]
+                )
+                assert res.exit_code == 0, res.output
+                out[name] = dest.read_bytes()
+            assert out["pg"] == out["sqlite"], (kind, fmt)
+            if kind in ("facts", "articles"):
+                assert out["pg"].count(b"\n") > 1, kind
+    with open_store(url) as db:
+        story = db.stories()[0]["id"]
+    res = runner.invoke(
+        main,
+        [
+            "export",
+            url,
+            "--what",
+            "facts",
+            "--story",
+            story,
+            "--since",
+            "2000-01-01",
+            "-o",
+            str(tmp_path / "f.csv"),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    missing = runner.invoke(
+        main, ["export", url, "--what", "facts", "--story", "nope", "-o", str(tmp_path / "x.csv")]
+    )
+    assert missing.exit_code == 2 and "no story 'nope'" in missing.output

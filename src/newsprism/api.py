@@ -20,6 +20,7 @@ from newsprism.ingest.meta import unify_outlets
 from newsprism.model import (
     AnalysisResult,
     Article,
+    BriefLine,
     Enriched,
     Entity,
     Skipped,
@@ -31,6 +32,7 @@ from newsprism.nlp.embed import persistent as embedding_store
 from newsprism.nlp.pubdate import date_from_stories, date_from_text
 from newsprism.outputs.document import story_to_dict
 from newsprism.profile import Profile, Timed, activate, lap, stage
+from newsprism.settings import Engine, Granularity, default
 from newsprism.store.base import ArticleStore, open_store
 from newsprism.stories import brief as brief_mod
 from newsprism.stories import cache as story_cache
@@ -48,16 +50,17 @@ Progress = Callable[[str, int, int | None], None]
 
 @dataclass
 class AnalyzeOptions:
-    """Settings of a whole-pipeline run (each also a CLI option of ``newsprism analyze``)."""
+    """Settings of a whole-pipeline run: the ``analyze`` settings of :mod:`newsprism.settings`
+    (declared there with default, type and help; most are also flags of ``newsprism analyze``)."""
 
     ingest: IngestOptions = field(default_factory=IngestOptions)
-    workers: int | None = None  #: processes for per-article work (default: CPU count, max 8)
-    granularity: str = "event"  #: story granularity: "event" or "topic"
-    use_embeddings: bool = True  #: MiniLM embeddings in clustering and comparison
-    aliases: Path | None = None  #: extra entity alias file (extends the shipped one)
-    max_facts: int = 10  #: key facts in each story brief
-    engine: str = "local"  #: "local" (processes) or "ray" (Ray Data) for per-article work
-    ray_address: str | None = None  #: Ray cluster to join (default: start a local one)
+    workers: int | None = default("workers")
+    granularity: Granularity = default("granularity")
+    use_embeddings: bool = default("use_embeddings")
+    aliases: Path | None = default("aliases")
+    max_facts: int = default("max_facts")
+    engine: Engine = default("engine")
+    ray_address: str | None = default("ray_address")
 
 
 def analyze(
@@ -82,7 +85,7 @@ def analyze(
     own_store = not isinstance(store, ArticleStore)
     with activate(profile):
         with stage("store"):
-            db = open_store(store or ":memory:") if own_store else store
+            db = store if isinstance(store, ArticleStore) else open_store(store or ":memory:")
         timed_db: Any = Timed(db, "store") if profile is not None else db
         backing = timed_db if hasattr(db, "get_embeddings") else None
         try:
@@ -259,7 +262,7 @@ def _cluster(
     db: ArticleStore,
     progress: Progress | None,
 ) -> dict[str, str]:
-    settings = ClusterSettings(granularity=options.granularity)  # type: ignore[arg-type]
+    settings = ClusterSettings(granularity=options.granularity)
     settings.use_embeddings = options.use_embeddings
     state = db.get_state("cluster")
     if state is not None and state.get("settings_key") != _settings_key(options):
@@ -371,12 +374,16 @@ def build_stories(
     """Group articles by story, then compare each story's outlets and write its brief.
 
     With a ``cache``, a story whose members and their enrichment are unchanged since the stored
-    run is taken from the store instead of being compared again."""
+    run is taken from the store instead of being compared again. Stories are compared
+    independently of one another: in this process with ``engine="local"``, as Ray tasks (one
+    per time block of stories) with ``engine="ray"``; the stories are the same either way."""
     groups: dict[str, list[Article]] = defaultdict(list)
     for a in articles:
         groups[assignments.get(a.id, f"solo-{a.id}")].append(a)
     ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), _first_date(kv[1]), kv[0]))
     stories: list[Story] = []
+    jobs: list[CompareJob] = []  # the stories to compare, and where each goes
+    places: list[tuple[int, str]] = []  # (index in stories, cache key)
     for n, (_, members) in enumerate(ordered, 1):
         members.sort(key=lambda a: (a.published or "9999", a.id))
         story_id, title = f"story-{n:04d}", _story_title(members)
@@ -403,31 +410,67 @@ def build_stories(
                 stories.append(story)
                 cache.built[key] = story
                 cache.reused += 1
-                if progress:
-                    progress("compare", n, len(ordered))
                 continue
-        member_enriched = {a.id: enriched[a.id] for a in members}
-        comparison = compare_mod.compare_story(members, member_enriched)
-        dated = story_timeline(comparison.facts, [a.published for a in members])
-        comparison.timeline = dated.events
-        brief = brief_mod.build_brief(members, comparison, max_facts=options.max_facts)
-        extra: dict[str, Any] = comparison.to_dict()
-        extra["background"] = dated.background
-        extra["entities"] = story_entities
-        extra["attributions"] = _story_attributions(members, enriched)
-        story = Story(
-            id=story_id, title=title, articles=[a.id for a in members], brief=brief, extra=extra
+        extra: dict[str, Any] = {
+            "entities": story_entities,
+            "attributions": _story_attributions(members, enriched),
+        }
+        stories.append(
+            Story(id=story_id, title=title, articles=[a.id for a in members], extra=extra)
         )
-        stories.append(story)
-        if cache is not None:
-            cache.built[key] = story
+        jobs.append(CompareJob(members, {a.id: enriched[a.id] for a in members}, options.max_facts))
+        places.append((len(stories) - 1, key))
+    reused = len(stories) - len(jobs)
+
+    def done(count: int) -> None:
         if progress:
-            progress("compare", n, len(ordered))
+            progress("compare", reused + count, len(ordered))
+
+    if options.engine == "ray" and len(jobs) > 1:
+        from newsprism.engine import ray as ray_engine  # optional: needs ray
+
+        blocks = [_first_date(job.members)[:10] for job in jobs]
+        results = ray_engine.compare_blocks(
+            jobs, blocks, compare_members, options.workers, options.ray_address, done
+        )
+    else:
+        results = []
+        for job in jobs:
+            results.append(compare_members(job))
+            done(len(results))
+    for (i, key), (brief, compared) in zip(places, results, strict=True):
+        fresh = stories[i]
+        fresh.brief = brief
+        fresh.extra = {**compared, **fresh.extra}
+        if cache is not None:
+            cache.built[key] = fresh
     if cache is not None and cache.reused:
         log.info(
             "%d of %d stories unchanged since the last run: reused", cache.reused, len(ordered)
         )
     return stories
+
+
+@dataclass
+class CompareJob:
+    """One story to compare: its articles (in story order) and their enrichment."""
+
+    members: list[Article]
+    enriched: dict[str, Enriched]
+    max_facts: int
+
+
+def compare_members(job: CompareJob) -> tuple[list[BriefLine], dict[str, Any]]:
+    """One story's comparison across its outlets (facts, conflicts, quotes, timeline, the
+    undated background) and its brief. It depends on this story alone, so stories can be
+    compared in parallel (the Ray engine runs one task per time block of stories)."""
+    comparison = compare_mod.compare_story(job.members, job.enriched)
+    dated = story_timeline(comparison.facts, [a.published for a in job.members])
+    comparison.timeline = dated.events
+    brief = brief_mod.build_brief(job.members, comparison, max_facts=job.max_facts)
+    extra: dict[str, Any] = comparison.to_dict()
+    extra["background"] = dated.background
+    return brief, extra
 
 
 def _story_attributions(

@@ -1,13 +1,15 @@
 """Command line: parses arguments, calls the library, prints results and one-line errors.
 
 Exit codes: 0 success; 1 nothing could be processed (or ``--strict`` and some input was
-skipped); 2 usage error; 3 a library error (bad store, missing model, bad evaluation data).
+skipped); 2 usage error; 3 a library error (bad store, missing model, bad evaluation data, a
+write fault); each :class:`newsprism.errors.NewsprismError` carries its own (docs/cli.md).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 import time
 from collections import Counter
@@ -17,13 +19,16 @@ from typing import Any
 
 import click
 
-from newsprism import __version__
+from newsprism import __version__, settings
+from newsprism.errors import NewsprismError
+from newsprism.settings import SETTING, Engine, Granularity, Setting
 from newsprism.store.base import is_postgres_url, open_store, store_label
 
 log = logging.getLogger("newsprism.cli")
 
-EXIT_NOTHING = 1
-EXIT_ERROR = 3
+EXIT_NOTHING = 1  # nothing could be read, or --strict and something was skipped
+EXIT_ERROR = 3  # a library error (NewsprismError.exit_code) or a store/write fault
+EXIT_INTERRUPTED = 130
 
 
 # -- console helpers -------------------------------------------------------------------------
@@ -159,51 +164,50 @@ def _ingest_options(
     )
 
 
-def _ingest_flags(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Options shared by ``analyze`` and ``ingest``."""
-    for opt in reversed(
-        [
-            click.option(
-                "--published",
-                metavar="DATE",
-                help="Publication date (YYYY-MM-DD) for articles that have none.",
-            ),
-            click.option(
-                "--source", metavar="OUTLET", help="Outlet name for articles that have none."
-            ),
-            click.option(
-                "--field",
-                "fields",
-                multiple=True,
-                metavar="OURS=THEIRS,...",
-                help="Map JSON record keys to ours, e.g. text=body,title=headline,published=date.",
-            ),
-            click.option(
-                "--manifest",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                help="CSV with a 'path' column plus title,source,url,published,authors overriding detected metadata.",
-            ),
-            click.option(
-                "--max-size",
-                type=float,
-                default=50.0,
-                show_default=True,
-                metavar="MB",
-                help="Skip input files larger than this.",
-            ),
-            click.option(
-                "--strict", is_flag=True, help="Exit with status 1 when any input was skipped."
-            ),
-            click.option(
-                "--follow-symlinks",
-                is_flag=True,
-                help="Read symlinks found in input folders even when they point outside them "
-                "(refused by default).",
-            ),
-        ]
-    ):
-        f = opt(f)
-    return f
+class _SettingOption(click.Option):
+    """A flag declared once in :mod:`newsprism.settings` (tests/test_settings.py finds these)."""
+
+    def __init__(self, *args: Any, setting: Setting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setting = setting
+
+
+def _flag(name: str, command: str, **overrides: Any) -> Callable[[Callable[..., Any]], Any]:
+    """The click option of setting ``name`` on ``command``: flag, default, type and help come
+    from the settings table; ``overrides`` only adjust how click shows or checks it."""
+    s = SETTING[name]
+    if s.flag is None:
+        raise ValueError(f"setting {name!r} has no CLI flag")
+    kw: dict[str, Any] = {"help": s.help, "cls": _SettingOption, "setting": s}
+    if s.negated_flag or s.type is bool:
+        kw["is_flag"] = True
+    else:
+        value = s.default_for(command)
+        kw["default"] = value
+        kw["show_default"] = value is not None and value != ()
+        kw["multiple"] = s.multiple
+        if s.choices:
+            kw["type"] = click.Choice(list(s.choices))
+        elif s.type is Path:
+            kw["type"] = click.Path(exists=True, dir_okay=False, path_type=Path)
+        elif s.type is not str:
+            kw["type"] = s.type
+        if s.metavar and not s.choices:
+            kw["metavar"] = s.metavar
+    kw.update(overrides)
+    return click.option(s.flag, s.dest, **kw)
+
+
+def _ingest_flags(command: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Options shared by ``analyze`` and ``ingest`` (the ingest-scope settings and --strict)."""
+    names = [s.name for s in settings.for_command(command) if s.scope == "ingest"]
+
+    def deco(f: Callable[..., Any]) -> Callable[..., Any]:
+        for name in reversed([*names, "strict"]):
+            f = _flag(name, command)(f)
+        return f
+
+    return deco
 
 
 def _skipped_summary(skipped: list[Any]) -> str:
@@ -239,56 +243,23 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     required=True,
     help="Folder for stories.json, report.md, report.html and the store.",
 )
-@click.option(
-    "--store",
-    "store_path",
-    help="Store to use and update: a SQLite file or a postgresql:// URL (default: OUTDIR/newsprism.db).",
+@_flag(
+    "store", "analyze", help=SETTING["store"].help.rstrip(".") + " (default: OUTDIR/newsprism.db)."
 )
-@_ingest_flags
-@click.option(
-    "--workers",
-    type=int,
-    help="Processes for per-article work (default: number of CPUs, at most 8).",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "ray"]),
-    default="local",
-    show_default=True,
-    help="Where per-article work runs: local processes, or Ray Data (a local or remote Ray cluster).",
-)
-@click.option(
-    "--ray-address",
-    metavar="ADDR",
-    help="Ray cluster to join with --engine ray (default: start one on this machine).",
-)
-@click.option(
-    "--granularity",
-    type=click.Choice(["event", "topic"]),
-    default="event",
-    show_default=True,
-    help="Story granularity: one event, or a broader topic.",
-)
-@click.option(
-    "--no-embeddings", is_flag=True, help="Cluster with TF-IDF and entities only (faster, weaker)."
-)
-@click.option(
-    "--aliases",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Extra entity alias file (same format as the shipped aliases.tsv).",
-)
-@click.option(
-    "--profile",
-    "show_profile",
-    is_flag=True,
-    help="Print the seconds spent in each stage (ingest, parse, embeddings, ...) at the end.",
-)
+@_ingest_flags("analyze")
+@_flag("workers", "analyze")
+@_flag("engine", "analyze")
+@_flag("ray_address", "analyze")
+@_flag("granularity", "analyze")
+@_flag("use_embeddings", "analyze")
+@_flag("aliases", "analyze")
+@_flag("profile", "analyze")
 @click.pass_context
 def analyze(
     ctx: click.Context,
     paths: tuple[str, ...],
     outdir: Path,
-    store_path: str | None,
+    store: str | None,
     published: str | None,
     source: str | None,
     fields: tuple[str, ...],
@@ -297,12 +268,12 @@ def analyze(
     strict: bool,
     follow_symlinks: bool,
     workers: int | None,
-    engine: str,
+    engine: Engine,
     ray_address: str | None,
-    granularity: str,
+    granularity: Granularity,
     no_embeddings: bool,
     aliases: Path | None,
-    show_profile: bool,
+    profile: bool,
 ) -> None:
     """Run the whole pipeline over PATHS (files, folders, globs, or - for JSON Lines on stdin)."""
     from newsprism.api import AnalyzeOptions
@@ -320,9 +291,9 @@ def analyze(
         use_embeddings=not no_embeddings,
         aliases=aliases,
     )
-    store_path = store_path or str(outdir / "newsprism.db")
+    store_path = store or str(outdir / "newsprism.db")
     started = time.monotonic()
-    run_profile = Profile() if show_profile else None
+    run_profile = Profile() if profile else None
     with _library_errors(), _Progress(not ctx.obj["quiet"]) as progress:
         result = run_analyze(
             list(paths), options, store=store_path, progress=progress, profile=run_profile
@@ -368,19 +339,15 @@ def _profile_table(profile: Any, articles: int, new: int) -> str:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option(
-    "--store",
-    "store_path",
-    default="newsprism.db",
-    show_default=True,
-    help="Store to add the articles to: a SQLite file or a postgresql:// URL.",
+@_flag(
+    "store", "ingest", help="Store to add the articles to: a SQLite file or a postgresql:// URL."
 )
-@_ingest_flags
+@_ingest_flags("ingest")
 @click.pass_context
 def ingest(
     ctx: click.Context,
     paths: tuple[str, ...],
-    store_path: str,
+    store: str,
     published: str | None,
     source: str | None,
     fields: tuple[str, ...],
@@ -396,7 +363,7 @@ def ingest(
     with (
         _library_errors(),
         _Progress(not ctx.obj["quiet"]) as progress,
-        open_store(store_path) as db,
+        open_store(store) as db,
     ):
         result = ingest_into_store(list(paths), options, db, progress)
         dups = sum(1 for a in result.articles if a.duplicate_of)
@@ -406,7 +373,7 @@ def ingest(
         + (f", {result.unchanged} unchanged" if result.unchanged else "")
         + f"; {len(result.new)} new articles, {total} in the store ({dups} near-duplicates)"
     )
-    click.echo(f"store: {store_label(store_path)}")
+    click.echo(f"store: {store_label(store)}")
     if total == 0 or (strict and result.skipped):
         sys.exit(EXIT_NOTHING)
 
@@ -466,9 +433,7 @@ def _run_stage(
 
 
 @_stage_command("dates", "Normalize temporal expressions: {id, text, published?} -> {id, dates}.")
-@click.option(
-    "--published", metavar="DATE", help="Publication date for records without 'published'."
-)
+@_flag("published", "dates", help="Publication date for records without 'published'.")
 def dates_cmd(infile: str, outfile: str, published: str | None) -> None:
     from newsprism.stages import dates_record
 
@@ -513,11 +478,9 @@ def align_cmd(infile: str, outfile: str) -> None:
 @_stage_command(
     "cluster", "Group records into stories: {id, text, title?, published?, source?} -> {id, story}."
 )
-@click.option(
-    "--granularity", type=click.Choice(["event", "topic"]), default="event", show_default=True
-)
-@click.option("--no-embeddings", is_flag=True, help="TF-IDF and entities only.")
-def cluster_cmd(infile: str, outfile: str, granularity: str, no_embeddings: bool) -> None:
+@_flag("granularity", "cluster")
+@_flag("use_embeddings", "cluster")
+def cluster_cmd(infile: str, outfile: str, granularity: Granularity, no_embeddings: bool) -> None:
     from newsprism.stages import cluster_records, write_records
 
     records, out = _stage_io(infile, outfile, ("id", "text"))
@@ -531,13 +494,7 @@ def cluster_cmd(infile: str, outfile: str, granularity: str, no_embeddings: bool
     "summarize",
     "Extractive multi-document summary: {id, articles: [text]} -> {id, summary, citations}.",
 )
-@click.option(
-    "--words",
-    type=click.IntRange(min=1),
-    default=100,
-    show_default=True,
-    help="Summary length in words.",
-)
+@_flag("words", "summarize", type=click.IntRange(min=1))
 def summarize_cmd(infile: str, outfile: str, words: int) -> None:
     from newsprism.stages import summarize_record
 
@@ -576,20 +533,14 @@ def evaluate(task: str, data: Path, limit: int | None, as_json: bool) -> None:
 
 @main.command()
 @click.argument("query")
-@click.option(
-    "--store",
-    "store_path",
-    default="newsprism.db",
-    show_default=True,
-    help="A SQLite file or a postgresql:// URL.",
-)
+@_flag("store", "search", help="A SQLite file or a postgresql:// URL.")
 @click.option("--limit", type=int, default=20, show_default=True)
-def search(query: str, store_path: str, limit: int) -> None:
+def search(query: str, store: str, limit: int) -> None:
     """Full-text search over the stored articles (SQLite: FTS5 query syntax; PostgreSQL:
     web-search syntax)."""
-    if not is_postgres_url(store_path) and not Path(store_path).is_file():
-        raise click.BadParameter(f"{store_path}: no such store file", param_hint="--store")
-    with _library_errors(), open_store(store_path) as db:
+    if not is_postgres_url(store) and not Path(store).is_file():
+        raise click.BadParameter(f"{store}: no such store file", param_hint="--store")
+    with _library_errors(), open_store(store) as db:
         hits = db.search(query, limit)
     for aid, snippet in hits:
         click.echo(f"{aid}\t{' '.join(snippet.split())}")
@@ -597,8 +548,12 @@ def search(query: str, store_path: str, limit: int) -> None:
         _err("no matches")
 
 
-def _store_file(store: Path) -> Path:
-    path = store / "newsprism.db" if store.is_dir() else store
+def _store_file(store: str) -> str | Path:
+    """STORE as given: a ``postgresql://`` URL, or a SQLite file (or the folder holding
+    newsprism.db) that must exist."""
+    if is_postgres_url(store):
+        return store
+    path = Path(store) / "newsprism.db" if Path(store).is_dir() else Path(store)
     if not path.is_file():
         raise click.BadParameter(
             f"{path}: no such store file (run `newsprism analyze ... -o DIR` first)",
@@ -608,17 +563,15 @@ def _store_file(store: Path) -> Path:
 
 
 @main.command()
-@click.argument(
-    "store", type=click.Path(path_type=Path), default=Path("newsprism-out/newsprism.db")
-)
+@click.argument("store", default="newsprism-out/newsprism.db")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option(
     "--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Server processes."
 )
-def serve(store: Path, host: str, port: int, workers: int) -> None:
-    """Browse STORE (a store file, or the folder holding newsprism.db) in a local web app with
-    a JSON API. Writes need NEWSPRISM_TOKEN set (sent as a bearer token); without it the app
+def serve(store: str, host: str, port: int, workers: int) -> None:
+    """Browse STORE (a store file, the folder holding newsprism.db, or a postgresql:// URL) in
+    a local web app with a JSON API. Writes need NEWSPRISM_TOKEN set (sent as a bearer token); without it the app
     is read-only."""
     import os
 
@@ -626,13 +579,15 @@ def serve(store: Path, host: str, port: int, workers: int) -> None:
 
     path = _store_file(store)
     mode = "writes need the token" if os.environ.get("NEWSPRISM_TOKEN") else "read-only"
-    _err(f"newsprism: serving {path} at http://{host}:{port}/ ({mode}; Ctrl-C stops)")
+    _err(
+        f"newsprism: serving {store_label(path)} at http://{host}:{port}/ ({mode}; Ctrl-C stops)"
+    )
     with _library_errors():
         run_server(path, host=host, port=port, workers=workers)
 
 
 @main.command()
-@click.argument("store", type=click.Path(path_type=Path))
+@click.argument("store")
 @click.option(
     "--what",
     type=click.Choice(["articles", "facts", "quotes", "entities", "coverage", "events"]),
@@ -652,20 +607,23 @@ def serve(store: Path, host: str, port: int, workers: int) -> None:
     "-o", "--output", "outfile", type=click.Path(dir_okay=False, path_type=Path), required=True
 )
 def export(
-    store: Path, what: str, fmt: str, story: str | None, since: str | None, outfile: Path
+    store: str, what: str, fmt: str, story: str | None, since: str | None, outfile: Path
 ) -> None:
-    """Export a table from STORE as CSV, Parquet or JSON Lines (streamed; no row cap)."""
+    """Export a table from STORE (a store file, the folder holding newsprism.db, or a
+    postgresql:// URL) as CSV, Parquet or JSON Lines (streamed; no row cap)."""
+    from newsprism.store.base import open_reader
     from newsprism.store.export import ExportError, check_since, write_export
-    from newsprism.store.sqlite import Store
 
     path = _store_file(store)
     try:
         since = check_since(since)
     except ExportError as exc:
         raise click.BadParameter(str(exc), param_hint="--since") from exc
-    with _library_errors(), Store.reader(path) as db:
+    with _library_errors(), open_reader(path) as db:
         if story is not None and db.story(story) is None:
-            raise click.BadParameter(f"no story {story!r} in {path}", param_hint="--story")
+            raise click.BadParameter(
+                f"no story {story!r} in {store_label(path)}", param_hint="--story"
+            )
         with outfile.open("wb") as fh:
             n = write_export(db, what, fmt, fh, story=story, since=since)
     _err(f"export: {n} {what} rows")
@@ -673,30 +631,21 @@ def export(
 
 
 class _library_errors:
-    """Turn the library's typed errors into one clear line and exit code 3."""
+    """The one place where errors become a message and an exit code: the library's typed
+    errors (:mod:`newsprism.errors`, each with its ``exit_code``) and the few foreign ones that
+    reach the CLI (a SQLite fault, a write fault, Ctrl-C) become one line on stderr."""
 
     def __enter__(self) -> None:
         return None
 
     def __exit__(
         self, et: type[BaseException] | None, exc: BaseException | None, tb: object
-    ) -> bool:
+    ) -> None:
         if exc is None:
-            return False
-        from newsprism.evaluate import EvaluationDataError
-        from newsprism.nlp.pipeline import ModelMissingError
-        from newsprism.store.sqlite import StoreError
-
-        if isinstance(exc, StoreError | ModelMissingError | EvaluationDataError):
+            return
+        if isinstance(exc, NewsprismError):
             _err(f"newsprism: error: {exc}")
-            sys.exit(EXIT_ERROR)
-        import sqlite3
-
-        from newsprism.outputs.write import OutputError
-
-        if isinstance(exc, OutputError):
-            _err(f"newsprism: error: {exc}")
-            sys.exit(EXIT_ERROR)
+            sys.exit(exc.exit_code)
         if isinstance(exc, sqlite3.Error):  # disk full, read-only or locked store file
             _err(f"newsprism: error: store: {exc}")
             sys.exit(EXIT_ERROR)
@@ -709,8 +658,7 @@ class _library_errors:
             sys.exit(EXIT_ERROR)
         if isinstance(exc, KeyboardInterrupt):
             _err("newsprism: interrupted")
-            sys.exit(130)
-        return False
+            sys.exit(EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":  # pragma: no cover

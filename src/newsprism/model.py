@@ -214,9 +214,9 @@ class Event:
             return Span(v["start"], v["end"], v["text"]) if isinstance(v, dict) else None
 
         trigger = span(d.get("trigger")) or Span(0, 0, "")
-        kw = {k: d.get(k) for k in _EVENT_PLAIN if d.get(k) is not None}
+        kw: dict[str, Any] = {k: d.get(k) for k in _EVENT_PLAIN if d.get(k) is not None}
         names = ("source_span", "target_span", "date_span", "location_span")
-        spans = {k: span(d.get(k)) for k in names}
+        spans: dict[str, Any] = {k: span(d.get(k)) for k in names}
         return cls(d["type"], d.get("source_actor"), d.get("target_actor"), trigger, **kw, **spans)
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from newsprism.settings import Granularity, default
+
 log = logging.getLogger(__name__)
 
 
@@ -151,12 +153,14 @@ def events_records(records: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 
 def cluster_records(
-    records: list[dict[str, Any]], granularity: str = "event", use_embeddings: bool = True
+    records: list[dict[str, Any]],
+    granularity: Granularity = default("granularity"),
+    use_embeddings: bool = default("use_embeddings"),
 ) -> list[dict[str, Any]]:
     """``{"id", "text", "title"?, "published"?, "source"?}`` -> ``{"id", "story"}`` in input order."""
     from newsprism.stories.cluster import ClusterDoc, ClusterSettings, cluster
 
-    settings = ClusterSettings(granularity=granularity)  # type: ignore[arg-type]
+    settings = ClusterSettings(granularity=granularity)
     settings.use_embeddings = use_embeddings
     docs = [
         ClusterDoc(

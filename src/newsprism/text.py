@@ -5,9 +5,48 @@ from __future__ import annotations
 import re
 
 _STEM = re.compile(r"(?<=\w{4})(?:ing|ed|es|s)\b")
+_TOKEN = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*|\$|%", re.UNICODE)
+
+#: words that negate the clause they stand in ("n't" contractions: see :func:`is_negation`)
+NEGATION_WORDS: frozenset[str] = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "none",
+        "nobody",
+        "nothing",
+        "neither",
+        "nor",
+        "without",
+        "cannot",
+        "n't",
+    ]
+)
+#: verbs that deny or refuse what follows: a negation of the reported fact, not of the clause
+DENIAL_WORDS: frozenset[str] = frozenset(
+    ["deny", "denies", "denied", "refuse", "refuses", "refused", "reject", "rejects", "rejected"]
+)
 
 
 def stem_text(text: str) -> str:
     """Lower-cased text with common English suffixes cut from longer words ("strikes" ->
     "strik", "closed" -> "clos"): a light stemmer for overlap measures, not for display."""
     return _STEM.sub("", text.lower())
+
+
+def stem(word: str) -> str:
+    """One word, stemmed as :func:`stem_text` stems running text."""
+    return stem_text(word)
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens (inner apostrophes, dots and hyphens kept: "don't", "U.S.", "two-day"),
+    plus "$" and "%", in their original case."""
+    return _TOKEN.findall(text or "")
+
+
+def is_negation(token: str) -> bool:
+    """Whether a lower-cased token negates its clause ("not", "never", "didn't", ...)."""
+    t = token.replace("’", "'")
+    return t in NEGATION_WORDS or t.endswith("n't")

@@ -45,7 +45,7 @@ OBJECT_STORE_BYTES = 256 * 1024 * 1024
 
 #: Reading a small shard takes no CPU of its own: every CPU goes to the worker pool (a
 #: read task waiting for a CPU that the pool holds would stall the run).
-_READ_ARGS = {"num_cpus": 0}
+_READ_ARGS: dict[str, Any] = {"num_cpus": 0}
 
 _started_here = False
 
@@ -64,7 +64,7 @@ def init(address: str | None = None, workers: int | None = None) -> None:
             address=address,
             runtime_env={"env_vars": env},
             log_to_driver=False,
-            logging_level="warning",
+            logging_level=logging.WARNING,
         )
     else:
         n = workers or default_workers()
@@ -76,7 +76,7 @@ def init(address: str | None = None, workers: int | None = None) -> None:
             include_dashboard=False,
             object_store_memory=OBJECT_STORE_BYTES,
             log_to_driver=False,
-            logging_level="warning",
+            logging_level=logging.WARNING,
         )
         _started_here = True
     ctx = ray.data.DataContext.get_current()
@@ -290,3 +290,50 @@ def enrich(
     if missing:
         raise RuntimeError(f"Ray enrichment lost {len(missing)} articles (first: {missing[0]})")
     return [by_id[a.id] for a in articles]
+
+
+# -- comparison ------------------------------------------------------------------------------
+
+
+def _compare_block(fn: Callable[[Any], Any], jobs: list[Any]) -> list[Any]:
+    """One Ray task: compare the stories of one time block, in order."""
+    return [fn(job) for job in jobs]
+
+
+def compare_blocks(
+    jobs: Sequence[Any],
+    blocks: Sequence[str],
+    fn: Callable[[Any], Any],
+    workers: int | None = None,
+    address: str | None = None,
+    done: Callable[[int], None] | None = None,
+) -> list[Any]:
+    """``fn(job)`` for every job, as one Ray task per time block (``blocks[i]`` names the block
+    of ``jobs[i]``, e.g. the day of the story's first article), results in job order.
+
+    A story's comparison depends on that story alone, so the blocks run in any order on any
+    worker; ``done`` receives the number of jobs finished so far as blocks complete."""
+    import ray
+
+    if len(jobs) != len(blocks):
+        raise ValueError("compare_blocks: one block name a job")
+    init(address, workers)
+    grouped: dict[str, list[int]] = {}
+    for i, b in enumerate(blocks):
+        grouped.setdefault(b, []).append(i)
+    task = ray.remote(num_cpus=1, max_retries=3)(_compare_block)
+    fn_ref = ray.put(fn)
+    pending = {task.remote(fn_ref, [jobs[i] for i in idx]): idx for idx in grouped.values()}
+    results: list[Any] = [None] * len(jobs)
+    finished = 0
+    log.info("comparing %d stories on Ray in %d time blocks", len(jobs), len(pending))
+    while pending:
+        ready, _ = ray.wait(list(pending), num_returns=1)
+        for ref in ready:
+            idx = pending.pop(ref)
+            for i, out in zip(idx, ray.get(ref), strict=True):
+                results[i] = out
+            finished += len(idx)
+            if done:
+                done(finished)
+    return results

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from newsprism.errors import EvaluationDataError
+
 log = logging.getLogger(__name__)
 
 TASKS: dict[str, str] = {
@@ -25,10 +27,6 @@ TASKS: dict[str, str] = {
     "events": "newsprism.evaluate.events",
     "align": "newsprism.evaluate.align",
 }
-
-
-class EvaluationDataError(ValueError):
-    """The evaluation file is missing or not in the expected format."""
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:

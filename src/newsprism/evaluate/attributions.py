@@ -245,9 +245,10 @@ def score_docs(
             if len(srcs) != 1 or srcs[0]["text"].strip().lower() not in _PERSONAL:
                 continue
             pron_gold += 1
-            pi = next((p for p, g in g_of_p.items() if g == gi), None)
-            if pi is None or preds[pi].source is None:
+            found = next((p for p, g in g_of_p.items() if g == gi), None)
+            if found is None or preds[found].source is None:
                 continue
+            pi = found
             ref = _silver_speaker(text, quotes, gi)
             if ref is None:
                 continue

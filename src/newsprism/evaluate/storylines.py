@@ -20,11 +20,16 @@ import logging
 import re
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
+from newsprism.errors import ModelMissingError
 from newsprism.evaluate import read_jsonl
 from newsprism.evaluate.cluster import bcubed
+
+if TYPE_CHECKING:
+    from newsprism.stories.facts import Fact
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +118,10 @@ def timeline_checks(docs, stories: dict[str, str]) -> dict[str, float]:
                 )
                 fact.claims.append(claim)
         first = min((d.published for d in members if d.published), default=None)
-        tl = story_timeline(list(facts.values()), [d.published for d in members])
+        # duck-typed facts: story_timeline reads only id, text and claims
+        tl = story_timeline(
+            cast("list[Fact]", list(facts.values())), [d.published for d in members]
+        )
         listed = [" ".join(e["text"].lower().split()) for e in tl.events + tl.background]
         entries += len(listed)
         repeated += len(listed) - len(set(listed))
@@ -158,7 +166,7 @@ def score(path: Path, limit: int | None = None) -> dict[str, float]:
     if ClusterSettings().use_embeddings:
         try:
             emb = np.asarray(embed([lead(d.text, ClusterSettings().lead_chars) for d in docs]))
-        except Exception as exc:  # model missing: the clusterer runs on TF-IDF alone
+        except ModelMissingError as exc:  # the clusterer runs on TF-IDF alone
             log.warning("embeddings unavailable (%s)", exc)
     out: dict[str, float] = {"n_docs": float(len(docs)), "n_gold": float(len(set(gold.values())))}
     stories, lines = run_levels(docs, emb)

@@ -89,9 +89,9 @@ def read(
 
 def _default_dispatch() -> Dispatch:
     try:
-        from newsprism.ingest.files import dispatch  # type: ignore[attr-defined]
+        from newsprism.ingest.files import dispatch
 
-        return dispatch  # type: ignore[no-any-return]
+        return dispatch
     except (ImportError, AttributeError):
         return sniff_dispatch
 

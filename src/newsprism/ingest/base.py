@@ -13,19 +13,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsprism.errors import BadInput as BadInput  # re-exported: readers import it from here
+from newsprism.settings import default
+
 
 @dataclass
 class IngestOptions:
-    """Options of one ingest run (mirrors the CLI flags)."""
+    """Options of one ingest run: the ``ingest`` settings of :mod:`newsprism.settings`
+    (declared there with default, type and help; also flags of ``analyze`` and ``ingest``)."""
 
-    max_bytes: int = 50 * 1024 * 1024  # files over this are skipped ("too-large")
+    # --max-size (MB): files over this are skipped ("too-large")
+    max_bytes: int = int(default("max_size") * 1024 * 1024)
     # --field text=body,title=headline: our key -> record key (JSON inputs)
-    fields: dict[str, str] = field(default_factory=dict)
-    manifest: Path | None = None  # CSV: column `path` + title,source,url,published,authors
-    published: str | None = None  # --published: default publication date for records without one
-    source: str | None = None  # --source: default outlet
-    # --follow-symlinks: read symlinks found in folders even when they point outside the inputs
-    follow_symlinks: bool = False
+    fields: dict[str, str] = field(default_factory=lambda: dict(default("fields")))
+    manifest: Path | None = default("manifest")
+    published: str | None = default("published")
+    source: str | None = default("source")
+    follow_symlinks: bool = default("follow_symlinks")
 
 
 @dataclass
@@ -42,20 +46,6 @@ class RawDoc:
     # "url-host", "folder", "first-line"...)
     meta_origin: dict[str, str] = field(default_factory=dict)
     scraped: bool = True  # run the scraped-text cleaner on `text`
-
-
-class BadInput(Exception):
-    """Raised by a reader for one input it cannot read; never fatal to the run.
-
-    ``kind`` is a short machine key (empty, binary, too-large, undecodable, unreadable,
-    malformed-json, malformed-html, truncated-archive, symlink-loop, unsupported...) and
-    ``reason`` a one-line human explanation.
-    """
-
-    def __init__(self, kind: str, reason: str):
-        super().__init__(f"{kind}: {reason}")
-        self.kind = kind
-        self.reason = reason
 
 
 Reader = Callable[[str, bytes, IngestOptions], Iterator[RawDoc]]  # (origin, data, options)

@@ -64,8 +64,8 @@ def read(origin: str, data: bytes, options: IngestOptions) -> Iterator[RawDoc | 
     version = parsed.get("version") or ""
     if not entries:
         if parsed.get("bozo") and not version:
-            exc = parsed.get("bozo_exception")
-            raise BadInput("malformed-feed", f"not a readable RSS/Atom feed: {exc}")
+            problem = parsed.get("bozo_exception")
+            raise BadInput("malformed-feed", f"not a readable RSS/Atom feed: {problem}")
         raise BadInput("empty", "the feed has no entries")
     feed = parsed.get("feed") or {}
     outlet = _clean_line(feed.get("title"))

@@ -105,7 +105,7 @@ def _quiet_iterator(stream: io.BytesIO) -> Any:
 def _quiet_class() -> Any:
     from warcio.archiveiterator import ArchiveIterator
 
-    class QuietIterator(ArchiveIterator):  # type: ignore[misc]
+    class QuietIterator(ArchiveIterator):
         INC_RECORD = ""
 
     return QuietIterator

@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from newsprism.model import Attribution, EntityMention, Span
+from newsprism.model import Attribution, AttributionKind, EntityMention, Span
 from newsprism.nlp.attributions_lexicon import (
     INVERSION_VERBS,
     NEEDS_CLAUSE,
@@ -407,11 +407,11 @@ def _verb(
             if c.dep_ == "prep" and c.i > tok.i and (preps is None or c.lower_ in preps):
                 if _is_medium(c) or _is_time(c):
                     continue  # "said in a statement", "reported on Friday": how or when, not what
-                pobj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
-                if pobj is not None:
-                    lo, hi = pobj.left_edge.i, pobj.right_edge.i
+                obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+                if obj is not None:
+                    lo, hi = obj.left_edge.i, obj.right_edge.i
                     for g in children:
-                        if g.dep_ in ("xcomp", "advcl") and g.i > pobj.i:
+                        if g.dep_ in ("xcomp", "advcl") and g.i > obj.i:
                             hi = max(hi, g.right_edge.i)
                     content.append((doc[lo].idx, _tok_end(doc[hi])))
                     ctype = "prep=" + c.lower_
@@ -997,6 +997,7 @@ def _is_quoted(text: str, a: int, b: int, qidx: QuoteIndex) -> bool:
 def _to_attribution(text: str, d: Draft, qidx: QuoteIndex) -> Attribution:
     content = [Span.of(text, a, b) for a, b in d.content]
     quoted = [_is_quoted(text, a, b, qidx) for a, b in d.content]
+    kind: AttributionKind
     if content and all(quoted):
         kind = "direct"
     elif any(qidx.overlapping(a, b) for a, b in d.content):

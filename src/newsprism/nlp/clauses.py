@@ -80,7 +80,9 @@ def _tense_modal(head: Token) -> tuple[str, str | None]:
     gov = head.head if head.dep_ in ("xcomp", "ccomp") else None
     if gov is not None and any(c.lower_ in _FUTURE_AUX for c in gov.children if c.dep_ == "aux"):
         return "future", modal
-    if "Past" in head.morph.get("Tense") or any("Past" in a.morph.get("Tense") for a in auxes):
+    if "Past" in head.morph.get("Tense", []) or any(
+        "Past" in a.morph.get("Tense", []) for a in auxes
+    ):
         if head.tag_ == "VBN" and not auxes:
             return "past", modal
         return ("past", modal) if modal not in ("would", "could") else ("present", modal)
@@ -154,9 +156,9 @@ def _core(toks: list[Token], head: Token) -> list[Token]:
             and e.end <= subj.right_edge.i + 1
             and e.end == subj.right_edge.i + 1
         ]
-        run = _final_name(subj)
-        if names or run:
-            lo, hi = (names[0].start, names[0].end) if names else run
+        name_span = (names[0].start, names[0].end) if names else _final_name(subj)
+        if name_span is not None:
+            lo, hi = name_span
             keep.difference_update(range(subj.left_edge.i, subj.right_edge.i + 1))
             keep.update(range(lo, hi))
     out = [t for t in head.doc[min(keep) : max(keep) + 1] if t.i in keep] if keep else []
@@ -197,7 +199,7 @@ def _agrees(pronoun: Token, antecedent: Token) -> bool:
     """Whether a subject pronoun can stand for the antecedent subject's head: "he"/"she" for a
     person, "it" for a singular non-person, "they" for a plural or a group."""
     person = antecedent.ent_type_ == "PERSON"
-    plural = "Plur" in antecedent.morph.get("Number") or antecedent.ent_type_ == "NORP"
+    plural = "Plur" in antecedent.morph.get("Number", []) or antecedent.ent_type_ == "NORP"
     word = pronoun.lower_
     if word in ("he", "she"):
         return person
@@ -330,6 +332,7 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
         if kind in ("main", "reported", "conj"):
             toks = _core(toks, head)
         gist = _text_of(toks)
+        subject_text: str | None
         if kind in ("relcl", "appos"):
             noun = head.head
             np_toks = [
@@ -386,14 +389,17 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
 
 
 def _one(sent: Span, whole: Sentence, root: Token, index: int) -> Clause:
-    start, end = whole.start, whole.end
-    text = sent.doc.text
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    # the sentence's own text, not ``sent.doc.text``: Doc.text joins every token of the
+    # article, so reading it once per sentence made an article's cost quadratic (issue 18)
+    text = sent.text
+    lo, hi = 0, len(text)
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    start, end = whole.start + lo, whole.start + hi
     head = root
-    gist = _text_of(_core([t for t in sent if not t.is_space], root)) or text[start:end]
+    gist = _text_of(_core([t for t in sent if not t.is_space], root)) or text[lo:hi]
     if root.lemma_ in REPORTING_VERBS:
         comp = next((c for c in root.children if c.dep_ == "ccomp"), None)
         head = comp or root
@@ -441,12 +447,20 @@ def _reported_gist(comp: Token, frame: Token) -> str:
 
 def split_clauses(doc: Doc) -> list[Clause]:
     """Every sentence of a parsed article split into clause-level claims, in text order."""
-    regions = quote_regions(doc.text)
+    pending = sorted(quote_regions(doc.text))
+    nxt = 0
+    active: list[tuple[int, int]] = []
     out: list[Clause] = []
     index = 0  # counts non-blank sentences, as :func:`newsprism.nlp.pipeline.sentences` does
     for sent in doc.sents:
         if not sent.text.strip():
             continue
-        out.extend(split_sentence(sent, index, regions))
+        # only the quotations that overlap this sentence (same answers as the whole list, but
+        # a quote-heavy article no longer costs sentences x quotations)
+        while nxt < len(pending) and pending[nxt][0] < sent.end_char:
+            active.append(pending[nxt])
+            nxt += 1
+        active = [r for r in active if r[1] > sent.start_char]
+        out.extend(split_sentence(sent, index, active))
         index += 1
     return out

@@ -21,6 +21,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal, cast
 
 from newsprism.model import Clause, DateMention
 from newsprism.nlp.dates_calendar import (
@@ -396,11 +397,11 @@ def _r_weekend(m: re.Match[str], text: str, st: _State) -> _Out:
 def _unit_code(unit: str, n: int | str) -> str:
     u = unit.lower().rstrip("s")
     if u in ("centurie", "century"):
-        return f"P{n if n == 'X' else n * 100}Y"  # type: ignore[operator]
+        return f"P{n if n == 'X' else n * 100}Y"
     if u == "decade":
-        return f"P{n if n == 'X' else n * 10}Y" if n != "X" else "PXDE"  # type: ignore[operator]
+        return f"P{n if n == 'X' else n * 10}Y" if n != "X" else "PXDE"
     if u == "fortnight":
-        return f"P{n if n == 'X' else n * 2}W"  # type: ignore[operator]
+        return f"P{n if n == 'X' else n * 2}W"
     if u in ("hour", "minute", "second"):
         return f"PT{n}{u[0].upper()}"
     return f"P{n}{u[0].upper()}"
@@ -995,7 +996,7 @@ _RULES: list[tuple[re.Pattern[str], _Resolver, Callable[[re.Match[str], str], bo
             r"(?P<unit2>(?i:day|week|month|year|hour))\b"
             r"|\b(?i:per)\s+(?P<unit3>(?i:day|week|month|year|annum|hour))\b"
         ),
-        lambda m, t, s: _r_set(_SetMatch(m), t, s),
+        lambda m, t, s: _r_set(_as_match(_SetMatch(m)), t, s),
         _always,
         "UNWQ",
     ),
@@ -1018,8 +1019,8 @@ _RULES: list[tuple[re.Pattern[str], _Resolver, Callable[[re.Match[str], str], bo
             r"|\b(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)\s*(?P<tz>GMT|UTC|BST|CET|EST|EDT|ET|PST|PDT|PT|CST|CDT|"
             r"(?i:local\s+time|hours?|hrs))?(?![\d:])"
         ),
-        lambda m, t, s: _r_clock(_ClockMatch(m), t, s),
-        lambda m, t: _ok_clock(_ClockMatch(m), t),
+        lambda m, t, s: _r_clock(_as_match(_ClockMatch(m)), t, s),
+        lambda m, t: _ok_clock(_as_match(_ClockMatch(m)), t),
         "T",
     ),
     (
@@ -1029,6 +1030,12 @@ _RULES: list[tuple[re.Pattern[str], _Resolver, Callable[[re.Match[str], str], bo
         "W",
     ),
 ]
+
+
+def _as_match(m: _SetMatch) -> re.Match[str]:
+    """A regrouping wrapper where the rules take a match: it has the groups, start and end they
+    read (duck-typed; the rules use nothing else)."""
+    return cast("re.Match[str]", m)
 
 
 class _SetMatch:
@@ -1299,7 +1306,8 @@ def follow_tense(
             out.append(d)
             continue
         weekday = WEEKDAYS[d.text.strip().split()[-1].lower()]
-        day = pick_weekday(weekday, dct, clause.tense, None)
+        tense: Literal["past", "future"] = "future" if clause.tense == "future" else "past"
+        day = pick_weekday(weekday, dct, tense, None)
         value = day_value(day) if day else d.value
         out.append(DateMention(d.start, d.end, d.text, value, d.type))
     return out

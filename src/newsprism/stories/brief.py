@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from newsprism.model import Article, BriefLine, Citation, Enriched
+from newsprism.settings import default
 from newsprism.stories.claims import article_sentences, is_content_sentence
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-REDUNDANCY = 0.72  # cosine above which two sentences or facts say the same thing (MMR cut-off)
+REDUNDANCY: float = default("brief_redundancy")  # same thing said twice (MMR cut-off)
 KEY_MIN = 5  # key facts kept even when carried by one outlet
 SAME_SENTENCE = 0.9  # cosine above which another outlet's sentence is cited as the same line
 LEAD_BONUS = 0.08  # centrality bonus for an article's first sentences (news lead)

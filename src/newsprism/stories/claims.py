@@ -11,10 +11,12 @@ included), normalized dates, places, negation and modality.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import re
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from newsprism.model import (
     Article,
@@ -468,15 +470,15 @@ def _number_value(m: re.Match[str]) -> float | None:
     words = re.split(r"[\s-]+", (m.group("word") or "").lower())
     total, current = 0.0, 0.0
     for w in words:
-        v = _WORD_NUMBERS.get(w)
-        if v is None:
+        word_value = _WORD_NUMBERS.get(w)
+        if word_value is None:
             return None
         if w in ("hundred", "thousand"):
-            current = max(current, 1) * v
+            current = max(current, 1) * word_value
             if w == "thousand":
                 total, current = total + current, 0
         else:
-            current += v
+            current += word_value
     total += current
     sc = (m.group("wscale") or "").lower()
     if sc:
@@ -505,6 +507,11 @@ def extract_claims(
     ents = sorted(enriched.entities, key=lambda m: m.start) if enriched else []
     dates = [d for d in (enriched.dates if enriched else []) if d.value]
     attrs = enriched.attributions if enriched else []
+    # each claim looks only at the mentions near it (a scan of the whole article per claim made
+    # a long article's cost quadratic; issue 18)
+    ent_ix = _SpanIndex(ents, [(m.start, m.end) for m in ents])
+    date_ix = _SpanIndex(dates, [(d.start, d.end) for d in dates])
+    attr_ix = _SpanIndex(attrs, [_extent(a) for a in attrs])
     clauses = sorted(enriched.clauses, key=lambda c: c.start) if enriched else []
     claims: list[Claim] = []
     k0 = 0
@@ -517,6 +524,7 @@ def extract_claims(
             if clauses[k].end <= s.end:
                 parts.append(clauses[k])
             k += 1
+        pieces: list[tuple[int, int, Clause | None]]
         if len(parts) > 1:
             pieces = [(c.start, c.end, c) for c in parts]
         else:
@@ -540,7 +548,14 @@ def extract_claims(
                 sent_start=s.start,
                 sent_end=s.end,
             )
-            _fill_slots(c, ents, dates, attrs, cl)
+            _fill_slots(
+                c,
+                ent_ix.overlapping(start, end),
+                date_ix.overlapping(start, end),
+                attr_ix.overlapping(start, end),
+                cl,
+                has_dates=bool(dates),
+            )
             claims.append(c)
         if len(claims) >= max_claims:
             log.warning(
@@ -552,14 +567,50 @@ def extract_claims(
     return claims
 
 
+T = TypeVar("T")
+
+
+class _SpanIndex(Generic[T]):
+    """Items with character spans, for finding those that overlap a range without a scan of
+    them all: the candidates start within the longest span before the range."""
+
+    def __init__(self, items: list[T], spans: list[tuple[int, int]]) -> None:
+        order = sorted(range(len(items)), key=lambda k: spans[k][0])
+        self.items = items
+        self.order = order
+        self.starts = [spans[k][0] for k in order]
+        self.spans = spans
+        self.longest = max((e - s for s, e in spans), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[T]:
+        """The items whose span overlaps ``[start, end)``, in their original order."""
+        lo = bisect.bisect_left(self.starts, start - self.longest)
+        hi = bisect.bisect_left(self.starts, end)
+        hits = [
+            k for k in self.order[lo:hi] if self.spans[k][1] > start and self.spans[k][0] < end
+        ]
+        return [self.items[k] for k in sorted(hits)]
+
+
+def _extent(a: Attribution) -> tuple[int, int]:
+    """From the first to the last character of an attribution's content."""
+    if not a.content:
+        return (0, 0)
+    return (min(sp.start for sp in a.content), max(sp.end for sp in a.content))
+
+
 def _fill_slots(
     c: Claim,
     ents: list[EntityMention],
     dates: list[DateMention],
     attrs: list[Attribution],
     clause: Clause | None,
+    has_dates: bool | None = None,
 ) -> None:
-    """Entities, places, roles, dates, numbers, negation, modality and attribution of a claim."""
+    """Entities, places, roles, dates, numbers, negation, modality and attribution of a claim.
+
+    The lists may hold only the mentions that overlap the claim (the others change nothing);
+    ``has_dates`` then says whether the article has any dated mention at all."""
     for m in ents:
         if m.end <= c.start or m.start >= c.end:
             continue
@@ -584,7 +635,7 @@ def _fill_slots(
     c.comparative = bool(_COMPARATIVE.search(c.text))
     c.stance = frozenset(k for k, rx in _STANCES.items() if rx.search(c.text))
     c.areas = find_areas(c.text, c.start)
-    if not dates:
+    if not (bool(dates) if has_dates is None else has_dates):
         c.date_keys = surface_date_keys(c.text)
     if c.dates:  # numbers inside a date expression are dates, not quantities
         c.numbers = [n for n in c.numbers if not any(d.start <= n.start < d.end for d in c.dates)]

@@ -17,10 +17,11 @@ import base64
 import logging
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
+from newsprism.settings import Granularity, default
 from newsprism.stories.cluster_features import (
     OnlineIdf,
     lead,
@@ -62,7 +63,7 @@ class ClusterSettings:
     region over a month), by lowering the join threshold and widening the time window.
     """
 
-    granularity: Literal["event", "topic"] = "event"
+    granularity: Granularity = default("granularity")
     #: compute MiniLM embeddings of title + lead when none are passed; False = pure TF-IDF mode
     use_embeddings: bool = True
     #: weight of the TF-IDF cosine in the similarity
@@ -245,14 +246,14 @@ class _KeyIndex:
 
         self.ndim = ndim
         self.exact_max = exact_max
-        self.index = Index.restore(blob) if blob else None
-        if self.index is not None:  # search-time settings are not part of the saved file
-            self.index.expansion_add = 64
-            self.index.expansion_search = 32
-        else:
-            # small graph degree and beam: candidates only need to contain the right story,
-            # the exact similarity is computed on the live centroids afterwards
-            self.index = Index(
+        # search-time settings are not part of the saved file: given again on restore
+        restored = Index.restore(blob, expansion_add=64, expansion_search=32) if blob else None
+        # small graph degree and beam: candidates only need to contain the right story,
+        # the exact similarity is computed on the live centroids afterwards
+        self.index: Index = (
+            restored
+            if restored is not None
+            else Index(
                 ndim=ndim,
                 metric="cos",
                 dtype="f16",
@@ -260,20 +261,22 @@ class _KeyIndex:
                 expansion_add=64,
                 expansion_search=32,
             )
+        )
 
-    def put(self, key: int, vec: np.ndarray) -> None:
+    def put(self, key: int, vec: np.ndarray | None) -> None:
+        """Index story ``key`` at ``vec`` (a story without a key vector is only unindexed)."""
         if key in self.index:
             self.index.remove(key)
-        if np.any(vec):
+        if vec is not None and np.any(vec):
             self.index.add(key, np.asarray(vec, dtype=np.float32), threads=1)
 
     def remove(self, key: int) -> None:
         if key in self.index:
             self.index.remove(key)
 
-    def search(self, vec: np.ndarray, k: int) -> list[int]:
+    def search(self, vec: np.ndarray | None, k: int) -> list[int]:
         n = len(self.index)
-        if n == 0 or not np.any(vec):
+        if n == 0 or vec is None or not np.any(vec):
             return []
         m = self.index.search(
             np.asarray(vec, dtype=np.float32), min(k, n), exact=n <= self.exact_max, threads=1
@@ -294,7 +297,9 @@ class _KeyIndex:
         return [[int(x) for x in keys[i, : counts[i]]] for i in range(len(vecs))]
 
     def to_bytes(self) -> bytes:
-        return bytes(self.index.save())
+        blob = self.index.save()  # without a path: the serialized index
+        assert blob is not None
+        return bytes(blob)
 
     def reload(self) -> None:
         """Replace the index by its own saved copy.
@@ -303,7 +308,7 @@ class _KeyIndex:
         at every batch end puts a live clusterer in exactly the state a reloaded one starts in,
         so continuing from :meth:`StoryClusterer.state` gives identical results.
         """
-        self.__init__(self.ndim, self.exact_max, self.to_bytes())
+        self.index = _KeyIndex(self.ndim, self.exact_max, self.to_bytes()).index
 
 
 class StoryClusterer:
@@ -355,8 +360,8 @@ class StoryClusterer:
         if self.settings.absorb_threshold > 0:
             self._absorb_singletons(batch_vecs)
         for i in dups:
-            d = docs[i]
-            canon = self._doc_story.get(d.duplicate_of or "")
+            doc = docs[i]
+            canon = self._doc_story.get(doc.duplicate_of or "")
             if canon is None:  # canonical never seen: treat as an ordinary article
                 v = vecs[i]
                 target = self._best(v, exclude=None)
@@ -364,7 +369,7 @@ class StoryClusterer:
                     target = self._open()
                 self._join(target, v)
                 canon = target
-            self._doc_story[d.id] = self._root(canon)
+            self._doc_story[doc.id] = self._root(canon)
         for idx in self._active:
             self._compact(self._stories[idx])
         self._expire()
@@ -431,7 +436,9 @@ class StoryClusterer:
 
             texts = [_embed_text(d, self.settings.lead_chars) for d in docs]
             return np.asarray(embed(texts), dtype=np.float32)
-        except Exception as exc:  # model missing or broken: fall back to TF-IDF only
+        # guards the sentence encoder (model package missing, a broken ONNX export, out of
+        # memory): clustering falls back to TF-IDF only
+        except Exception as exc:
             log.warning("embeddings unavailable (%s); clustering on TF-IDF only", exc)
             return None
 
@@ -496,7 +503,7 @@ class StoryClusterer:
             cos_nm = (dot_nm - (1.0 if minus else 0.0)) / math.sqrt(n2) if n2 > 1e-9 else 0.0
         cos_e = 0.0
         has_emb = d.emb is not None and st.emb is not None
-        if has_emb:
+        if d.emb is not None and st.emb is not None:
             if st.emb_norm2 is None:
                 st.emb_norm2 = float(np.dot(st.emb, st.emb))
             dot_e = float(np.dot(d.emb, st.emb))

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections import Counter, defaultdict
 
@@ -208,10 +209,19 @@ def _entity_spans(
         en = enriched.get(a.id)
         if not en:
             continue
-        for m in en.entities:
-            for c in by_article.get(a.id, []):
-                if c.start <= m.start < c.end:
-                    spans.setdefault((c.id, entity_key(m)), (m.start, m.end, m.text))
+        # per claim, the mentions that start inside it, in text order of the mention list (a
+        # scan of every claim per mention was quadratic in a long article; issue 18)
+        order = sorted(range(len(en.entities)), key=lambda k: en.entities[k].start)
+        starts = [en.entities[k].start for k in order]
+        keys: dict[int, str] = {}
+        for c in by_article.get(a.id, []):
+            lo = bisect.bisect_left(starts, c.start)
+            hi = bisect.bisect_left(starts, c.end)
+            for k in sorted(order[lo:hi]):
+                m = en.entities[k]
+                if k not in keys:
+                    keys[k] = entity_key(m)
+                spans.setdefault((c.id, keys[k]), (m.start, m.end, m.text))
     return spans
 
 
@@ -299,8 +309,8 @@ def _related(
     cand: dict[int, float] = {}
     for i in g:
         row = scores.p[i]
-        for j in np.nonzero((row >= RELATED) & (row < SAME))[0]:
-            j = int(j)
+        for hit in np.nonzero((row >= RELATED) & (row < SAME))[0]:
+            j = int(hit)
             if where.get(j) == k or ind_key.get(claims[j].article) in keys:
                 continue
             cand[j] = max(cand.get(j, 0.0), float(row[j]))

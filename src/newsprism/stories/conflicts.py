@@ -124,14 +124,12 @@ def _interval(value: str) -> tuple[date, date, int] | None:
 
 def _is_day(value: str | None) -> bool:
     iv = _interval(value or "")
-    return bool(iv) and iv[2] == 0
+    return iv is not None and iv[2] == 0
 
 
 def _dates_conflict(a: Claim, b: Claim) -> tuple[Any, Any] | None:
-    ia = [(d, _interval(d.value)) for d in a.dates if d.type == "DATE" and d.value]
-    ib = [(d, _interval(d.value)) for d in b.dates if d.type == "DATE" and d.value]
-    ia = [(d, i) for d, i in ia if i]
-    ib = [(d, i) for d, i in ib if i]
+    ia = [(d, i) for d in a.dates if d.type == "DATE" and d.value and (i := _interval(d.value))]
+    ib = [(d, i) for d in b.dates if d.type == "DATE" and d.value and (i := _interval(d.value))]
     if not ia or not ib:
         return None
     for _, x in ia:
@@ -145,7 +143,7 @@ def _dates_conflict(a: Claim, b: Claim) -> tuple[Any, Any] | None:
     return None
 
 
-def _numbers_conflict(a: Claim, b: Claim) -> tuple[Any, Any] | None:
+def _numbers_conflict(a: Claim, b: Claim) -> tuple[Any, Any, str] | None:
     """Two numbers counting the same thing (shared unit word) whose ranges cannot both hold.
 
     Skipped when either claim is comparative ("two fewer than last year") or when the claims
@@ -379,24 +377,22 @@ def pair_conflicts(
     out: list[PairConflict] = []
     rc = _roles_conflict(a, b, ctx.named) if a.roles and b.roles else None
     if rc and _office_is_specific(a, b, rc):
-        why = f"one office ('{rc[2]}') named with two different holders"
         out.append(
             PairConflict(
                 "person:" + rc[2],
                 _value(a, rc[0][1], rc[0][2], rc[0][3], rc[0][1]),
                 _value(b, rc[1][1], rc[1][2], rc[1][3], rc[1][1]),
-                why=why,
+                why=f"one office ('{rc[2]}') named with two different holders",
             )
         )
     ac = _areas_conflict(a, b, ctx.areas) if a.areas and b.areas else None
     if ac:
-        why = f"one place ('{ac[2]}') given two different parts"
         out.append(
             PairConflict(
                 "place:" + ac[2],
                 _value(a, ac[0][0], ac[0][1], ac[0][2], ac[0][3]),
                 _value(b, ac[1][0], ac[1][1], ac[1][2], ac[1][3]),
-                why=why,
+                why=f"one place ('{ac[2]}') given two different parts",
             )
         )
     if not (slot_mask(a) & slot_mask(b)) and a.negated == b.negated:

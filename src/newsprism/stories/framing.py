@@ -40,13 +40,14 @@ import math
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsprism.errors import ModelMissingError
 from newsprism.model import Article, Enriched, EntityMention
 from newsprism.nlp.canonical import normalize_name, one_word_aliases
 from newsprism.stories.claims import article_sentences, entity_key, is_content_sentence
@@ -308,7 +309,7 @@ def _nlp() -> Any:
         from newsprism.nlp.pipeline import load_nlp
 
         return load_nlp()
-    except Exception:  # the model may be missing: regex tokens instead
+    except ModelMissingError:  # regex tokens instead
         log.debug("framing: no spaCy pipeline, aligning plain tokens")
         return None
 
@@ -431,7 +432,7 @@ def _actor_key(m: EntityMention) -> str | None:
         return None
     try:
         from newsprism.nlp.events import load_gazetteer
-    except Exception:  # pragma: no cover
+    except ImportError:  # pragma: no cover - a partial install
         return None
     gaz = load_gazetteer()
     base = _STATE_SUFFIX.sub("", normalize_name(m.text))
@@ -518,7 +519,7 @@ def _surface_key(text: str) -> str:
 
 
 def _diff_blocks(
-    ua: list[_Unit], ub: list[_Unit], ops: list[tuple[str, int, int, int, int]]
+    ua: list[_Unit], ub: list[_Unit], ops: Sequence[tuple[str, int, int, int, int]]
 ) -> list[tuple[list[_Unit], list[_Unit]]]:
     """Candidate pairs of the stretches where two aligned claims differ. Matches of function
     words only ("the", "a") do not separate stretches; a stretch counts when it lies between
@@ -956,7 +957,7 @@ def _title_core(role: str) -> str:
     "of"/"in": "Chinese President", "U.S. President" and "President of China" are one title
     ("president"); "leader of the ..." is another ("leader")."""
     role = _ROLE_END.sub("", role.replace(".", ""))
-    core = []
+    core: list[str] = []
     for w in re.findall(r"[\w'’-]+", role):
         low = w.lower()
         if low in _CORE_CUT and core:
@@ -994,7 +995,7 @@ def _is_place(word: str) -> bool:
 
         hits = load_gazetteer().find([word])
         return bool(hits) and hits[0][2].country is not None
-    except Exception:  # pragma: no cover
+    except (ImportError, OSError):  # pragma: no cover - the gazetteer file is unreadable
         return False
 
 

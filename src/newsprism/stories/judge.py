@@ -87,7 +87,8 @@ class JudgeModel:
         arrays = [np.asarray(d[k], dtype=np.float64) for k in ("mean", "scale", "coef")]
         if any(a.shape != (len(features),) for a in arrays):
             raise ValueError("judge weights: mean/scale/coef must each have one value a feature")
-        return cls(features, *arrays, float(d["intercept"]), dict(d.get("meta") or {}))
+        mean, scale, coef = arrays
+        return cls(features, mean, scale, coef, float(d["intercept"]), dict(d.get("meta") or {}))
 
 
 def _sig(x: float, digits: int = 6) -> float:

@@ -25,13 +25,13 @@ from itertools import pairwise
 import numpy as np
 
 from newsprism.stories.claims import find_numbers
+from newsprism.text import DENIAL_WORDS, is_negation, stem, tokens
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*|\$|%", re.UNICODE)
 _STOP = _words(
     """a an the and or but of to in on at by for with from as into over after before about
     is are was were be been being has have had do does did will would shall should can could may
@@ -40,18 +40,12 @@ _STOP = _words(
     also just only very more most some any all each other said says say told tell according
     mr mrs ms dr one s t"""
 )
-_NEGATION = _words(
-    "not no never none nobody nothing neither nor without cannot can't won't n't didn't "
-    "doesn't don't isn't wasn't weren't aren't hasn't haven't hadn't wouldn't couldn't "
-    "shouldn't refused denied"
-)
 _MONTHS = _words(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
 )
 _WEEKDAYS = _words("monday tuesday wednesday thursday friday saturday sunday")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
-_SUFFIX = re.compile(r"(?:ies|ing|edly|ed|es|s|ly|ment|ation|ations)$")
 
 SCALAR_FEATURES: tuple[str, ...] = (
     "cosine",
@@ -108,15 +102,8 @@ class TextInfo:
     char4: dict[str, int]
 
 
-def stem(word: str) -> str:
-    """A light suffix stripper: 'rising' and 'rises' meet (irregular forms do not)."""
-    if len(word) <= 4:
-        return word
-    return _SUFFIX.sub("", word) or word
-
-
 def analyse(text: str) -> TextInfo:
-    raw = _TOKEN.findall(text or "")
+    raw = tokens(text or "")
     toks = tuple(t.lower().replace("’", "'") for t in raw)
     content = [t for t in toks if t not in _STOP]
     names = frozenset(
@@ -148,7 +135,7 @@ def analyse(text: str) -> TextInfo:
         stems=frozenset(stem(t) for t in content),
         numbers=frozenset(numbers),
         names=names,
-        negated=any(t in _NEGATION or t.endswith("n't") for t in toks),
+        negated=any(is_negation(t) or t in DENIAL_WORDS for t in toks),
         dates=dates,
         char4=char4,
     )

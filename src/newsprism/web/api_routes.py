@@ -17,6 +17,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from newsprism.outputs.document import article_to_dict
+from newsprism.store.base import open_reader, open_store
 from newsprism.store.export import (
     FORMATS,
     KINDS,
@@ -25,7 +26,7 @@ from newsprism.store.export import (
     export_chunks,
     export_table,
 )
-from newsprism.store.sqlite import Store
+from newsprism.store.sql import SQLStore
 from newsprism.web.archive import Archive, BadRequest, StoryQuery, check_date
 from newsprism.web.security import require_token
 
@@ -38,7 +39,7 @@ Text = Annotated[str | None, Query(max_length=500)]
 
 
 def _archive(request: Request) -> Archive:
-    return request.app.state.archive  # type: ignore[no-any-return]
+    return request.app.state.archive
 
 
 @router.get("/stories", summary="Stories: search, filter, sort, page")
@@ -193,7 +194,7 @@ def _reanalyze(archive: Archive, embeddings: bool) -> dict[str, Any]:
     from newsprism.api import AnalyzeOptions
     from newsprism.api import analyze as run_analyze
 
-    with Store(archive.path) as db:
+    with open_store(archive.path) as db:
         result = run_analyze([], AnalyzeOptions(use_embeddings=embeddings), store=db)
     archive.invalidate()
     return {"articles": len(result.articles), "stories": len(result.stories)}
@@ -219,7 +220,7 @@ def ingest(request: Request, body: IngestIn) -> dict[str, Any]:
                 record = {k: v for k, v in a.model_dump().items() if v is not None}
                 record.setdefault("id", f"posted-{n + 1}")
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-        with Store(archive.path) as db:
+        with open_store(archive.path) as db:
             result = ingest_into_store([path], IngestOptions(), db)
         archive.invalidate()
         out: dict[str, Any] = {
@@ -273,13 +274,13 @@ async def _stream(
     path: str, what: str, fmt: str, story: str | None, since: str | None
 ) -> AsyncIterator[bytes]:
     """Produce the export in one worker thread (its own connection) into a small queue, so
-    memory stays flat and SQLite is used from a single thread."""
+    memory stays flat and the connection is used from a single thread."""
     chunks: queue.Queue[Any] = queue.Queue(maxsize=4)
     stop = threading.Event()
 
     def produce() -> None:
         try:
-            with Store.reader(path) as db:
+            with open_reader(path) as db:
                 for chunk in _chunks(db, what, fmt, story, since):
                     while not stop.is_set():
                         try:
@@ -312,7 +313,7 @@ async def _stream(
 
 
 def _chunks(
-    db: Store, what: str, fmt: str, story: str | None, since: str | None
+    db: SQLStore, what: str, fmt: str, story: str | None, since: str | None
 ) -> Iterator[bytes]:
     yield from export_chunks(export_table(db, what, story, since), fmt)
 

@@ -21,8 +21,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsprism import __version__
+from newsprism.store.base import StoreError, is_postgres_url
 from newsprism.store.export import ExportError
-from newsprism.store.sqlite import StoreError
 from newsprism.web.archive import Archive, BadRequest, NotFound
 from newsprism.web.security import SecurityMiddleware, error_body
 
@@ -54,13 +54,16 @@ def templates() -> Environment:
 
 
 def create_app(store: str | Path, token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
-    """The app over ``store`` (an existing SQLite store). ``token`` defaults to the
-    ``NEWSPRISM_TOKEN`` environment variable; without one the app is read-only."""
-    path = Path(store)
-    if path.is_dir():
-        path = path / "newsprism.db"
-    if not path.is_file():
-        raise StoreError(f"{path}: no such store (run `newsprism analyze ... -o DIR` first)")
+    """The app over ``store``: an existing SQLite store (the file, or the folder holding
+    newsprism.db) or a ``postgresql://`` URL. ``token`` defaults to the ``NEWSPRISM_TOKEN``
+    environment variable; without one the app is read-only."""
+    path: str | Path = str(store)
+    if not is_postgres_url(path):
+        path = Path(store)
+        if path.is_dir():
+            path = path / "newsprism.db"
+        if not path.is_file():
+            raise StoreError(f"{path}: no such store (run `newsprism analyze ... -o DIR` first)")
     app = FastAPI(
         title="newsprism",
         version=__version__,

@@ -1,7 +1,7 @@
 """The archive as the web app reads it: story lists with search, filters, sorting and paging;
 one story with its articles; one article with its highlights; entities; watchlists.
 
-Each request thread gets its own SQLite connection. A light index of the stories (one row
+Each request thread gets its own connection (SQLite or PostgreSQL, read-only). A light index of the stories (one row
 each, computed in SQL) is kept in memory and rebuilt when the store changes, so listing and
 filtering never load whole stories. Nothing here imports the NLP models.
 """
@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from newsprism.model import Article, Enriched
-from newsprism.store.sqlite import Store, StoreError
+from newsprism.store.base import StoreError, open_reader, open_store
+from newsprism.store.sql import SQLStore
 
 log = logging.getLogger(__name__)
 
@@ -108,52 +109,59 @@ def fts_query(text: str) -> str:
 
 
 class Archive:
-    """Read access (and the few writes the app makes) to one store file."""
+    """Read access (and the few writes the app makes) to one store: a SQLite file or a
+    ``postgresql://`` URL."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._local = threading.local()
         self._lock = threading.RLock()
         self._index: Index | None = None
-        with Store(self.path) as db:  # fail early on a file that is not a store (and migrate it)
+        self._index_version: int | None = None
+        with open_store(self.path) as db:  # fail early on what is not a store (and migrate it)
             db.counts()
 
     # -- connections and the index -----------------------------------------------------------
 
     @contextmanager
-    def store(self) -> Iterator[Store]:
+    def store(self) -> Iterator[SQLStore]:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = Store.reader(self.path)
+            db = open_reader(self.path)
             self._local.db = db
         yield db
 
     @contextmanager
-    def writer(self) -> Iterator[Store]:
+    def writer(self) -> Iterator[SQLStore]:
         """A connection for the app's own writes (watchlist); readers see them at once."""
-        with self._lock, Store(self.path) as db:
+        with self._lock, open_store(self.path) as db:
             yield db
         self.invalidate()
 
     def index(self) -> Index:
-        """The story index, rebuilt when another connection has written to the store since this
-        thread last looked (SQLite's per-connection ``data_version``) or after :meth:`invalidate`."""
+        """The story index, rebuilt when another connection has written to the store since
+        the index was built (PostgreSQL: one ``data_version`` for every connection) or since
+        this thread last looked (SQLite: ``data_version`` is per connection), or after
+        :meth:`invalidate`."""
         with self.store() as db:
             version = db.data_version()
             seen = getattr(self._local, "version", None)
             self._local.version = version
             with self._lock:
+                if db.shared_version:
+                    seen = self._index_version
                 if seen is not None and seen != version:
                     self._index = None
                 if self._index is None:
                     self._index = self._build_index(db)
+                    self._index_version = version
                 return self._index
 
     def invalidate(self) -> None:
         with self._lock:
             self._index = None
 
-    def _build_index(self, db: Store) -> Index:
+    def _build_index(self, db: SQLStore) -> Index:
         stories = db.story_summaries()
         entities: dict[str, list[str]] = defaultdict(list)
         names: dict[str, str] = {}

@@ -20,7 +20,7 @@ Text = Annotated[str | None, Query(max_length=500)]
 
 
 def _archive(request: Request) -> Archive:
-    return request.app.state.archive  # type: ignore[no-any-return]
+    return request.app.state.archive
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:

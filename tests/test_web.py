@@ -518,3 +518,58 @@ def test_serve_refuses_a_missing_store(tmp_path: Path) -> None:
     r = CliRunner().invoke(main, ["serve", str(tmp_path / "nothing.db"), "--port", "8765"])
     assert r.exit_code == 2 and "no such store" in r.output
     assert not (tmp_path / "nothing.db").exists()
+
+
+# -- storylines --------------------------------------------------------------------------------
+
+
+def test_storylines_hold_every_story_once_in_time_order(client: TestClient, sample: Path) -> None:
+    stories = {s["id"]: s for s in _stories(sample)}
+    lines = client.get("/api/storylines", params={"per_page": 200}).json()
+    assert lines["total"] == len(lines["items"]) >= 1
+    seen: list[str] = []
+    for line in lines["items"]:
+        ids = [s["id"] for s in line["stories"]]
+        assert line["story_count"] == len(ids) >= 1
+        seen += ids
+        firsts = [stories[i].get("first_published") or "" for i in ids]
+        assert firsts == sorted(firsts), line["title"]
+        assert all(stories[i].get("storyline") == line["id"] for i in ids)
+        # the list page of the storyline's stories is exactly its stories
+        listed = client.get("/api/stories", params={"storyline": line["id"], "per_page": 200})
+        assert sorted(s["id"] for s in listed.json()["items"]) == sorted(ids)
+    assert sorted(seen) == sorted(stories)  # each story in exactly one storyline
+
+
+def test_storyline_pages_link_both_ways(client: TestClient) -> None:
+    items = client.get("/api/storylines", params={"per_page": 200}).json()["items"]
+    line = max(items, key=lambda x: x["story_count"])
+    page = client.get(f"/storylines/{line['id']}")
+    assert page.status_code == 200
+    assert line["title"] in page.text.replace("&#39;", "'")
+    for s in line["stories"]:
+        assert f'href="/stories/{s["id"]}"' in page.text
+    story = client.get(f"/stories/{line['stories'][0]['id']}")
+    assert f'href="/storylines/{line["id"]}"' in story.text
+    listing = client.get("/storylines")
+    assert listing.text.count('class="storyline-row"') == len(items)
+    assert client.get("/storylines/no-such-line").status_code == 404
+    err = client.get("/api/storylines/no-such-line").json()
+    assert err["error"]["code"] == "not_found"
+
+
+def test_a_store_without_the_storyline_list_groups_by_each_storys_tag(
+    sample: Path, tmp_path: Path
+) -> None:
+    from newsprism.store.base import STORYLINES_KEY
+
+    path = copy_store(sample, tmp_path)
+    with Store(path) as db:
+        db.set_state(STORYLINES_KEY, None)
+        tags: dict[str, list[str]] = {}
+        for s in db.stories():
+            tags.setdefault(s.get("storyline") or s["id"], []).append(s["id"])
+    c = TestClient(create_app(path, token=""))
+    items = c.get("/api/storylines", params={"per_page": 200}).json()["items"]
+    got = {x["id"]: sorted(s["id"] for s in x["stories"]) for x in items}
+    assert got == {k: sorted(v) for k, v in tags.items()}

@@ -178,6 +178,28 @@ def test_add_a_watchlist_entry_with_the_token(page: Any, server: str) -> None:
     assert page.locator("h1", has_text="harbour").count() == 1
 
 
+def test_storylines_group_the_stories(page: Any, server: str) -> None:
+    lines = page.request.get(f"{server}/api/storylines?per_page=200").json()["items"]
+    line = max(lines, key=lambda x: x["story_count"])
+    page.goto(server + "/")
+    page.click("nav a[href='/storylines']")
+    page.wait_for_url("**/storylines")
+    assert page.locator("li.storyline-row").count() == len(lines)
+    _shot(page, "06-storylines")
+
+    page.locator("a.storyline-link", has_text=line["title"]).first.click()
+    page.wait_for_url(f"**/storylines/{line['id']}")
+    titles = page.locator("#events a.story-link").all_inner_texts()
+    assert titles == [s["title"] for s in line["stories"]]
+
+    page.locator("#events a.story-link").first.click()
+    page.wait_for_url(f"**/stories/{line['stories'][0]['id']}")
+    back = page.locator("a.storyline-link")
+    assert back.inner_text() == line["title"]
+    back.click()
+    page.wait_for_url(f"**/storylines/{line['id']}")
+
+
 def test_hostile_text_never_executes(page: Any, server: str) -> None:
     hits = page.request.get(f"{server}/api/stories", params={"q": "Quillby"}).json()["items"]
     assert hits, "the hostile articles were not stored"

@@ -33,7 +33,7 @@ from newsprism.nlp.pubdate import date_from_stories, date_from_text
 from newsprism.outputs.document import story_to_dict
 from newsprism.profile import Profile, Timed, activate, lap, stage
 from newsprism.settings import Engine, Granularity, default
-from newsprism.store.base import ArticleStore, open_store
+from newsprism.store.base import STORYLINES_KEY, ArticleStore, open_store
 from newsprism.stories import brief as brief_mod
 from newsprism.stories import cache as story_cache
 from newsprism.stories import compare as compare_mod
@@ -181,6 +181,7 @@ def _analyze(
     db.set_state(_STORY_KEYS, {})
     db.replace_stories(stories, [story_to_dict(s, by_id) for s in stories])
     db.set_state(_STORY_KEYS, {"keys": {k: s.id for k, s in cache.built.items()}})
+    db.set_state(STORYLINES_KEY, [line.to_dict() for line in storylines])
     return AnalysisResult(
         articles=articles,
         stories=stories,

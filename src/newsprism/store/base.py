@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 PG_PREFIXES = ("postgresql://", "postgres://")
 SCHEMA_VERSION = 1
+#: state key holding the storylines of the last analysis (``Storyline.to_dict()`` each: id,
+#: title, story ids in time order, span, timeline), as the web app reads them
+STORYLINES_KEY = "storylines.view"
 
 
 @runtime_checkable

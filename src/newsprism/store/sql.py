@@ -205,6 +205,7 @@ def _summary(sid: str, title: str, data: str, last_seq: int) -> dict[str, Any]:
             {f["status"] for f in facts if isinstance(f, dict) and isinstance(f.get("status"), str)}
         ),
         "last_seq": last_seq,
+        "storyline": d.get("storyline") if isinstance(d.get("storyline"), str) else None,
     }
 
 

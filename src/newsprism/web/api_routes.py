@@ -28,35 +28,31 @@ from newsprism.store.export import (
 )
 from newsprism.store.sql import SQLStore
 from newsprism.web.archive import Archive, BadRequest, StoryQuery, check_date
+from newsprism.web.params import PageNo, PerPage, Text, story_query
 from newsprism.web.security import require_token
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api")
-PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
-PerPage = Annotated[int, Query(ge=1, le=200)]
-Text = Annotated[str | None, Query(max_length=500)]
 
 
 def _archive(request: Request) -> Archive:
     return request.app.state.archive
 
 
-@router.get("/stories", summary="Stories: search, filter, sort, page")
-def stories(
-    request: Request,
-    q: Text = None,
-    since: Text = None,
-    until: Text = None,
-    outlet: Text = None,
-    entity: Text = None,
-    status: Text = None,
-    sort: Text = None,
-    page: PageNo = 1,
-    per_page: PerPage = 20,
-) -> dict[str, Any]:
-    query = StoryQuery(q, since, until, outlet, entity, status, sort, page, per_page)
+@router.get("/stories", summary="Stories: search, filter (storyline too), sort, page")
+def stories(request: Request, query: Annotated[StoryQuery, Depends(story_query)]) -> dict[str, Any]:
     return _archive(request).list_stories(query).to_dict()
+
+
+@router.get("/storylines", summary="Storylines, most recent first, each with its stories")
+def storylines(request: Request, page: PageNo = 1, per_page: PerPage = 20) -> dict[str, Any]:
+    return _archive(request).list_storylines(page, per_page).to_dict()
+
+
+@router.get("/storylines/{storyline_id}", summary="One storyline: its stories and timeline")
+def storyline(request: Request, storyline_id: str) -> dict[str, Any]:
+    return _archive(request).storyline(storyline_id)
 
 
 @router.get("/stories/{story_id}", summary="One story as stored (the stories.json form)")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from newsprism.model import Article, Enriched
-from newsprism.store.base import StoreError, open_reader, open_store
+from newsprism.store.base import STORYLINES_KEY, StoreError, open_reader, open_store
 from newsprism.store.sql import SQLStore
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ class StoryQuery:
     sort: str | None = None  # default: relevance with a search, else recent
     page: int = 1
     per_page: int = 20
+    storyline: str | None = None  #: only the stories of this storyline
 
 
 @dataclass
@@ -86,6 +87,9 @@ class Index:
     max_seq: int = 0
     articles: list[dict[str, Any]] = field(default_factory=list)
     story_of_rowid: dict[int, list[str]] = field(default_factory=dict)
+    #: storylines, most recent first: id, title, stories (ids, in time order), span, size
+    storylines: list[dict[str, Any]] = field(default_factory=list)
+    storyline_by_id: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def check_date(value: str | None, name: str) -> str | None:
@@ -176,7 +180,17 @@ class Archive:
         story_of_rowid: dict[int, list[str]] = defaultdict(list)
         for rowid, _aid, sid in db.story_memberships():
             story_of_rowid[rowid].append(sid)
-        log.info("web index: %d stories, %d articles", len(stories), len(articles))
+        lines = _storyline_rows(db.get_state(STORYLINES_KEY), stories)
+        by_id = {s["id"]: s for s in stories}
+        for line in lines:
+            for sid in line["stories"]:
+                by_id[sid]["storyline_title"] = line["title"]
+        log.info(
+            "web index: %d stories in %d storylines, %d articles",
+            len(stories),
+            len(lines),
+            len(articles),
+        )
         return Index(
             stories=stories,
             by_id={s["id"]: s for s in stories},
@@ -186,6 +200,8 @@ class Archive:
             max_seq=max((a["seq"] for a in articles), default=0),
             articles=articles,
             story_of_rowid=dict(story_of_rowid),
+            storylines=lines,
+            storyline_by_id={line["id"]: line for line in lines},
         )
 
     # -- stories -----------------------------------------------------------------------------
@@ -214,6 +230,8 @@ class Archive:
             rows = [s for s in rows if s["id"] in wanted]
         if query.status:
             rows = [s for s in rows if query.status in s["statuses"]]
+        if query.storyline:
+            rows = [s for s in rows if s.get("storyline") == query.storyline]
         if since:
             rows = [s for s in rows if (s["last_published"] or "")[: len(since)] >= since]
         if until:
@@ -249,6 +267,25 @@ class Archive:
         if not ranked:
             ids = [s["id"] for s in _sorted([idx.by_id[s] for s in ids], "recent")]
         return ids
+
+    # -- storylines ---------------------------------------------------------------------------
+
+    def list_storylines(self, page: int = 1, per_page: int = 20) -> Page:
+        """Storylines, most recent first, each with its stories (in time order) as list rows."""
+        idx = self.index()
+        per_page = max(1, min(MAX_PER_PAGE, per_page))
+        page = max(1, page)
+        start = (page - 1) * per_page
+        items = [_storyline_item(line, idx) for line in idx.storylines[start : start + per_page]]
+        return Page(items, page, per_page, len(idx.storylines))
+
+    def storyline(self, storyline_id: str) -> dict[str, Any]:
+        """One storyline: its stories in time order and its timeline of events."""
+        idx = self.index()
+        line = idx.storyline_by_id.get(storyline_id)
+        if line is None:
+            raise NotFound(f"no storyline {storyline_id!r}")
+        return {**_storyline_item(line, idx), "timeline": line["timeline"]}
 
     def story(self, story_id: str) -> tuple[dict[str, Any], dict[str, Article]]:
         with self.store() as db:
@@ -497,7 +534,77 @@ def _sorted(rows: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
 
 
 def _story_item(s: dict[str, Any]) -> dict[str, Any]:
-    return {
+    item = {
         k: s[k]
         for k in ("id", "title", "first_published", "last_published", "size", "outlets", "statuses")
+    }
+    item["storyline"] = s.get("storyline")
+    item["storyline_title"] = s.get("storyline_title")
+    return item
+
+
+def _storyline_rows(stored: Any, stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The storylines of the last run (as :func:`newsprism.api.analyze` stores them), keeping
+    the stories the store still holds. Stories the stored list lacks (a store written before
+    the list was kept) are grouped by the storyline each story names, or stand alone. Most
+    recent first."""
+    by_id = {s["id"]: s for s in stories}
+    lines: list[dict[str, Any]] = []
+    placed: set[str] = set()
+    for raw in stored if isinstance(stored, list) else []:
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            continue
+        members = [
+            sid
+            for sid in raw.get("stories") or []
+            if isinstance(sid, str) and sid in by_id and sid not in placed
+        ]
+        if not members:
+            continue
+        placed.update(members)
+        timeline = raw.get("timeline")
+        lines.append(_storyline_row(raw["id"], raw.get("title"), members, by_id, timeline))
+    rest: dict[str, list[str]] = {}  # stories the stored list lacks: by their own tag
+    for s in stories:
+        if s["id"] not in placed:
+            rest.setdefault(s.get("storyline") or s["id"], []).append(s["id"])
+    for line_id, members in rest.items():
+        members.sort(key=lambda sid: (by_id[sid]["first_published"] or "9999", sid))
+        lines.append(_storyline_row(line_id, None, members, by_id, []))
+    for line in lines:
+        for sid in line["stories"]:
+            by_id[sid]["storyline"] = line["id"]
+    return sorted(lines, key=lambda x: (x["last_published"] or "", x["id"]), reverse=True)
+
+
+def _storyline_row(
+    line_id: str,
+    title: Any,
+    members: list[str],
+    by_id: dict[str, dict[str, Any]],
+    timeline: Any,
+) -> dict[str, Any]:
+    rows = [by_id[sid] for sid in members]
+    firsts = [r["first_published"] for r in rows if r["first_published"]]
+    lasts = [r["last_published"] for r in rows if r["last_published"]]
+    outlets = sorted({o for r in rows for o in r["outlets"]})
+    return {
+        "id": line_id,
+        "title": title if isinstance(title, str) and title else rows[0]["title"] or line_id,
+        "stories": members,
+        "first_published": min(firsts) if firsts else None,
+        "last_published": max(lasts) if lasts else None,
+        "size": sum(r["size"] for r in rows),
+        "outlets": outlets,
+        "timeline": [e for e in timeline if isinstance(e, dict)]
+        if isinstance(timeline, list)
+        else [],
+    }
+
+
+def _storyline_item(line: dict[str, Any], idx: Index) -> dict[str, Any]:
+    return {
+        **{k: v for k, v in line.items() if k not in ("stories", "timeline")},
+        "story_count": len(line["stories"]),
+        "stories": [_story_item(idx.by_id[sid]) for sid in line["stories"] if sid in idx.by_id],
     }

@@ -6,17 +6,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from newsprism.store.export import FORMATS, KINDS
 from newsprism.web.archive import STATUSES, Archive, StoryQuery
 from newsprism.web.highlight import article_marks, cited_spans, segments
+from newsprism.web.params import PageNo, Text, story_query
 from newsprism.web.views import article_href, mentions_svg, story_view
 
 router = APIRouter(include_in_schema=False)
-PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
-Text = Annotated[str | None, Query(max_length=500)]
 
 
 def _archive(request: Request) -> Archive:
@@ -47,34 +46,17 @@ def _page_links(request: Request, page: int, pages: int) -> dict[str, str | None
 
 @router.get("/", response_class=HTMLResponse)
 def story_list(
-    request: Request,
-    q: Text = None,
-    since: Text = None,
-    until: Text = None,
-    outlet: Text = None,
-    entity: Text = None,
-    status: Text = None,
-    sort: Text = None,
-    page: PageNo = 1,
+    request: Request, query: Annotated[StoryQuery, Depends(story_query)]
 ) -> HTMLResponse:
     archive = _archive(request)
-    query = StoryQuery(
-        q or None,
-        since or None,
-        until or None,
-        outlet or None,
-        entity or None,
-        status or None,
-        sort or None,
-        page,
-        20,
-    )
     result = archive.list_stories(query)
     idx = archive.index()
+    line = idx.storyline_by_id.get(query.storyline or "")
     return render(
         request,
         "stories.html",
         query=query,
+        storyline=line,
         result=result,
         outlets=idx.outlets,
         statuses=STATUSES,
@@ -84,10 +66,35 @@ def story_list(
     )
 
 
+@router.get("/storylines", response_class=HTMLResponse)
+def storyline_list(request: Request, page: PageNo = 1) -> HTMLResponse:
+    result = _archive(request).list_storylines(page, 20)
+    return render(
+        request,
+        "storylines.html",
+        result=result,
+        links=_page_links(request, result.page, result.pages),
+    )
+
+
+@router.get("/storylines/{storyline_id}", response_class=HTMLResponse)
+def storyline_page(request: Request, storyline_id: str) -> HTMLResponse:
+    line = _archive(request).storyline(storyline_id)
+    return render(request, "storyline.html", line=line)
+
+
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story_page(request: Request, story_id: str) -> HTMLResponse:
-    story, articles = _archive(request).story(story_id)
+    archive = _archive(request)
+    story, articles = archive.story(story_id)
     view = story_view(story, articles)
+    line = archive.index().storyline_by_id.get(str(story.get("storyline") or ""))
+    if line is not None:
+        view["storyline"] = {
+            "id": line["id"],
+            "title": line["title"],
+            "count": len(line["stories"]),
+        }
     return render(
         request,
         "story.html",

@@ -27,7 +27,14 @@ from psycopg import errors
 
 from newsprism.model import Article
 from newsprism.store.base import SCHEMA_VERSION, StoreError, store_label
-from newsprism.store.sql import ARTICLE_COLS, POSTGRES, SQLStore, article_values, upsert_sql
+from newsprism.store.sql import (
+    ARTICLE_COLS,
+    POSTGRES,
+    SHARED_TABLES,
+    SQLStore,
+    article_values,
+    upsert_sql,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,22 +75,7 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_seq_idx ON articles (seq);
 CREATE INDEX IF NOT EXISTS articles_tsv_idx ON articles USING GIN (tsv);
-CREATE TABLE IF NOT EXISTS enrichment (
-    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
-    data TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS stories (
-    id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    data TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS story_articles (
-    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    PRIMARY KEY (story_id, article_id)
-);
-CREATE INDEX IF NOT EXISTS story_articles_by_article ON story_articles (article_id);
-CREATE TABLE IF NOT EXISTS skipped (
+{SHARED_TABLES}CREATE TABLE IF NOT EXISTS skipped (
     path TEXT NOT NULL,
     kind TEXT NOT NULL,
     reason TEXT NOT NULL,

@@ -56,6 +56,24 @@ ARTICLE_COLS = (
 ARTICLE_SELECT = f"SELECT id, {', '.join(ARTICLE_COLS)} FROM articles"
 CHUNK = 500  #: ids per ``IN (...)`` list
 TABLES = ("articles", "enrichment", "stories", "skipped")
+#: the tables both backends declare alike (the articles table, search, skipped inputs, state and
+#: embeddings differ in types, defaults and search machinery: see each backend's SCHEMA)
+SHARED_TABLES = """CREATE TABLE IF NOT EXISTS enrichment (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS stories (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS story_articles (
+    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (story_id, article_id)
+);
+CREATE INDEX IF NOT EXISTS story_articles_by_article ON story_articles (article_id);
+"""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,14 @@ from typing import Any, TypeVar
 from newsprism.model import Article
 from newsprism.store.base import SCHEMA_VERSION, StoreError
 from newsprism.store.codec import enriched_from_dict, enriched_to_dict
-from newsprism.store.sql import ARTICLE_COLS, SQLITE, SQLStore, article_values, upsert_sql
+from newsprism.store.sql import (
+    ARTICLE_COLS,
+    SHARED_TABLES,
+    SQLITE,
+    SQLStore,
+    article_values,
+    upsert_sql,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -31,7 +38,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-SCHEMA = """
+SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
     content_hash TEXT UNIQUE,
@@ -50,22 +58,9 @@ CREATE TABLE IF NOT EXISTS articles (
     duplicate_of TEXT,
     seq INTEGER
 );
-CREATE TABLE IF NOT EXISTS enrichment (
-    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
-    data TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS stories (
-    id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    data TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS story_articles (
-    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    PRIMARY KEY (story_id, article_id)
-);
-CREATE INDEX IF NOT EXISTS story_articles_by_article ON story_articles(article_id);
-CREATE TABLE IF NOT EXISTS skipped (
+"""
+    + SHARED_TABLES
+    + """CREATE TABLE IF NOT EXISTS skipped (
     path TEXT NOT NULL,
     kind TEXT NOT NULL,
     reason TEXT NOT NULL,
@@ -95,6 +90,7 @@ CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE ON articles BEGIN
     INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
 END;
 """
+)
 
 _INSERT_ARTICLE = upsert_sql("articles", ("id", *ARTICLE_COLS, "seq"), "id", ARTICLE_COLS)
 

@@ -53,6 +53,15 @@ def templates() -> Environment:
     return env
 
 
+def _handler(status: int) -> Any:
+    """An exception handler that answers ``status`` with the error's message (one shape)."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        return _error(request, status, str(exc))
+
+    return handle
+
+
 def create_app(store: str | Path, token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
     """The app over ``store``: an existing SQLite store (the file, or the folder holding
     newsprism.db) or a ``postgresql://`` URL. ``token`` defaults to the ``NEWSPRISM_TOKEN``
@@ -127,21 +136,9 @@ def _error_handlers(app: FastAPI) -> None:
         ]
         return _error(request, 422, "invalid request", details)
 
-    @app.exception_handler(NotFound)
-    async def not_found(request: Request, exc: NotFound) -> Response:
-        return _error(request, 404, str(exc))
-
-    @app.exception_handler(BadRequest)
-    async def bad_request(request: Request, exc: BadRequest) -> Response:
-        return _error(request, 400, str(exc))
-
-    @app.exception_handler(ExportError)
-    async def bad_export(request: Request, exc: ExportError) -> Response:
-        return _error(request, 400, str(exc))
-
-    @app.exception_handler(StoreError)
-    async def store_error(request: Request, exc: StoreError) -> Response:
-        return _error(request, 400, str(exc))
+    # the library's own errors: their message, with the status each one means
+    for kind, status in ((NotFound, 404), (BadRequest, 400), (ExportError, 400), (StoreError, 400)):
+        app.add_exception_handler(kind, _handler(status))
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> Response:

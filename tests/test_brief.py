@@ -6,7 +6,7 @@ import pytest
 
 from newsprism.model import Article, BriefLine, Enriched
 from newsprism.nlp.pipeline import embed
-from newsprism.stories.brief import build_brief, build_brief_basic
+from newsprism.stories.brief import build_brief
 from newsprism.stories.compare import compare_story
 from test_compare import port_story
 
@@ -30,20 +30,19 @@ def story() -> tuple[list[Article], dict[str, Enriched]]:
     return port_story()
 
 
-def test_basic_brief_is_extractive_and_cited(story) -> None:
-    arts, en = story
-    lines = build_brief_basic(arts, en, max_sentences=4)
-    assert 1 <= len(lines) <= 4
-    by_id = {a.id: a for a in arts}
-    for line in lines:
-        first = line.citations[0]
-        assert by_id[first.article].text[first.start : first.end] == line.text
-        assert line.section == "key"
+@pytest.mark.parametrize("texts", [[], [""], ["!!!"], ["Only one short line here today."]])
+def test_brief_degrades(texts: list[str]) -> None:
+    arts = [Article(id=f"a{i}", text=t, source="X") for i, t in enumerate(texts)]
+    comp = compare_story(arts, {})
+    lines = build_brief(arts, comp)
+    assert len(lines) <= 1
+    _check_citations(lines, arts)
+    assert build_brief(arts, comp, max_facts=0) == []
 
 
-def test_basic_brief_has_no_redundant_lines(story) -> None:
+def test_full_brief_has_no_redundant_lines(story) -> None:
     arts, en = story
-    lines = build_brief_basic(arts, en, max_sentences=5)
+    lines = [ln for ln in build_brief(arts, compare_story(arts, en)) if ln.section == "key"]
     texts = [ln.text for ln in lines]
     assert len(set(texts)) == len(texts)  # the wire reprint does not repeat a line
     vecs = embed(texts)
@@ -51,31 +50,6 @@ def test_basic_brief_has_no_redundant_lines(story) -> None:
     for i in range(len(texts)):
         for j in range(i + 1, len(texts)):
             assert sims[i, j] < 0.9, (texts[i], texts[j])
-
-
-def test_basic_brief_cites_the_reprint_of_a_line(story) -> None:
-    arts, en = story
-    lines = build_brief_basic(arts, en, max_sentences=5)
-    hg_lines = [ln for ln in lines if ln.citations[0].article in {"hg1", "cd1"}]
-    assert hg_lines, "the strike story's lead outlet should appear in the brief"
-    for ln in hg_lines:  # the identical reprinted sentence is cited alongside
-        assert {c.article for c in ln.citations} >= {"hg1", "cd1"}
-
-
-def test_basic_brief_prefers_central_sentences(story) -> None:
-    arts, en = story
-    lines = build_brief_basic(arts, en, max_sentences=2)
-    text = " ".join(ln.text for ln in lines)
-    assert "strike" in text or "walked off" in text
-    assert "Fishermen" not in text and "cruise" not in text
-
-
-@pytest.mark.parametrize("texts", [[], [""], ["!!!"], ["Only one short line here today."]])
-def test_basic_brief_degrades(texts: list[str]) -> None:
-    arts = [Article(id=f"a{i}", text=t, source="X") for i, t in enumerate(texts)]
-    lines = build_brief_basic(arts, {})
-    assert len(lines) <= 1
-    assert build_brief_basic(arts, {}, max_sentences=0) == []
 
 
 def test_full_brief_sections(story) -> None:

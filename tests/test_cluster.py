@@ -410,3 +410,22 @@ def test_ecbplus_score(data_dir: Path):
     scores = score(path, limit=60)
     assert scores["n_docs"] == 60
     assert scores["bcubed_f1"] > 0.8
+
+
+def test_the_encoder_loads_after_clustering_without_embeddings() -> None:
+    """Clustering without embeddings, then the sentence encoder, in one fresh process: usearch
+    loaded before ONNX Runtime used to crash the process (see ``embed.preload_runtime``)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from newsprism.stories.cluster import ClusterDoc, ClusterSettings, cluster\n"
+        "docs = [ClusterDoc(id=str(i), text='The Velin bridge opened on Monday.') "
+        "for i in range(3)]\n"
+        "cluster(docs, ClusterSettings(use_embeddings=False))\n"
+        "from newsprism.nlp.pipeline import embed\n"
+        "print(embed(['The bridge opened.']).shape)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "(1, 384)"

@@ -17,8 +17,9 @@ from newsprism.model import (
     Span,
 )
 from newsprism.nlp.canonical import canonicalize
+from newsprism.sentences import split_sentences
 from newsprism.stories.align import independence_keys
-from newsprism.stories.claims import extract_claims, find_numbers, split_sentences
+from newsprism.stories.claims import extract_claims, find_numbers
 from newsprism.stories.compare import compare_story
 from newsprism.stories.facts import Comparison
 
@@ -161,7 +162,8 @@ def test_claims_carry_slots_and_speaker() -> None:
     marsh = next(c for c in claims if "Lena Marsh" in c.text)
     assert marsh.speaker == "Lena Marsh"
     assert marsh.outlet == "Harbor Gazette"
-    assert marsh.people.get("port director") == "lena marsh"
+    assert marsh.roles["port director"].key == "lena marsh"
+    assert marsh.roles["port director"].role.lower() == "port director"
     talks = next(c for c in claims if "May 20" in c.text)
     assert [d.value for d in talks.dates] == ["2031-05-20"]
     assert "valmora" in claims[0].places

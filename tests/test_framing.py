@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from newsprism.model import Article, Attribution, Enriched, EntityMention, Span
-from newsprism.stories.claims import extract_claims, split_sentences
+from newsprism.sentences import split_sentences
+from newsprism.stories.claims import extract_claims
 from newsprism.stories.facts import Fact, Source
 from newsprism.stories.framing import (
     framing_terms,

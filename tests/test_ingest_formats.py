@@ -177,14 +177,7 @@ def test_unreadable_json_is_bad_input(data: bytes) -> None:
     assert err.value.kind in {"malformed-json", "undecodable", "empty"}
 
 
-def test_value_normalizers() -> None:
-    assert jsonrec.normalize_date("2030-01-05") == "2030-01-05"
-    assert jsonrec.normalize_date("2030-01-05T10:00:00Z") == "2030-01-05T10:00:00+00:00"
-    assert jsonrec.normalize_date("5 January 2030") == "5 January 2030"  # left for dateparser
-    assert jsonrec.normalize_date(None) is None
-    assert jsonrec.normalize_authors("By Ana Li, Tom Berg") == ["Ana Li", "Tom Berg"]
-    assert jsonrec.normalize_authors("Berg, Tom") == ["Berg, Tom"]
-    assert jsonrec.normalize_authors([{"name": "Ana Li"}, "https://x.example/ana"]) == ["Ana Li"]
+def test_get_path() -> None:
     assert jsonrec.get_path({"a": {"b": [{"c": 7}]}}, "a.b.0.c") == 7
     assert jsonrec.get_path({"a": 1}, "a.b") is None
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.stories.summarize import Summary, split_sentences, summarize
+from newsprism.sentences import sentence_spans
+from newsprism.stories.summarize import Summary, summarize
 
 DAM = [
     # The Harlow Courier
@@ -45,7 +46,7 @@ def test_citations_are_exact_source_sentences_and_make_up_the_summary() -> None:
     pieces = _pieces(DAM, s)
     assert pieces, "a four-article story must get a summary"
     assert s.text == " ".join(pieces)
-    spans = {(i, a, b) for i, text in enumerate(DAM) for a, b in split_sentences(text)}
+    spans = {(i, a, b) for i, text in enumerate(DAM) for a, b in sentence_spans(text)}
     assert set(s.citations) <= spans  # whole sentences, never cut
     assert len(set(s.citations)) == len(s.citations)
 
@@ -158,7 +159,7 @@ def test_splitter_keeps_abbreviations_initials_and_dates_inside_sentences() -> N
         'The U.S. Navy said so! He left at 3 p.m. on Tuesday. "Why?" she asked.\n'
         "This line is hard\nwrapped in two. A new line\n\nLast one without a stop"
     )
-    got = [text[a:b] for a, b in split_sentences(text)]
+    got = [text[a:b] for a, b in sentence_spans(text)]
     assert got == [
         "Mr. T. J. Varga of Orlen Freight Co. arrived on Jan. 5 in the U.S. capital.",
         "The U.S. Navy said so!",
@@ -174,7 +175,7 @@ def test_lexrank_reference_system_runs_offline_on_our_sentences() -> None:
     from newsprism.evaluate.summarize import lexrank, truncate
 
     out = lexrank(DAM, words=30)
-    sentences = {t[a:b] for t in DAM for a, b in split_sentences(t)}
+    sentences = {t[a:b] for t in DAM for a, b in sentence_spans(t)}
     assert out and len(out.split()) >= 30
     assert out.startswith(tuple(sentences))
     assert len(truncate(out, 30).split()) == 30

@@ -1,4 +1,4 @@
-"""The stage commands on JSON Lines (stable contracts, see docs/cli.md and DESIGN.md).
+"""The stage commands on JSON Lines (stable contracts, see docs/cli.md).
 
 Each stage is a pure function from input records to output records; reading and writing
 JSON Lines lives in :func:`read_records` / :func:`write_records`. A malformed input line is
@@ -107,7 +107,7 @@ def dates_record(rec: dict[str, Any], published: str | None = None) -> dict[str,
 
 
 def attributions_records(records: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """``{"id", "text"}`` -> ``{"id", "attributions": [...]}`` (contract in DESIGN.md)."""
+    """``{"id", "text"}`` -> ``{"id", "attributions": [...]}`` (contract in docs/cli.md)."""
     from newsprism.nlp.attributions import extract_attributions
     from newsprism.nlp.entities import extract_entities
     from newsprism.nlp.pipeline import parse_many
@@ -123,7 +123,7 @@ def attributions_records(records: list[dict[str, Any]]) -> Iterator[dict[str, An
 
 
 def events_records(records: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """``{"id", "text", "published"?}`` -> ``{"id", "events": [...]}`` (contract in DESIGN.md;
+    """``{"id", "text", "published"?}`` -> ``{"id", "events": [...]}`` (contract in docs/cli.md;
     each event also carries mode, plover_type, actor countries and sectors, date, location and
     reporter, see docs/events.md). A record whose extraction fails gets no events and a warning."""
     from newsprism.nlp.attributions import extract_attributions

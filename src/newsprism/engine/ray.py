@@ -129,8 +129,8 @@ class Ingester:
         self.run = run
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
-        from newsprism.ingest import _process
         from newsprism.ingest.files import Input
+        from newsprism.ingest.run import _process
 
         out: dict[str, list[Any]] = {"index": [], "outcome": []}
         for index, origin, path, root in zip(
@@ -145,12 +145,12 @@ class Ingester:
 def ingest_mapper(
     workers: int | None = None, address: str | None = None
 ) -> Callable[[list[Any], Any], Iterator[Any]]:
-    """A ``mapper`` for :func:`newsprism.ingest.ingest` that reads the input files on Ray.
+    """A ``mapper`` for :func:`newsprism.ingest.run.ingest` that reads the input files on Ray.
 
     Standard input cannot be shared with workers: such an input is read on the driver."""
 
     def mapper(inputs: list[Any], run: Any) -> Iterator[Any]:
-        from newsprism.ingest import _process
+        from newsprism.ingest.run import _process
 
         rows = [
             {"index": k, "origin": i.origin, "path": str(i.path), "root": str(i.root or "")}

@@ -21,6 +21,7 @@ from pathlib import Path
 from statistics import mean
 
 from newsprism.evaluate import EvaluationDataError, read_jsonl
+from newsprism.sentences import sentence_spans
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +50,7 @@ class _Tokenizer:
         self._words = stemmerless_words
 
     def to_sentences(self, text: str) -> tuple[str, ...]:
-        from newsprism.stories.summarize import split_sentences
-
-        return tuple(text[s:e] for s, e in split_sentences(text))
+        return tuple(text[s:e] for s, e in sentence_spans(text))
 
     def to_words(self, sentence: str) -> tuple[str, ...]:
         return tuple(self._words.findall(sentence))

@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from newsprism.ingest.base import BadInput, IngestOptions, RawDoc
+from newsprism.ingest.meta import normalize_authors, normalize_date
 from newsprism.model import Skipped
 
 logger = logging.getLogger(__name__)
@@ -395,8 +396,6 @@ def _load_sidecar(zf: zipfile.ZipFile, name: str, options: IngestOptions) -> dic
 def _with_sidecar(
     docs: Iterator[RawDoc | Skipped], sidecar: dict[str, Any]
 ) -> Iterator[RawDoc | Skipped]:
-    from newsprism.ingest.jsonrec import normalize_authors, normalize_date
-
     for doc in docs:
         if isinstance(doc, RawDoc):
             for key in SIDECAR_FIELDS:

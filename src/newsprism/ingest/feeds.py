@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from newsprism.ingest.base import BadInput, IngestOptions, RawDoc
-from newsprism.ingest.jsonrec import normalize_authors
+from newsprism.ingest.meta import normalize_authors, normalize_date
 from newsprism.model import Skipped
 
 logger = logging.getLogger(__name__)
@@ -138,8 +138,9 @@ def _date(entry: Any) -> str | None:
             return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", st)  # feedparser normalizes to UTC
     for key in ("published", "updated"):
         value = entry.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()  # unparsed: left for dateparser
+        iso = normalize_date(value)  # feedparser could not parse it: RFC 2822 or free text
+        if iso:
+            return iso
     return None
 
 

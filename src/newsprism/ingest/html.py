@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from newsprism.ingest.base import BadInput, IngestOptions, RawDoc
-from newsprism.ingest.jsonrec import normalize_authors, normalize_date
+from newsprism.ingest.meta import normalize_authors, normalize_date
 from newsprism.model import Skipped
 
 logger = logging.getLogger(__name__)

@@ -31,20 +31,19 @@ description   ``description``, ``summary``
 A record without text is yielded as ``Skipped(kind="empty")``. The reader yields
 ``RawDoc | Skipped`` (see ``NOTES_formats.md``); it never raises anything but ``BadInput``.
 
-This module also holds the small value normalizers shared by the format readers:
-:func:`normalize_date` and :func:`normalize_authors`.
+Dates and authors are cleaned by :func:`newsprism.ingest.meta.normalize_date` and
+:func:`newsprism.ingest.meta.normalize_authors`, as for every other reader.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Iterator
-from datetime import date, datetime
 from typing import Any
 
 from newsprism.ingest.base import BadInput, IngestOptions, RawDoc
+from newsprism.ingest.meta import normalize_authors, normalize_date
 from newsprism.model import Skipped
 
 logger = logging.getLogger(__name__)
@@ -263,82 +262,3 @@ def _record_doc(origin: str, record: dict[str, Any], options: IngestOptions) -> 
     except (TypeError, ValueError):
         raw = str(record)
     return RawDoc(origin=origin, text=text, raw=raw, meta=meta, meta_origin=meta_origin)
-
-
-_ISO_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
-
-def normalize_date(value: Any) -> str | None:
-    """ISO form of a publication date: ``YYYY-MM-DD`` for a bare date, ISO datetime when a time is
-    given (``2017-02-10 08:39:35`` -> ``2017-02-10T08:39:35``); a non-ISO string is returned
-    stripped (for dateparser later); epoch seconds are converted (UTC); anything else -> None."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        if 0 < value < 1e10:
-            from datetime import UTC
-
-            return datetime.fromtimestamp(value, UTC).isoformat()
-        if 1e11 < value < 1e13:  # milliseconds
-            from datetime import UTC
-
-            return datetime.fromtimestamp(value / 1000, UTC).isoformat()
-        return None
-    if isinstance(value, dict):
-        value = _as_text(value)
-    if not isinstance(value, str):
-        return None
-    s = value.strip()
-    if not s:
-        return None
-    if _ISO_PREFIX.match(s):
-        iso = s[:-1] + "+00:00" if s.endswith("Z") else s
-        try:
-            dt = datetime.fromisoformat(iso)
-        except ValueError:
-            try:
-                return date.fromisoformat(s[:10]).isoformat()
-            except ValueError:
-                return s
-        if len(s) <= 10:
-            return dt.date().isoformat()
-        return dt.isoformat()
-    return s
-
-
-_AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||\band\b|&|\n)\s*")
-_BY = re.compile(r"^(?:by|von|par|por)\s+", re.I)
-
-
-def normalize_authors(value: Any) -> list[str]:
-    """A clean list of author names from a string, a list of strings or schema.org-style dicts."""
-    items: list[str] = []
-    if value is None:
-        return []
-    if isinstance(value, str):
-        parts = [p for p in _AUTHOR_SPLIT.split(value) if p.strip()]
-        expanded: list[str] = []
-        for part in parts:
-            commas = [c.strip() for c in part.split(",") if c.strip()]
-            # "Jane Doe, John Roe" -> two names; "Doe, Jane" stays one name
-            if len(commas) > 1 and all(len(c.split()) >= 2 for c in commas):
-                expanded.extend(commas)
-            else:
-                expanded.append(part)
-        items = expanded
-    elif isinstance(value, dict):
-        name = _as_text(value)
-        items = [name] if name else []
-    elif isinstance(value, list):
-        for v in value:
-            items.extend(normalize_authors(v))
-    out: list[str] = []
-    for item in items:
-        name = _BY.sub("", " ".join(item.split())).strip(" ,;")
-        if name and not name.lower().startswith("http") and name not in out and len(name) <= 100:
-            out.append(name)
-    return out

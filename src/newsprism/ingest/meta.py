@@ -12,6 +12,7 @@ import csv
 import json
 import logging
 import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -38,45 +39,56 @@ SIDECAR_SUFFIX = ".meta.json"
 
 
 # ---------------------------------------------------------------------------------------------
-# Normalisation
+# Normalisation: the one place where a date or an author list from any source is cleaned. Every
+# reader (JSON records, HTML JSON-LD and meta tags, feeds, archive sidecars), the metadata merge
+# (sidecars, manifests) and the ``--published`` default go through these two functions.
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_EPOCH_TEXT = re.compile(r"\d{9,13}(?:\.\d+)?")
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+#: Keys under which a JSON object holds a date value (JSON-LD ``@value``, MongoDB ``$date``...).
+_DATE_KEYS = ("@value", "$date", "value", "text", "name")
+MAX_DATE_CHARS = 100
 
 
 def normalize_date(value: Any) -> str | None:
-    """An ISO date (``2023-03-17``) or datetime (``2023-03-17T09:30:00+00:00``) string.
+    """An ISO date (``2023-03-17``) or datetime (``2023-03-17T09:30:00+00:00``) string, or None.
 
-    Accepts ISO strings, RFC 2822 dates (feeds), Unix timestamps, ``date``/``datetime``
-    objects and free text dates (``March 17, 2023``, ``17 March 2023``). Returns None when
-    the value is not a recognisable date.
+    Rules, in order:
+
+    - ``date``/``datetime`` objects: their ISO form.
+    - Numbers: Unix epoch seconds (1e8 <= n < 1e10, 1973 to 2286) or milliseconds
+      (1e11 < n < 1e13), as UTC; other numbers (a bare year, a count) are not dates.
+    - A JSON object: its ``@value``, ``$date``, ``value``, ``text`` or ``name`` member.
+    - Strings starting ``YYYY-MM-DD``: ISO, ``Z`` read as UTC; a bare date stays a date; an
+      unreadable tail keeps the date part (``2023-03-17 (updated)`` -> ``2023-03-17``); an
+      impossible date (``2023-02-30``) is None.
+    - Strings of 9 to 13 digits: epoch seconds or milliseconds, as for numbers.
+    - RFC 2822 dates (feeds, mail): ``Fri, 17 Mar 2023 09:30:00 GMT``.
+    - Free text with a four-digit year (``March 17, 2023``, ``17 March 2023``) through
+      dateparser; without a year the date cannot be anchored and is None.
+    - Anything else (empty, over 100 characters, ``next week``, lists): None.
     """
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
+    if isinstance(value, date):  # a datetime is a date too
         return value.isoformat()
     if isinstance(value, int | float):
-        try:
-            return datetime.fromtimestamp(float(value), tz=UTC).isoformat()
-        except (OverflowError, OSError, ValueError):
-            return None
-    s = str(value).strip()
-    if not s or len(s) > 100:
+        return _epoch(float(value))
+    if isinstance(value, dict):
+        for key in _DATE_KEYS:
+            if value.get(key) not in (None, ""):
+                return normalize_date(value[key])
         return None
-    if _ISO_DATE.match(s):
-        try:
-            return date.fromisoformat(s).isoformat()
-        except ValueError:
-            return None
-    try:
-        dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
-        return dt.isoformat()
-    except ValueError:
-        pass
-    if re.fullmatch(r"\d{9,10}(?:\.\d+)?", s):
-        return normalize_date(float(s))
+    if not isinstance(value, str):
+        return None
+    s = value.strip()
+    if not s or len(s) > MAX_DATE_CHARS:
+        return None
+    if _ISO_PREFIX.match(s):
+        return _iso(s)
+    if _EPOCH_TEXT.fullmatch(s):
+        return _epoch(float(s))
     try:
         return parsedate_to_datetime(s).isoformat()
     except (TypeError, ValueError, IndexError):
@@ -84,11 +96,33 @@ def normalize_date(value: Any) -> str | None:
     return _dateparser(s)
 
 
+def _epoch(n: float) -> str | None:
+    if 1e11 < n < 1e13:  # milliseconds
+        n /= 1000
+    elif not 1e8 <= n < 1e10:  # seconds from 1973 to 2286; smaller numbers are counts or years
+        return None
+    try:
+        return datetime.fromtimestamp(n, tz=UTC).isoformat()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _iso(s: str) -> str | None:
+    try:
+        dt = datetime.fromisoformat(s[:-1] + "+00:00" if s.endswith("Z") else s)
+    except ValueError:
+        try:
+            return date.fromisoformat(s[:10]).isoformat()
+        except ValueError:
+            return None
+    return dt.date().isoformat() if len(s) <= 10 else dt.isoformat()
+
+
 def _dateparser(s: str) -> str | None:
     if not re.search(r"\d{4}", s):  # without a year the date cannot be anchored
         return None
     try:
-        import dateparser
+        import dateparser  # heavy (slow import); only free-text dates need it
     except ImportError:  # pragma: no cover - dateparser is a dependency
         return None
     try:
@@ -106,27 +140,57 @@ def _dateparser(s: str) -> str | None:
 
 
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||\band\b|&|\n)\s*")
+_BY = re.compile(r"^(?:by|von|par|por)\s+", re.I)
+#: Keys under which a JSON object (schema.org ``Person``, feed author) holds a name.
+_NAME_KEYS = ("name", "text", "value")
+MAX_AUTHOR_CHARS = 100
 
 
 def normalize_authors(value: Any) -> list[str]:
-    """A list of author names from a list, or a string like ``"Jane Doe; John Roe"``."""
-    if value is None:
-        return []
+    """A clean list of author names, in order, without repeats.
+
+    Accepts a string (``"By Jane Doe and John Roe"``, ``"Jane Doe; John Roe"``,
+    ``"Jane Doe, John Roe"``), a list or tuple of those, and objects with a ``name`` (also
+    ``text``, ``value``) as schema.org and feeds write them. Rules:
+
+    - a string is split on ``;``, ``|``, ``&``, the word ``and`` and line breaks;
+    - a part is split on commas only when every piece has two words or more (``"Jane Doe,
+      John Roe"`` -> two names; ``"Doe, Jane"`` stays one name);
+    - a leading ``By``/``von``/``par``/``por`` is dropped, white space collapsed;
+    - an object's name is one name (not split); numbers and other types give nothing;
+    - URLs (profile links), names over 100 characters and repeats are dropped.
+    """
+    out: list[str] = []
+    for item in _author_items(value):
+        name = _BY.sub("", " ".join(item.split())).strip(" ,;")
+        if (
+            name
+            and not name.lower().startswith("http")
+            and len(name) <= MAX_AUTHOR_CHARS
+            and name not in out
+        ):
+            out.append(name)
+    return out
+
+
+def _author_items(value: Any) -> Iterator[str]:
     if isinstance(value, dict):
-        value = value.get("name")
-        return [str(value).strip()] if value else []
-    if isinstance(value, list | tuple):
-        out: list[str] = []
+        for key in _NAME_KEYS:
+            name = value.get(key)
+            if isinstance(name, str) and name.strip():
+                yield name
+                return
+    elif isinstance(value, list | tuple):
         for v in value:
-            out.extend(normalize_authors(v))
-        return out
-    s = re.sub(r"^(?i:by)\s+", "", str(value).strip())
-    parts = [p.strip(" ,") for p in _AUTHOR_SPLIT.split(s) if p.strip(" ,")]
-    if len(parts) == 1 and "," in parts[0]:
-        pieces = [p.strip() for p in parts[0].split(",") if p.strip()]
-        if all(len(p.split()) >= 2 for p in pieces):  # "Jane Doe, John Roe" (not "Doe, Jane")
-            parts = pieces
-    return parts
+            yield from _author_items(v)
+    elif isinstance(value, str):
+        for part in _AUTHOR_SPLIT.split(value):
+            part = _BY.sub("", part.strip())
+            pieces = [p.strip() for p in part.split(",") if p.strip()]
+            if len(pieces) > 1 and all(len(p.split()) >= 2 for p in pieces):
+                yield from pieces
+            elif part:
+                yield part
 
 
 def url_source(url: str | None) -> str | None:

@@ -40,6 +40,7 @@ from newsprism.nlp.attributions_model import (
     probability,
 )
 from newsprism.nlp.attributions_quotes import Quote, QuoteIndex, find_quotes
+from newsprism.nlp.dates_calendar import WEEKDAYS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -619,13 +620,7 @@ _DECLINED = frozenset({"comment", "say", "speak", "discuss", "elaborate", "respo
 _REFLEXIVE = frozenset({"himself", "herself", "itself", "themselves"})
 _TIME_WORDS = frozenset(
     {
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
+        *WEEKDAYS,
         "today",
         "yesterday",
         "tonight",

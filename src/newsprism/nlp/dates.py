@@ -58,7 +58,7 @@ _MON = rf"(?:{_MONTH_FULL}|{_MONTH_ABBR}(?=\s*\d))"
 _MON_ANY = rf"(?:{_MONTH_FULL}|{_MONTH_ABBR})"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d:])"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)"
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_WEEKDAY = "(?:" + "|".join(w.capitalize() for w in WEEKDAYS) + ")"  # Monday|...|Sunday
 _MOD = r"(?:(?i:early|late|mid|the\s+(?:end|beginning|start|middle)\s+of|(?:end|beginning|start|middle)\s+of)[\s-]+)"
 _NUMW = (
     r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?"

@@ -23,6 +23,7 @@ When ONNX Runtime is missing or the export fails, torch is used.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -82,6 +83,17 @@ class TorchEncoder:
             texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
         )
         return np.asarray(vecs, dtype=np.float32)
+
+
+def preload_runtime() -> None:
+    """Import ONNX Runtime (when installed) before usearch is imported.
+
+    With usearch 2.26 (and its numkong kernels) already loaded, importing onnxruntime 1.32
+    crashes the process (a segmentation fault inside onnxruntime's module initialisation);
+    the other order works. Clustering calls this before it imports usearch, so a sentence
+    encoder loaded later in the same process is safe."""
+    with contextlib.suppress(ImportError):  # torch-only installs: nothing to order
+        import onnxruntime  # noqa: F401
 
 
 class OnnxEncoder:

@@ -25,37 +25,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from newsprism.model import Article
+from newsprism.nlp.dates_calendar import MONTHS, WEEKDAYS
 
 log = logging.getLogger(__name__)
 
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        1,
-    )
-    for m in names
-}
-_WEEKDAYS = {
-    d: i
-    for i, d in enumerate(
-        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-    )
-}
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAYNUM = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR_AFTER = r"(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
 _MONTH_DAY = re.compile(
@@ -64,7 +38,7 @@ _MONTH_DAY = re.compile(
     re.IGNORECASE,
 )
 _WEEKDAY_BEFORE = re.compile(
-    r"\b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+(?:the\s+)?$",
+    rf"\b(?P<wd>{'|'.join(WEEKDAYS)}),?\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"(?<![\d$£€.,-])\b(19[5-9]\d|20\d\d)\b(?![\d%]|\s*(?:am|pm)\b)")
@@ -100,13 +74,13 @@ def _month_days(text: str) -> list[_MonthDay]:
         s = sent.group()
         future = bool(_FUTURE.search(s))
         for m in _MONTH_DAY.finditer(s):
-            month = _MONTHS[(m.group("month") or m.group("month2")).lower().rstrip(".")]
+            month = MONTHS[(m.group("month") or m.group("month2")).lower().rstrip(".")]
             day = int(m.group("day") or m.group("day2"))
             if not 1 <= day <= 31:
                 continue
             wd = _WEEKDAY_BEFORE.search(s[: m.start()])
             year = int(m.group("year")) if m.group("year") else None
-            weekday = _WEEKDAYS[wd.group("wd").lower()] if wd else None
+            weekday = WEEKDAYS[wd.group("wd").lower()] if wd else None
             out.append(_MonthDay(month, day, year, weekday, future))
     return out
 

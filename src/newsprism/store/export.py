@@ -151,7 +151,9 @@ def _outlet_columns(names: list[str]) -> list[tuple[str, str]]:
     return [(OUTLET_PREFIX + n, "int") for n in names]
 
 
-def export_table(db: SQLStore, kind: str, story: str | None = None, since: str | None = None) -> Table:
+def export_table(
+    db: SQLStore, kind: str, story: str | None = None, since: str | None = None
+) -> Table:
     """The rows of ``kind`` for the whole store, one story, or items published since ``since``."""
     if kind not in KINDS:
         raise ExportError(f"unknown export {kind!r}; choose one of {', '.join(KINDS)}")

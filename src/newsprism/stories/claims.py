@@ -16,7 +16,7 @@ import logging
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from newsprism.model import (
     Article,
@@ -27,24 +27,11 @@ from newsprism.model import (
     EntityMention,
     Sentence,
 )
+from newsprism.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
-_SENT_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+|$)|\n")
 _MIN_SENT_CHARS = 12
-
-
-def split_sentences(text: str) -> list[Sentence]:
-    """Sentence spans by punctuation (fallback when no parser sentences are available)."""
-    out: list[Sentence] = []
-    if not text:
-        return out
-    pos = 0
-    for m in _SENT_END.finditer(text):
-        _add_span(text, pos, m.end(), out)
-        pos = m.end()
-    _add_span(text, pos, len(text), out)
-    return out
 
 
 def _add_span(text: str, start: int, end: int, out: list[Sentence]) -> None:
@@ -309,6 +296,16 @@ class Number:
             self.low = self.high = self.value
 
 
+class RoleMention(NamedTuple):
+    """A person or body named with an office in a claim ("port director Lena Marsh")."""
+
+    key: str  # the holder's comparison key (:func:`entity_key`: canonical name, lower-cased)
+    text: str  # the mention as written
+    start: int  # its span in the article text
+    end: int
+    role: str  # the office as written ("port director")
+
+
 @dataclass(slots=True)
 class Claim:
     """One clause-level claim of one article with its attribution and slots.
@@ -336,7 +333,6 @@ class Claim:
     kind: str | None = None  # attribution kind when attributed
     via: str | None = None
     entities: set[str] = field(default_factory=set)  # canonical names (lowercased keys)
-    people: dict[str, str] = field(default_factory=dict)  # role (lowercase) -> canonical name
     places: set[str] = field(default_factory=set)
     numbers: list[Number] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)  # absolute offsets, value set
@@ -347,9 +343,7 @@ class Claim:
     areas: dict[str, tuple[str, int, int, str]] = field(
         default_factory=dict
     )  # "kelmar district" -> north
-    roles: dict[str, tuple[str, str, int, int, str]] = field(
-        default_factory=dict
-    )  # role -> (name, ...)
+    roles: dict[str, RoleMention] = field(default_factory=dict)  # office (lower-cased) -> holder
     stance: frozenset[str] = frozenset()  # demand / offer / agreed: what kind of number it is
     comparative: bool = False  # "two fewer than last year": numbers are relative, not counts
 
@@ -586,9 +580,7 @@ class _SpanIndex(Generic[T]):
         """The items whose span overlaps ``[start, end)``, in their original order."""
         lo = bisect.bisect_left(self.starts, start - self.longest)
         hi = bisect.bisect_left(self.starts, end)
-        hits = [
-            k for k in self.order[lo:hi] if self.spans[k][1] > start and self.spans[k][0] < end
-        ]
+        hits = [k for k in self.order[lo:hi] if self.spans[k][1] > start and self.spans[k][0] < end]
         return [self.items[k] for k in sorted(hits)]
 
 
@@ -623,8 +615,7 @@ def _fill_slots(
         if m.label in ("GPE", "LOC", "FAC"):
             c.places.add(k)
         if m.role and m.label in ("PERSON", "ORG"):
-            c.people[_key(m.role)] = k
-            c.roles.setdefault(_key(m.role), (k, m.text, m.start, m.end, m.role))
+            c.roles.setdefault(_key(m.role), RoleMention(k, m.text, m.start, m.end, m.role))
     c.dates = [d for d in dates if d.start < c.end and d.end > c.start]
     c.tallies = find_tallies(c.text, c.start)
     c.numbers = [

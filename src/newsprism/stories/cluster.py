@@ -24,13 +24,13 @@ import numpy as np
 from newsprism.settings import Granularity, default
 from newsprism.stories.cluster_features import (
     OnlineIdf,
+    content_terms,
     lead,
     name_keys,
     parse_time,
     project,
     sparse_dot,
     tfidf_vector,
-    tokens,
     weighted_counts,
 )
 
@@ -242,7 +242,10 @@ class _KeyIndex:
     """Nearest-neighbour search over active story keys (usearch HNSW, exact when small)."""
 
     def __init__(self, ndim: int, exact_max: int, blob: bytes | None = None):
-        from usearch.index import Index
+        from newsprism.nlp.embed import preload_runtime
+
+        preload_runtime()  # before usearch: see preload_runtime
+        from usearch.index import Index  # optional heavy dependency, loaded when clustering
 
         self.ndim = ndim
         self.exact_max = exact_max
@@ -452,9 +455,9 @@ class StoryClusterer:
             counts.append(
                 weighted_counts(
                     [
-                        (tokens(title), s.title_weight),
-                        (tokens(lead(body, s.lead_chars)), s.lead_weight - 1.0),
-                        (tokens(body), 1.0),
+                        (content_terms(title), s.title_weight),
+                        (content_terms(lead(body, s.lead_chars)), s.lead_weight - 1.0),
+                        (content_terms(body), 1.0),
                     ]
                 )
             )

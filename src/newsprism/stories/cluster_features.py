@@ -16,6 +16,9 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from newsprism.nlp.dates_calendar import WEEKDAYS
+from newsprism.text import tokens
+
 log = logging.getLogger(__name__)
 
 HASH_BITS = 22
@@ -167,13 +170,7 @@ STOP_WORDS = frozenset(
         "years",
         "last",
         "week",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
+        *WEEKDAYS,
         "people",
         "time",
         "would",
@@ -206,11 +203,12 @@ def term_hash(term: str) -> int:
     return h
 
 
-def tokens(text: str) -> list[str]:
-    """Lower-cased content words (no stop words, no 1-letter tokens, no pure punctuation)."""
+def content_terms(text: str) -> list[str]:
+    """Lower-cased content words of :func:`newsprism.text.tokens` (possessive ``'s`` cut; no stop
+    words, no 1-letter tokens, no ``$``/``%``): the terms of the clustering vectors."""
     out = []
-    for m in _WORD.finditer(text):
-        w = m.group().lower().replace("’", "'")
+    for token in tokens(text):
+        w = token.lower().replace("’", "'")
         if w.endswith("'s"):
             w = w[:-2]
         if len(w) < 2 or w in STOP_WORDS:

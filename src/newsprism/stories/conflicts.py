@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from newsprism.stories.claims import Claim, norm_word
+from newsprism.stories.claims import Claim, RoleMention, norm_word
 from newsprism.stories.facts import Conflict, ConflictValue
 from newsprism.text import stem_text
 
@@ -67,8 +67,6 @@ def story_context(claims: list[Claim]) -> StoryContext:
     return ctx
 
 
-
-
 def _has_slots(c: Claim) -> bool:
     """Whether a claim has anything a conflict could be about."""
     return bool(c.numbers or c.tallies or c.dates or c.roles or c.areas or c.places or c.negated)
@@ -88,8 +86,6 @@ def slot_mask(c: Claim) -> int:
 
 def may_conflict(a: Claim, b: Claim) -> bool:
     return bool(slot_mask(a) & slot_mask(b)) or a.negated != b.negated
-
-
 
 
 def _interval(value: str) -> tuple[date, date, int] | None:
@@ -206,13 +202,16 @@ def roles_match(r1: str, r2: str) -> bool:
 _NATIONALITY = re.compile(r"[A-Z][a-z-]+(?:an|ian|ese|ish|i|ic|ch)")
 
 
-def _roles_conflict(a: Claim, b: Claim, named: dict[str, set[str]]) -> tuple[Any, Any, str] | None:
+RoleConflict = tuple[RoleMention, RoleMention, str]  # a's holder, b's holder, the office key
+
+
+def _roles_conflict(a: Claim, b: Claim, named: dict[str, set[str]]) -> RoleConflict | None:
     """One office, two different holders, and neither outlet's article names the other's
     holder anywhere (so the names are alternatives, not two people of one story)."""
     for ra, va in a.roles.items():
         for rb, vb in b.roles.items():
-            na, nb = va[0], vb[0]
-            if na == nb or na in nb or nb in na or not roles_match(va[4], vb[4]):
+            na, nb = va.key, vb.key
+            if na == nb or na in nb or nb in na or not roles_match(va.role, vb.role):
                 continue
             if _names(na) & named.get(b.article, set()) or _names(nb) & named.get(a.article, set()):
                 continue
@@ -275,8 +274,6 @@ def _places_conflict(a: Claim, b: Claim, cos: float, story_places: dict[str, set
     return pa, pb
 
 
-
-
 def _number_label(n: Any, unit: str) -> str:
     v = _fmt(n.value)
     if n.high == math.inf:
@@ -288,8 +285,6 @@ def _number_label(n: Any, unit: str) -> str:
 
 def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
-
-
 
 
 def _day(published: str | None) -> dt.date | None:
@@ -377,12 +372,13 @@ def pair_conflicts(
     out: list[PairConflict] = []
     rc = _roles_conflict(a, b, ctx.named) if a.roles and b.roles else None
     if rc and _office_is_specific(a, b, rc):
+        ra, rb, office = rc
         out.append(
             PairConflict(
-                "person:" + rc[2],
-                _value(a, rc[0][1], rc[0][2], rc[0][3], rc[0][1]),
-                _value(b, rc[1][1], rc[1][2], rc[1][3], rc[1][1]),
-                why=f"one office ('{rc[2]}') named with two different holders",
+                "person:" + office,
+                _value(a, ra.text, ra.start, ra.end, ra.text),
+                _value(b, rb.text, rb.start, rb.end, rb.text),
+                why=f"one office ('{office}') named with two different holders",
             )
         )
     ac = _areas_conflict(a, b, ctx.areas) if a.areas and b.areas else None
@@ -471,13 +467,14 @@ def _count_conflicts(
     return out
 
 
-def _office_is_specific(a: Claim, b: Claim, rc: tuple[Any, Any, str]) -> bool:
+def _office_is_specific(a: Claim, b: Claim, rc: RoleConflict) -> bool:
     """An office counts as one only when it is named specifically ("port authority chief
     executive") or both claims tie it to the same organisation or place: two countries'
     "prime minister" are two offices."""
-    if len(_role_words(rc[0][4])) >= 3 and len(_role_words(rc[1][4])) >= 3:
+    ra, rb, _ = rc
+    if len(_role_words(ra.role)) >= 3 and len(_role_words(rb.role)) >= 3:
         return True
-    people = {rc[0][0], rc[1][0]}
+    people = {ra.key, rb.key}
     return bool((a.entities & b.entities) - people)
 
 

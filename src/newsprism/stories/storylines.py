@@ -32,11 +32,11 @@ from newsprism.model import Article, Story, Storyline
 from newsprism.stories.cluster import ClusterDoc
 from newsprism.stories.cluster_features import (
     STOP_WORDS,
+    content_terms,
     lead,
     name_keys,
     parse_time,
     term_hash,
-    tokens,
 )
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ def summarize_story(docs: Sequence[ClusterDoc], settings: StorylineSettings) -> 
         body = text[: settings.body_chars]
         title = d.title if isinstance(d.title, str) else ""
         counts: dict[int, float] = {}
-        for w in [*tokens(title), *tokens(lead(body, 500)), *tokens(body)]:
+        for w in [*content_terms(title), *content_terms(lead(body, 500)), *content_terms(body)]:
             h = term_hash(w)
             counts[h] = counts.get(h, 0.0) + 1.0
         ents = [e for e in (d.entities or []) if isinstance(e, str) and e.strip()]

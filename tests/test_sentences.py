@@ -1,0 +1,49 @@
+"""The one rule-based sentence splitter (``newsprism.sentences``), on the inputs of both callers:
+article text for the summarizer and the claim fallback when parser sentences are missing."""
+
+from __future__ import annotations
+
+from newsprism.model import Article
+from newsprism.sentences import sentence_spans, split_sentences
+from newsprism.stories.claims import article_sentences
+
+
+def test_bullets_and_line_breaks_end_units() -> None:
+    text = "• The ferry runs again.\n* Tickets cost 4 euros\nFares rise in May."
+    got = [text[a:b] for a, b in sentence_spans(text)]
+    assert got == ["The ferry runs again.", "Tickets cost 4 euros", "Fares rise in May."]
+
+
+def test_hard_wrapped_lines_are_joined_and_blank_lines_split() -> None:
+    text = "The harbour board said the quay\nwould reopen on Monday.\n\nNo date was given"
+    got = [s.text for s in split_sentences(text)]
+    assert got == ["The harbour board said the quay\nwould reopen on Monday.", "No date was given"]
+
+
+def test_a_lower_case_word_after_a_question_mark_continues_the_sentence() -> None:
+    text = '"Is it safe?" asked the mayor. It is! officials said. Then they left.'
+    got = [s.text for s in split_sentences(text)]
+    assert got == ['"Is it safe?" asked the mayor.', "It is! officials said.", "Then they left."]
+
+
+def test_sentence_objects_point_into_the_text() -> None:
+    text = "  Gen. Ada Voss met Dr. Ito in St. Marten on Sept. 3.  The talks ended.  "
+    sents = split_sentences(text)
+    assert [s.text for s in sents] == [
+        "Gen. Ada Voss met Dr. Ito in St. Marten on Sept. 3.",
+        "The talks ended.",
+    ]
+    for s in sents:
+        assert text[s.start : s.end] == s.text
+    assert split_sentences("") == [] and sentence_spans("   \n\n ") == []
+
+
+def test_claims_fall_back_to_the_same_splitter() -> None:
+    text = "Mr. Lund of Nordhavn Co. resigned. The U.S. Navy said so!\nBoard meets Friday"
+    art = Article(id="a", text=text, source="X")
+    assert article_sentences(art, None) == split_sentences(text)
+    assert [s.text for s in article_sentences(art, None)] == [
+        "Mr. Lund of Nordhavn Co. resigned.",
+        "The U.S. Navy said so!",
+        "Board meets Friday",
+    ]

@@ -109,6 +109,20 @@ def test_ray_and_local_engines_give_identical_stories(
     assert on_ray == local
 
 
+def test_comparison_runs_one_task_per_time_block(ray_local: Any) -> None:
+    blocks = ["2031-03-02", "2031-03-01", "2031-03-02", "2031-03-03", "2031-03-01"]
+    jobs = [(b, n) for n, b in enumerate(blocks)]
+    finished: list[int] = []
+    # ``repr`` stands in for the comparison (the workers import the library, not the tests)
+    out = ray_engine.compare_blocks(jobs, blocks, repr, workers=2, done=finished.append)
+    assert out == [repr(j) for j in jobs]  # every result, in job order
+    # one report a block, as each block's task ends: 3 blocks of 2, 2 and 1 stories
+    assert len(finished) == 3 and finished[-1] == len(jobs)
+    assert sorted(b - a for a, b in zip([0, *finished], finished, strict=False)) == [1, 2, 2]
+    with pytest.raises(ValueError):
+        ray_engine.compare_blocks(jobs, blocks[:2], repr)
+
+
 def _worker_pids() -> set[int]:
     """Process ids of Ray's map workers running our Enricher (their title names it)."""
     pids = set()

@@ -105,6 +105,11 @@ class OnnxEncoder:
 
         options = ort.SessionOptions()
         options.log_severity_level = 3
+        # no busy-waiting between operators: the encoder shares the cores with the parse
+        # workers, and spinning threads only took CPU from them (measured in
+        # docs/benchmarks.md: 239 texts/s without spinning against 204 with it, beside a busy core)
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.add_session_config_entry("session.inter_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(_model_dir() / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)

@@ -33,7 +33,7 @@ WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "same_fact_judge.jso
 SAME: float = 0.65
 # p_same at or above which (and below SAME) a claim is related coverage of the other: it shares
 # much of the fact but adds, drops or changes a detail. Never counted as corroboration.
-RELATED: float = 0.32
+RELATED: float = 0.31
 
 Relation = Literal["same", "related", "different"]
 

@@ -746,6 +746,31 @@ def test_who_said_what_leaves_out_acts_of_things_that_are_not_actors() -> None:
     assert sorted(speakers) == ["Lena Marsh", "Valmora Port Board"]
 
 
+def test_who_said_what_leaves_out_what_was_refused_or_wanted() -> None:
+    from newsprism.stories.quotes import quotes_by_speaker
+
+    text = (
+        "The Kell council refused to condemn the harbour strike. "
+        "Unions want mayor Ida Brenn to call for new talks. "
+        "Mayor Ida Brenn said the port would reopen on Friday."
+    )
+    art, en = make(
+        "k1",
+        "Harbor Gazette",
+        text,
+        ents=[("Kell council", "ORG", "Kell council", None)],
+        quotes=[
+            ("Kell council", "The Kell council", "to condemn", "the harbour strike"),
+            ("Ida Brenn", "mayor Ida Brenn", "to call", "for new talks"),
+            ("Ida Brenn", "Mayor Ida Brenn", "said", "the port would reopen on Friday"),
+        ],
+    )
+    groups = quotes_by_speaker([art], {"k1": en})
+    assert [g["speaker"] for g in groups] == ["Ida Brenn"]
+    cues = [q["cue"]["text"] for q in groups[0]["quotes"]]
+    assert cues == ["said"]
+
+
 def test_a_relaying_source_shows_as_via_not_as_a_second_speaker() -> None:
     from newsprism.stories.quotes import quotes_by_speaker
 

@@ -15,7 +15,10 @@ def quotes_by_speaker(
 
     A stance or act that is not reported speech ("rejected the offer", "stood still") is
     kept only when its speaker is a named person or organisation of the article: "the cranes
-    stood" or a dateline parsed as a subject is not someone saying something."""
+    stood" or a dateline parsed as a subject is not someone saying something. A cue in the
+    infinitive ("Beijing refused *to condemn* the invasion", "Xi should use the visit *to call*
+    for a withdrawal") names what was refused, wanted or asked, not what the speaker said, so
+    it is left out: listed under the speaker, it would read as the opposite of the fact."""
     groups: dict[str, dict[str, Any]] = {}
     names: dict[str, str] = {}
     people: dict[str, None] = {}  # insertion-ordered: merges are deterministic
@@ -42,6 +45,8 @@ def quotes_by_speaker(
                 continue
             if not att.reporting and att.kind == "indirect" and att.speaker not in actors:
                 continue
+            if att.cue and _IRREALIS.match(att.cue.text):
+                continue  # "refused to condemn", "should ... to call": not said, not done
             lo, hi = att.content[0].start, att.content[-1].end
             if any(via == att.speaker and r_lo < hi and lo < r_hi for via, r_lo, r_hi in relayed):
                 continue
@@ -63,6 +68,7 @@ def quotes_by_speaker(
 
 
 _ACTOR_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+_IRREALIS = re.compile(r"to\s", re.IGNORECASE)
 
 
 def _speaker_key(name: str, names: dict[str, str], people: dict[str, None]) -> str:

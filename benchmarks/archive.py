@@ -1,0 +1,183 @@
+"""Growing a stored archive: analyze N articles, then add one; peak memory against N.
+
+Articles: pieces of the PolNeAR train articles (read from ../shared/data, written to a
+temporary folder for the run, never into the repo): each article is cut at paragraph
+boundaries into pieces of about ``--words`` words, each piece one article with the
+article's publisher as outlet and its publication date. Real news text, so the parse,
+entities, attributions, claims and embeddings cost what they cost on news.
+
+For each size N (default 250 and 1,000), in fresh processes (``benchmarks/pipeline.py``'s child
+runs, 2 workers, the ONNX encoder):
+
+* **analyze N**: the whole pipeline into a fresh store; wall time, stages, peak RSS of the main
+  process;
+* **add one**: the same folder plus one more piece, into that store (the same command run
+  again, as a user growing an archive): its wall time, beyond model loading, by stage.
+
+Peak memory at 10,000 articles is extrapolated linearly from the sizes measured (said as such).
+Results go to ``docs/benchmarks.md`` under ``## Archive growth``.
+
+    .venv/bin/python benchmarks/archive.py [--sizes 250 1000] [--words 400] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from docs_section import write_section
+from pipeline import run_child
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "polnear_train.jsonl"
+SECTION = "## Archive growth"
+
+
+def pieces(data: Path, words: int) -> list[dict[str, str]]:
+    """PolNeAR train articles (each once) cut into pieces of about ``words`` words."""
+    out: list[dict[str, str]] = []
+    seen: set[str] = set()
+    with data.open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            if rec["doc_id"] in seen:
+                continue
+            seen.add(rec["doc_id"])
+            paras = [p for p in rec["text"].split("\n") if p.strip()]
+            buf: list[str] = []
+            n = 0
+            for p in paras:
+                buf.append(p)
+                n += len(p.split())
+                if n >= words:
+                    out.append(_piece(rec, len(out), buf))
+                    buf, n = [], 0
+            if n >= words // 2:
+                out.append(_piece(rec, len(out), buf))
+    return out
+
+
+def _piece(rec: dict, k: int, paras: list[str]) -> dict[str, str]:
+    return {
+        "id": f"p{k:05d}",
+        "text": "\n\n".join(paras),
+        "source": rec.get("publisher") or "unknown",
+        "published": rec.get("publication_date") or "",
+    }
+
+
+def _write(folder: Path, items: list[dict[str, str]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for it in items:
+        (folder / f"{it['id']}.txt").write_text(it["text"], encoding="utf-8")
+        meta = {"source": it["source"], "published": it["published"]}
+        (folder / f"{it['id']}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+def measure(sizes: list[int], words: int, workers: int) -> dict:
+    all_pieces = pieces(DATA, words)
+    if len(all_pieces) <= max(sizes):
+        raise SystemExit(f"only {len(all_pieces)} pieces of {words} words; ask for fewer")
+    work = Path(tempfile.mkdtemp(prefix="newsprism-archive-"))
+    rows = []
+    try:
+        for n in sizes:
+            corpus = work / f"corpus-{n}"
+            _write(corpus, all_pieces[:n])
+            store = work / f"store-{n}.db"
+            print(f"analyze {n} articles ...", flush=True)
+            full = run_child("analyze", corpus, workers, store, "onnx")
+            _write(corpus, all_pieces[n : n + 1])  # one more piece, same folder
+            print(f"add one to {n} ...", flush=True)
+            add = run_child("analyze", corpus, workers, store, "onnx")
+            size_mb = sum(f.stat().st_size for f in work.glob(f"store-{n}.db*")) / 1e6
+            words_n = sum(len(p["text"].split()) for p in all_pieces[:n])
+            rows.append({"n": n, "words": words_n, "full": full, "add": add, "store_mb": size_mb})
+            print(json.dumps(rows[-1]["add"]["stages"]), flush=True)
+            shutil.rmtree(corpus, ignore_errors=True)
+            shutil.rmtree(work / f"out-store-{n}", ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"rows": rows, "load": os.getloadavg()[0], "words_per_piece": words}
+
+
+def _stage(run: dict, name: str) -> float:
+    return float(run["stages"].get(name, 0.0))
+
+
+def render(res: dict) -> str:
+    rows = res["rows"]
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        SECTION,
+        "",
+        f"`python benchmarks/archive.py` on {now} ({platform.machine()}, {os.cpu_count()} CPU "
+        f"cores shared with other jobs, Python {platform.python_version()}, 1-minute load "
+        f"average at the end {res['load']:.1f}). Articles: PolNeAR train articles cut at "
+        f"paragraph boundaries into pieces of about {res['words_per_piece']} words (each piece "
+        "one article, its publisher as outlet, its publication date). `analyze` with 2 workers "
+        "and the ONNX encoder, each run in a fresh process; then the same command with one more "
+        "piece in the folder, into the same store. Targets: adding one article to an archive of "
+        "1,000 at most 2 s beyond model loading; at most 2 GB peak memory at 10,000 articles.",
+        "",
+        "| archive | words | analyze s | peak RSS MB (main) | store MB | add one: wall s | "
+        "add one: models s | add one: beyond models s |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        add = r["add"]
+        models = _stage(add, "models")
+        lines.append(
+            f"| {r['n']:,} | {r['words']:,} | {r['full']['wall']:.1f} | {r['full']['rss']:.0f} | "
+            f"{r['store_mb']:.1f} | {add['wall']:.2f} | {models:.2f} | {add['wall'] - models:.2f} |"
+        )
+    names = list(dict.fromkeys(k for r in rows for k in r["add"]["stages"]))
+    if names:
+        lines += [
+            "",
+            "Adding one article, by stage (seconds; `analyze --profile`):",
+            "",
+            "| stage | " + " | ".join(f"archive {r['n']:,}" for r in rows) + " |",
+            "| --- | " + " | ".join("---:" for _ in rows) + " |",
+        ]
+        for name in names:
+            vals = " | ".join(f"{_stage(r['add'], name):.2f}" for r in rows)
+            lines.append(f"| {name} | {vals} |")
+    if len(rows) >= 2:
+        a, b = rows[0], rows[-1]
+        slope = (b["full"]["rss"] - a["full"]["rss"]) / (b["n"] - a["n"])
+        at10k = b["full"]["rss"] + slope * (10_000 - b["n"])
+        lines += [
+            "",
+            f"Peak memory grows {slope:.2f} MB per article between {a['n']:,} and {b['n']:,} "
+            f"articles; extrapolated linearly, 10,000 articles would peak near {at10k:,.0f} MB "
+            "in the main process (an extrapolation, not a run of 10,000).",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[250, 1000])
+    ap.add_argument("--words", type=int, default=400)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--json", type=Path, help="also save the raw measurements here")
+    args = ap.parse_args()
+    res = measure(sorted(args.sizes), args.words, args.workers)
+    if args.json:
+        args.json.write_text(json.dumps(res, indent=1), encoding="utf-8")
+    text = render(res)
+    print(text)
+    if not args.no_write:
+        write_section(SECTION, text)
+
+
+if __name__ == "__main__":
+    main()

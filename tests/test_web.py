@@ -573,3 +573,17 @@ def test_a_store_without_the_storyline_list_groups_by_each_storys_tag(
     items = c.get("/api/storylines", params={"per_page": 200}).json()["items"]
     got = {x["id"]: sorted(s["id"] for s in x["stories"]) for x in items}
     assert got == {k: sorted(v) for k, v in tags.items()}
+
+
+def test_a_span_cited_twice_on_a_page_is_built_once() -> None:
+    from newsprism.model import Article
+    from newsprism.web.views import citation
+
+    arts = {"a1": Article(id="a1", text="The quay closed. The ferry sailed.", source="Kell Post")}
+    memo: dict = {}
+    first = citation({"article": "a1", "start": 0, "end": 16}, arts, memo)
+    again = citation({"article": "a1", "start": 0, "end": 16}, arts, memo)
+    other = citation({"article": "a1", "start": 17, "end": 34}, arts, memo)
+    assert again is first and first["text"] == "The quay closed."
+    assert other["text"] == "The ferry sailed." and other["outlet"] == "Kell Post"
+    assert citation({"article": "a1", "start": 0, "end": 16}, arts) == first  # same, unmemoized

@@ -37,10 +37,23 @@ def article_href(article_id: str, start: int | None = None, end: int | None = No
     return href
 
 
-def citation(c: dict[str, Any], articles: dict[str, Article]) -> dict[str, Any]:
-    """A citation with the text it points at (the source sentence), its outlet and its link."""
+def citation(
+    c: dict[str, Any],
+    articles: dict[str, Article],
+    memo: dict[tuple[Any, ...], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A citation with the text it points at (the source sentence), its outlet and its link.
+
+    With ``memo`` (one per page), a span cited again (a fact's source in the brief, the facts
+    and the timeline) reuses the citation already built: same span, same outlet, same HTML."""
     aid = str(c.get("article", ""))
     start, end = c.get("start"), c.get("end")
+    if memo is not None:
+        key = (aid, start, end, c.get("outlet"), None if isinstance(start, int) else c.get("text"))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = citation(c, articles)
+        return found
     article = articles.get(aid)
     text = c.get("text")
     if article is not None and isinstance(start, int) and isinstance(end, int):
@@ -78,12 +91,17 @@ def attention(articles: list[Article]) -> dict[str, dict[dt.date, int]]:
 
 def story_view(story: dict[str, Any], articles: dict[str, Article]) -> dict[str, Any]:
     members = [articles[a] for a in story.get("articles") or [] if a in articles]
+    memo: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def cite(c: dict[str, Any]) -> dict[str, Any]:
+        return citation(c, articles, memo)
+
     brief: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for line in story.get("brief") or []:
         brief[str(line.get("section") or "key")].append(
             {
                 "text": line.get("text", ""),
-                "citations": [citation(c, articles) for c in line.get("citations") or []],
+                "citations": [cite(c) for c in line.get("citations") or []],
             }
         )
     facts = []
@@ -94,12 +112,12 @@ def story_view(story: dict[str, Any], articles: dict[str, Article]) -> dict[str,
                 "text": f.get("text", ""),
                 "status": f.get("status", ""),
                 "outlets": f.get("outlets") or [],
-                "sources": [citation(s, articles) for s in f.get("sources") or []],
+                "sources": [cite(s) for s in f.get("sources") or []],
                 "conflicts": [
                     {
                         "slot": c.get("slot"),
                         "values": [
-                            {"value": v.get("value"), **citation(v, articles)}
+                            {"value": v.get("value"), **cite(v)}
                             for v in c.get("values") or []
                         ],
                     }
@@ -123,7 +141,7 @@ def story_view(story: dict[str, Any], articles: dict[str, Article]) -> dict[str,
         {
             "date": e.get("date"),
             "text": e.get("text", ""),
-            "sources": [citation(s, articles) for s in e.get("sources") or []],
+            "sources": [cite(s) for s in e.get("sources") or []],
         }
         for e in story.get("timeline") or []
     ]
@@ -149,7 +167,7 @@ def story_view(story: dict[str, Any], articles: dict[str, Article]) -> dict[str,
                     "score": t.get("score"),
                     "others": t.get("with") or t.get("others") or [],
                     "examples": [
-                        citation(x, articles)
+                        cite(x)
                         for x in (t.get("evidence") or t.get("examples") or [])[:4]
                     ],
                 }

@@ -31,7 +31,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from docs_section import write_section
+from docs_section import publish
 from pipeline import run_child
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,12 +171,7 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="also save the raw measurements here")
     args = ap.parse_args()
     res = measure(sorted(args.sizes), args.words, args.workers)
-    if args.json:
-        args.json.write_text(json.dumps(res, indent=1), encoding="utf-8")
-    text = render(res)
-    print(text)
-    if not args.no_write:
-        write_section(SECTION, text)
+    publish(SECTION, render(res), res, args.json, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,18 @@ def write_section(
     path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
+def publish(
+    heading: str, text: str, raw: object = None, save: Path | None = None, write: bool = True
+) -> None:
+    """The end of a benchmark run: the raw measurements to ``save`` (JSON) when asked, the
+    rendered section on stdout, and into docs/benchmarks.md unless ``write`` is False."""
+    if save is not None:
+        save.write_text(json.dumps(raw, indent=1), encoding="utf-8")
+    print(text)
+    if write:
+        write_section(heading, text)
+
+
 def read_texts(path: Path, limit: int) -> list[str]:
     """The ``text`` of the first ``limit`` records of a JSON Lines file."""
     texts: list[str] = []

@@ -37,7 +37,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from docs_section import write_section
+from docs_section import publish
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "duc2004_dev.jsonl"
@@ -380,12 +380,7 @@ def main() -> None:
         m = json.loads(args.from_json.read_text(encoding="utf-8"))
     else:
         m = measure(args.data, args.clusters, args.rounds, args.workers, encoders, args.json)
-    if args.json:
-        args.json.write_text(json.dumps(m, indent=1), encoding="utf-8")
-    body = render(m)
-    print(body)
-    if not args.no_write:
-        write_section(SECTION, body)
+    publish(SECTION, render(m), m, args.json, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -336,7 +336,12 @@ def _according(doc: Doc, tok: Token, sents: Sents) -> Draft | None:
 def _verb(
     doc: Doc, tok: Token, qidx: QuoteIndex, sents: Sents, learned: bool = False
 ) -> Draft | None:
-    """An attribution headed by a reporting verb; ``learned``: the cue model chose the verb."""
+    """An attribution headed by a reporting verb; ``learned``: the cue model chose the verb.
+
+    The content is the first that applies of: a clausal complement, a "that" clause under a
+    prepositional object, an open complement, the direct object, a prepositional object, the
+    passive subject (or the sentence before), the clause the verb interrupts, an adjacent
+    quotation (see :class:`_VerbContext` and the ``_content_*`` functions, in that order)."""
     lemma = tok.lemma_.lower()
     if lemma not in SPEECH_VERBS and not learned:
         return None
@@ -349,119 +354,23 @@ def _verb(
     if subj.i > tok.i + 1 and subj.dep_ != "nsubj" and subj.head.dep_ != "agent":
         return None
     cue_lo, cue_hi = _cue_range(tok)
-    children = list(tok.children)
+    cx = _VerbContext(doc, tok, lemma, subj, qidx, sents, learned, list(tok.children), cue_hi)
     content: list[tuple[int, int]] = []
-    ccomps = [
-        c
-        for c in children
-        if c.dep_ == "ccomp"
-        # "Politico reported ...; however, we are not talking about ...": a clause before a
-        # semicolon is not what the later verb reports
-        and not (c.i < tok.i and any(t.text == ";" for t in doc[c.right_edge.i + 1 : tok.i]))
-    ]
-    for c in ccomps:
-        content.append(_subtree_range(doc, c))
-    ctype = "ccomp" if content else ""
-    if not content:
-        # "said in a statement that ...": the clause hangs off the prepositional object
-        for c in children:
-            if c.dep_ != "prep":
-                continue
-            for pobj in c.children:
-                for g in pobj.children:
-                    if g.dep_ in ("acl", "relcl", "ccomp") and any(
-                        m.dep_ == "mark" and m.lower_ == "that" for m in g.children
-                    ):
-                        ccomps.append(g)
-                        content.append(_subtree_range(doc, g))
-                        ctype = "prepclause"
-    if not content:  # "pledged to act", "wants to leave"
-        for c in children:
-            if c.dep_ == "xcomp":
-                content.append(_subtree_range(doc, c))
-                ctype = "xcomp"
-    if not content:  # "denied the report", "mocked the plan"
-        dobj = next((c for c in children if c.dep_ == "dobj"), None)
-        if (
-            dobj is not None
-            and dobj.pos_ == "PRON"
-            and any(c.dep_ == "prep" and c.i > dobj.i for c in children)
-        ):
-            dobj = None  # "distanced himself from X", "pressed him on X": the phrase is what
-        if dobj is not None and lemma == "tell":
-            # '"...," he told CNN': who was told; what was told is the quotation
-            near = _adjacent_quote(doc, tok, qidx, sents)
-            if near is not None:
-                content.append((near.start, near.end))
-                ctype = "quote"
-                dobj = None
-        if dobj is not None:
-            lo, hi = dobj.left_edge.i, dobj.right_edge.i
-            for c in children:
-                if c.dep_ in ("oprd", "xcomp") and c.i > dobj.i:
-                    hi = max(hi, c.right_edge.i)
-            content.append((doc[lo].idx, _tok_end(doc[hi])))
-            ctype = "dobj"
-    if not content and (lemma in PREP_CONTENT or learned):
-        preps = PREP_CONTENT.get(lemma)
-        for c in children:
-            if c.dep_ == "prep" and c.i > tok.i and (preps is None or c.lower_ in preps):
-                if _is_medium(c) or _is_time(c):
-                    continue  # "said in a statement", "reported on Friday": how or when, not what
-                obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
-                if obj is not None:
-                    lo, hi = obj.left_edge.i, obj.right_edge.i
-                    for g in children:
-                        if g.dep_ in ("xcomp", "advcl") and g.i > obj.i:
-                            hi = max(hi, g.right_edge.i)
-                    content.append((doc[lo].idx, _tok_end(doc[hi])))
-                    ctype = "prep=" + c.lower_
-                    if c.i == cue_hi + 1:
-                        cue_hi = c.i
-                    break
-    if not content and subj.head.dep_ == "agent":
-        # "The closure was first reported by the Gazette": the passive subject is the content
-        sp = next((c for c in children if c.dep_ == "nsubjpass"), None)
-        if sp is not None and sp.pos_ != "PRON":
-            content.append(_subtree_range(doc, sp))
-            ctype = "passive"
-        elif sp is not None and sp.lower_ in ("this", "that") and sp.i == sp.head.left_edge.i:
-            # "... will visit Russia. This was reported by the Kremlin.": the sentence before
-            s_lo, _, c_lo, _ = sents.of(tok.i)
-            if s_lo > 0:
-                _, _, p_lo, p_hi = sents.of(s_lo - 1)
-                if "\n\n" not in sents.text[p_lo:c_lo].rstrip():
-                    content.append((p_lo, p_hi))
-                    ctype = "passive-previous"
-    if (
-        not content
-        and lemma in INVERSION_VERBS
-        and tok.dep_ in ("parataxis", "ccomp", "advcl", "conj")
-        and (tok.head.i < tok.i or tok.dep_ == "parataxis")
-    ):
-        # "The plan will fail, he said." / "The plan, he said, will fail." parsed with the
-        # reported clause as head
-        head = tok.head
-        lo_gap, hi_gap = sorted((head.i, tok.left_edge.i if head.i < tok.i else tok.right_edge.i))
-        between = doc[lo_gap : hi_gap + 1]
-        if head.pos_ in ("VERB", "AUX") and any(t.is_punct for t in between):
-            lo, hi = head.left_edge.i, head.right_edge.i
-            content = _pieces(doc, lo, hi, tok.left_edge.i, tok.right_edge.i)
-            ctype = "inversion"
-    if not content and lemma in SPEECH_VERBS:
-        near = _adjacent_quote(doc, tok, qidx, sents)
-        if near is not None:
-            content.append((near.start, near.end))
-            ctype = "quote"
+    ctype = ""
+    for find in _CONTENT_FINDERS:
+        found = find(cx)
+        if found is not None:
+            content, ctype = found
+            break
     if not content:
         return None
     needs_clause = lemma in NEEDS_CLAUSE and not learned
-    if needs_clause and not ccomps and not _touches_quote(content, qidx):
+    if needs_clause and not cx.ccomps and not _touches_quote(content, qidx):
         return None
     src = _source_range(doc, subj, tok)
     if src is None:
         return None
-    cue = (doc[cue_lo].idx, _tok_end(doc[cue_hi]))
+    cue = (doc[cue_lo].idx, _tok_end(doc[cx.cue_hi]))
     # the content must not swallow the source or the cue
     content = _minus(content, [src, cue])
     if not content:
@@ -469,6 +378,170 @@ def _verb(
     d = Draft(source=src, cue=cue, content=content, subject=subj, verb=tok)
     d.notes["ctype"] = ctype
     return d
+
+
+@dataclass
+class _VerbContext:
+    """What the content finders of :func:`_verb` read; ``ccomps`` (the clauses found) and
+    ``cue_hi`` (a preposition the cue takes in) are what they may change."""
+
+    doc: Doc
+    tok: Token
+    lemma: str
+    subj: Token
+    qidx: QuoteIndex
+    sents: Sents
+    learned: bool
+    children: list[Token]
+    cue_hi: int
+    ccomps: list[Token] = field(default_factory=list)
+
+
+_Found = tuple[list[tuple[int, int]], str] | None
+
+
+def _content_ccomp(cx: _VerbContext) -> _Found:
+    """ "said (that) the plan will fail": the clausal complement."""
+    doc, tok = cx.doc, cx.tok
+    cx.ccomps = [
+        c
+        for c in cx.children
+        if c.dep_ == "ccomp"
+        # "Politico reported ...; however, we are not talking about ...": a clause before a
+        # semicolon is not what the later verb reports
+        and not (c.i < tok.i and any(t.text == ";" for t in doc[c.right_edge.i + 1 : tok.i]))
+    ]
+    content = [_subtree_range(doc, c) for c in cx.ccomps]
+    return (content, "ccomp") if content else None
+
+
+def _content_prep_clause(cx: _VerbContext) -> _Found:
+    """ "said in a statement that ...": the clause hangs off the prepositional object."""
+    content: list[tuple[int, int]] = []
+    for c in cx.children:
+        if c.dep_ != "prep":
+            continue
+        for pobj in c.children:
+            for g in pobj.children:
+                if g.dep_ in ("acl", "relcl", "ccomp") and any(
+                    m.dep_ == "mark" and m.lower_ == "that" for m in g.children
+                ):
+                    cx.ccomps.append(g)
+                    content.append(_subtree_range(cx.doc, g))
+    return (content, "prepclause") if content else None
+
+
+def _content_xcomp(cx: _VerbContext) -> _Found:
+    """ "pledged to act", "wants to leave": the open complement."""
+    content = [_subtree_range(cx.doc, c) for c in cx.children if c.dep_ == "xcomp"]
+    return (content, "xcomp") if content else None
+
+
+def _content_dobj(cx: _VerbContext) -> _Found:
+    """ "denied the report", "mocked the plan": the direct object (for "told CNN", the
+    quotation beside the verb)."""
+    doc, tok, children = cx.doc, cx.tok, cx.children
+    dobj = next((c for c in children if c.dep_ == "dobj"), None)
+    if (
+        dobj is not None
+        and dobj.pos_ == "PRON"
+        and any(c.dep_ == "prep" and c.i > dobj.i for c in children)
+    ):
+        dobj = None  # "distanced himself from X", "pressed him on X": the phrase is what
+    if dobj is not None and cx.lemma == "tell":
+        # '"...," he told CNN': who was told; what was told is the quotation
+        near = _adjacent_quote(doc, tok, cx.qidx, cx.sents)
+        if near is not None:
+            return [(near.start, near.end)], "quote"
+    if dobj is None:
+        return None
+    lo, hi = dobj.left_edge.i, dobj.right_edge.i
+    for c in children:
+        if c.dep_ in ("oprd", "xcomp") and c.i > dobj.i:
+            hi = max(hi, c.right_edge.i)
+    return [(doc[lo].idx, _tok_end(doc[hi]))], "dobj"
+
+
+def _content_prep_object(cx: _VerbContext) -> _Found:
+    """ "warned of a strike", "insisted on talks": the object of the verb's own preposition
+    (the cue takes the preposition in when it follows the verb)."""
+    if not (cx.lemma in PREP_CONTENT or cx.learned):
+        return None
+    doc, tok, children = cx.doc, cx.tok, cx.children
+    preps = PREP_CONTENT.get(cx.lemma)
+    for c in children:
+        if c.dep_ == "prep" and c.i > tok.i and (preps is None or c.lower_ in preps):
+            if _is_medium(c) or _is_time(c):
+                continue  # "said in a statement", "reported on Friday": how or when, not what
+            obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if obj is not None:
+                lo, hi = obj.left_edge.i, obj.right_edge.i
+                for g in children:
+                    if g.dep_ in ("xcomp", "advcl") and g.i > obj.i:
+                        hi = max(hi, g.right_edge.i)
+                if c.i == cx.cue_hi + 1:
+                    cx.cue_hi = c.i
+                return [(doc[lo].idx, _tok_end(doc[hi]))], "prep=" + c.lower_
+    return None
+
+
+def _content_passive(cx: _VerbContext) -> _Found:
+    """ "The closure was first reported by the Gazette": the passive subject is the content
+    ("This was reported by the Kremlin": the sentence before)."""
+    if cx.subj.head.dep_ != "agent":
+        return None
+    sp = next((c for c in cx.children if c.dep_ == "nsubjpass"), None)
+    if sp is not None and sp.pos_ != "PRON":
+        return [_subtree_range(cx.doc, sp)], "passive"
+    if sp is not None and sp.lower_ in ("this", "that") and sp.i == sp.head.left_edge.i:
+        sents = cx.sents
+        s_lo, _, c_lo, _ = sents.of(cx.tok.i)
+        if s_lo > 0:
+            _, _, p_lo, p_hi = sents.of(s_lo - 1)
+            if "\n\n" not in sents.text[p_lo:c_lo].rstrip():
+                return [(p_lo, p_hi)], "passive-previous"
+    return None
+
+
+def _content_inversion(cx: _VerbContext) -> _Found:
+    """ "The plan will fail, he said." / "The plan, he said, will fail." parsed with the
+    reported clause as head."""
+    doc, tok = cx.doc, cx.tok
+    if not (
+        cx.lemma in INVERSION_VERBS
+        and tok.dep_ in ("parataxis", "ccomp", "advcl", "conj")
+        and (tok.head.i < tok.i or tok.dep_ == "parataxis")
+    ):
+        return None
+    head = tok.head
+    lo_gap, hi_gap = sorted((head.i, tok.left_edge.i if head.i < tok.i else tok.right_edge.i))
+    between = doc[lo_gap : hi_gap + 1]
+    if head.pos_ in ("VERB", "AUX") and any(t.is_punct for t in between):
+        lo, hi = head.left_edge.i, head.right_edge.i
+        content = _pieces(doc, lo, hi, tok.left_edge.i, tok.right_edge.i)
+        return (content, "inversion") if content else None
+    return None
+
+
+def _content_quote(cx: _VerbContext) -> _Found:
+    """A speech verb beside a quotation: the quotation."""
+    if cx.lemma not in SPEECH_VERBS:
+        return None
+    near = _adjacent_quote(cx.doc, cx.tok, cx.qidx, cx.sents)
+    return ([(near.start, near.end)], "quote") if near is not None else None
+
+
+#: where :func:`_verb` looks for the content, in order (the first that finds one wins)
+_CONTENT_FINDERS = (
+    _content_ccomp,
+    _content_prep_clause,
+    _content_xcomp,
+    _content_dobj,
+    _content_prep_object,
+    _content_passive,
+    _content_inversion,
+    _content_quote,
+)
 
 
 _LABEL_RE = re.compile(r"(?m)^[ \t•*\"“-]*([A-Z][^\n:―—]{0,60}?)[ \t]*(:|―|—|--)[ \t]*(\S[^\n]*)$")

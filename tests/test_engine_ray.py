@@ -103,7 +103,10 @@ def _stories(paths: list[str], engine: str, store: Path) -> list[dict[str, Any]]
 def test_ray_and_local_engines_give_identical_stories(
     corpus: list[str], ray_local: Any, tmp_path: Path
 ) -> None:
+    from newsprism.nlp.embed import cache
+
     local = _stories(corpus, "local", tmp_path / "local.db")
+    cache().clear()  # so the Ray run computes its clustering vectors on Ray, not from here
     on_ray = _stories(corpus, "ray", tmp_path / "ray.db")
     assert len(local) > 3
     assert on_ray == local
@@ -121,6 +124,36 @@ def test_comparison_runs_one_task_per_time_block(ray_local: Any) -> None:
     assert sorted(b - a for a, b in zip([0, *finished], finished, strict=False)) == [1, 2, 2]
     with pytest.raises(ValueError):
         ray_engine.compare_blocks(jobs, blocks[:2], repr)
+
+
+def test_clustering_vectors_per_time_block_are_the_drivers_own(
+    ray_local: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    import numpy as np
+
+    from newsprism.nlp.embed import cache, load_encoder
+
+    encoder = load_encoder()
+    texts = [
+        "The Velin harbour board closed the eastern quay on Monday.",
+        "Dockworkers at Port Sallow walked out over pay.",
+        "A fire at the Dravetz textile mill killed four workers.",
+        "The Bank of Marenia raised its key rate to 4.5 percent.",
+    ]
+    blocks = ["2031-03-01", "2031-03-02", "2031-03-01", "2031-03-03"]
+    got = ray_engine.encode_blocks(texts, blocks, encoder.name, workers=2)
+    assert np.array_equal(got, encoder.encode(texts, 64))  # bit for bit, in any batch
+    # and through analyze: the clustering's vectors come from Ray tasks when none are cached
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for n, t in enumerate(texts):
+        (corpus / f"a{n}.txt").write_text(f"Harbour news {n}\n\n{t} More follows.", "utf-8")
+    cache().clear()
+    with caplog.at_level(logging.INFO, logger="newsprism.engine.ray"):
+        analyze([str(corpus)], AnalyzeOptions(engine="ray", workers=2), store=tmp_path / "s.db")
+    assert any("texts on Ray in" in r.getMessage() for r in caplog.records)
 
 
 def _worker_pids() -> set[int]:

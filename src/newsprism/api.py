@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from newsprism.model import (
 )
 from newsprism.nlp.canonical import canonicalize
 from newsprism.nlp.embed import persistent as embedding_store
+from newsprism.nlp.embed import remote as embedding_remote
 from newsprism.nlp.pubdate import date_from_stories, date_from_text
 from newsprism.outputs.document import story_to_dict
 from newsprism.profile import Profile, Timed, activate, lap, stage
@@ -282,13 +284,40 @@ def _cluster(
     if docs:
         if progress:
             progress("cluster", 0, len(docs))
-        clusterer.add(docs)
+        with _cluster_embeddings_on_ray(docs, settings, options):
+            clusterer.add(docs)
         if progress:
             progress("cluster", len(docs), len(docs))
     db.set_state(
         "cluster", {"settings_key": _settings_key(options), "clusterer": clusterer.state()}
     )
     return clusterer.assignments()
+
+
+@contextmanager
+def _cluster_embeddings_on_ray(
+    docs: list[ClusterDoc], settings: ClusterSettings, options: AnalyzeOptions
+) -> Iterator[None]:
+    """With ``engine="ray"``, the clustering's sentence vectors (title and lead of each new
+    article) are computed as Ray tasks, one per time block (the publication day); the online
+    assignment of articles to stories stays here, in time order, so both engines give the
+    same stories (the encoder gives a text the same vector in any batch)."""
+    if options.engine != "ray" or not settings.use_embeddings or len(docs) < 2:
+        yield
+        return
+    from newsprism.engine import ray as ray_engine  # optional: needs ray
+    from newsprism.stories.cluster import embed_text
+
+    block_of = {embed_text(d, settings.lead_chars): (d.published or "")[:10] for d in docs}
+
+    def encode(texts: list[str], name: str) -> Any:
+        blocks = [block_of.get(t, "") for t in texts]
+        return ray_engine.encode_blocks(
+            texts, blocks, name, options.workers, options.ray_address
+        )
+
+    with embedding_remote(encode):
+        yield
 
 
 def _redate(e: Enriched, a: Article) -> None:

@@ -337,3 +337,49 @@ def compare_blocks(
             if done:
                 done(finished)
     return results
+
+
+# -- sentence embeddings for clustering -------------------------------------------------------
+
+
+def _encode_block(texts: list[str], name: str) -> Any:
+    """One Ray task: the texts of one time block through the sentence encoder ``name``."""
+    from newsprism.nlp.embed import load_encoder
+
+    encoder = load_encoder(name.rsplit(":", 1)[-1] if ":" in name else None)
+    if encoder.name != name:  # e.g. ONNX Runtime missing on this node: torch would differ
+        raise RuntimeError(f"encoder {encoder.name} on this worker, {name} on the driver")
+    return encoder.encode(texts, 64)
+
+
+def encode_blocks(
+    texts: Sequence[str],
+    blocks: Sequence[str],
+    name: str,
+    workers: int | None = None,
+    address: str | None = None,
+) -> Any:
+    """The sentence vectors of ``texts`` computed as one Ray task per time block (``blocks[i]``
+    names the block of ``texts[i]``), rows in text order; ``name`` is the driver's encoder,
+    which every worker must have too (the vectors are then the driver's own)."""
+    import numpy as np
+    import ray
+
+    from newsprism.nlp.embed import DIM
+
+    if len(texts) != len(blocks):
+        raise ValueError("encode_blocks: one block name a text")
+    init(address, workers)
+    grouped: dict[str, list[int]] = {}
+    for i, b in enumerate(blocks):
+        grouped.setdefault(b, []).append(i)
+    task = ray.remote(num_cpus=1, max_retries=3)(_encode_block)
+    pending = {task.remote([texts[i] for i in idx], name): idx for idx in grouped.values()}
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    log.info("embedding %d texts on Ray in %d time blocks", len(texts), len(pending))
+    while pending:
+        ready, _ = ray.wait(list(pending), num_returns=1)
+        for ref in ready:
+            idx = pending.pop(ref)
+            out[idx] = np.asarray(ray.get(ref), dtype=np.float32)
+    return out

@@ -28,8 +28,9 @@ import hashlib
 import logging
 import os
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -347,6 +348,23 @@ def _half(vecs: np.ndarray) -> np.ndarray:
     return (h / np.where(norms == 0, 1.0, norms)).astype(np.float16)
 
 
+#: encodes texts (the encoder's name given) somewhere else, e.g. as Ray tasks; see :func:`remote`
+RemoteEncode = Callable[[list[str], str], np.ndarray]
+_remote: ContextVar[RemoteEncode | None] = ContextVar("newsprism_remote_encode", default=None)
+
+
+@contextmanager
+def remote(encode: RemoteEncode) -> Iterator[None]:
+    """Within this block, :func:`embed` has the texts it lacks encoded by ``encode`` instead
+    of in this process; the cache, the store and the rounding are the same, so the vectors are
+    too (the encoder gives each text the same vector in any batch)."""
+    token = _remote.set(encode)
+    try:
+        yield
+    finally:
+        _remote.reset(token)
+
+
 def embed(texts: Sequence[str], batch_size: int = 64, backend: str | None = None) -> np.ndarray:
     """L2-normalised embeddings, one float32 row per text; each distinct text is encoded at
     most once per process (and once per store while :func:`persistent` is active)."""
@@ -358,8 +376,13 @@ def embed(texts: Sequence[str], batch_size: int = 64, backend: str | None = None
     found = _cache.get_many(keys)
     todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
     if todo:
+        remote = _remote.get()
         with profile.stage("embeddings"):
-            fresh = _half(encoder.encode(list(todo.values()), batch_size))
+            if remote is not None:  # elsewhere (Ray tasks), by the same encoder
+                raw = remote(list(todo.values()), encoder.name)
+            else:
+                raw = encoder.encode(list(todo.values()), batch_size)
+            fresh = _half(raw)
         profile.count("embeddings", len(todo))
         _cache.stats.computed += len(todo)
         items = list(zip(todo, fresh, strict=True))

@@ -437,7 +437,7 @@ class StoryClusterer:
         try:
             from newsprism.nlp.pipeline import embed
 
-            texts = [_embed_text(d, self.settings.lead_chars) for d in docs]
+            texts = [embed_text(d, self.settings.lead_chars) for d in docs]
             return np.asarray(embed(texts), dtype=np.float32)
         # guards the sentence encoder (model package missing, a broken ONNX export, out of
         # memory): clustering falls back to TF-IDF only
@@ -872,7 +872,8 @@ def _story_id(idx: int) -> str:
     return f"s{idx + 1:05d}"
 
 
-def _embed_text(d: ClusterDoc, chars: int) -> str:
+def embed_text(d: ClusterDoc, chars: int) -> str:
+    """What clustering embeds of an article: its title and the lead of its text."""
     title = d.title.strip() if isinstance(d.title, str) else ""
     body = lead(d.text if isinstance(d.text, str) else "", chars)
     return f"{title}. {body}" if title else body

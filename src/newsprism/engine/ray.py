@@ -292,10 +292,47 @@ def enrich(
     return [by_id[a.id] for a in articles]
 
 
-# -- comparison ------------------------------------------------------------------------------
+# -- per-time-block tasks (comparison, the clustering's sentence vectors) ---------------------
 
 
-def _compare_block(fn: Callable[[Any], Any], jobs: list[Any]) -> list[Any]:
+def _run_blocks(
+    items: Sequence[Any],
+    blocks: Sequence[str],
+    work: Callable[..., Sequence[Any]],
+    args: tuple[Any, ...],
+    what: tuple[str, str],
+    done: Callable[[int], None] | None = None,
+) -> list[Any]:
+    """``work(items of one block, *args)`` as one Ray task per time block (``blocks[i]`` names
+    the block of ``items[i]``); ``work`` returns one result per item, and the results come back
+    in item order. The blocks run in any order on any worker (a failed task is retried up to 3
+    times); ``done`` receives the number of items finished so far as blocks complete. ``what``
+    (verb, noun) words the log line. :func:`init` must have been called."""
+    import ray
+
+    if len(items) != len(blocks):
+        raise ValueError(f"{what[0]} on Ray: {len(items)} {what[1]}, {len(blocks)} block names")
+    grouped: dict[str, list[int]] = {}
+    for i, b in enumerate(blocks):
+        grouped.setdefault(b, []).append(i)
+    task = ray.remote(num_cpus=1, max_retries=3)(work)
+    pending = {task.remote([items[i] for i in idx], *args): idx for idx in grouped.values()}
+    results: list[Any] = [None] * len(items)
+    finished = 0
+    log.info("%s %d %s on Ray in %d time blocks", what[0], len(items), what[1], len(pending))
+    while pending:
+        ready, _ = ray.wait(list(pending), num_returns=1)
+        for ref in ready:
+            idx = pending.pop(ref)
+            for i, out in zip(idx, ray.get(ref), strict=True):
+                results[i] = out
+            finished += len(idx)
+            if done:
+                done(finished)
+    return results
+
+
+def _compare_block(jobs: list[Any], fn: Callable[[Any], Any]) -> list[Any]:
     """One Ray task: compare the stories of one time block, in order."""
     return [fn(job) for job in jobs]
 
@@ -315,31 +352,9 @@ def compare_blocks(
     worker; ``done`` receives the number of jobs finished so far as blocks complete."""
     import ray
 
-    if len(jobs) != len(blocks):
-        raise ValueError("compare_blocks: one block name a job")
     init(address, workers)
-    grouped: dict[str, list[int]] = {}
-    for i, b in enumerate(blocks):
-        grouped.setdefault(b, []).append(i)
-    task = ray.remote(num_cpus=1, max_retries=3)(_compare_block)
     fn_ref = ray.put(fn)
-    pending = {task.remote(fn_ref, [jobs[i] for i in idx]): idx for idx in grouped.values()}
-    results: list[Any] = [None] * len(jobs)
-    finished = 0
-    log.info("comparing %d stories on Ray in %d time blocks", len(jobs), len(pending))
-    while pending:
-        ready, _ = ray.wait(list(pending), num_returns=1)
-        for ref in ready:
-            idx = pending.pop(ref)
-            for i, out in zip(idx, ray.get(ref), strict=True):
-                results[i] = out
-            finished += len(idx)
-            if done:
-                done(finished)
-    return results
-
-
-# -- sentence embeddings for clustering -------------------------------------------------------
+    return _run_blocks(jobs, blocks, _compare_block, (fn_ref,), ("comparing", "stories"), done)
 
 
 def _encode_block(texts: list[str], name: str) -> Any:
@@ -363,23 +378,9 @@ def encode_blocks(
     names the block of ``texts[i]``), rows in text order; ``name`` is the driver's encoder,
     which every worker must have too (the vectors are then the driver's own)."""
     import numpy as np
-    import ray
 
     from newsprism.nlp.embed import DIM
 
-    if len(texts) != len(blocks):
-        raise ValueError("encode_blocks: one block name a text")
     init(address, workers)
-    grouped: dict[str, list[int]] = {}
-    for i, b in enumerate(blocks):
-        grouped.setdefault(b, []).append(i)
-    task = ray.remote(num_cpus=1, max_retries=3)(_encode_block)
-    pending = {task.remote([texts[i] for i in idx], name): idx for idx in grouped.values()}
-    out = np.zeros((len(texts), DIM), dtype=np.float32)
-    log.info("embedding %d texts on Ray in %d time blocks", len(texts), len(pending))
-    while pending:
-        ready, _ = ray.wait(list(pending), num_returns=1)
-        for ref in ready:
-            idx = pending.pop(ref)
-            out[idx] = np.asarray(ray.get(ref), dtype=np.float32)
-    return out
+    rows = _run_blocks(texts, blocks, _encode_block, (name,), ("embedding", "texts"))
+    return np.asarray(rows, dtype=np.float32).reshape(len(texts), DIM)

@@ -181,10 +181,6 @@ class Archive:
         for rowid, _aid, sid in db.story_memberships():
             story_of_rowid[rowid].append(sid)
         lines = _storyline_rows(db.get_state(STORYLINES_KEY), stories)
-        by_id = {s["id"]: s for s in stories}
-        for line in lines:
-            for sid in line["stories"]:
-                by_id[sid]["storyline_title"] = line["title"]
         log.info(
             "web index: %d stories in %d storylines, %d articles",
             len(stories),
@@ -547,7 +543,7 @@ def _storyline_rows(stored: Any, stories: list[dict[str, Any]]) -> list[dict[str
     """The storylines of the last run (as :func:`newsprism.api.analyze` stores them), keeping
     the stories the store still holds. Stories the stored list lacks (a store written before
     the list was kept) are grouped by the storyline each story names, or stand alone. Most
-    recent first."""
+    recent first. Each story row gets its storyline's ``storyline`` id and ``storyline_title``."""
     by_id = {s["id"]: s for s in stories}
     lines: list[dict[str, Any]] = []
     placed: set[str] = set()
@@ -571,9 +567,10 @@ def _storyline_rows(stored: Any, stories: list[dict[str, Any]]) -> list[dict[str
     for line_id, members in rest.items():
         members.sort(key=lambda sid: (by_id[sid]["first_published"] or "9999", sid))
         lines.append(_storyline_row(line_id, None, members, by_id, []))
-    for line in lines:
+    for line in lines:  # each story row names its storyline
         for sid in line["stories"]:
             by_id[sid]["storyline"] = line["id"]
+            by_id[sid]["storyline_title"] = line["title"]
     return sorted(lines, key=lambda x: (x["last_published"] or "", x["id"]), reverse=True)
 
 

@@ -279,8 +279,6 @@ def test_odd_input_never_crashes(gazetteer) -> None:
 
 
 def test_store_codec_round_trip_and_old_records() -> None:
-    from newsprism.store.sqlite import enriched_from_dict, enriched_to_dict
-
     ev = Event(
         "CONSULT",
         "A",
@@ -295,11 +293,11 @@ def test_store_codec_round_trip_and_old_records() -> None:
         reporter="C",
     )
     enr = Enriched(article_id="a1", events=[ev])
-    back = enriched_from_dict("a1", json.loads(json.dumps(enriched_to_dict(enr))))
+    back = Enriched.from_dict(json.loads(json.dumps(enr.to_dict())), article_id="a1")
     assert back.events == [ev]
     old = {"events": [{"type": "FIGHT", "source_actor": "A", "target_actor": None,
                        "trigger": {"start": 1, "end": 6, "text": "shell"}}]}  # fmt: skip
-    loaded = enriched_from_dict("a2", old).events[0]
+    loaded = Enriched.from_dict(old, article_id="a2").events[0]
     assert (loaded.type, loaded.mode, loaded.trigger.text) == ("FIGHT", "asserted", "shell")
 
 
@@ -353,13 +351,14 @@ def test_story_rows_count_independent_outlets() -> None:
         sentences=[Sentence(0, 24, arts[3].text)],
         events=[Event("FIGHT", "Ostmark", "Veloria", Span(8, 15, "shelled"), date="2031-05-13")],
     )
-    rows = story_events(arts, enriched)
+    records = story_events(arts, enriched)
+    rows = [r.to_dict() for r in records]
     assert [tuple(r) for r in rows] == [EVENT_COLUMNS] * 4
     assert [r["outlets"] for r in rows] == [2, 2, 2, 1]
     assert rows[0]["date"] == "2031-05-14" and rows[0]["date_from"] == "published"
     assert rows[3]["date"] == "2031-05-13" and rows[3]["date_from"] == "text"
     assert (rows[0]["sentence_start"], rows[0]["sentence_end"]) == (0, len(text))
-    pairs = event_pairs(rows)
+    pairs = [p.to_dict() for p in event_pairs(records)]
     assert [tuple(p) for p in pairs] == [PAIR_COLUMNS] * 2
     by_day = {p["date"]: p for p in pairs}
     assert by_day["2031-05-14"]["events"] == 3 and by_day["2031-05-14"]["outlets"] == 2

@@ -44,12 +44,8 @@ def _result() -> AnalysisResult:
         BriefLine(t1[s1[0] : s1[1]], [Citation("lund-1", *s1), Citation("lund-2", *s2)], "key"),
         BriefLine(HOSTILE, [Citation("lund-1", t1.index(HOSTILE), len(t1))], "adds"),
     ]
-    story = Story(
-        "story-0001",
-        "Ferry <strike> in Lund",
-        ["lund-1", "lund-2"],
-        brief,
-        extra={
+    story = Story.from_dict(
+        {
             "facts": [
                 {
                     "id": "f1",
@@ -66,6 +62,7 @@ def _result() -> AnalysisResult:
                                     "article": "lund-1",
                                     "start": s1[0],
                                     "end": s1[1],
+                                    "text": t1[s1[0] : s1[1]],
                                     "outlet": "Harbour Courier",
                                 },
                                 {
@@ -73,6 +70,7 @@ def _result() -> AnalysisResult:
                                     "article": "lund-2",
                                     "start": 0,
                                     "end": len(t2),
+                                    "text": t2,
                                     "outlet": "Meridian Wire",
                                 },
                             ],
@@ -88,6 +86,7 @@ def _result() -> AnalysisResult:
             "timeline": [
                 {
                     "date": "2025-04-07",
+                    "label": "2025-04-07",
                     "text": t1[s1[0] : s1[1]],
                     "fact": "f1",
                     "sources": [
@@ -96,6 +95,7 @@ def _result() -> AnalysisResult:
                             "start": s1[0],
                             "end": s1[1],
                             "text": t1[s1[0] : s1[1]],
+                            "outlet": "Harbour Courier",
                         }
                     ],
                 }
@@ -139,6 +139,10 @@ def _result() -> AnalysisResult:
                 }
             ],
         },
+        id="story-0001",
+        title="Ferry <strike> in Lund",
+        articles=["lund-1", "lund-2"],
+        brief=brief,
     )
     return AnalysisResult(
         articles=[a1, a2],
@@ -211,7 +215,7 @@ def test_markdown_report_lists_brief_with_citations_and_skips() -> None:
     assert "writes “strike” [Harbour Courier: lund-1" in md
     assert "- **Meridian Wire**:" not in md
     # who said what: the cue, the content, the outlet and the nested source
-    said = _result().stories[0].extra["quotes"][0]["quotes"][0]["content"][0]["text"]
+    said = _result().stories[0].quotes[0]["quotes"][0]["content"][0]["text"]
     assert f"  - *said* “{said}”" in md
     assert "(Meridian Wire; indirect, via Harbour Courier)" in md
 

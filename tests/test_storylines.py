@@ -206,27 +206,29 @@ def _result() -> AnalysisResult:
             "label": day,
             "text": a.text[:40],
             "fact": "f1",
-            "sources": [{"article": aid, "start": 0, "end": 40, "text": a.text[:40]}],
+            "sources": [
+                {"article": aid, "start": 0, "end": 40, "text": a.text[:40], "outlet": a.source}
+            ],
         }
 
     stories = [
-        Story(
+        Story.from_dict(
+            {"timeline": [entry("2035-04-02", "m1")], "storyline": "storyline-0001"},
             id="story-0001",
             title="Dam cracks",
             articles=["m1"],
-            extra={"timeline": [entry("2035-04-02", "m1")], "storyline": "storyline-0001"},
         ),
-        Story(
+        Story.from_dict(
+            {"timeline": [entry("2035-04-20", "m3")], "storyline": "storyline-0001"},
             id="story-0002",
             title="Dam rebuilt",
             articles=["m3"],
-            extra={"timeline": [entry("2035-04-20", "m3")], "storyline": "storyline-0001"},
         ),
-        Story(
+        Story.from_dict(
+            {"timeline": [], "storyline": "storyline-0002"},
             id="story-0003",
             title="Quill fire",
             articles=["w1"],
-            extra={"timeline": [], "storyline": "storyline-0002"},
         ),
     ]
     lines = assemble(

@@ -46,7 +46,7 @@ def _facts(articles: dict[str, tuple[str, str | None]]) -> list[SimpleNamespace]
 
 
 def _entry(entries: list[dict], words: str) -> dict | None:
-    return next((e for e in entries if words in e["text"]), None)
+    return next((e for e in entries if words in e.text), None)
 
 
 # ---------------------------------------------------------------- main-clause dates
@@ -62,10 +62,10 @@ def test_date_in_a_relative_clause_is_not_the_event_date() -> None:
     )
     tl = story_timeline(_facts({"a1": (text, "2021-06-10")}), ["2021-06-10"])
     every = tl.events + tl.background
-    assert _entry(every, "offered on Tuesday")["date"] == "2021-06-08"
+    assert _entry(every, "offered on Tuesday").date == "2021-06-08"
     assert _entry(every, "ready to host talks") is None  # the 2019 date is not the offer's
     assert _entry(every, "seizure still angers") is None  # "the March 2019 seizure": a modifier
-    assert _entry(every, "mayors will meet")["date"] == "2021-06-14"
+    assert _entry(every, "mayors will meet").date == "2021-06-14"
 
 
 def test_relative_day_counts_from_the_previous_date_of_the_article() -> None:
@@ -74,18 +74,18 @@ def test_relative_day_counts_from_the_previous_date_of_the_article() -> None:
         "A day later, the harbour board will vote on the fares."
     )
     events = build_timeline(_facts({"a1": (text, "2030-08-20")}), ["2030-08-20"])
-    assert _entry(events, "harbour board")["date"] == "2030-09-04"
+    assert _entry(events, "harbour board").date == "2030-09-04"
 
 
 def test_each_fact_once_with_all_its_sources_and_no_sentence_twice() -> None:
     text = "Glass bridge reopened on May 2 in Tarnow. Crowds crossed it on May 2 and May 3."
     facts = _facts({"a1": (text, "2031-05-04"), "a2": (text, "2031-05-05")})
     events = build_timeline(facts, ["2031-05-04", "2031-05-05"])
-    texts = [e["text"] for e in events]
+    texts = [e.text for e in events]
     assert len(texts) == len(set(texts)) == 2
     reopened = _entry(events, "reopened")
-    assert {s["article"] for s in reopened["sources"]} == {"a1", "a2"}
-    assert reopened["date"] == "2031-05-02"
+    assert {s.article for s in reopened.sources} == {"a1", "a2"}
+    assert reopened.date == "2031-05-02"
 
 
 def test_a_fact_with_two_dates_is_listed_once_with_the_other_date_disputed() -> None:
@@ -96,8 +96,8 @@ def test_a_fact_with_two_dates_is_listed_once_with_the_other_date_disputed() -> 
     fact.claims += facts[1].claims  # the comparison aligned both sentences into one fact
     events = build_timeline([fact], ["2032-05-10", "2032-05-11"])
     assert len(events) == 1
-    assert events[0]["date"] == "2032-05-20" and events[0]["disputed"] == ["2032-05-22"]
-    assert len(events[0]["sources"]) == 2
+    assert events[0].date == "2032-05-20" and events[0].disputed == ["2032-05-22"]
+    assert len(events[0].sources) == 2
 
 
 def test_old_facts_go_to_background_in_order() -> None:
@@ -108,10 +108,10 @@ def test_old_facts_go_to_background_in_order() -> None:
         "Her deputy took over in January 2040."
     )
     tl = story_timeline(_facts({"a1": (text, "2040-03-14")}), ["2040-03-14"])
-    assert [e["date"] for e in tl.background] == ["1961", "1998"]
-    assert [e["date"] for e in tl.events] == ["2040-01", "2040-03-12"]
+    assert [e.date for e in tl.background] == ["1961", "1998"]
+    assert [e.date for e in tl.events] == ["2040-01", "2040-03-12"]
     # without publication dates the story's days end at its latest dated fact
-    assert [e["date"] for e in story_timeline(_facts({"a1": (text, "2040-03-14")})).background] == [
+    assert [e.date for e in story_timeline(_facts({"a1": (text, "2040-03-14")})).background] == [
         "1961",
         "1998",
     ]
@@ -122,8 +122,8 @@ def test_ranges_and_weeks_keep_their_extent() -> None:
     assert date_label("2024-W12") == "week of 2024-03-18"
     text = "The fair runs from March 20 to 22 in Lissa. Repairs start next week."
     events = build_timeline(_facts({"a1": (text, "2024-03-14")}), ["2024-03-14"])
-    assert _entry(events, "fair runs")["label"] == "2024-03-20 to 2024-03-22"
-    assert _entry(events, "Repairs")["label"].startswith("week of")
+    assert _entry(events, "fair runs").label == "2024-03-20 to 2024-03-22"
+    assert _entry(events, "Repairs").label.startswith("week of")
 
 
 # ---------------------------------------------------------------- publication dates
@@ -177,16 +177,16 @@ def _seed_articles(seeds_dir: Path) -> dict[str, str]:
 def _check_seed_timeline(events: list[dict]) -> None:
     def date_of(words: str) -> str | None:
         e = _entry(events, words)
-        return e["date"] if e else None
+        return e.date if e else None
 
     assert date_of("phone call") == "2023-03-16"
     assert date_of("informal lunch") == "2023-03-20"
     assert date_of("negotiations will begin") == "2023-03-21"
     assert date_of("plan to end the war") == "2023-02-24"
-    visit = [e for e in events if "state visit to Russia" in e["text"]]
-    assert visit and all(e["date"] == "2023-03-20/2023-03-22" for e in visit)
+    visit = [e for e in events if "state visit to Russia" in e.text]
+    assert visit and all(e.date == "2023-03-20/2023-03-22" for e in visit)
     offer = _entry(events, "broker talks")
-    assert offer is None or not offer["date"].startswith("2022")
+    assert offer is None or not offer.date.startswith("2022")
 
 
 def test_seed_timeline_with_dates(seeds_dir: Path) -> None:

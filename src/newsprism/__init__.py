@@ -14,6 +14,6 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 def analyze(*args, **kwargs):
     """Run the whole pipeline; see :func:`newsprism.api.analyze`."""
-    from newsprism.api import analyze as _analyze
+    from newsprism.api import analyze as _analyze  # heavy: newsprism.api loads spacy and torch
 
     return _analyze(*args, **kwargs)

@@ -6,6 +6,7 @@ The library does no printing: progress goes to an optional callback, problems to
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections import defaultdict
@@ -17,17 +18,20 @@ from typing import Any
 
 from newsprism.engine import local
 from newsprism.ingest import IngestOptions, ingest
+from newsprism.ingest.dedup import link_duplicates
 from newsprism.ingest.meta import unify_outlets
 from newsprism.model import (
     AnalysisResult,
     Article,
-    BriefLine,
     Enriched,
     Entity,
     Skipped,
     Story,
+    StoryAttribution,
+    StoryEntity,
     Storyline,
 )
+from newsprism.nlp import dates as dates_mod
 from newsprism.nlp.canonical import canonicalize
 from newsprism.nlp.embed import persistent as embedding_store
 from newsprism.nlp.embed import remote as embedding_remote
@@ -40,7 +44,7 @@ from newsprism.stories import brief as brief_mod
 from newsprism.stories import cache as story_cache
 from newsprism.stories import compare as compare_mod
 from newsprism.stories.cache import StoryCache
-from newsprism.stories.cluster import ClusterDoc, ClusterSettings, StoryClusterer
+from newsprism.stories.cluster import ClusterDoc, ClusterSettings, StoryClusterer, embed_text
 from newsprism.stories.storylines import StorylineBuilder
 from newsprism.stories.storylines import assemble as assemble_storylines
 from newsprism.stories.timeline import story_timeline
@@ -149,7 +153,7 @@ def _analyze(
 ) -> AnalysisResult:
     mapper = None
     if options.engine == "ray":
-        from newsprism.engine import ray as ray_engine
+        from newsprism.engine import ray as ray_engine  # optional: needs ray
 
         mapper = ray_engine.ingest_mapper(options.workers, options.ray_address)
     ingested = ingest_into_store(paths, options.ingest, db, progress, mapper=mapper)
@@ -202,7 +206,7 @@ def _enrich(
 ) -> list[Enriched]:
     """Enrich ``todo`` with the chosen engine, storing each batch as soon as it is done."""
     if options.engine == "ray":
-        from newsprism.engine import ray as ray_engine
+        from newsprism.engine import ray as ray_engine  # optional: needs ray
 
         return ray_engine.enrich(
             todo,
@@ -239,8 +243,6 @@ def _place_in_store(articles: list[Article], db: ArticleStore) -> list[Article]:
 
 
 def _link_duplicates(articles: list[Article], db: ArticleStore) -> None:
-    from newsprism.ingest.dedup import link_duplicates
-
     before = {a.id: a.duplicate_of for a in articles}
     link_duplicates(articles)
     changed = {a.id: a.duplicate_of for a in articles if a.duplicate_of != before[a.id]}
@@ -306,15 +308,12 @@ def _cluster_embeddings_on_ray(
         yield
         return
     from newsprism.engine import ray as ray_engine  # optional: needs ray
-    from newsprism.stories.cluster import embed_text
 
     block_of = {embed_text(d, settings.lead_chars): (d.published or "")[:10] for d in docs}
 
     def encode(texts: list[str], name: str) -> Any:
         blocks = [block_of.get(t, "") for t in texts]
-        return ray_engine.encode_blocks(
-            texts, blocks, name, options.workers, options.ray_address
-        )
+        return ray_engine.encode_blocks(texts, blocks, name, options.workers, options.ray_address)
 
     with embedding_remote(encode):
         yield
@@ -322,8 +321,6 @@ def _cluster_embeddings_on_ray(
 
 def _redate(e: Enriched, a: Article) -> None:
     """Resolve an article's dates again against its (newly inferred) publication date."""
-    from newsprism.nlp import dates as dates_mod
-
     try:
         e.dates = dates_mod.find_dates(a.text, a.published)
         if e.clauses:
@@ -348,7 +345,7 @@ def _storylines(
     line_of = builder.update(docs)
     db.set_state("storylines", builder.state())
     for s in stories:
-        s.extra["storyline"] = line_of.get(s.id)
+        s.storyline = line_of.get(s.id)
     return assemble_storylines(stories, line_of, by_id)
 
 
@@ -419,12 +416,7 @@ def build_stories(
         story_id, title = f"story-{n:04d}", _story_title(members)
         ids = {a.id for a in members}
         story_entities = [
-            {
-                "name": e.name,
-                "type": e.type,
-                "variants": e.variants,
-                "articles": [x for x in e.articles if x in ids],
-            }
+            StoryEntity(e.name, e.type, e.variants, [x for x in e.articles if x in ids])
             for e in entities
             if ids.intersection(e.articles)
         ]
@@ -434,21 +426,29 @@ def build_stories(
             key = story_cache.story_key(members, enriched, settings)
             old = cache.stored.get(key)
             if old is not None:
-                story = story_cache.story_from_dict(old, story_id, title, [a.id for a in members])
-                story.extra["entities"] = story_entities
-                story.extra["attributions"] = _story_attributions(members, enriched)
+                story = Story.from_dict(
+                    old,
+                    id=story_id,
+                    title=title,
+                    articles=[a.id for a in members],
+                    entities=story_entities,
+                    attributions=_story_attributions(members, enriched),
+                )
                 stories.append(story)
                 cache.built[key] = story
                 cache.reused += 1
                 continue
-        extra: dict[str, Any] = {
-            "entities": story_entities,
-            "attributions": _story_attributions(members, enriched),
-        }
-        stories.append(
-            Story(id=story_id, title=title, articles=[a.id for a in members], extra=extra)
+        story = Story(
+            id=story_id,
+            title=title,
+            articles=[a.id for a in members],
+            entities=story_entities,
+            attributions=_story_attributions(members, enriched),
         )
-        jobs.append(CompareJob(members, {a.id: enriched[a.id] for a in members}, options.max_facts))
+        stories.append(story)
+        jobs.append(
+            CompareJob(story, members, {a.id: enriched[a.id] for a in members}, options.max_facts)
+        )
         places.append((len(stories) - 1, key))
     reused = len(stories) - len(jobs)
 
@@ -468,10 +468,8 @@ def build_stories(
         for job in jobs:
             results.append(compare_members(job))
             done(len(results))
-    for (i, key), (brief, compared) in zip(places, results, strict=True):
-        fresh = stories[i]
-        fresh.brief = brief
-        fresh.extra = {**compared, **fresh.extra}
+    for (i, key), fresh in zip(places, results, strict=True):
+        stories[i] = fresh
         if cache is not None:
             cache.built[key] = fresh
     if cache is not None and cache.reused:
@@ -483,31 +481,50 @@ def build_stories(
 
 @dataclass
 class CompareJob:
-    """One story to compare: its articles (in story order) and their enrichment."""
+    """One story to compare: the story so far (id, title, entities, attributions), its
+    articles (in story order) and their enrichment."""
 
+    story: Story
     members: list[Article]
     enriched: dict[str, Enriched]
     max_facts: int
 
 
-def compare_members(job: CompareJob) -> tuple[list[BriefLine], dict[str, Any]]:
-    """One story's comparison across its outlets (facts, conflicts, quotes, timeline, the
-    undated background) and its brief. It depends on this story alone, so stories can be
-    compared in parallel (the Ray engine runs one task per time block of stories)."""
+def compare_members(job: CompareJob) -> Story:
+    """The job's story with its comparison across outlets (facts, conflicts, quotes, timeline,
+    the background long before, framing, events) and its brief. It depends on this story
+    alone, so stories can be compared in parallel (the Ray engine runs one task per time block
+    of stories). The facts' claims are left behind once the brief is written: a story read
+    back from the store has none either, so a reused story and a fresh one are alike."""
     comparison = compare_mod.compare_story(job.members, job.enriched)
     dated = story_timeline(comparison.facts, [a.published for a in job.members])
     comparison.timeline = dated.events
     brief = brief_mod.build_brief(job.members, comparison, max_facts=job.max_facts)
-    extra: dict[str, Any] = comparison.to_dict()
-    extra["background"] = dated.background
-    return brief, extra
+    for fact in comparison.facts:
+        fact.claims = []
+    return dataclasses.replace(
+        job.story,
+        brief=brief,
+        facts=comparison.facts,
+        coverage=comparison.coverage(),
+        timeline=dated.events,
+        framing=comparison.framing,
+        quotes=comparison.quotes,
+        events=comparison.events,
+        event_pairs=comparison.event_pairs,
+        background=dated.background,
+    )
 
 
 def _story_attributions(
     members: list[Article], enriched: dict[str, Enriched]
-) -> list[dict[str, Any]]:
+) -> list[StoryAttribution]:
     return [
-        {"article": a.id, **att.to_dict()} for a in members for att in enriched[a.id].attributions
+        StoryAttribution(
+            a.id, att.source, att.cue, att.content, att.speaker, att.kind, att.via, att.reporting
+        )
+        for a in members
+        for att in enriched[a.id].attributions
     ]
 
 

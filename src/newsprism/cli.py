@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import sys
 import time
@@ -20,9 +21,23 @@ from typing import Any
 import click
 
 from newsprism import __version__, settings
+from newsprism import evaluate as ev
 from newsprism.errors import NewsprismError
+from newsprism.profile import STAGE_HELP, Profile, activate
+from newsprism.profile import stage as profile_stage
 from newsprism.settings import SETTING, Engine, Granularity, Setting
-from newsprism.store.base import is_postgres_url, open_store, store_label
+from newsprism.stages import (
+    BadRecord,
+    align_records,
+    attributions_records,
+    cluster_records,
+    dates_record,
+    events_records,
+    read_records,
+    summarize_record,
+    write_records,
+)
+from newsprism.store.base import is_postgres_url, open_reader, open_store, store_label
 
 log = logging.getLogger("newsprism.cli")
 
@@ -72,8 +87,8 @@ class _Progress:
 
     def __enter__(self) -> _Progress:
         if self.enabled and self.tty:
-            from rich.console import Console
-            from rich.progress import (
+            from rich.console import Console  # heavy: rich, ~25 ms; only the tty bar
+            from rich.progress import (  # heavy: as above
                 BarColumn,
                 MofNCompleteColumn,
                 Progress,
@@ -152,7 +167,7 @@ def _ingest_options(
     max_size: float,
     follow_symlinks: bool = False,
 ) -> Any:
-    from newsprism.ingest import IngestOptions
+    from newsprism.ingest import IngestOptions  # lazy: newsprism.ingest costs ~50 ms at import
 
     return IngestOptions(
         max_bytes=int(max_size * 1024 * 1024),
@@ -276,11 +291,9 @@ def analyze(
     profile: bool,
 ) -> None:
     """Run the whole pipeline over PATHS (files, folders, globs, or - for JSON Lines on stdin)."""
-    from newsprism.api import AnalyzeOptions
-    from newsprism.api import analyze as run_analyze
-    from newsprism.outputs import write_outputs
-    from newsprism.profile import Profile, activate
-    from newsprism.profile import stage as profile_stage
+    from newsprism.api import AnalyzeOptions  # heavy: newsprism.api loads spacy and torch
+    from newsprism.api import analyze as run_analyze  # heavy: as above
+    from newsprism.outputs import write_outputs  # lazy: newsprism.outputs loads jinja2
 
     options = AnalyzeOptions(
         ingest=_ingest_options(published, source, fields, manifest, max_size, follow_symlinks),
@@ -323,8 +336,6 @@ def analyze(
 
 def _profile_table(profile: Any, articles: int, new: int) -> str:
     """The per-stage breakdown of ``analyze --profile``."""
-    from newsprism.profile import STAGE_HELP
-
     lines = [f"{'stage':<11} {'seconds':>8} {'share':>6}  what"]
     for row in profile.rows():
         what = STAGE_HELP.get(row.name, "")
@@ -357,7 +368,7 @@ def ingest(
     follow_symlinks: bool,
 ) -> None:
     """Read, clean and store articles from PATHS, without further analysis."""
-    from newsprism.api import ingest_into_store
+    from newsprism.api import ingest_into_store  # heavy: newsprism.api loads spacy and torch
 
     options = _ingest_options(published, source, fields, manifest, max_size, follow_symlinks)
     with (
@@ -381,8 +392,6 @@ def ingest(
 def _stage_io(
     infile: str, outfile: str, required: tuple[str, ...]
 ) -> tuple[list[dict[str, Any]], Any]:
-    from newsprism.stages import BadRecord, read_records
-
     records: list[dict[str, Any]] = []
     bad = 0
     try:
@@ -424,8 +433,6 @@ def _run_stage(
     transform: Callable[[list[dict[str, Any]]], Iterable[dict[str, Any]]],
 ) -> None:
     """Read a stage's records, write what ``transform`` makes of them, report the count."""
-    from newsprism.stages import write_records
-
     records, out = _stage_io(infile, outfile, required)
     with _library_errors(), out:
         n = write_records(transform(records), out)
@@ -435,8 +442,6 @@ def _run_stage(
 @_stage_command("dates", "Normalize temporal expressions: {id, text, published?} -> {id, dates}.")
 @_flag("published", "dates", help="Publication date for records without 'published'.")
 def dates_cmd(infile: str, outfile: str, published: str | None) -> None:
-    from newsprism.stages import dates_record
-
     _run_stage(
         "dates",
         infile,
@@ -448,8 +453,6 @@ def dates_cmd(infile: str, outfile: str, published: str | None) -> None:
 
 @_stage_command("attributions", "Who said what: {id, text} -> {id, attributions}.")
 def attributions_cmd(infile: str, outfile: str) -> None:
-    from newsprism.stages import attributions_records
-
     _run_stage("attributions", infile, outfile, ("id", "text"), attributions_records)
 
 
@@ -458,8 +461,6 @@ def attributions_cmd(infile: str, outfile: str) -> None:
     "Who did what to whom (PLOVER): {id, text, published?} -> {id, events}.",
 )
 def events_cmd(infile: str, outfile: str) -> None:
-    from newsprism.stages import events_records
-
     _run_stage("events", infile, outfile, ("id", "text"), events_records)
 
 
@@ -470,8 +471,6 @@ def events_cmd(infile: str, outfile: str) -> None:
     "{id, relation, p_same, conflicts}.",
 )
 def align_cmd(infile: str, outfile: str) -> None:
-    from newsprism.stages import align_records
-
     _run_stage("align", infile, outfile, ("id", "a", "b"), align_records)
 
 
@@ -481,8 +480,6 @@ def align_cmd(infile: str, outfile: str) -> None:
 @_flag("granularity", "cluster")
 @_flag("use_embeddings", "cluster")
 def cluster_cmd(infile: str, outfile: str, granularity: Granularity, no_embeddings: bool) -> None:
-    from newsprism.stages import cluster_records, write_records
-
     records, out = _stage_io(infile, outfile, ("id", "text"))
     with _library_errors(), out:
         rows = cluster_records(records, granularity, use_embeddings=not no_embeddings)
@@ -496,8 +493,6 @@ def cluster_cmd(infile: str, outfile: str, granularity: Granularity, no_embeddin
 )
 @_flag("words", "summarize", type=click.IntRange(min=1))
 def summarize_cmd(infile: str, outfile: str, words: int) -> None:
-    from newsprism.stages import summarize_record
-
     _run_stage(
         "summarize",
         infile,
@@ -519,8 +514,6 @@ def summarize_cmd(infile: str, outfile: str, words: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 def evaluate(task: str, data: Path, limit: int | None, as_json: bool) -> None:
     """Score TASK on an annotated evaluation file (see docs/evaluation.md)."""
-    from newsprism import evaluate as ev
-
     with _library_errors():
         scores = ev.run(task, data, limit=limit)
     if as_json:
@@ -573,9 +566,7 @@ def serve(store: str, host: str, port: int, workers: int) -> None:
     """Browse STORE (a store file, the folder holding newsprism.db, or a postgresql:// URL) in
     a local web app with a JSON API. Writes need NEWSPRISM_TOKEN set (sent as a bearer token); without it the app
     is read-only."""
-    import os
-
-    from newsprism.web import serve as run_server
+    from newsprism.web import serve as run_server  # heavy: newsprism.web loads fastapi (~240 ms)
 
     path = _store_file(store)
     mode = "writes need the token" if os.environ.get("NEWSPRISM_TOKEN") else "read-only"
@@ -611,8 +602,11 @@ def export(
 ) -> None:
     """Export a table from STORE (a store file, the folder holding newsprism.db, or a
     postgresql:// URL) as CSV, Parquet or JSON Lines (streamed; no row cap)."""
-    from newsprism.store.base import open_reader
-    from newsprism.store.export import ExportError, check_since, write_export
+    from newsprism.store.export import (  # lazy: store.export + store.sql cost ~12 ms at import
+        ExportError,
+        check_since,
+        write_export,
+    )
 
     path = _store_file(store)
     try:

@@ -2,26 +2,45 @@
 
 Offsets are Python string offsets into ``Article.text`` (the cleaned text), and a
 :class:`Span` always satisfies ``article.text[span.start:span.end] == span.text``.
+
+Every record here reads and writes itself through the one codec, :mod:`newsprism.codec`
+(``to_dict``/``from_dict`` of :class:`Record`): the ``stories.json`` document, the stores, the
+story cache and the Ray engine all use that form.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Literal, Self
 
-SCHEMA_VERSION = "2.0"
+from newsprism import codec
+
+if TYPE_CHECKING:
+    from newsprism.stories.claims import Claim
+
+SCHEMA_VERSION = "2.1"
+
+
+class Record:
+    """Base of the data model's dataclasses: their dict form is :mod:`newsprism.codec`'s."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return codec.to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], **override: Any) -> Self:
+        return codec.from_dict(cls, data, **override)
 
 
 @dataclass(frozen=True, slots=True)
-class Span:
+class Span(Record):
     """A character span of an article's cleaned text."""
 
     start: int
     end: int
     text: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "text": self.text}
 
     @classmethod
     def of(cls, text: str, start: int, end: int) -> Span:
@@ -29,7 +48,7 @@ class Span:
 
 
 @dataclass(slots=True)
-class Removed:
+class Removed(Record):
     """A piece of the raw text that cleaning removed, kept with the reason (nothing is lost)."""
 
     text: str
@@ -38,7 +57,7 @@ class Removed:
 
 
 @dataclass(slots=True)
-class Article:
+class Article(Record):
     """One news article after ingest: cleaned text plus metadata.
 
     ``meta_origin`` records where each metadata field came from (e.g. ``{"title": "first-line"}``).
@@ -61,21 +80,21 @@ class Article:
     duplicate_of: str | None = None
 
     def to_dict(self, raw: bool = False) -> dict[str, Any]:
-        d = asdict(self)
+        d = codec.to_dict(self)
         if not raw:
             d.pop("raw")
         return d
 
 
 @dataclass(frozen=True, slots=True)
-class Sentence:
+class Sentence(Record):
     start: int
     end: int
     text: str
 
 
 @dataclass(slots=True)
-class EntityMention:
+class EntityMention(Record):
     """An entity mention in one article; ``canonical`` is filled by corpus-wide merging."""
 
     start: int
@@ -88,7 +107,7 @@ class EntityMention:
 
 
 @dataclass(slots=True)
-class Entity:
+class Entity(Record):
     """A corpus-wide canonical entity with its spelling variants."""
 
     name: str
@@ -100,7 +119,7 @@ class Entity:
 
 
 @dataclass(frozen=True, slots=True)
-class DateMention:
+class DateMention(Record):
     """A temporal expression; ``value`` is TIMEX3 style (``2023-03-20``, ``2023-03``, ``2023-W11``,
     ``2023-03-20/2023-03-22``) or None when it cannot be anchored."""
 
@@ -115,7 +134,7 @@ AttributionKind = Literal["direct", "indirect", "mixed"]
 
 
 @dataclass(slots=True)
-class Attribution:
+class Attribution(Record):
     """Who said what: source (who), cue (reporting verb/phrase), content (what, maybe discontinuous)."""
 
     source: Span | None
@@ -128,20 +147,9 @@ class Attribution:
     #: act that PolNeAR-style annotation also counts ("rejected the offer", "was adamant that")
     reporting: bool = True
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source.to_dict() if self.source else None,
-            "cue": self.cue.to_dict() if self.cue else None,
-            "content": [c.to_dict() for c in self.content],
-            "speaker": self.speaker,
-            "kind": self.kind,
-            "via": self.via,
-            "reporting": self.reporting,
-        }
-
 
 @dataclass(frozen=True, slots=True)
-class Clause:
+class Clause(Record):
     """One atomic proposition of a sentence (see :mod:`newsprism.nlp.clauses`).
 
     ``start``/``end`` is the clause's extent in the article text (what a fact cites); ``gist``
@@ -164,7 +172,7 @@ EventMode = Literal["asserted", "hypothetical", "negated"]
 
 
 @dataclass(slots=True)
-class Event:
+class Event(Record):
     """Who did what to whom (PLOVER): see docs/events.md.
 
     ``type`` is the action the trigger names ("will visit" -> CONSULT, mode hypothetical);
@@ -192,50 +200,9 @@ class Event:
     location_span: Span | None = None
     reporter: str | None = None  # who reports it (the attribution whose content covers the trigger)
 
-    def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {
-            "type": self.type,
-            "source_actor": self.source_actor,
-            "target_actor": self.target_actor,
-            "trigger": self.trigger.to_dict(),
-        }
-        for k in _EVENT_PLAIN:
-            d[k] = getattr(self, k)
-        for k in ("source_span", "target_span", "date_span", "location_span"):
-            span = getattr(self, k)
-            d[k] = span.to_dict() if span else None
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Event:
-        """Inverse of :meth:`to_dict`; records stored before the extra fields load too."""
-
-        def span(v: Any) -> Span | None:
-            return Span(v["start"], v["end"], v["text"]) if isinstance(v, dict) else None
-
-        trigger = span(d.get("trigger")) or Span(0, 0, "")
-        kw: dict[str, Any] = {k: d.get(k) for k in _EVENT_PLAIN if d.get(k) is not None}
-        names = ("source_span", "target_span", "date_span", "location_span")
-        spans: dict[str, Any] = {k: span(d.get(k)) for k in names}
-        return cls(d["type"], d.get("source_actor"), d.get("target_actor"), trigger, **kw, **spans)
-
-
-_EVENT_PLAIN = (
-    "mode",
-    "modality",
-    "plover_type",
-    "source_country",
-    "source_sector",
-    "target_country",
-    "target_sector",
-    "date",
-    "location",
-    "reporter",
-)
-
 
 @dataclass(slots=True)
-class Enriched:
+class Enriched(Record):
     """Per-article enrichment produced by :mod:`newsprism.nlp.pipeline`."""
 
     article_id: str
@@ -246,46 +213,239 @@ class Enriched:
     events: list[Event] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The stored form (the article id is the row's key): sentences as ``[start, end]``
+        pairs, their texts apart in ``sentence_text``."""
+        d: dict[str, Any] = codec.to_dict(self)
+        del d["article_id"]
+        d["sentences"] = [[s.start, s.end] for s in self.sentences]
+        d["sentence_text"] = [s.text for s in self.sentences]
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], **override: Any) -> Self:
+        """Inverse of :meth:`to_dict`; pass ``article_id``. Records stored by older versions
+        (without events, clauses or sentence texts) load too."""
+        texts = data.get("sentence_text") or []
+        sentences = [
+            Sentence(s, e, texts[i] if i < len(texts) else "")
+            for i, (s, e) in enumerate(data.get("sentences") or [])
+        ]
+        rest = {k: v for k, v in data.items() if k != "sentences"}
+        return codec.from_dict(cls, rest, sentences=sentences, **override)
+
 
 @dataclass(frozen=True, slots=True)
-class Citation:
+class Citation(Record):
     """Points at ``articles[article].text[start:end]``."""
 
     article: str
     start: int
     end: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"article": self.article, "start": self.start, "end": self.end}
-
 
 @dataclass(slots=True)
-class BriefLine:
+class BriefLine(Record):
     text: str
     citations: list[Citation]
     section: str = "key"  # key | adds | conflict | timeline
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "section": self.section,
-            "citations": [c.to_dict() for c in self.citations],
-        }
+
+# --------------------------------------------------------------------------- a story's findings
 
 
 @dataclass(slots=True)
-class Story:
+class Source(Record):
+    """One claim carrying a fact, as a citation with its outlet and speaker."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    outlet: str
+    speaker: str | None = None
+    published: str | None = None
+
+    @classmethod
+    def of(cls, c: Claim) -> Source:
+        return cls(c.article, c.start, c.end, c.text, c.outlet, c.speaker, c.published)
+
+
+@dataclass(slots=True)
+class ConflictValue(Record):
+    """One outlet's value of a slot, with the span that states it."""
+
+    value: str
+    article: str
+    start: int
+    end: int
+    text: str
+    outlet: str
+    published: str | None = None
+
+
+@dataclass(slots=True)
+class Conflict(Record):
+    """Two or more values of one slot. ``kind`` is ``conflict`` (they cannot all hold) or
+    ``update`` (a figure reported on different days); ``why`` says why the claims are taken
+    to be about the same event."""
+
+    slot: str  # number | number:vote | date | person:<role> | place | place:<area> | negation
+    values: list[ConflictValue]
+    kind: str = "conflict"
+    why: str = ""
+
+
+@dataclass(slots=True)
+class Fact(Record):
+    """Claims that the same-fact judge found to state one fact (see
+    :mod:`newsprism.stories.facts` for the statuses)."""
+
+    id: str
+    text: str
+    status: str  # corroborated | single-source | conflicting
+    outlets: list[str]
+    sources: list[Source]
+    conflicts: list[Conflict] = field(default_factory=list)
+    updates: list[Conflict] = field(default_factory=list)
+    related: list[Source] = field(default_factory=list)  # overlapping coverage, not agreement
+    claims: list[Claim] = field(default_factory=list, metadata=codec.SKIP)  # runtime only
+    independent: int = 1  # number of independent outlets carrying it
+    centrality: float = field(default=0.0, metadata=codec.SKIP)  # runtime only (the brief)
+    #: the judge's lowest probability between two of its outlets' claims
+    p_same: float = field(default=1.0, metadata=codec.rounded(3))
+
+
+@dataclass(slots=True)
+class DatedSource(Record):
+    """A timeline entry's source: the claim's span, and the date mention that places it."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    outlet: str
+    speaker: str | None = None
+    date: Span | None = field(default=None, metadata=codec.OMIT_EMPTY)
+
+
+@dataclass(slots=True)
+class TimelineEntry(Record):
+    """A fact placed at the date of what it describes (docs/timeline.md)."""
+
+    date: str  # TIMEX3 value: a day, month, year, week or range
+    label: str  # the date as shown ("the week of 2023-03-13")
+    text: str
+    fact: str  # the fact's id
+    sources: list[DatedSource] = field(default_factory=list)
+    #: other dates outlets give the same fact (talks on May 20 vs May 22)
+    disputed: list[str] = field(default_factory=list, metadata=codec.OMIT_EMPTY)
+    #: the story it comes from, in a storyline's timeline
+    story: str | None = field(default=None, metadata=codec.OMIT_EMPTY)
+
+
+@dataclass(slots=True)
+class EventRecord(Record):
+    """One event of a story as a row (the columns of docs/events.md); ``outlets`` is the number
+    of independent outlets reporting the same event (same type, actor pair and day)."""
+
+    date: str | None
+    date_from: str | None  # where the date comes from: text | published
+    source_actor: str | None
+    source_country: str | None
+    source_sector: str | None
+    type: str
+    plover_type: str
+    mode: str
+    modality: str | None
+    target_actor: str | None
+    target_country: str | None
+    target_sector: str | None
+    location: str | None
+    reporter: str | None
+    article: str
+    outlet: str | None
+    sentence_start: int | None
+    sentence_end: int | None
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    outlets: int = 0
+
+
+@dataclass(slots=True)
+class EventPair(Record):
+    """The events of one (source actor, target actor, day): how many, of which types, from how
+    many independent outlets and which articles."""
+
+    date: str | None
+    source_actor: str
+    source_country: str | None
+    target_actor: str
+    target_country: str | None
+    events: int
+    types: dict[str, int]
+    outlets: int
+    articles: list[str]
+
+
+@dataclass(slots=True)
+class StoryEntity(Record):
+    """A canonical entity as it appears in one story: its spellings and the story's articles
+    that mention it."""
+
+    name: str
+    type: str
+    variants: list[str] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class StoryAttribution(Record):
+    """An attribution of one of the story's articles (who said what, with its spans)."""
+
+    article: str
+    source: Span | None
+    cue: Span | None
+    content: list[Span]
+    speaker: str | None
+    kind: AttributionKind
+    via: str | None = None
+    reporting: bool = True
+
+
+@dataclass(slots=True)
+class Story(Record):
+    """One event across outlets with everything found about it; ``stories.json`` writes it
+    with its derived fields (outlets, first and last publication) as docs/schema.md shows."""
+
     id: str
     title: str
     articles: list[str]
     brief: list[BriefLine] = field(default_factory=list)
-    extra: dict[str, Any] = field(
-        default_factory=dict
-    )  # facts, timeline, framing, quotes, entities...
+    facts: list[Fact] = field(default_factory=list)
+    #: which outlet carries which fact: {"outlets": [...], "facts": [ids], "matrix": [[0|1]]}
+    coverage: dict[str, Any] = field(default_factory=dict)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    #: per outlet, its framing items (:meth:`newsprism.stories.framing.FramingItem.to_dict`)
+    framing: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: per speaker, what each outlet quotes (:func:`newsprism.stories.quotes.quotes_by_speaker`)
+    quotes: list[dict[str, Any]] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list, metadata=codec.OMIT_EMPTY)
+    event_pairs: list[EventPair] = field(default_factory=list, metadata=codec.OMIT_EMPTY)
+    background: list[TimelineEntry] = field(default_factory=list)  # dated long before
+    entities: list[StoryEntity] = field(default_factory=list)
+    attributions: list[StoryAttribution] = field(default_factory=list)
+    storyline: str | None = None
+
+
+#: the column sets of the event exports, in order (docs/events.md)
+EVENT_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(EventRecord))
+PAIR_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(EventPair))
 
 
 @dataclass(slots=True)
-class Storyline:
+class Storyline(Record):
     """A topic that holds stories (events) over time; each story is in exactly one."""
 
     id: str
@@ -293,21 +453,11 @@ class Storyline:
     stories: list[str]  # story ids, in time order
     first_published: str | None = None
     last_published: str | None = None
-    timeline: list[dict[str, Any]] = field(default_factory=list)  # its stories' events, ordered
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "stories": list(self.stories),
-            "first_published": self.first_published,
-            "last_published": self.last_published,
-            "timeline": self.timeline,
-        }
+    timeline: list[TimelineEntry] = field(default_factory=list)  # its stories' events, ordered
 
 
 @dataclass(slots=True)
-class Skipped:
+class Skipped(Record):
     """An input that could not be read, with a one-line reason."""
 
     path: str

@@ -2,7 +2,8 @@
 
 Each stage is a pure function from input records to output records; reading and writing
 JSON Lines lives in :func:`read_records` / :func:`write_records`. A malformed input line is
-reported (``BadRecord``) and skipped; it never stops the stage.
+reported (``BadRecord``) and skipped; it never stops the stage. The CLI imports this module for
+every command (``newsprism --help`` included), so a stage imports its NLP modules when it runs.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from newsprism.settings import Granularity, default
+from newsprism.stories.summarize import summarize
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +93,7 @@ def write_records(records: Iterable[dict[str, Any]], fh: IO[str]) -> int:
 
 def dates_record(rec: dict[str, Any], published: str | None = None) -> dict[str, Any]:
     """``{"id", "text", "published"?}`` -> ``{"id", "dates": [{start, end, text, value, type}]}``."""
-    from newsprism.nlp.dates import find_dates
+    from newsprism.nlp.dates import find_dates  # lazy: ~25 ms at import
 
     found = find_dates(rec["text"], rec.get("published") or published)
     return {
@@ -108,9 +110,9 @@ def dates_record(rec: dict[str, Any], published: str | None = None) -> dict[str,
 
 def attributions_records(records: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """``{"id", "text"}`` -> ``{"id", "attributions": [...]}`` (contract in docs/cli.md)."""
-    from newsprism.nlp.attributions import extract_attributions
-    from newsprism.nlp.entities import extract_entities
-    from newsprism.nlp.pipeline import parse_many
+    from newsprism.nlp.attributions import extract_attributions  # lazy: pulls numpy
+    from newsprism.nlp.entities import extract_entities  # lazy: loads spacy
+    from newsprism.nlp.pipeline import parse_many  # lazy: pulls numpy
 
     docs = parse_many(rec["text"] for rec in records)
     for rec, doc in zip(records, docs, strict=True):
@@ -126,11 +128,11 @@ def events_records(records: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """``{"id", "text", "published"?}`` -> ``{"id", "events": [...]}`` (contract in docs/cli.md;
     each event also carries mode, plover_type, actor countries and sectors, date, location and
     reporter, see docs/events.md). A record whose extraction fails gets no events and a warning."""
-    from newsprism.nlp.attributions import extract_attributions
-    from newsprism.nlp.dates import find_dates
-    from newsprism.nlp.entities import extract_entities
-    from newsprism.nlp.events import extract_events
-    from newsprism.nlp.pipeline import parse_many
+    from newsprism.nlp.attributions import extract_attributions  # lazy: pulls numpy
+    from newsprism.nlp.dates import find_dates  # lazy: ~25 ms at import
+    from newsprism.nlp.entities import extract_entities  # lazy: loads spacy
+    from newsprism.nlp.events import extract_events  # lazy: ~20 ms at import
+    from newsprism.nlp.pipeline import parse_many  # lazy: pulls numpy
 
     docs = parse_many(rec["text"] for rec in records)
     for rec, doc in zip(records, docs, strict=True):
@@ -158,7 +160,7 @@ def cluster_records(
     use_embeddings: bool = default("use_embeddings"),
 ) -> list[dict[str, Any]]:
     """``{"id", "text", "title"?, "published"?, "source"?}`` -> ``{"id", "story"}`` in input order."""
-    from newsprism.stories.cluster import ClusterDoc, ClusterSettings, cluster
+    from newsprism.stories.cluster import ClusterDoc, ClusterSettings, cluster  # lazy: pulls numpy
 
     settings = ClusterSettings(granularity=granularity)
     settings.use_embeddings = use_embeddings
@@ -181,8 +183,6 @@ def cluster_records(
 
 def summarize_record(rec: dict[str, Any], words: int = 100) -> dict[str, Any]:
     """``{"id", "articles": [text, ...]}`` -> ``{"id", "summary", "citations": [{article, start, end}]}``."""
-    from newsprism.stories.summarize import summarize
-
     texts = [t if isinstance(t, str) else "" for t in rec.get("articles") or []]
     result = summarize(texts, words=words)
     return {
@@ -198,7 +198,7 @@ def summarize_record(rec: dict[str, Any], words: int = 100) -> dict[str, Any]:
 def align_records(records: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """``{"id", "a", "b", "a_published"?, "b_published"?, "a_source"?, "b_source"?}`` ->
     ``{"id", "relation", "p_same", "conflicts": [{"slot", "a", "b"}]}``."""
-    from newsprism.stories.pairs import PairInput, align_pairs
+    from newsprism.stories.pairs import PairInput, align_pairs  # lazy: loads spacy, torch
 
     pairs = [
         PairInput(

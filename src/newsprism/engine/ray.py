@@ -29,8 +29,14 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from newsprism.engine.local import default_workers
+from newsprism.ingest.files import Input
+from newsprism.ingest.run import _process
 from newsprism.model import Article, Enriched, Removed
+from newsprism.nlp.embed import DIM, load_encoder
+from newsprism.nlp.enrich import enrich_articles
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +59,7 @@ _started_here = False
 def init(address: str | None = None, workers: int | None = None) -> None:
     """Connect to the Ray cluster at ``address``, or start a local one with ``workers`` CPUs."""
     global _started_here
-    import ray
+    import ray  # optional: needs ray (the ray extra)
 
     if ray.is_initialized():
         return
@@ -87,7 +93,7 @@ def init(address: str | None = None, workers: int | None = None) -> None:
 def shutdown() -> None:
     """Stop the local Ray instance if this process started it."""
     global _started_here
-    import ray
+    import ray  # optional: needs ray (the ray extra)
 
     if _started_here and ray.is_initialized():
         ray.shutdown()
@@ -102,8 +108,8 @@ def _workdir() -> Path:
 
 
 def _write_shards(rows: list[dict[str, Any]], folder: Path, size: int) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow as pa  # heavy: pyarrow, only to write or read shards
+    import pyarrow.parquet as pq  # heavy: as above
 
     folder.mkdir(parents=True, exist_ok=True)
     for n, start in enumerate(range(0, len(rows), size)):
@@ -113,7 +119,7 @@ def _write_shards(rows: list[dict[str, Any]], folder: Path, size: int) -> None:
 
 
 def _workers(workers: int | None) -> int:
-    import ray
+    import ray  # optional: needs ray (the ray extra)
 
     cpus = int(ray.cluster_resources().get("CPU", 1))
     return max(1, min(workers or cpus, cpus))
@@ -129,9 +135,6 @@ class Ingester:
         self.run = run
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
-        from newsprism.ingest.files import Input
-        from newsprism.ingest.run import _process
-
         out: dict[str, list[Any]] = {"index": [], "outcome": []}
         for index, origin, path, root in zip(
             batch["index"], batch["origin"], batch["path"], batch["root"], strict=True
@@ -150,8 +153,6 @@ def ingest_mapper(
     Standard input cannot be shared with workers: such an input is read on the driver."""
 
     def mapper(inputs: list[Any], run: Any) -> Iterator[Any]:
-        from newsprism.ingest.run import _process
-
         rows = [
             {"index": k, "origin": i.origin, "path": str(i.path), "root": str(i.root or "")}
             for k, i in enumerate(inputs)
@@ -159,7 +160,7 @@ def ingest_mapper(
         ]
         results: dict[int, Any] = {}
         if rows:
-            import ray
+            import ray  # optional: needs ray (the ray extra)
 
             init(address, workers)
             work = _workdir()
@@ -205,24 +206,20 @@ class Enricher:
     in ``out_dir``; the batch's result names that file."""
 
     def __init__(self, out_dir: str) -> None:
-        from newsprism.nlp.enrich import enrich_articles
-
         self.out_dir = Path(out_dir)
         self.enrich = enrich_articles
         list(self.enrich([Article(id="warm-up", text="The models load once per worker.")]))
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        from newsprism.store.sqlite import enriched_to_dict
+        import pyarrow as pa  # heavy: pyarrow, only to write or read shards
+        import pyarrow.parquet as pq  # heavy: as above
 
         articles = [_article_from_json(str(x)) for x in batch["article"]]
         done = list(self.enrich(articles))
         table = pa.table(
             {
                 "article_id": [e.article_id for e in done],
-                "data": [json.dumps(enriched_to_dict(e)) for e in done],
+                "data": [json.dumps(e.to_dict()) for e in done],
             }
         )
         name = f"{uuid.uuid4().hex}.parquet"
@@ -242,10 +239,8 @@ def enrich(
     """Enrich ``articles`` on Ray (same order out, same results as the local engine).
 
     ``sink`` receives each enriched shard as soon as a worker has written it."""
-    import pyarrow.parquet as pq
-    import ray
-
-    from newsprism.store.sqlite import enriched_from_dict
+    import pyarrow.parquet as pq  # heavy: pyarrow, only to read the shards
+    import ray  # optional: needs ray (the ray extra)
 
     if not articles:
         return []
@@ -275,7 +270,7 @@ def enrich(
                 seen.add(name)
                 table = pq.read_table(out_dir / name).to_pylist()
                 fresh = [
-                    enriched_from_dict(r["article_id"], json.loads(r["data"]))
+                    Enriched.from_dict(json.loads(r["data"]), article_id=r["article_id"])
                     for r in table
                     if r["article_id"] not in by_id
                 ]
@@ -308,7 +303,7 @@ def _run_blocks(
     in item order. The blocks run in any order on any worker (a failed task is retried up to 3
     times); ``done`` receives the number of items finished so far as blocks complete. ``what``
     (verb, noun) words the log line. :func:`init` must have been called."""
-    import ray
+    import ray  # optional: needs ray (the ray extra)
 
     if len(items) != len(blocks):
         raise ValueError(f"{what[0]} on Ray: {len(items)} {what[1]}, {len(blocks)} block names")
@@ -350,7 +345,7 @@ def compare_blocks(
 
     A story's comparison depends on that story alone, so the blocks run in any order on any
     worker; ``done`` receives the number of jobs finished so far as blocks complete."""
-    import ray
+    import ray  # optional: needs ray (the ray extra)
 
     init(address, workers)
     fn_ref = ray.put(fn)
@@ -359,8 +354,6 @@ def compare_blocks(
 
 def _encode_block(texts: list[str], name: str) -> Any:
     """One Ray task: the texts of one time block through the sentence encoder ``name``."""
-    from newsprism.nlp.embed import load_encoder
-
     encoder = load_encoder(name.rsplit(":", 1)[-1] if ":" in name else None)
     if encoder.name != name:  # e.g. ONNX Runtime missing on this node: torch would differ
         raise RuntimeError(f"encoder {encoder.name} on this worker, {name} on the driver")
@@ -377,10 +370,6 @@ def encode_blocks(
     """The sentence vectors of ``texts`` computed as one Ray task per time block (``blocks[i]``
     names the block of ``texts[i]``), rows in text order; ``name`` is the driver's encoder,
     which every worker must have too (the vectors are then the driver's own)."""
-    import numpy as np
-
-    from newsprism.nlp.embed import DIM
-
     init(address, workers)
     rows = _run_blocks(texts, blocks, _encode_block, (name,), ("embedding", "texts"))
     return np.asarray(rows, dtype=np.float32).reshape(len(texts), DIM)

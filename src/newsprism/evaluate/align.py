@@ -19,6 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from newsprism.evaluate import EvaluationDataError, read_jsonl
+from newsprism.nlp.pipeline import embed
+from newsprism.stories.judge import SAME, fit
+from newsprism.stories.judge_features import pair_features
 from newsprism.unionfind import UnionFind
 
 log = logging.getLogger(__name__)
@@ -83,7 +86,7 @@ def pair_groups(ids: list[str], a: list[str], b: list[str]) -> np.ndarray:
 
 def folds(y: np.ndarray, groups: np.ndarray, k: int = FOLDS, seed: int = SEED) -> list[np.ndarray]:
     """Test indices of ``k`` stratified folds that never split a group."""
-    from sklearn.model_selection import StratifiedGroupKFold
+    from sklearn.model_selection import StratifiedGroupKFold  # heavy: sklearn, ~1 s to import
 
     k = max(2, min(k, int(min(np.bincount(y, minlength=2)))))
     cv = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
@@ -92,8 +95,6 @@ def folds(y: np.ndarray, groups: np.ndarray, k: int = FOLDS, seed: int = SEED) -
 
 def out_of_fold(X: np.ndarray, y: np.ndarray, groups: np.ndarray, k: int = FOLDS) -> np.ndarray:
     """Probability of "same" for every pair from a judge fitted on the other folds only."""
-    from newsprism.stories.judge import fit
-
     p = np.zeros(len(y), dtype=np.float64)
     for te in folds(y, groups, k):
         tr = np.setdiff1d(np.arange(len(y)), te)
@@ -129,9 +130,6 @@ def calibration_error(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
 
 def features(pairs: Pairs) -> np.ndarray:
     """Judge features of every pair; each distinct sentence is embedded once."""
-    from newsprism.nlp.pipeline import embed
-    from newsprism.stories.judge_features import pair_features
-
     texts = sorted(set(pairs.a) | set(pairs.b))
     rows = {t: i for i, t in enumerate(texts)}
     vecs = embed(texts)
@@ -142,8 +140,6 @@ def features(pairs: Pairs) -> np.ndarray:
 
 def score(path: Path, limit: int | None = None) -> dict[str, float]:
     """Cross-validated scores of the same-fact judge on the labelled pairs in ``path``."""
-    from newsprism.stories.judge import SAME
-
     pairs = load_pairs(path, limit)
     if len(set(pairs.y.tolist())) < 2:
         raise EvaluationDataError(f"{path}: needs both same and different pairs")

@@ -26,6 +26,8 @@ from rapidfuzz import fuzz
 
 from newsprism.evaluate import read_jsonl
 from newsprism.model import Attribution
+from newsprism.nlp.attributions import extract_attributions
+from newsprism.nlp.pipeline import parse_many
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -190,9 +192,6 @@ def _silver_speaker(text: str, quotes: list[dict[str, Any]], idx: int) -> str | 
 
 def score(path: Path, limit: int | None = None) -> dict[str, float]:
     """Character-overlap P/R/F1 per role, exact-match F1 per role, pronoun speaker accuracy."""
-    from newsprism.nlp.attributions import extract_attributions
-    from newsprism.nlp.pipeline import parse_many
-
     records = []
     for n, rec in enumerate(read_jsonl(Path(path))):
         if limit is not None and n >= limit:

@@ -13,6 +13,7 @@ from collections.abc import Hashable, Mapping
 from pathlib import Path
 
 from newsprism.evaluate import read_jsonl
+from newsprism.stories.cluster import ClusterDoc, cluster
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +52,6 @@ def pairwise(pred: Mapping[str, Hashable], gold: Mapping[str, Hashable]) -> dict
 
 def score(path: Path, limit: int | None = None) -> dict[str, float]:
     """Cluster the records of ``path`` with default settings and score against ``label``."""
-    from newsprism.stories.cluster import ClusterDoc, cluster
-
     docs, gold = [], {}
     for n, rec in enumerate(read_jsonl(Path(path))):
         if limit is not None and n >= limit:

@@ -30,6 +30,16 @@ from pathlib import Path
 from typing import Any
 
 from newsprism.evaluate import EvaluationDataError, read_jsonl
+from newsprism.nlp.attributions import extract_attributions
+from newsprism.nlp.dates import find_dates
+from newsprism.nlp.events import (
+    actor_info,
+    load_gazetteer,
+    load_lexicon,
+    plover_view,
+    primary_events,
+)
+from newsprism.nlp.pipeline import parse_many
 
 log = logging.getLogger(__name__)
 
@@ -78,17 +88,7 @@ def is_check_half(record_id: str) -> bool:
 
 def score(path: Path, limit: int | None = None) -> dict[str, float]:
     """Event-type accuracy and actor match of the main event per PLOVER sentence."""
-    from newsprism.nlp.attributions import extract_attributions
-    from newsprism.nlp.dates import find_dates
-    from newsprism.nlp.entities import extract_entities
-    from newsprism.nlp.events import (
-        actor_info,
-        load_gazetteer,
-        load_lexicon,
-        plover_view,
-        primary_events,
-    )
-    from newsprism.nlp.pipeline import parse_many
+    from newsprism.nlp.entities import extract_entities  # lazy: nlp.entities loads spacy at import
 
     records = []
     for rec in read_jsonl(Path(path)):

@@ -20,6 +20,7 @@ import logging
 import re
 from collections import defaultdict
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
@@ -27,6 +28,12 @@ import numpy as np
 from newsprism.errors import ModelMissingError
 from newsprism.evaluate import read_jsonl
 from newsprism.evaluate.cluster import bcubed
+from newsprism.nlp.dates import find_dates
+from newsprism.nlp.pipeline import embed
+from newsprism.stories.cluster import ClusterDoc, ClusterSettings, cluster
+from newsprism.stories.cluster_features import lead
+from newsprism.stories.storylines import storylines
+from newsprism.stories.timeline import date_bounds, story_timeline
 
 if TYPE_CHECKING:
     from newsprism.stories.facts import Fact
@@ -48,8 +55,6 @@ def doc_meta(doc_id: str) -> tuple[str | None, str | None]:
 
 def corpus(path: Path, limit: int | None = None):
     """``(docs, gold)``: ClusterDocs with outlet and date, and doc id -> cluster id."""
-    from newsprism.stories.cluster import ClusterDoc
-
     docs, gold = [], {}
     for n, rec in enumerate(read_jsonl(Path(path))):
         if limit is not None and n >= limit:
@@ -65,9 +70,6 @@ def corpus(path: Path, limit: int | None = None):
 
 def run_levels(docs, embeddings: np.ndarray | None = None) -> tuple[dict, dict]:
     """Cluster ``docs`` into stories, then stories into storylines; doc id -> id at each."""
-    from newsprism.stories.cluster import cluster
-    from newsprism.stories.storylines import storylines
-
     stories = cluster(docs, embeddings=embeddings)
     by_story: dict[str, list] = defaultdict(list)
     for d in docs:
@@ -85,11 +87,6 @@ def timeline_checks(docs, stories: dict[str, str]) -> dict[str, float]:
     ``timeline_unique_share``, the share of event and background entries whose sentence is
     listed once in its story, and ``timeline_recent_share``, the share of event entries not
     dated two years or more before their story's first day. Both should be 1.0."""
-    from types import SimpleNamespace
-
-    from newsprism.nlp.dates import find_dates
-    from newsprism.stories.timeline import story_timeline
-
     by_story: dict[str, list] = defaultdict(list)
     for d in docs:
         by_story[stories[d.id]].append(d)
@@ -122,13 +119,13 @@ def timeline_checks(docs, stories: dict[str, str]) -> dict[str, float]:
         tl = story_timeline(
             cast("list[Fact]", list(facts.values())), [d.published for d in members]
         )
-        listed = [" ".join(e["text"].lower().split()) for e in tl.events + tl.background]
+        listed = [" ".join(e.text.lower().split()) for e in tl.events + tl.background]
         entries += len(listed)
         repeated += len(listed) - len(set(listed))
         events += len(tl.events)
         background += len(tl.background)
         if first:
-            old += sum(1 for e in tl.events if _years_before(e["date"], first) >= 2)
+            old += sum(1 for e in tl.events if _years_before(e.date, first) >= 2)
     return {
         "timeline_entries": float(entries),
         "timeline_background": float(background),
@@ -139,8 +136,6 @@ def timeline_checks(docs, stories: dict[str, str]) -> dict[str, float]:
 
 def _years_before(value: str, first: str) -> float:
     """Years from the end of a TIMEX value to the day ``first`` (0 when not comparable)."""
-    from newsprism.stories.timeline import date_bounds
-
     b = date_bounds(value)
     try:
         day = dt.date.fromisoformat(first[:10])
@@ -157,10 +152,6 @@ def _scores(prefix: str, pred: dict, gold: dict) -> dict[str, float]:
 
 def score(path: Path, limit: int | None = None) -> dict[str, float]:
     """Stories and storylines over all topics of ``path``, and over each half on its own."""
-    from newsprism.nlp.pipeline import embed
-    from newsprism.stories.cluster import ClusterSettings
-    from newsprism.stories.cluster_features import lead
-
     docs, gold = corpus(path, limit)
     emb = None
     if ClusterSettings().use_embeddings:

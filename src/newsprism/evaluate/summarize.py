@@ -16,12 +16,18 @@ fractions (0.36 = 36 ROUGE points); ``rouge1_margin`` is ours minus LexRank in t
 from __future__ import annotations
 
 import logging
+import math
+import re
 import time
+from collections import Counter
 from pathlib import Path
 from statistics import mean
 
+import numpy as np
+
 from newsprism.evaluate import EvaluationDataError, read_jsonl
 from newsprism.sentences import sentence_spans
+from newsprism.stories.summarize import summarize
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +64,7 @@ class _Tokenizer:
 
 def _fast_lexrank_class():
     """sumy's LexRank with its two quadratic pure-Python steps vectorized (same numbers)."""
-    import math
-    from collections import Counter
-
-    import numpy as np
-    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.summarizers.lex_rank import LexRankSummarizer  # optional: needs sumy (eval extra)
 
     class FastLexRank(LexRankSummarizer):
         @staticmethod
@@ -91,11 +93,9 @@ def _fast_lexrank_class():
 
 def lexrank(texts: list[str], words: int = WORDS) -> str:
     """sumy's LexRank over all articles: best-rated sentences until ``words`` words, in order."""
-    import re
-
-    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
-    from sumy.nlp.stemmers import Stemmer
-    from sumy.utils import get_stop_words
+    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence  # optional: needs sumy
+    from sumy.nlp.stemmers import Stemmer  # optional: needs sumy
+    from sumy.utils import get_stop_words  # optional: needs sumy
 
     tok = _Tokenizer(re.compile(r"[^\W_]+(?:['’][^\W_]+)*"))
     paragraphs = [
@@ -119,9 +119,7 @@ def lexrank(texts: list[str], words: int = WORDS) -> str:
 
 def score(path: Path, limit: int | None = None) -> dict[str, float]:
     """Summarize every cluster of ``path`` (ours and LexRank) and score ROUGE-1/2 recall."""
-    from rouge_score.rouge_scorer import RougeScorer
-
-    from newsprism.stories.summarize import summarize
+    from rouge_score.rouge_scorer import RougeScorer  # optional: needs rouge-score (eval extra)
 
     scorer = RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
     ours1, ours2, lex1, lex2 = [], [], [], []

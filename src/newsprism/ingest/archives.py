@@ -2,8 +2,8 @@
 
 ``read(origin, data, options, dispatch=None)`` unpacks in memory, one member at a time, and hands
 each member to ``dispatch(member_origin, member_bytes, options)``, which sniffs the content and
-calls the right reader (core's ``newsprism.ingest.files.dispatch`` by default, imported lazily to
-avoid an import cycle; a small built-in sniffer is used if that is not available). Member origins
+calls the right reader (core's ``newsprism.ingest.files.dispatch`` by default; the small built-in
+``sniff_dispatch`` can be passed instead). Member origins
 are ``path#member`` (zip/tar member names; for ``.gz`` the gzip header's file name, else, as for
 ``.bz2``/``.xz``, the archive name without its suffix), nested as ``outer.zip#inner.gz#inner``.
 
@@ -25,16 +25,21 @@ Guards and reports (the reader yields ``RawDoc | Skipped``, raises only ``BadInp
 
 from __future__ import annotations
 
+import bz2
 import io
 import json
 import logging
+import lzma
 import struct
+import tarfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from newsprism.ingest import feeds, html, jsonrec, warc
 from newsprism.ingest.base import BadInput, IngestOptions, RawDoc
+from newsprism.ingest.files import dispatch as files_dispatch
 from newsprism.ingest.meta import normalize_authors, normalize_date
 from newsprism.model import Skipped
 
@@ -73,7 +78,7 @@ def read(
         raise BadInput("empty", "empty archive")
     if origin.count("#") >= MAX_DEPTH:
         raise BadInput("unsupported", f"archives nested more than {MAX_DEPTH} deep")
-    dispatch = dispatch or _default_dispatch()
+    dispatch = dispatch or files_dispatch
     if data.startswith(GZIP_MAGIC):
         yield from _read_gzip(origin, data, options, dispatch)
     elif data.startswith(ZIP_MAGICS):
@@ -86,15 +91,6 @@ def read(
         yield from _read_tar(origin, data, options, dispatch)
     else:
         raise BadInput("unsupported", "not a gzip, zip, bzip2, xz or tar archive")
-
-
-def _default_dispatch() -> Dispatch:
-    try:
-        from newsprism.ingest.files import dispatch
-
-        return dispatch
-    except (ImportError, AttributeError):
-        return sniff_dispatch
 
 
 def _member(
@@ -178,8 +174,6 @@ def _read_gzip(
     except zlib.error:
         start = b""
     if start.startswith(b"WARC/"):
-        from newsprism.ingest import warc
-
         yield from warc.read(origin, data, options)
         return
     content, complete = gunzip(data, options.max_bytes)
@@ -199,9 +193,6 @@ def _read_gzip(
 
 def _unpack(data: bytes, max_bytes: int, fmt: str) -> tuple[bytes, bool]:
     """Decompress all bzip2/xz streams of ``data``; returns (content, complete)."""
-    import bz2
-    import lzma
-
     magic = BZ2_MAGIC if fmt == "bzip2" else XZ_MAGIC
     out = bytearray()
     rest = data
@@ -249,8 +240,6 @@ def _read_compressed(
 def _read_tar(
     origin: str, data: bytes, options: IngestOptions, dispatch: Dispatch
 ) -> Iterator[RawDoc | Skipped]:
-    import tarfile
-
     members: list[tarfile.TarInfo] = []
     problem: str | None = None
     try:
@@ -493,26 +482,18 @@ def sniff_dispatch(origin: str, data: bytes, options: IngestOptions) -> Iterator
         yield from read(origin, data, options, sniff_dispatch)
         return
     if data.startswith(b"WARC/"):
-        from newsprism.ingest import warc
-
         yield from warc.read(origin, data, options)
         return
     if b"\x00" in data[:8192]:
         raise BadInput("binary", "binary file (NUL bytes in the first 8 KB)")
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head[:1] in (b"{", b"["):
-        from newsprism.ingest import jsonrec
-
         yield from jsonrec.read(origin, data, options)
     elif head.startswith(b"<") and (b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head):
-        from newsprism.ingest import feeds
-
         yield from feeds.read(origin, data, options)
     elif head.startswith(b"<") and any(
         t in head for t in (b"<html", b"<!doctype", b"<head", b"<body")
     ):
-        from newsprism.ingest import html
-
         yield from html.read(origin, data, options)
     else:
         try:

@@ -85,7 +85,7 @@ def _identity(x: Any) -> Any:
 
 
 def _minhash(hashes: np.ndarray) -> Any:
-    from datasketch import LeanMinHash, MinHash
+    from datasketch import LeanMinHash, MinHash  # heavy: datasketch (scipy), ~0.4 s to import
 
     global _PERMUTATIONS
     if _PERMUTATIONS is None:
@@ -119,7 +119,7 @@ class Fingerprint:
 
     @classmethod
     def from_hashvalues(cls, hashvalues: Iterable[int], size: int) -> Fingerprint:
-        from datasketch import LeanMinHash
+        from datasketch import LeanMinHash  # heavy: as in _minhash
 
         values = np.asarray(list(hashvalues), dtype=np.uint32)
         return cls(LeanMinHash(seed=SEED, hashvalues=values, scheme="affine32"), size)
@@ -144,7 +144,7 @@ def _published_key(published: str | None) -> tuple[int, str]:
 
 
 def _new_lsh(threshold: float) -> Any:
-    from datasketch import MinHashLSH
+    from datasketch import MinHashLSH  # heavy: as in _minhash
 
     return MinHashLSH(threshold=threshold / 2, num_perm=NUM_PERM, params=LSH_PARAMS)
 

@@ -10,6 +10,7 @@ Feeds are parsed from bytes only (never a URL or a file name: feedparser would f
 
 from __future__ import annotations
 
+import html as htmllib
 import io
 import logging
 import re
@@ -87,7 +88,7 @@ def read(origin: str, data: bytes, options: IngestOptions) -> Iterator[RawDoc | 
 
 
 def _parse(data: bytes) -> Any:
-    import feedparser
+    import feedparser  # heavy: feedparser, ~70 ms to import
 
     # sanitizing is feedparser's job, relative URIs need no base here
     return feedparser.parse(io.BytesIO(data), resolve_relative_uris=False)
@@ -161,22 +162,18 @@ def _to_text(value: str, mime: str | None) -> str:
     if not value:
         return ""
     if (mime and "html" not in mime) or not _LOOKS_HTML.search(value):
-        import html as htmllib
-
         return _tidy(htmllib.unescape(value))
     return html_to_text(value)
 
 
 def html_to_text(fragment: str) -> str:
     """Light HTML-to-text for feed snippets: block elements become line breaks, scripts dropped."""
-    from lxml import etree
-    from lxml import html as lxml_html
+    from lxml import etree  # heavy: lxml, only for HTML in a feed entry
+    from lxml import html as lxml_html  # heavy: as above
 
     try:
         root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
-        import html as htmllib
-
         return _tidy(htmllib.unescape(re.sub(r"<[^>]*>", " ", fragment)))
     parts: list[str] = []
 

@@ -27,7 +27,7 @@ def _get_identifier() -> Any:
     if _identifier is None:
         with _lock:
             if _identifier is None:
-                from py3langid.langid import _load_identifier
+                from py3langid.langid import _load_identifier  # heavy: py3langid, ~80 ms to import
 
                 _identifier = _load_identifier(norm_probs=True)
     return _identifier

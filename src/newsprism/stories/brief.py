@@ -129,11 +129,11 @@ def build_brief(
     for entry in comparison.timeline:
         if shown >= max_facts:
             break
-        fid = entry.get("fact")
+        fid = entry.fact
         if fid not in idx or fid in dated:
             continue  # one timeline line per fact
         dated.add(fid)
-        cs = [Citation(s["article"], s["start"], s["end"]) for s in entry["sources"]]
-        lines.append(BriefLine(entry["text"], cs, "timeline"))
+        cs = [Citation(s.article, s.start, s.end) for s in entry.sources]
+        lines.append(BriefLine(entry.text, cs, "timeline"))
         shown += 1
     return lines

@@ -5,8 +5,9 @@ Comparing a story's outlets (embedding its sentences, aligning claims) is the co
 the stored one is reused. The key of a story hashes everything its comparison and brief are
 built from: each member article (text and metadata), each member's enrichment (after entity
 names and speakers were made canonical across the archive), the brief settings, and the source
-code of :mod:`newsprism.stories` and :mod:`newsprism.model` (an upgrade never reuses a story
-built by older code). A reused story's entity list and attribution list are rebuilt (cheap):
+code of :mod:`newsprism.stories`, :mod:`newsprism.model` and :mod:`newsprism.codec` (an upgrade
+never reuses a story built by older code). A reused story is read back with
+``Story.from_dict`` (the one codec); its entity list and attribution list are rebuilt (cheap):
 entity spellings gathered from other stories' articles may have changed.
 """
 
@@ -19,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from newsprism.model import Article, BriefLine, Citation, Enriched, Story
+from newsprism.model import Article, Enriched, Story
 
 
 @dataclass
@@ -32,18 +33,12 @@ class StoryCache:
     reused: int = 0
 
 
-#: story-dict keys that are not part of ``Story.extra``
-_BASE_KEYS = frozenset(
-    {"id", "title", "articles", "outlets", "first_published", "last_published", "brief"}
-)
-
-
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """Hash of the source of the story-building modules and the data model."""
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for path in [*sorted(here.glob("*.py")), here.parent / "model.py"]:
+    for path in [*sorted(here.glob("*.py")), here.parent / "model.py", here.parent / "codec.py"]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
@@ -55,8 +50,6 @@ def story_key(
     """Content key of a story: equal keys give equal comparisons and briefs. (The entity list
     shown with a story names spellings found anywhere in the archive; it is cheap and rebuilt
     on every run, so it is not part of the key.)"""
-    from newsprism.store.sqlite import enriched_to_dict
-
     h = hashlib.sha256()
     h.update(code_fingerprint().encode())
     h.update(json.dumps(settings, sort_keys=True).encode())
@@ -65,19 +58,5 @@ def story_key(
         meta.pop("path", None)  # where the file lies does not change the story
         h.update(json.dumps(meta, sort_keys=True, default=str).encode())
         e = enriched.get(a.id)
-        h.update(json.dumps(enriched_to_dict(e) if e else None, sort_keys=True).encode())
+        h.update(json.dumps(e.to_dict() if e else None, sort_keys=True).encode())
     return h.hexdigest()
-
-
-def story_from_dict(d: dict[str, Any], story_id: str, title: str, articles: list[str]) -> Story:
-    """A stored story dict (the ``stories.json`` form) back as a :class:`Story`."""
-    brief = [
-        BriefLine(
-            text=line["text"],
-            citations=[Citation(c["article"], c["start"], c["end"]) for c in line["citations"]],
-            section=line.get("section", "key"),
-        )
-        for line in d.get("brief", [])
-    ]
-    extra = {k: v for k, v in d.items() if k not in _BASE_KEYS}
-    return Story(id=story_id, title=title, articles=articles, brief=brief, extra=extra)

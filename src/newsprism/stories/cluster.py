@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from newsprism.nlp.embed import preload_runtime
+from newsprism.nlp.pipeline import embed
 from newsprism.settings import Granularity, default
 from newsprism.stories.cluster_features import (
     OnlineIdf,
@@ -242,8 +244,6 @@ class _KeyIndex:
     """Nearest-neighbour search over active story keys (usearch HNSW, exact when small)."""
 
     def __init__(self, ndim: int, exact_max: int, blob: bytes | None = None):
-        from newsprism.nlp.embed import preload_runtime
-
         preload_runtime()  # before usearch: see preload_runtime
         from usearch.index import Index  # optional heavy dependency, loaded when clustering
 
@@ -435,8 +435,6 @@ class StoryClusterer:
         if not self.settings.use_embeddings:
             return None
         try:
-            from newsprism.nlp.pipeline import embed
-
             texts = [embed_text(d, self.settings.lead_chars) for d in docs]
             return np.asarray(embed(texts), dtype=np.float32)
         # guards the sentence encoder (model package missing, a broken ONNX export, out of

@@ -50,6 +50,8 @@ from typing import TYPE_CHECKING, Any
 from newsprism.errors import ModelMissingError
 from newsprism.model import Article, Enriched, EntityMention
 from newsprism.nlp.canonical import normalize_name, one_word_aliases
+from newsprism.nlp.events import load_gazetteer
+from newsprism.nlp.pipeline import load_nlp
 from newsprism.stories.claims import article_sentences, entity_key, is_content_sentence
 
 if TYPE_CHECKING:
@@ -306,8 +308,6 @@ class _Unit:
 
 def _nlp() -> Any:
     try:
-        from newsprism.nlp.pipeline import load_nlp
-
         return load_nlp()
     except ModelMissingError:  # regex tokens instead
         log.debug("framing: no spaCy pipeline, aligning plain tokens")
@@ -317,7 +317,7 @@ def _nlp() -> Any:
 @lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
     try:
-        from spacy.lang.en.stop_words import STOP_WORDS
+        from spacy.lang.en.stop_words import STOP_WORDS  # heavy: spacy (~1.6 s) for a word list
 
         return frozenset(STOP_WORDS)
     except ImportError:  # pragma: no cover
@@ -429,10 +429,6 @@ def _actor_key(m: EntityMention) -> str | None:
     """``actor:<country>`` for a name that stands for a state as a whole: a country, its
     capital or seat of power ("Beijing", "the Kremlin"), "Russian authorities"; else None."""
     if m.label not in ("GPE", "ORG", "NORP", "LOC", "FAC"):
-        return None
-    try:
-        from newsprism.nlp.events import load_gazetteer
-    except ImportError:  # pragma: no cover - a partial install
         return None
     gaz = load_gazetteer()
     base = _STATE_SUFFIX.sub("", normalize_name(m.text))
@@ -991,11 +987,9 @@ def _office_words(core: str, offices: dict[str, str]) -> list[str]:
 @lru_cache(maxsize=4096)
 def _is_place(word: str) -> bool:
     try:
-        from newsprism.nlp.events import load_gazetteer
-
         hits = load_gazetteer().find([word])
         return bool(hits) and hits[0][2].country is not None
-    except (ImportError, OSError):  # pragma: no cover - the gazetteer file is unreadable
+    except OSError:  # pragma: no cover - the gazetteer file is unreadable
         return False
 
 

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from newsprism.nlp.pipeline import embed
 from newsprism.stories.judge_features import SCALAR_FEATURES, pair_features
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ def fit(X: np.ndarray, y: np.ndarray, C: float = 1.0) -> JudgeModel:
     The one training pipeline: ``scripts/train_judge.py`` ships its result and
     :mod:`newsprism.evaluate.align` refits it on each cross-validation fold.
     """
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression  # heavy: sklearn, ~1 s; only to fit
 
     cols = np.asarray(X[:, : len(SCALAR_FEATURES)], dtype=np.float64)
     mean = cols.mean(axis=0)
@@ -164,7 +165,6 @@ def _vectors(texts: list[str], vecs: np.ndarray | None) -> np.ndarray:
         log.warning(
             "judge: vectors of shape %s do not fit %d texts; embedding", arr.shape, len(texts)
         )
-    from newsprism.nlp.pipeline import embed
 
     uniq = sorted(set(texts))
     rows = {t: i for i, t in enumerate(uniq)}

@@ -20,6 +20,7 @@ ids carry over to the groups that share most articles with them.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import math
@@ -38,6 +39,7 @@ from newsprism.stories.cluster_features import (
     parse_time,
     term_hash,
 )
+from newsprism.stories.timeline import date_sort_key
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +181,7 @@ def similarity_matrix(summaries: Sequence[StorySummary], settings: StorylineSett
 
 def _tfidf_matrix(vecs: Sequence[dict[int, float]]):
     """Rows of IDF-weighted, L2-normalised vectors (a scipy CSR matrix)."""
-    from scipy.sparse import csr_matrix
+    from scipy.sparse import csr_matrix  # heavy: scipy.sparse, ~0.2 s to import
 
     df: dict[int, int] = {}
     for v in vecs:
@@ -208,8 +210,8 @@ def group(sim: np.ndarray, threshold: float) -> list[list[int]]:
         return []
     if n == 1:
         return [[0]]
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
+    from scipy.cluster.hierarchy import fcluster, linkage  # heavy: scipy, ~0.3 s to import
+    from scipy.spatial.distance import squareform  # heavy: as above
 
     dist = np.clip(1.0 - sim, 0.0, None)
     dist = (dist + dist.T) / 2.0
@@ -334,8 +336,6 @@ def assemble(
     A storyline's title is that of its largest story; its timeline merges its stories' event
     timelines (not their background), each entry tagged with its ``story``, in date order.
     """
-    from newsprism.stories.timeline import date_sort_key
-
     groups: dict[str, list[Story]] = {}
     for s in stories:
         groups.setdefault(line_of.get(s.id) or f"solo-{s.id}", []).append(s)
@@ -345,17 +345,14 @@ def assemble(
         members.sort(key=lambda s: (_first(s, articles), s.id))
         largest = min(members, key=lambda s: -len(s.articles))
         entries = [
-            {**e, "story": s.id}
-            for s in members
-            for e in (s.extra.get("timeline") or [])
-            if isinstance(e, dict) and e.get("date")
+            dataclasses.replace(e, story=s.id) for s in members for e in s.timeline if e.date
         ]
         rank = {s.id: k for k, s in enumerate(members)}
-        entries.sort(key=lambda e: (date_sort_key(e["date"]), rank[e["story"]]))
+        entries.sort(key=lambda e: (date_sort_key(e.date), rank[e.story or ""]))
         seen: set[str] = set()
         unique = []
         for e in entries:  # a sentence carried into two stories is listed once
-            key = " ".join(str(e.get("text", "")).lower().split())
+            key = " ".join(e.text.lower().split())
             if key not in seen:
                 seen.add(key)
                 unique.append(e)

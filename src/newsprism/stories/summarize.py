@@ -56,14 +56,14 @@ _DANGLING = re.compile(
 
 @lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # heavy: sklearn, ~1 s
 
     return frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "say", "told", "mr", "mrs", "ms"}
 
 
 @lru_cache(maxsize=1)
 def _stemmer():
-    from nltk.stem.porter import PorterStemmer
+    from nltk.stem.porter import PorterStemmer  # heavy: nltk, ~1.3 s to import
 
     return PorterStemmer()
 
@@ -254,9 +254,9 @@ def _ilp(
     cands: list[_Candidate], weights: dict[tuple[str, ...], float], budget: int
 ) -> list[_Candidate] | None:
     """Exact concept-coverage selection with HiGHS; None when no solution came back."""
-    import numpy as np
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import lil_matrix
+    import numpy as np  # heavy: ~60 ms, and stages (on the --help path) imports this module
+    from scipy.optimize import Bounds, LinearConstraint, milp  # heavy: scipy.optimize, ~0.3 s
+    from scipy.sparse import lil_matrix  # heavy: as above
 
     # Concepts held by the same sentences act as one (weights summed); a concept held by one
     # sentence only is folded into that sentence's own weight. Both are exact reductions.

@@ -27,10 +27,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from newsprism.stories.compare import Fact
+from newsprism.model import DatedSource, Fact, Span, TimelineEntry
 
 log = logging.getLogger(__name__)
 
@@ -197,8 +196,8 @@ def _is_event_date(claim_text: str, rel_start: int, rel_end: int) -> bool:
 class Timeline:
     """A story's dated facts: ``events`` of the story's days, ``background`` from long before."""
 
-    events: list[dict[str, Any]] = field(default_factory=list)
-    background: list[dict[str, Any]] = field(default_factory=list)
+    events: list[TimelineEntry] = field(default_factory=list)
+    background: list[TimelineEntry] = field(default_factory=list)
 
 
 def _relative_value(text: str, previous: str | None) -> str | None:
@@ -268,8 +267,8 @@ def story_timeline(
     days are taken to end at the latest date of its facts.
     """
     values = _claim_dates(facts)
-    entries: list[dict[str, Any]] = []
-    by_text: dict[str, dict[str, Any]] = {}
+    entries: list[TimelineEntry] = []
+    by_text: dict[str, TimelineEntry] = {}
     for f in facts:
         chosen: Counter[str] = Counter()
         mention_of: dict[int, tuple[str, Any]] = {}
@@ -283,43 +282,28 @@ def story_timeline(
         value = min(chosen, key=lambda v: (-chosen[v], -len(v), date_sort_key(v)))
         sources = []
         for k, c in enumerate(f.claims):
-            src: dict[str, Any] = {
-                "article": c.article,
-                "start": c.start,
-                "end": c.end,
-                "text": c.text,
-                "outlet": c.outlet,
-                "speaker": c.speaker,
-            }
             g = mention_of.get(k)
-            if g and g[0] == value:
-                d = g[1]
-                src["date"] = {"start": d.start, "end": d.end, "text": d.text}
-            sources.append(src)
+            date = Span(g[1].start, g[1].end, g[1].text) if g and g[0] == value else None
+            sources.append(
+                DatedSource(c.article, c.start, c.end, c.text, c.outlet, c.speaker, date)
+            )
         text = next((c.text for _, c in _claims_at(mention_of, f, value)), f.text)
         key = _norm(text)
         seen = by_text.get(key)
         if seen is not None:  # the same sentence as another fact's: one entry, all sources
-            have = {(s["article"], s["start"]) for s in seen["sources"]}
-            seen["sources"] += [s for s in sources if (s["article"], s["start"]) not in have]
+            have = {(s.article, s.start) for s in seen.sources}
+            seen.sources += [s for s in sources if (s.article, s.start) not in have]
             continue
-        entry = {
-            "date": value,
-            "label": date_label(value),
-            "text": text,
-            "fact": f.id,
-            "sources": sources,
-        }
+        # other dates outlets give (talks on May 20 vs May 22)
         others = sorted((v for v in chosen if v != value), key=date_sort_key)
-        if others:  # outlets disagree on the date (talks on May 20 vs May 22)
-            entry["disputed"] = others
+        entry = TimelineEntry(value, date_label(value), text, f.id, sources, others)
         by_text[key] = entry
         entries.append(entry)
-    entries.sort(key=lambda e: (date_sort_key(e["date"]), -len(e["sources"])))
+    entries.sort(key=lambda e: (date_sort_key(e.date), -len(e.sources)))
     first = _story_start(published, entries)
     timeline = Timeline()
     for e in entries:
-        b = date_bounds(e["date"])
+        b = date_bounds(e.date)
         old = first is not None and b is not None and (first - b[1]).days >= background_days
         (timeline.background if old else timeline.events).append(e)
     return timeline
@@ -335,7 +319,7 @@ def _claims_at(
 
 
 def _story_start(
-    published: Sequence[str | None] | None, entries: list[dict[str, Any]]
+    published: Sequence[str | None] | None, entries: list[TimelineEntry]
 ) -> dt.date | None:
     days = []
     for p in published or []:
@@ -347,13 +331,13 @@ def _story_start(
                 continue
     if days:
         return min(days)
-    ends = [b[1] for e in entries if (b := date_bounds(e["date"]))]
+    ends = [b[1] for e in entries if (b := date_bounds(e.date))]
     return max(ends) if ends else None
 
 
 def build_timeline(
     facts: Sequence[Fact], published: Sequence[str | None] | None = None
-) -> list[dict[str, Any]]:
+) -> list[TimelineEntry]:
     """The story's events (background left out): one entry per fact, ``{date, label, text,
     fact, sources}`` in date order; see :func:`story_timeline`."""
     return story_timeline(facts, published).events

@@ -3,6 +3,7 @@ streamed exports; writes need the bearer token."""
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
 import tempfile
@@ -16,6 +17,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from newsprism.ingest import IngestOptions
 from newsprism.outputs.document import article_to_dict
 from newsprism.store.base import open_reader, open_store
 from newsprism.store.export import (
@@ -75,13 +77,12 @@ def articles(
 
 @router.get("/articles/{article_id:path}", summary="One article with its enrichment and stories")
 def article(request: Request, article_id: str) -> dict[str, Any]:
-    from newsprism.store.sqlite import enriched_to_dict
 
     a, enriched, in_stories = _archive(request).article(article_id)
     return {
         **article_to_dict(a),
         "stories": [s.get("id") for s in in_stories],
-        "enrichment": enriched_to_dict(enriched) if enriched else None,
+        "enrichment": enriched.to_dict() if enriched else None,
     }
 
 
@@ -187,11 +188,10 @@ _write_lock = threading.Lock()
 
 
 def _reanalyze(archive: Archive, embeddings: bool) -> dict[str, Any]:
-    from newsprism.api import AnalyzeOptions
-    from newsprism.api import analyze as run_analyze
+    from newsprism import api  # heavy: loads spaCy and the encoder; only re-analysis needs it
 
     with open_store(archive.path) as db:
-        result = run_analyze([], AnalyzeOptions(use_embeddings=embeddings), store=db)
+        result = api.analyze([], api.AnalyzeOptions(use_embeddings=embeddings), store=db)
     archive.invalidate()
     return {"articles": len(result.articles), "stories": len(result.stories)}
 
@@ -203,10 +203,7 @@ def _reanalyze(archive: Archive, embeddings: bool) -> dict[str, Any]:
     summary="Ingest articles (token); optionally re-analyze",
 )
 def ingest(request: Request, body: IngestIn) -> dict[str, Any]:
-    import json
-
-    from newsprism.api import ingest_into_store
-    from newsprism.ingest import IngestOptions
+    from newsprism.api import ingest_into_store  # heavy: loads spaCy and the encoder
 
     archive = _archive(request)
     with _write_lock, tempfile.TemporaryDirectory(prefix="newsprism-post-") as tmp:

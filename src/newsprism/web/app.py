@@ -23,7 +23,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from newsprism import __version__
 from newsprism.store.base import StoreError, is_postgres_url
 from newsprism.store.export import ExportError
+from newsprism.web import api_routes, pages
 from newsprism.web.archive import Archive, BadRequest, NotFound
+from newsprism.web.pages import render
 from newsprism.web.security import SecurityMiddleware, error_body
 
 log = logging.getLogger(__name__)
@@ -87,8 +89,6 @@ def create_app(store: str | Path, token: str | None = None, max_body: int = MAX_
     app.state.token = token if token is not None else os.environ.get("NEWSPRISM_TOKEN") or None
     app.state.templates = templates()
 
-    from newsprism.web import api_routes, pages
-
     app.include_router(api_routes.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -112,7 +112,6 @@ def _error(request: Request, status: int, message: str, details: Any = None) -> 
     code = CODES.get(status, "error")
     if _wants_json(request):
         return JSONResponse(error_body(status, code, message, details), status_code=status)
-    from newsprism.web.pages import render
 
     return render(request, "error.html", status=status, code=code, message=message)
 
@@ -159,7 +158,7 @@ def serve(
     workers: int = 1,
 ) -> None:
     """Run the app under uvicorn (blocking); ``workers`` > 1 runs that many processes."""
-    import uvicorn
+    import uvicorn  # heavy: uvicorn, ~90 ms; only to serve
 
     if workers > 1:
         create_app(store, token)  # fail here, once, on a bad store

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from newsprism import codec
 from newsprism.model import (
     Article,
     Attribution,
@@ -315,14 +316,14 @@ def test_timeline_ordered_with_sources(port) -> None:
 
 def test_quotes_grouped_by_speaker(port) -> None:
     _, _, comp = port
-    marsh = next(g for g in comp.quotes if g["speaker"] == "Lena Marsh")
+    marsh = next(g for g in codec.to_dict(comp.quotes) if g["speaker"] == "Lena Marsh")
     assert {q["outlet"] for q in marsh["quotes"]} == {
         "Harbor Gazette",
         "Northern Ledger",
         "Coastline Daily",
         "Valmora Observer",
     }
-    assert comp.quotes[0]["speaker"] == "Lena Marsh"  # most quoted first
+    assert comp.quotes[0].speaker == "Lena Marsh"  # most quoted first
 
 
 def test_precomputed_embeddings_give_same_facts(port) -> None:
@@ -760,7 +761,7 @@ def test_who_said_what_leaves_out_acts_of_things_that_are_not_actors() -> None:
     )
     en.attributions[0].reporting = False  # "stood": an act, and "cranes" are no actor
     en.attributions[1].reporting = False  # "rejected": a stance, by a named organisation
-    speakers = [g["speaker"] for g in quotes_by_speaker([art], {"v1": en})]
+    speakers = [g.speaker for g in quotes_by_speaker([art], {"v1": en})]
     assert sorted(speakers) == ["Lena Marsh", "Valmora Port Board"]
 
 
@@ -783,7 +784,7 @@ def test_who_said_what_leaves_out_what_was_refused_or_wanted() -> None:
             ("Ida Brenn", "Mayor Ida Brenn", "said", "the port would reopen on Friday"),
         ],
     )
-    groups = quotes_by_speaker([art], {"k1": en})
+    groups = codec.to_dict(quotes_by_speaker([art], {"k1": en}))
     assert [g["speaker"] for g in groups] == ["Ida Brenn"]
     cues = [q["cue"]["text"] for q in groups[0]["quotes"]]
     assert cues == ["said"]
@@ -803,7 +804,7 @@ def test_a_relaying_source_shows_as_via_not_as_a_second_speaker() -> None:
         ],
     )
     en.attributions[0].via = "Baltica"
-    groups = quotes_by_speaker([art], {"b1": en})
+    groups = codec.to_dict(quotes_by_speaker([art], {"b1": en}))
     assert [g["speaker"] for g in groups] == ["Piet Olsen"]
     assert groups[0]["quotes"][0]["via"] == "Baltica"
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from newsprism import codec
 from newsprism.model import Article, Attribution, Enriched, EntityMention, Span
 from newsprism.sentences import split_sentences
 from newsprism.stories.claims import extract_claims
@@ -100,10 +102,20 @@ def story() -> tuple[list[Article], dict[str, Enriched], list[Fact]]:
     return [h, c], en, facts
 
 
+def _terms(*args: Any, **kwargs: Any) -> dict:
+    """The framing items as ``stories.json`` writes them."""
+    return codec.to_dict(framing_terms(*args, **kwargs))
+
+
 @pytest.fixture(scope="module")
-def framing(story) -> dict:
+def typed_framing(story) -> dict:
     arts, en, facts = story
     return framing_terms(arts, en, facts)
+
+
+@pytest.fixture(scope="module")
+def framing(typed_framing) -> dict:
+    return codec.to_dict(typed_framing)
 
 
 def _items(framing: dict, outlet: str, kind: str) -> dict[tuple[str, str], dict]:
@@ -191,7 +203,7 @@ def test_naming_counts_spellings_the_recogniser_missed() -> None:
     en = {x.id: Enriched(x.id, sentences=split_sentences(x.text)) for x in (a, b)}
     en["a"].entities.append(_mention(a, "Kirrow", "GPE", "Kirrow"))
     en["b"].entities.append(_mention(b, "Kyrrow", "GPE", "Kirrow"))  # the second one is missed
-    out = framing_terms([a, b], en, [])
+    out = _terms([a, b], en, [])
     item = next(i for i in out["North Wire"] if i["kind"] == "naming")
     assert (item["ours"], item["theirs"]) == ("Kirrow", "Kyrrow")
     assert item["counts"] == [2, 0, 0, 2]
@@ -208,7 +220,7 @@ def test_one_actor_named_two_ways_in_one_fact(tmp_path, monkeypatch) -> None:
     en["b"].entities.append(_mention(b, "Sarnec", "GPE", "Sarnec"))
     ca, cb = extract_claims(a, en["a"])[0], extract_claims(b, en["b"])[0]
     fact = Fact("f1", ca.text, "corroborated", [ca.outlet, cb.outlet], [], claims=[ca, cb])
-    out = framing_terms([a, b], en, [fact])
+    out = _terms([a, b], en, [fact])
     north = {(i["kind"], i["ours"], i["theirs"]) for i in out["North Wire"]}
     assert ("naming", "Dalmor", "Sarnec") in north
     assert ("substitution", "ceasefire", "truce") in north
@@ -239,7 +251,7 @@ def test_quoted_words_of_a_speaker_are_not_scare_quotes() -> None:
             "mixed",
         )
     )
-    out = framing_terms([a, b], en, [])
+    out = _terms([a, b], en, [])
     assert not [i for i in out["North Wire"] if i["kind"] == "hedge"]
 
 
@@ -252,8 +264,8 @@ def test_hedge_lexicon_is_extensible(tmp_path) -> None:
     a = _article("a", "North Wire", ["The purported deal collapsed late on Friday night."])
     b = _article("b", "South Post", ["The deal collapsed late on Friday night again."])
     en = {x.id: Enriched(x.id, sentences=split_sentences(x.text)) for x in (a, b)}
-    assert not framing_terms([a, b], en, [])["North Wire"]
-    out = framing_terms([a, b], en, [], hedge_lexicon=extra)
+    assert not _terms([a, b], en, [])["North Wire"]
+    out = _terms([a, b], en, [], hedge_lexicon=extra)
     assert [i["ours"] for i in out["North Wire"]] == ["purported"]
 
 
@@ -265,8 +277,8 @@ def test_coverage_is_not_framing(framing) -> None:
         assert not any(own in w for w in courier_words)
 
 
-def test_merge_framing_sums_counts_over_stories(framing) -> None:
-    merged = merge_framing([framing, framing])
+def test_merge_framing_sums_counts_over_stories(framing, typed_framing) -> None:
+    merged = codec.to_dict(merge_framing([typed_framing, typed_framing]))
     one = _items(framing, "Eastern Herald", "substitution")[("invasion", "special operation")]
     two = _items(merged, "Eastern Herald", "substitution")[("invasion", "special operation")]
     assert two["counts"] == [2 * c for c in one["counts"]]
@@ -274,11 +286,11 @@ def test_merge_framing_sums_counts_over_stories(framing) -> None:
 
 
 def test_single_outlet_or_empty_story() -> None:
-    assert framing_terms([], {}) == {}
+    assert _terms([], {}) == {}
     a = _article("h", "Eastern Herald", HERALD)
-    assert framing_terms([a], {}) == {"Eastern Herald": []}
+    assert _terms([a], {}) == {"Eastern Herald": []}
     odd = [Article(id="x", text="", source="A"), Article(id="y", text="“”", source="B")]
-    assert framing_terms(odd, {}) == {"A": [], "B": []}
+    assert _terms(odd, {}) == {"A": [], "B": []}
 
 
 @pytest.mark.slow
@@ -303,7 +315,7 @@ def test_seed_framing(seeds_dir: Path) -> None:
     en = {e.article_id: e for e in local.enrich(arts, workers=1)}
     canonicalize({a.id: en[a.id].entities for a in arts})
     comp = compare_story(arts, en)
-    framing = comp.framing
+    framing = codec.to_dict(comp.framing)
     pairs = {
         (i["kind"], i["ours"].lower(), i["theirs"].lower()) for v in framing.values() for i in v
     }

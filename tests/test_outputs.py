@@ -104,6 +104,7 @@ def _result() -> AnalysisResult:
                 "Harbour Courier": [
                     {
                         "kind": "substitution",
+                        "outlet": "Harbour Courier",
                         "ours": "walked off the job",
                         "theirs": "strike",
                         "score": 2.1,
@@ -117,6 +118,11 @@ def _result() -> AnalysisResult:
                                 "end": s1[1],
                                 "text": t1[s1[0] : s1[1]],
                                 "outlet": "Harbour Courier",
+                                "mark": {
+                                    "start": s1[0] + 20,
+                                    "end": s1[0] + 38,
+                                    "text": t1[s1[0] + 20 : s1[0] + 38],
+                                },
                             }
                         ],
                     }
@@ -215,7 +221,7 @@ def test_markdown_report_lists_brief_with_citations_and_skips() -> None:
     assert "writes “strike” [Harbour Courier: lund-1" in md
     assert "- **Meridian Wire**:" not in md
     # who said what: the cue, the content, the outlet and the nested source
-    said = _result().stories[0].quotes[0]["quotes"][0]["content"][0]["text"]
+    said = _result().stories[0].quotes[0].quotes[0].content[0].text
     assert f"  - *said* “{said}”" in md
     assert "(Meridian Wire; indirect, via Harbour Courier)" in md
 

@@ -8,12 +8,15 @@ declared type, so nested dataclasses (``Fact.sources: list[Source]``, ``Span | N
 typed. Unknown keys are ignored and missing ones take the field's default, so a record written
 by an older version still loads.
 
-Field metadata tunes one field (``field(default_factory=list, metadata=SKIP)``). A record that does not fit its type raises
-:class:`~newsprism.errors.StoreError`.
+Field metadata tunes one field (``field(default_factory=list, metadata=SKIP)``; combine them
+with ``|``):
 
 - :data:`SKIP`: runtime only (a claim list, a vector), never written;
 - :data:`OMIT_EMPTY`: left out of the dict while empty or ``None`` (optional keys);
-- :func:`rounded`: a float written with that many decimals.
+- :func:`rounded`: a float (or each float of a list) written with that many decimals;
+- :func:`renamed`: written under another key (one that is not a Python name: ``"with"``).
+
+A record that does not fit its type raises :class:`~newsprism.errors.StoreError`.
 """
 
 from __future__ import annotations
@@ -24,21 +27,26 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from newsprism.errors import StoreError
 
 T = TypeVar("T")
 
 #: field metadata: never serialized (runtime-only state)
-SKIP: Mapping[str, Any] = {"codec": "skip"}
+SKIP: dict[str, Any] = {"codec_skip": True}
 #: field metadata: left out while empty or None
-OMIT_EMPTY: Mapping[str, Any] = {"codec": "omit-empty"}
+OMIT_EMPTY: dict[str, Any] = {"codec_omit_empty": True}
 
 
-def rounded(digits: int) -> Mapping[str, Any]:
-    """Field metadata: a float written rounded to ``digits`` decimals."""
-    return {"codec": "round", "digits": digits}
+def rounded(digits: int) -> dict[str, Any]:
+    """Field metadata: a float (or each float of a list) written with ``digits`` decimals."""
+    return {"codec_digits": digits}
+
+
+def renamed(key: str) -> dict[str, Any]:
+    """Field metadata: the field's key in the dict form."""
+    return {"codec_key": key}
 
 
 def to_dict(obj: Any) -> Any:
@@ -46,15 +54,12 @@ def to_dict(obj: Any) -> Any:
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         out: dict[str, Any] = {}
         for f in _fields(type(obj)):
-            name, how = f
-            value = getattr(obj, name)
-            if how == "skip":
+            value = getattr(obj, f.attr)
+            if f.omit_empty and (value is None or value == [] or value == {}):
                 continue
-            if how == "omit-empty" and (value is None or value == [] or value == {}):
-                continue
-            if isinstance(how, int) and isinstance(value, float):
-                value = round(value, how)
-            out[name] = to_dict(value)
+            if f.digits is not None:
+                value = _round(value, f.digits)
+            out[f.key] = to_dict(value)
         return out
     if isinstance(obj, list | tuple):
         return [to_dict(v) for v in obj]
@@ -65,6 +70,14 @@ def to_dict(obj: Any) -> Any:
     return obj
 
 
+def _round(value: Any, digits: int) -> Any:
+    if isinstance(value, float):
+        return round(value, digits)
+    if isinstance(value, list | tuple):
+        return [round(v, digits) if isinstance(v, float) else v for v in value]
+    return value
+
+
 def from_dict(cls: type[T], data: Mapping[str, Any], **override: Any) -> T:
     """An instance of the dataclass ``cls`` from ``data`` (the inverse of :func:`to_dict`);
     ``override`` sets fields directly (already typed)."""
@@ -72,39 +85,52 @@ def from_dict(cls: type[T], data: Mapping[str, Any], **override: Any) -> T:
     return decode(data, override)
 
 
+class _Field(NamedTuple):
+    attr: str
+    key: str
+    omit_empty: bool
+    digits: int | None
+
+
 @cache
-def _fields(cls: type) -> tuple[tuple[str, Any], ...]:
-    """(name, how) per serialized field: how is None, "skip", "omit-empty" or the digits."""
-    out = []
-    for f in dataclasses.fields(cls):
-        how = f.metadata.get("codec")
-        out.append((f.name, f.metadata["digits"] if how == "round" else how))
-    return tuple(out)
+def _fields(cls: type) -> tuple[_Field, ...]:
+    """The fields written, with their dict keys and how each is written."""
+    return tuple(
+        _Field(
+            f.name,
+            f.metadata.get("codec_key", f.name),
+            bool(f.metadata.get("codec_omit_empty")),
+            f.metadata.get("codec_digits"),
+        )
+        for f in dataclasses.fields(cls)
+        if not f.metadata.get("codec_skip")
+    )
 
 
 @cache
 def _decoder(cls: type) -> Callable[[Mapping[str, Any], Mapping[str, Any]], Any]:
     namespace = vars(sys.modules[cls.__module__])
-    plain: list[str] = []  # fields whose JSON value is already the value
-    typed: list[tuple[str, Callable[[Any], Any]]] = []
+    plain: list[tuple[str, str]] = []  # (key, attr): the JSON value is already the value
+    typed: list[tuple[str, str, Callable[[Any], Any]]] = []
     for f in dataclasses.fields(cls):
-        if f.metadata.get("codec") == "skip" or not f.init:
+        if f.metadata.get("codec_skip") or not f.init:
             continue
+        key = f.metadata.get("codec_key", f.name)
         # annotations are strings (postponed evaluation): resolve in the class's module
         tp = eval(f.type, namespace) if isinstance(f.type, str) else f.type
         conv = _convert(tp)
         if conv is _same:
-            plain.append(f.name)
+            plain.append((key, f.name))
         else:
-            typed.append((f.name, conv))
+            typed.append((key, f.name, conv))
 
     def decode(data: Mapping[str, Any], override: Mapping[str, Any]) -> Any:
         if not isinstance(data, Mapping):
             raise StoreError(f"a stored {cls.__name__} is not an object but {type(data).__name__}")
-        kwargs = {name: data[name] for name in plain if name in data}
-        for name, conv in typed:
-            if name in data:
-                kwargs[name] = conv(data[name])
+        kwargs = {attr: data[key] for key, attr in plain if key in data}
+        for key, attr, conv in typed:
+            if key in data:
+                kwargs[attr] = conv(data[key])
         kwargs.update(override)
         try:
             return cls(**kwargs)

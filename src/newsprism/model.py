@@ -317,6 +317,16 @@ class Fact(Record):
 
 
 @dataclass(slots=True)
+class Coverage(Record):
+    """Which outlet carries which fact: ``matrix[i][j]`` is 1 when ``outlets[i]`` carries
+    ``facts[j]`` (a fact id)."""
+
+    outlets: list[str] = field(default_factory=list)
+    facts: list[str] = field(default_factory=list)
+    matrix: list[list[int]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class DatedSource(Record):
     """A timeline entry's source: the claim's span, and the date mention that places it."""
 
@@ -390,6 +400,57 @@ class EventPair(Record):
 
 
 @dataclass(slots=True)
+class Evidence(Record):
+    """A cited span (a claim or sentence) of one outlet with the marked words inside it."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    outlet: str
+    mark: Span
+
+
+@dataclass(slots=True)
+class FramingItem(Record):
+    """How one outlet words or names something against the others (docs/compare.md#framing):
+    ``ours`` where the outlets in ``others`` write ``theirs``, scored by weighted log-odds with
+    an informative prior over ``counts`` (ours here, all ours, theirs here, all theirs)."""
+
+    kind: str  # substitution | naming | hedge
+    outlet: str
+    ours: str
+    theirs: str
+    score: float = field(metadata=codec.rounded(3))
+    counts: list[int]
+    prior: list[float] = field(metadata=codec.rounded(4))
+    evidence: list[Evidence]
+    others: list[str] = field(metadata=codec.renamed("with"))
+    aspect: str | None = field(default=None, metadata=codec.OMIT_EMPTY)
+    entity: str | None = field(default=None, metadata=codec.OMIT_EMPTY)
+
+
+@dataclass(slots=True)
+class Quote(Record):
+    """One attribution of a speaker in one article: the cue and the content's spans."""
+
+    article: str
+    outlet: str
+    kind: AttributionKind
+    via: str | None
+    cue: Span | None
+    content: list[Span]
+
+
+@dataclass(slots=True)
+class SpeakerQuotes(Record):
+    """What one speaker (surname variants merged) is quoted saying, across outlets."""
+
+    speaker: str
+    quotes: list[Quote] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class StoryEntity(Record):
     """A canonical entity as it appears in one story: its spellings and the story's articles
     that mention it."""
@@ -424,13 +485,10 @@ class Story(Record):
     articles: list[str]
     brief: list[BriefLine] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
-    #: which outlet carries which fact: {"outlets": [...], "facts": [ids], "matrix": [[0|1]]}
-    coverage: dict[str, Any] = field(default_factory=dict)
+    coverage: Coverage = field(default_factory=Coverage)
     timeline: list[TimelineEntry] = field(default_factory=list)
-    #: per outlet, its framing items (:meth:`newsprism.stories.framing.FramingItem.to_dict`)
-    framing: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    #: per speaker, what each outlet quotes (:func:`newsprism.stories.quotes.quotes_by_speaker`)
-    quotes: list[dict[str, Any]] = field(default_factory=list)
+    framing: dict[str, list[FramingItem]] = field(default_factory=dict)  # per outlet, best first
+    quotes: list[SpeakerQuotes] = field(default_factory=list)  # most quoted first
     events: list[EventRecord] = field(default_factory=list, metadata=codec.OMIT_EMPTY)
     event_pairs: list[EventPair] = field(default_factory=list, metadata=codec.OMIT_EMPTY)
     background: list[TimelineEntry] = field(default_factory=list)  # dated long before

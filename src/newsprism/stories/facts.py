@@ -20,17 +20,19 @@ are listed under ``related`` and never count as agreement.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from newsprism.model import (
     Conflict,
     ConflictValue,
+    Coverage,
     EventPair,
     EventRecord,
     Fact,
+    FramingItem,
     Source,
+    SpeakerQuotes,
     TimelineEntry,
 )
 
@@ -45,14 +47,14 @@ class Comparison:
     facts: list[Fact]
     outlets: list[str]
     timeline: list[TimelineEntry] = field(default_factory=list)
-    framing: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    quotes: list[dict[str, Any]] = field(default_factory=list)
+    framing: dict[str, list[FramingItem]] = field(default_factory=dict)
+    quotes: list[SpeakerQuotes] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
     event_pairs: list[EventPair] = field(default_factory=list)
     vectors: np.ndarray | None = None  # one row per fact (its representative claim)
 
-    def coverage(self) -> dict[str, Any]:
-        """Which outlet carries which fact: ``{"outlets", "facts": [ids], "matrix": [[0|1]]}``."""
+    def coverage(self) -> Coverage:
+        """Which outlet carries which fact."""
         ids = [f.id for f in self.facts]
         matrix = [[1 if o in f.outlets else 0 for f in self.facts] for o in self.outlets]
-        return {"outlets": list(self.outlets), "facts": ids, "matrix": matrix}
+        return Coverage(list(self.outlets), ids, matrix)

@@ -33,6 +33,7 @@ consistently the outlet makes that choice. Counts are kept so that
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import logging
@@ -48,7 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsprism.errors import ModelMissingError
-from newsprism.model import Article, Enriched, EntityMention
+from newsprism.model import Article, Enriched, EntityMention, Evidence, FramingItem, Span
 from newsprism.nlp.canonical import normalize_name, one_word_aliases
 from newsprism.nlp.events import load_gazetteer
 from newsprism.nlp.pipeline import load_nlp
@@ -127,30 +128,6 @@ _NOT_NAME = frozenset({"the", "of", "and", "’s", "'s"})
 
 
 @dataclass(slots=True)
-class Evidence:
-    """A cited span (a claim or sentence) with the marked words inside it."""
-
-    article: str
-    start: int
-    end: int
-    text: str
-    outlet: str
-    mark_start: int
-    mark_end: int
-    mark: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "article": self.article,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "outlet": self.outlet,
-            "mark": {"start": self.mark_start, "end": self.mark_end, "text": self.mark},
-        }
-
-
-@dataclass(slots=True)
 class Choice:
     """One observed wording choice: ``outlet`` wrote ``ours`` where ``other`` wrote ``theirs``.
 
@@ -165,38 +142,6 @@ class Choice:
     key: str
     other_key: str
     evidence: list[Evidence] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class FramingItem:
-    kind: str
-    outlet: str
-    ours: str
-    theirs: str
-    score: float
-    counts: list[int]
-    prior: list[float]
-    evidence: list[Evidence]
-    others: list[str]
-    aspect: str | None = None
-    entity: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {
-            "kind": self.kind,
-            "ours": self.ours,
-            "theirs": self.theirs,
-            "score": round(self.score, 3),
-            "with": list(self.others),
-            "counts": list(self.counts),
-            "prior": [round(p, 4) for p in self.prior],
-            "evidence": [e.to_dict() for e in self.evidence],
-        }
-        if self.aspect:
-            d["aspect"] = self.aspect
-        if self.entity:
-            d["entity"] = self.entity
-        return d
 
 
 # --------------------------------------------------------------------------- scoring
@@ -687,7 +632,7 @@ def _both_ways(
 ) -> list[Choice]:
     ea = _evidence(ca, sa, by_id)
     eb = _evidence(cb, sb, by_id)
-    ta, tb = ea.mark, eb.mark
+    ta, tb = ea.mark.text, eb.mark.text
     ka = " ".join(u.lemma or u.key for u in sa)
     kb = " ".join(u.lemma or u.key for u in sb)
     return [
@@ -715,15 +660,17 @@ def _naming_choices(
     group = f"naming:actor:{u.key[1:]}"
     ka, kb = _surface_key(u.text), _surface_key(v.text)
     return [
-        Choice(group, ca.outlet, cb.outlet, ea.mark, eb.mark, ka, kb, [ea, eb]),
-        Choice(group, cb.outlet, ca.outlet, eb.mark, ea.mark, kb, ka, [eb, ea]),
+        Choice(group, ca.outlet, cb.outlet, ea.mark.text, eb.mark.text, ka, kb, [ea, eb]),
+        Choice(group, cb.outlet, ca.outlet, eb.mark.text, ea.mark.text, kb, ka, [eb, ea]),
     ]
 
 
 def _evidence(c: Claim, span: list[_Unit], by_id: dict[str, Article]) -> Evidence:
     text = by_id[c.article].text
     s, e = span[0].start, span[-1].end
-    return Evidence(c.article, c.start, c.end, text[c.start : c.end], c.outlet, s, e, text[s:e])
+    return Evidence(
+        c.article, c.start, c.end, text[c.start : c.end], c.outlet, Span(s, e, text[s:e])
+    )
 
 
 # --------------------------------------------------------------------------- naming
@@ -852,7 +799,17 @@ def _modal_items(
                 ev.append(_mention_evidence(first[(o2, k2)], role, texts, sents))
             out.append(
                 FramingItem(
-                    "naming", o, ea.mark, eb.mark, z, counts, prior, ev, others, aspect, entity
+                    "naming",
+                    o,
+                    ea.mark.text,
+                    eb.mark.text,
+                    z,
+                    counts,
+                    prior,
+                    ev,
+                    others,
+                    aspect,
+                    entity,
                 )
             )
     return out
@@ -915,7 +872,7 @@ def _mention_evidence(
         if a <= s and e <= b:
             ss, se = a, b
             break
-    return Evidence(mm.article, ss, se, text[ss:se], mm.outlet, s, e, text[s:e])
+    return Evidence(mm.article, ss, se, text[ss:se], mm.outlet, Span(s, e, text[s:e]))
 
 
 def _inside(content: dict[str, list[tuple[int, int]]], article: str, pos: int) -> bool:
@@ -1118,7 +1075,7 @@ def hedges(
                 FramingItem(
                     kind="hedge",
                     outlet=o,
-                    ours=where[(o, w)][0].mark if where[(o, w)] else w,
+                    ours=where[(o, w)][0].mark.text if where[(o, w)] else w,
                     theirs="" if quote else lexicon.words.get(w, ""),
                     score=z,
                     counts=counts,
@@ -1147,7 +1104,7 @@ def _add_use(
         ev.text == a.text[s:e] for ev in where[(outlet, key)]
     ):
         where[(outlet, key)].append(
-            Evidence(a.id, s, e, a.text[s:e], outlet, ms, me, a.text[ms:me])
+            Evidence(a.id, s, e, a.text[s:e], outlet, Span(ms, me, a.text[ms:me]))
         )
 
 
@@ -1160,9 +1117,9 @@ def framing_terms(
     facts: list[Fact] | None = None,
     hedge_lexicon: str | Path | None = None,
     max_items: int = MAX_ITEMS,
-) -> dict[str, list[dict[str, Any]]]:
-    """``{outlet: [{kind, ours, theirs, score, with, counts, prior, evidence, aspect?,
-    entity?}]}``: the story's framing items per outlet, best first (never raises on odd
+) -> dict[str, list[FramingItem]]:
+    """``{outlet: [FramingItem]}`` (written ``{kind, outlet, ours, theirs, score, counts, prior,
+    evidence, with, aspect?, entity?}``): the story's framing items per outlet, best first (never raises on odd
     text: an article that cannot be read contributes nothing)."""
     articles = [a for a in articles if a is not None]
     outlets = list(dict.fromkeys(a.source or a.id for a in articles))
@@ -1197,8 +1154,8 @@ def framing_terms(
 
 def _per_outlet(
     items: list[FramingItem], outlets: list[str], max_items: int
-) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {o: [] for o in outlets}
+) -> dict[str, list[FramingItem]]:
+    out: dict[str, list[FramingItem]] = {o: [] for o in outlets}
     by: dict[str, list[FramingItem]] = defaultdict(list)
     for it in items:
         if it.evidence:
@@ -1206,16 +1163,17 @@ def _per_outlet(
     for o, its in by.items():
         its.sort(key=lambda x: (-x.score, x.kind, x.ours.lower(), x.theirs.lower()))
         out.setdefault(o, [])
-        out[o] = [it.to_dict() for it in its[:max_items]]
+        out[o] = its[:max_items]
     return out
 
 
 def merge_framing(
-    framings: Iterable[dict[str, list[dict[str, Any]]]], max_items: int = MAX_ITEMS
-) -> dict[str, list[dict[str, Any]]]:
+    framings: Iterable[dict[str, list[FramingItem]]], max_items: int = MAX_ITEMS
+) -> dict[str, list[FramingItem]]:
     """Aggregate the framing of several stories (a storyline): items of one outlet with the
     same kind, aspect, entity and wording have their counts summed and are rescored."""
-    merged: dict[tuple[str, ...], dict[str, Any]] = {}
+    merged: dict[tuple[str, ...], FramingItem] = {}
+    seen: dict[tuple[str, ...], int] = {}
     order: list[str] = []
     for fr in framings:
         for outlet, items in (fr or {}).items():
@@ -1224,42 +1182,38 @@ def merge_framing(
             for it in items or []:
                 key = (
                     outlet,
-                    str(it.get("kind")),
-                    str(it.get("aspect") or ""),
-                    str(it.get("entity") or "").lower(),
-                    str(it.get("ours", "")).lower(),
-                    str(it.get("theirs", "")).lower(),
+                    it.kind,
+                    it.aspect or "",
+                    (it.entity or "").lower(),
+                    it.ours.lower(),
+                    it.theirs.lower(),
                 )
-                counts = [int(x) for x in (it.get("counts") or [1, 0, 0, 1])[:4]]
-                prior = [float(x) for x in (it.get("prior") or [0.5, 0.5])[:2]]
-                if key not in merged:
-                    merged[key] = {
-                        **it,
-                        "counts": counts,
-                        "prior": prior,
-                        "evidence": list(it.get("evidence") or []),
-                        "with": list(it.get("with") or []),
-                        "_n": 1,
-                        "_outlet": outlet,
-                    }
+                m = merged.get(key)
+                if m is None:
+                    merged[key] = dataclasses.replace(
+                        it,
+                        outlet=outlet,
+                        counts=list(it.counts[:4]),
+                        prior=list(it.prior[:2]),
+                        evidence=list(it.evidence),
+                        others=list(it.others),
+                    )
+                    seen[key] = 1
                     continue
-                m = merged[key]
-                m["counts"] = [x + y for x, y in zip(m["counts"], counts, strict=True)]
-                m["prior"] = [x + y for x, y in zip(m["prior"], prior, strict=True)]
-                m["_n"] += 1
-                m["with"] = sorted(set(m["with"]) | set(it.get("with") or []))
-                for e in it.get("evidence") or []:
-                    if len(m["evidence"]) < MAX_EVIDENCE and e not in m["evidence"]:
-                        m["evidence"].append(e)
-    out: dict[str, list[dict[str, Any]]] = {o: [] for o in order}
-    for m in merged.values():
-        n = m.pop("_n")
-        outlet = m.pop("_outlet")
-        m["prior"] = [round(p / n, 4) for p in m["prior"]]
-        m["score"] = round(log_odds_z(m["counts"], m["prior"]), 3)
-        if m["score"] > 0:
-            out[outlet].append(m)
+                m.counts = [x + y for x, y in zip(m.counts, it.counts[:4], strict=True)]
+                m.prior = [x + y for x, y in zip(m.prior, it.prior[:2], strict=True)]
+                seen[key] += 1
+                m.others = sorted(set(m.others) | set(it.others))
+                for e in it.evidence:
+                    if len(m.evidence) < MAX_EVIDENCE and e not in m.evidence:
+                        m.evidence.append(e)
+    out: dict[str, list[FramingItem]] = {o: [] for o in order}
+    for k, m in merged.items():
+        m.prior = [p / seen[k] for p in m.prior]
+        m.score = log_odds_z(m.counts, m.prior)
+        if m.score > 0:
+            out[m.outlet].append(m)
     for o in out:
-        out[o].sort(key=lambda x: (-x["score"], x["kind"], x["ours"].lower()))
+        out[o].sort(key=lambda x: (-x.score, x.kind, x.ours.lower()))
         out[o] = out[o][:max_items]
     return out

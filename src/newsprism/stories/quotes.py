@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from newsprism.model import Article, Enriched
+from newsprism.model import Article, Enriched, Quote, SpeakerQuotes
 
 
 def quotes_by_speaker(
     articles: list[Article], enriched: dict[str, Enriched]
-) -> list[dict[str, Any]]:
+) -> list[SpeakerQuotes]:
     """Attributions grouped by resolved speaker (surname variants of one person merged).
 
     A stance or act that is not reported speech ("rejected the offer", "stood still") is
@@ -19,7 +18,7 @@ def quotes_by_speaker(
     infinitive ("Beijing refused *to condemn* the invasion", "Xi should use the visit *to call*
     for a withdrawal") names what was refused, wanted or asked, not what the speaker said, so
     it is left out: listed under the speaker, it would read as the opposite of the fact."""
-    groups: dict[str, dict[str, Any]] = {}
+    groups: dict[str, SpeakerQuotes] = {}
     names: dict[str, str] = {}
     people: dict[str, None] = {}  # insertion-ordered: merges are deterministic
     for a in articles:
@@ -51,20 +50,13 @@ def quotes_by_speaker(
             if any(via == att.speaker and r_lo < hi and lo < r_hi for via, r_lo, r_hi in relayed):
                 continue
             key = _speaker_key(att.speaker, names, people)
-            g = groups.setdefault(key, {"speaker": att.speaker, "quotes": []})
-            if len(att.speaker) > len(g["speaker"]):
-                g["speaker"] = att.speaker
-            g["quotes"].append(
-                {
-                    "article": a.id,
-                    "outlet": a.source or a.id,
-                    "kind": att.kind,
-                    "via": att.via,
-                    "cue": att.cue.to_dict() if att.cue else None,
-                    "content": [c.to_dict() for c in att.content],
-                }
+            g = groups.setdefault(key, SpeakerQuotes(att.speaker))
+            if len(att.speaker) > len(g.speaker):
+                g.speaker = att.speaker
+            g.quotes.append(
+                Quote(a.id, a.source or a.id, att.kind, att.via, att.cue, list(att.content))
             )
-    return sorted(groups.values(), key=lambda g: (-len(g["quotes"]), g["speaker"]))
+    return sorted(groups.values(), key=lambda g: (-len(g.quotes), g.speaker))
 
 
 _ACTOR_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})

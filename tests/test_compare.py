@@ -255,18 +255,7 @@ def test_sources_cite_exact_spans_with_speaker(port) -> None:
 
 def _story_dict(comp: Comparison) -> dict:
     """The comparison as a story's record writes it (through the one codec)."""
-    story = Story(
-        "s1",
-        "t",
-        [],
-        facts=comp.facts,
-        coverage=comp.coverage(),
-        timeline=comp.timeline,
-        framing=comp.framing,
-        quotes=comp.quotes,
-        events=comp.events,
-        event_pairs=comp.event_pairs,
-    )
+    story = comp.onto(Story("s1", "t", []))
     return json.loads(json.dumps(story.to_dict()))
 
 

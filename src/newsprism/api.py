@@ -6,7 +6,6 @@ The library does no printing: progress goes to an optional callback, problems to
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 from collections import defaultdict
@@ -421,30 +420,25 @@ def build_stories(
             if ids.intersection(e.articles)
         ]
         key = ""
+        # what is rebuilt on every run (the id and title by position, the spellings archive-wide)
+        rebuilt: dict[str, Any] = {
+            "id": story_id,
+            "title": title,
+            "articles": [a.id for a in members],
+            "entities": story_entities,
+            "attributions": _story_attributions(members, enriched),
+        }
         if cache is not None:
             settings = {"max_facts": options.max_facts}
             key = story_cache.story_key(members, enriched, settings)
             old = cache.stored.get(key)
             if old is not None:
-                story = Story.from_dict(
-                    old,
-                    id=story_id,
-                    title=title,
-                    articles=[a.id for a in members],
-                    entities=story_entities,
-                    attributions=_story_attributions(members, enriched),
-                )
+                story = Story.from_dict(old, **rebuilt)
                 stories.append(story)
                 cache.built[key] = story
                 cache.reused += 1
                 continue
-        story = Story(
-            id=story_id,
-            title=title,
-            articles=[a.id for a in members],
-            entities=story_entities,
-            attributions=_story_attributions(members, enriched),
-        )
+        story = Story(**rebuilt)
         stories.append(story)
         jobs.append(
             CompareJob(story, members, {a.id: enriched[a.id] for a in members}, options.max_facts)
@@ -468,10 +462,10 @@ def build_stories(
         for job in jobs:
             results.append(compare_members(job))
             done(len(results))
-    for (i, key), fresh in zip(places, results, strict=True):
-        stories[i] = fresh
+    for (i, key), compared in zip(places, results, strict=True):
+        stories[i] = compared
         if cache is not None:
-            cache.built[key] = fresh
+            cache.built[key] = compared
     if cache is not None and cache.reused:
         log.info(
             "%d of %d stories unchanged since the last run: reused", cache.reused, len(ordered)
@@ -502,18 +496,7 @@ def compare_members(job: CompareJob) -> Story:
     brief = brief_mod.build_brief(job.members, comparison, max_facts=job.max_facts)
     for fact in comparison.facts:
         fact.claims = []
-    return dataclasses.replace(
-        job.story,
-        brief=brief,
-        facts=comparison.facts,
-        coverage=comparison.coverage(),
-        timeline=dated.events,
-        framing=comparison.framing,
-        quotes=comparison.quotes,
-        events=comparison.events,
-        event_pairs=comparison.event_pairs,
-        background=dated.background,
-    )
+    return comparison.onto(job.story, brief=brief, background=dated.background)
 
 
 def _story_attributions(

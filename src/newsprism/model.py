@@ -255,14 +255,21 @@ class BriefLine(Record):
 
 
 @dataclass(slots=True)
-class Source(Record):
-    """One claim carrying a fact, as a citation with its outlet and speaker."""
+class Cited(Record):
+    """A span of one outlet's article that a finding cites: ``text`` is
+    ``articles[article].text[start:end]``."""
 
     article: str
     start: int
     end: int
     text: str
     outlet: str
+
+
+@dataclass(slots=True)
+class Source(Cited):
+    """One claim carrying a fact, as a citation with its outlet and speaker."""
+
     speaker: str | None = None
     published: str | None = None
 
@@ -327,14 +334,9 @@ class Coverage(Record):
 
 
 @dataclass(slots=True)
-class DatedSource(Record):
+class DatedSource(Cited):
     """A timeline entry's source: the claim's span, and the date mention that places it."""
 
-    article: str
-    start: int
-    end: int
-    text: str
-    outlet: str
     speaker: str | None = None
     date: Span | None = field(default=None, metadata=codec.OMIT_EMPTY)
 
@@ -400,14 +402,9 @@ class EventPair(Record):
 
 
 @dataclass(slots=True)
-class Evidence(Record):
+class Evidence(Cited):
     """A cited span (a claim or sentence) of one outlet with the marked words inside it."""
 
-    article: str
-    start: int
-    end: int
-    text: str
-    outlet: str
     mark: Span
 
 

@@ -15,6 +15,7 @@ Everything here is rules over the parse; see docs/events.md.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -1220,23 +1221,13 @@ def _denials(sent: SpacySpan, si: int, ctx: _Ctx, found: list[_Cand]) -> list[_C
             denier = actor.name if actor else None
         trig = Span(t.idx, t.idx + len(t), t.text)
         date = _date(trig, sent, ctx)
-        ev = Event(
-            type=old.type,
-            source_actor=old.source_actor,
-            target_actor=old.target_actor,
+        ev = dataclasses.replace(  # the denied event: its actors and place, the denial's words
+            old,
             trigger=trig,
             mode="negated",
             modality="denied",
-            source_span=old.source_span,
-            target_span=old.target_span,
-            source_country=old.source_country,
-            source_sector=old.source_sector,
-            target_country=old.target_country,
-            target_sector=old.target_sector,
             date=date.value if date else old.date,
             date_span=Span(date.start, date.end, date.text) if date else old.date_span,
-            location=old.location,
-            location_span=old.location_span,
             reporter=denier or _reporter_of(t, ctx),
         )
         ev.plover_type = plover_code(ev, ctx.lex)

@@ -19,7 +19,9 @@ are listed under ``related`` and never count as agreement.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -33,6 +35,7 @@ from newsprism.model import (
     FramingItem,
     Source,
     SpeakerQuotes,
+    Story,
     TimelineEntry,
 )
 
@@ -52,6 +55,21 @@ class Comparison:
     events: list[EventRecord] = field(default_factory=list)
     event_pairs: list[EventPair] = field(default_factory=list)
     vectors: np.ndarray | None = None  # one row per fact (its representative claim)
+
+    def onto(self, story: Story, **more: Any) -> Story:
+        """``story`` with this comparison's findings (and ``more`` fields: the brief, the
+        background); the facts keep their claims, the vectors stay behind."""
+        return dataclasses.replace(
+            story,
+            facts=self.facts,
+            coverage=self.coverage(),
+            timeline=self.timeline,
+            framing=self.framing,
+            quotes=self.quotes,
+            events=self.events,
+            event_pairs=self.event_pairs,
+            **more,
+        )
 
     def coverage(self) -> Coverage:
         """Which outlet carries which fact."""

@@ -33,6 +33,7 @@ from newsprism.store.sql import (
     SHARED_TABLES,
     SQLStore,
     article_values,
+    articles_table,
     upsert_sql,
 )
 
@@ -50,30 +51,14 @@ _SCHEMA_LOCK = 7_274_001  # advisory lock keys (any fixed numbers)
 _STORIES_LOCK = 7_274_002
 _cursor_names = itertools.count()
 
-SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,
-    content_hash TEXT UNIQUE,
-    path TEXT,
-    title TEXT,
-    source TEXT,
-    url TEXT,
-    published TEXT,
-    authors TEXT NOT NULL DEFAULT '[]',
-    language TEXT,
-    raw TEXT NOT NULL DEFAULT '',
-    text TEXT NOT NULL,
-    captions TEXT NOT NULL DEFAULT '[]',
-    removed TEXT NOT NULL DEFAULT '[]',
-    meta_origin TEXT NOT NULL DEFAULT '{{}}',
-    duplicate_of TEXT,
-    seq BIGSERIAL,
+_TSV = f""",
     tsv tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('english', coalesce(title, '')), 'A')
         || setweight(to_tsvector('english', left(text, {FTS_CHARS})), 'B')
-    ) STORED
-);
-CREATE INDEX IF NOT EXISTS articles_seq_idx ON articles (seq);
+    ) STORED"""
+
+SCHEMA = f"""
+{articles_table("BIGSERIAL", _TSV)}CREATE INDEX IF NOT EXISTS articles_seq_idx ON articles (seq);
 CREATE INDEX IF NOT EXISTS articles_tsv_idx ON articles USING GIN (tsv);
 {SHARED_TABLES}CREATE TABLE IF NOT EXISTS skipped (
     path TEXT NOT NULL,

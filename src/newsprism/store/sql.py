@@ -55,8 +55,34 @@ ARTICLE_COLS = (
 ARTICLE_SELECT = f"SELECT id, {', '.join(ARTICLE_COLS)} FROM articles"
 CHUNK = 500  #: ids per ``IN (...)`` list
 TABLES = ("articles", "enrichment", "stories", "skipped")
-#: the tables both backends declare alike (the articles table, search, skipped inputs, state and
-#: embeddings differ in types, defaults and search machinery: see each backend's SCHEMA)
+
+
+def articles_table(seq: str, search: str = "") -> str:
+    """The articles table: alike in both backends but for the type of ``seq`` (the order of
+    arrival) and the backend's own search columns (``search``, comma-led)."""
+    return f"""CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    content_hash TEXT UNIQUE,
+    path TEXT,
+    title TEXT,
+    source TEXT,
+    url TEXT,
+    published TEXT,
+    authors TEXT NOT NULL DEFAULT '[]',
+    language TEXT,
+    raw TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL,
+    captions TEXT NOT NULL DEFAULT '[]',
+    removed TEXT NOT NULL DEFAULT '[]',
+    meta_origin TEXT NOT NULL DEFAULT '{{}}',
+    duplicate_of TEXT,
+    seq {seq}{search}
+);
+"""
+
+
+#: the other tables both backends declare alike (search, skipped inputs, state and embeddings
+#: differ in types, defaults and search machinery: see each backend's SCHEMA)
 SHARED_TABLES = """CREATE TABLE IF NOT EXISTS enrichment (
     article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
     data TEXT NOT NULL

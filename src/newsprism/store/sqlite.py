@@ -22,6 +22,7 @@ from newsprism.store.sql import (
     SQLITE,
     SQLStore,
     article_values,
+    articles_table,
     upsert_sql,
 )
 
@@ -36,26 +37,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SCHEMA = (
-    """
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,
-    content_hash TEXT UNIQUE,
-    path TEXT,
-    title TEXT,
-    source TEXT,
-    url TEXT,
-    published TEXT,
-    authors TEXT NOT NULL DEFAULT '[]',
-    language TEXT,
-    raw TEXT NOT NULL DEFAULT '',
-    text TEXT NOT NULL,
-    captions TEXT NOT NULL DEFAULT '[]',
-    removed TEXT NOT NULL DEFAULT '[]',
-    meta_origin TEXT NOT NULL DEFAULT '{}',
-    duplicate_of TEXT,
-    seq INTEGER
-);
-"""
+    articles_table("INTEGER")
     + SHARED_TABLES
     + """CREATE TABLE IF NOT EXISTS skipped (
     path TEXT NOT NULL,

@@ -81,8 +81,7 @@ def _round(value: Any, digits: int) -> Any:
 def from_dict(cls: type[T], data: Mapping[str, Any], **override: Any) -> T:
     """An instance of the dataclass ``cls`` from ``data`` (the inverse of :func:`to_dict`);
     ``override`` sets fields directly (already typed)."""
-    decode = _decoder(cls)  # type: ignore[arg-type]  # a class is hashable
-    return decode(data, override)
+    return _decoder(cls)(data, override)
 
 
 class _Field(NamedTuple):
@@ -107,8 +106,19 @@ def _fields(cls: type) -> tuple[_Field, ...]:
     )
 
 
-@cache
-def _decoder(cls: type) -> Callable[[Mapping[str, Any], Mapping[str, Any]], Any]:
+_Decoder = Callable[[Mapping[str, Any], Mapping[str, Any]], Any]
+_DECODERS: dict[type, _Decoder] = {}
+
+
+def _decoder(cls: type) -> _Decoder:
+    """The decoder of a dataclass, built once."""
+    found = _DECODERS.get(cls)
+    if found is None:
+        found = _DECODERS[cls] = _build_decoder(cls)
+    return found
+
+
+def _build_decoder(cls: type) -> _Decoder:
     namespace = vars(sys.modules[cls.__module__])
     plain: list[tuple[str, str]] = []  # (key, attr): the JSON value is already the value
     typed: list[tuple[str, str, Callable[[Any], Any]]] = []

@@ -63,7 +63,7 @@ class Profile:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
         self.items: dict[str, int] = {}
-        self._stack: list[list[object]] = []  # [name, start of the current slice]
+        self._stack: list[tuple[str, float]] = []  # (name, start of the current slice)
         self._recorded = 0.0  # seconds added so far (for laps)
         self._lap_at: float | None = None
         self._lap_recorded = 0.0
@@ -85,16 +85,16 @@ class Profile:
         now = time.perf_counter()
         if self._stack:
             outer = self._stack[-1]
-            self.add(str(outer[0]), now - float(outer[1]))  # type: ignore[arg-type]
-        self._stack.append([name, now])
+            self.add(outer[0], now - outer[1])
+        self._stack.append((name, now))
         try:
             yield
         finally:
             end = time.perf_counter()
             top = self._stack.pop()
-            self.add(name, end - float(top[1]))  # type: ignore[arg-type]
+            self.add(name, end - top[1])
             if self._stack:
-                self._stack[-1][1] = end
+                self._stack[-1] = (self._stack[-1][0], end)
 
     def start_laps(self) -> None:
         self._lap_at = time.perf_counter()

@@ -97,7 +97,8 @@ class _Cand:
     match: re.Match[str]
 
 
-_Out = list[tuple[int, int, str, str | None]]
+DateType = Literal["DATE", "TIME", "DURATION", "SET"]
+_Out = list[tuple[int, int, DateType, str | None]]
 _Resolver = Callable[[re.Match[str], str, _State], _Out]
 
 
@@ -108,14 +109,21 @@ def _month_num(s: str) -> int:
 
 
 def _day_num(s: str) -> int:
-    return int(re.match(r"\d+", s)[0])  # type: ignore[index]
+    """The number a day or ordinal starts with ("21st" -> 21)."""
+    m = _LEADING_DIGITS.match(s)
+    if m is None:
+        raise ValueError(f"no number in {s!r}")
+    return int(m[0])
 
 
-def _one(m: re.Match[str], typ: str, value: str | None) -> _Out:
+_LEADING_DIGITS = re.compile(r"\d+")
+
+
+def _one(m: re.Match[str], typ: DateType, value: str | None) -> _Out:
     return [(m.start(), m.end(), typ, value)]
 
 
-def _span_of(m: re.Match[str], group: str, typ: str, value: str | None) -> _Out:
+def _span_of(m: re.Match[str], group: str, typ: DateType, value: str | None) -> _Out:
     return [(m.start(group), m.end(), typ, value)]
 
 
@@ -247,7 +255,7 @@ _ORDINALS = {
 
 def _r_century(m: re.Match[str], text: str, st: _State) -> _Out:
     word = m["n"].lower()
-    n = int(re.match(r"\d+", word)[0]) if word[0].isdigit() else _ORDINALS.get(word)  # type: ignore[index]
+    n = _day_num(word) if word[0].isdigit() else _ORDINALS.get(word)
     if not n or n > 30:
         return []
     return _one(m, "DATE", f"{n - 1:02d}")
@@ -394,7 +402,7 @@ def _r_weekend(m: re.Match[str], text: str, st: _State) -> _Out:
     return _one(m, "DATE", f"{week_value(d)}-WE" if d else None)
 
 
-def _unit_code(unit: str, n: int | str) -> str:
+def _unit_code(unit: str, n: int | float | str) -> str:
     u = unit.lower().rstrip("s")
     if u in ("centurie", "century"):
         return f"P{n if n == 'X' else n * 100}Y"
@@ -474,7 +482,7 @@ def _r_focus_day(m: re.Match[str], text: str, st: _State) -> _Out:
 def _r_weekday(m: re.Match[str], text: str, st: _State) -> _Out:
     weekday = WEEKDAYS[m["wd"].lower()]
     part = m["part"]
-    typ = "TIME" if part else "DATE"
+    typ: DateType = "TIME" if part else "DATE"
     if st.dct is None:
         return _span_of(m, "wd", typ, None)
     mod = (m["mod"] or "").lower() or None
@@ -587,14 +595,16 @@ def _r_duration(m: re.Match[str], text: str, st: _State) -> _Out:
         # "$60,000 a year", "three meals a day": a rate, i.e. a set
         return _one(m, "SET", _unit_code(m["unit"], 1))
     vague = {"several", "few", "a few", "many", "some", "a couple of", "couple of"}
-    n: int | str | None = "X" if re.sub(r"\s+", " ", n_text) in vague else number_value(n_text)
+    n: int | float | str | None = (
+        "X" if re.sub(r"\s+", " ", n_text) in vague else number_value(n_text)
+    )
     if n is None:
         try:
             f = float(n_text)
         except ValueError:
             return _one(m, "DURATION", None)
-        n = int(f) if f == int(f) else f  # type: ignore[assignment]
-    return _one(m, "DURATION", _unit_code(m["unit"], n))  # type: ignore[arg-type]
+        n = int(f) if f == int(f) else f
+    return _one(m, "DURATION", _unit_code(m["unit"], n))
 
 
 def _r_half_duration(m: re.Match[str], text: str, st: _State) -> _Out:
@@ -1271,7 +1281,7 @@ def find_dates(
                 continue
             if value is not None and not WELL_FORMED.fullmatch(value):
                 value = None
-            out.append(DateMention(start, end, text[start:end], value, typ))  # type: ignore[arg-type]
+            out.append(DateMention(start, end, text[start:end], value, typ))
             if cand.rule in (_CLOCK_RULE, _CLOCK_RULE + 1):
                 clocks.add(start)
             _update_focus(st, value, typ)

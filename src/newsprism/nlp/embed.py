@@ -313,6 +313,8 @@ class EmbeddingCache:
         if self.backing is not None and items:
             try:
                 self.backing.put_embeddings([(k, v.tobytes()) for k, v in items])
+            # guards the store's write (a full disk, a read-only or busy store): the vectors are
+            # only a cache, so the run goes on and embeds them again next time
             except Exception as exc:
                 log.warning("cannot store embeddings (%s)", exc)
 

@@ -27,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsprism.model import Attribution, DateMention, EntityMention, Event, Span
+from newsprism.model import Attribution, DateMention, EntityMention, Event, EventMode, Span
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -169,7 +169,7 @@ def _lexicon(extra: str | None) -> Lexicon:
         maps[key] = good
     lists = {k: frozenset(str(w).lower() for w in raw.get(k) or []) for k in _LIST_KEYS}
     lists["hostile"] = frozenset(w.upper() for w in lists["hostile"])
-    return Lexicon(**maps, **lists)  # type: ignore[arg-type]
+    return Lexicon(maps["verbs"], maps["nouns"], maps["phrases"], **lists)
 
 
 @dataclass(frozen=True)
@@ -959,7 +959,7 @@ _PLAN_CONTROL = frozenset({"plan", "intend", "want", "prepare", "aim", "expect",
 _REFUSE = frozenset({"refuse", "decline", "fail", "reject"})
 
 
-def _mode(c: _Cand, chain_start: Token, ctx: _Ctx) -> tuple[str, str | None]:
+def _mode(c: _Cand, chain_start: Token, ctx: _Ctx) -> tuple[EventMode, str | None]:
     """(mode, modality) from the trigger and the clause chain above it, up to a reporting verb."""
     lex = ctx.lex
     negated = denied = False
@@ -1120,7 +1120,7 @@ def _build(c: _Cand, ctx: _Ctx) -> Event | None:
         source_actor=source.name if source else None,
         target_actor=target.name if target else None,
         trigger=trig,
-        mode=mode,  # type: ignore[arg-type]
+        mode=mode,
         modality=modality,
         source_span=source.span if source else None,
         target_span=target.span if target else None,

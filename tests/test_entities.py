@@ -393,7 +393,11 @@ def test_headline_case_fragments_are_trimmed(nlp) -> None:
     assert [(m.text, m.label, m.name) for m in ms] == [
         ("Halvard Brekke", "PERSON", "Halvard Brekke"),
         ("Dunmore", "GPE", "Dunmore"),
+        # the body's "Halvard Brekke", untagged here, is the headline's person (one name, one
+        # referent within an article)
+        ("Halvard Brekke", "PERSON", "Halvard Brekke"),
     ]
+    assert ms[2].start == text.rindex("Halvard")
 
 
 @pytest.mark.slow
@@ -546,3 +550,83 @@ def test_alias_preferred_spelling_breaks_a_frequency_tie() -> None:
     # frequency still comes first
     (entity,) = canonicalize({"a": a * 2, "b": b})
     assert entity.name == "Kiev"
+
+
+# --------------------------------------------------------------------------- parses fixed by hand
+
+
+def _parsed(nlp, rows: list[tuple[str, int, str, str]], ents: list[str]):
+    """A doc with a given parse: (word, head index, dependency, part of speech) per token, and
+    IOB entity tags; what the model does on a real sentence, without depending on its mood."""
+    from spacy.tokens import Doc
+
+    words = [r[0] for r in rows]
+    spaces = [i + 1 < len(words) and words[i + 1] not in {".", ","} for i in range(len(words))]
+    return Doc(
+        nlp.vocab,
+        words=words,
+        spaces=spaces,
+        heads=[r[1] for r in rows],
+        deps=[r[2] for r in rows],
+        pos=[r[3] for r in rows],
+        ents=ents,
+    )
+
+
+# "President of Norvania and leader of the ruling Unity Party Ilse Brandt will visit Veloria."
+# parsed the way the small model parses such a sentence: the name is a conjunct of "President"
+_TITLES = [
+    ("President", 13, "nsubj", "PROPN"),
+    ("of", 0, "prep", "ADP"),
+    ("Norvania", 1, "pobj", "PROPN"),
+    ("and", 0, "cc", "CCONJ"),
+    ("leader", 0, "conj", "NOUN"),
+    ("of", 4, "prep", "ADP"),
+    ("the", 9, "det", "DET"),
+    ("ruling", 9, "amod", "VERB"),
+    ("Unity", 9, "compound", "PROPN"),
+    ("Party", 5, "pobj", "PROPN"),
+    ("Ilse", 11, "compound", "PROPN"),
+    ("Brandt", 0, "conj", "PROPN"),
+    ("will", 13, "aux", "AUX"),
+    ("visit", 13, "ROOT", "VERB"),
+    ("Veloria", 13, "dobj", "PROPN"),
+    (".", 13, "punct", "PUNCT"),
+]
+_TAGS = ["O", "O", "B-GPE", "O", "O", "O", "O", "O", "B-ORG", "I-ORG", "B-PERSON", "I-PERSON"]
+
+
+def test_coordinated_titles_before_a_name_are_its_role(nlp) -> None:
+    from newsprism.nlp.entities import extract_entities
+
+    doc = _parsed(nlp, _TITLES, _TAGS + ["O"] * 4)
+    brandt = next(m for m in extract_entities(doc) if m.text == "Ilse Brandt")
+    assert brandt.role == "President of Norvania and leader of the ruling Unity Party"
+    # without the coordination it is not a title run: "President of Norvania met Ilse Brandt"
+    rows = list(_TITLES)
+    rows[3] = ("met", 0, "relcl", "VERB")
+    doc = _parsed(nlp, rows, _TAGS + ["O"] * 4)
+    brandt = next(m for m in extract_entities(doc) if m.text == "Ilse Brandt")
+    assert brandt.role is None
+
+
+def test_a_full_name_the_recogniser_missed_once_is_recovered(nlp) -> None:
+    from newsprism.nlp.entities import extract_entities
+
+    text = "Ilse Brandt arrived on Monday. Officials said Ilse Brandt would stay."
+    doc = nlp.make_doc(text)
+    tags = ["O"] * len(doc)
+    k = [t.i for t in doc if t.text == "Ilse"][1]
+    tags[k], tags[k + 1] = "B-PERSON", "I-PERSON"  # only the second one tagged
+    doc.ents = []
+    from spacy.training import biluo_tags_to_spans, iob_to_biluo
+
+    doc.ents = biluo_tags_to_spans(doc, iob_to_biluo(tags))
+    found = [(m.start, m.text, m.label) for m in extract_entities(doc)]
+    assert found == [(0, "Ilse Brandt", "PERSON"), (text.rindex("Ilse"), "Ilse Brandt", "PERSON")]
+    # a name inside another mention is left alone
+    tags = ["O"] * len(doc)
+    tags[0], tags[1], tags[2] = "B-ORG", "I-ORG", "I-ORG"  # "Ilse Brandt arrived" as an ORG
+    tags[k], tags[k + 1] = "B-PERSON", "I-PERSON"
+    doc.ents = biluo_tags_to_spans(doc, iob_to_biluo(tags))
+    assert [m.start for m in extract_entities(doc) if m.label == "PERSON"] == [text.rindex("Ilse")]

@@ -333,3 +333,15 @@ def test_seed_framing(seeds_dir: Path) -> None:
         pytest.xfail("the same-fact judge keeps the two peace-plan claims apart")
     assert ("substitution", "war", "conflict") in pairs
     assert ("substitution", "plan", "initiative") in pairs
+
+
+def test_coordinated_titles_are_one_naming_choice() -> None:
+    from newsprism.stories.framing import _same_title, _title_core
+
+    both = _title_core("President of Norvania and leader of the ruling Unity Party")
+    assert both == "president and leader"
+    assert _title_core("Norvanian President") == "president"
+    # naming a second office is a choice; the same offices in another order are not
+    assert not _same_title(both, "president")
+    assert _same_title(both, "leader and president")
+    assert not _same_title(both, "president and chairman")

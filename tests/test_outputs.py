@@ -231,6 +231,17 @@ def test_write_outputs_writes_all_three_files(tmp_path: Path) -> None:
     assert {p.name for p in paths.values()} == {"stories.json", "report.md", "report.html"}
     assert json.loads(paths["json"].read_text())["summary"]["articles"] == 2
     assert not list((tmp_path / "out").glob("*.tmp"))
+    # the document reads back whole, and its articles and stories are one line each
+    text = paths["json"].read_text(encoding="utf-8")
+    doc = json.loads(text)
+    lines = text.splitlines()
+    for a in doc["articles"]:
+        assert (
+            json.dumps(a, ensure_ascii=False) + "," in lines
+            or json.dumps(a, ensure_ascii=False) in lines
+        )
+    story_line = next(line for line in lines if line.startswith('{"id": "story-0001"'))
+    assert json.loads(story_line.rstrip(","))["title"] == "Ferry <strike> in Lund"
 
 
 def test_quotes_are_wrapped_in_quotation_marks_once() -> None:

@@ -151,6 +151,31 @@ def test_stories_state_and_skipped(store_location: str) -> None:
         assert db.counts() == {"articles": 2, "enrichment": 0, "stories": 1, "skipped": 1}
 
 
+def test_replacing_stories_writes_what_changed_and_keeps_nothing_stale(
+    store_location: str,
+) -> None:
+    def put(db: Any, stories: list[Story]) -> None:
+        db.replace_stories(stories, [{"id": s.id, "title": s.title} for s in stories])
+
+    with open_store(store_location) as db:
+        db.add_articles([_article(i) for i in range(1, 5)])
+        put(db, [Story("s1", "Strike", ["a1", "a2"]), Story("s2", "Flood", ["a3"])])
+        # s1 gains an article and a title, s2 is gone, s3 is new: exactly these stories remain
+        put(db, [Story("s1", "Port strike", ["a1", "a2", "a4"]), Story("s3", "Fire", ["a3"])])
+        assert db.stories() == [
+            {"id": "s1", "title": "Port strike"},
+            {"id": "s3", "title": "Fire"},
+        ]
+        assert [db.article_stories(f"a{i}") for i in range(1, 5)] == [
+            ["s1"],
+            ["s1"],
+            ["s3"],
+            ["s1"],
+        ]
+        put(db, [])
+        assert db.stories() == [] and db.article_stories("a1") == []
+
+
 def test_embeddings_cache_round_trip(store_location: str) -> None:
     with open_store(store_location) as db:
         db.put_embeddings([(b"k1", b"\x00\x01vec"), (b"k2", b"v2")])

@@ -410,14 +410,17 @@ def build_stories(
     stories: list[Story] = []
     jobs: list[CompareJob] = []  # the stories to compare, and where each goes
     places: list[tuple[int, str]] = []  # (index in stories, cache key)
+    named_in: dict[str, list[int]] = defaultdict(list)  # article id -> its entities (indices)
+    for k, e in enumerate(entities):
+        for aid in e.articles:
+            named_in[aid].append(k)
     for n, (_, members) in enumerate(ordered, 1):
         members.sort(key=lambda a: (a.published or "9999", a.id))
         story_id, title = f"story-{n:04d}", _story_title(members)
         ids = {a.id for a in members}
         story_entities = [
             StoryEntity(e.name, e.type, e.variants, [x for x in e.articles if x in ids])
-            for e in entities
-            if ids.intersection(e.articles)
+            for e in (entities[k] for k in sorted({k for a in members for k in named_in[a.id]}))
         ]
         key = ""
         # what is rebuilt on every run (the id and title by position, the spellings archive-wide)

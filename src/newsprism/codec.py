@@ -26,8 +26,7 @@ import sys
 import types
 import typing
 from collections.abc import Callable, Mapping
-from functools import cache
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from newsprism.errors import StoreError
 
@@ -51,23 +50,59 @@ def renamed(key: str) -> dict[str, Any]:
 
 def to_dict(obj: Any) -> Any:
     """``obj`` as JSON-ready data: dataclasses become dicts (see the module docstring)."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        out: dict[str, Any] = {}
-        for f in _fields(type(obj)):
-            value = getattr(obj, f.attr)
-            if f.omit_empty and (value is None or value == [] or value == {}):
-                continue
-            if f.digits is not None:
-                value = _round(value, f.digits)
-            out[f.key] = to_dict(value)
-        return out
-    if isinstance(obj, list | tuple):
-        return [to_dict(v) for v in obj]
-    if isinstance(obj, dict):
-        return {k: to_dict(v) for k, v in obj.items()}
-    if isinstance(obj, set | frozenset):
-        return sorted(to_dict(v) for v in obj)
-    return obj
+    kind = type(obj)
+    if kind in _ATOMS:
+        return obj
+    encode = _ENCODERS.get(kind)
+    if encode is None:
+        encode = _ENCODERS[kind] = _encoder_of(kind)
+    return encode(obj)
+
+
+def from_dict(cls: type[T], data: Mapping[str, Any], **override: Any) -> T:
+    """An instance of the dataclass ``cls`` from ``data`` (the inverse of :func:`to_dict`);
+    ``override`` sets fields directly (already typed)."""
+    return _decoder(cls)(data, override)
+
+
+# Encoders and decoders are compiled once per class (straight-line code, the way dataclasses
+# writes its __init__): a store or a document holds hundreds of thousands of small records.
+
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+_Encoder = Callable[[Any], Any]
+_Decoder = Callable[[Mapping[str, Any], Mapping[str, Any]], Any]
+_ENCODERS: dict[type, _Encoder] = {}
+_DECODERS: dict[type, _Decoder] = {}
+_NO_OVERRIDE: Mapping[str, Any] = {}
+
+
+def _same(v: Any) -> Any:
+    return v
+
+
+def _encode_list(v: Any) -> list[Any]:
+    return [to_dict(x) for x in v]
+
+
+def _encode_dict(v: Any) -> dict[Any, Any]:
+    return {k: to_dict(x) for k, x in v.items()}
+
+
+def _encode_set(v: Any) -> list[Any]:
+    return sorted(to_dict(x) for x in v)
+
+
+def _encoder_of(kind: type) -> _Encoder:
+    """How a value of this runtime type is written."""
+    if issubclass(kind, list | tuple):
+        return _encode_list
+    if issubclass(kind, dict):
+        return _encode_dict
+    if issubclass(kind, set | frozenset):
+        return _encode_set
+    if dataclasses.is_dataclass(kind):
+        return _compile_encoder(kind)
+    return _same  # a number type of numpy, an enum...
 
 
 def _round(value: Any, digits: int) -> Any:
@@ -78,80 +113,105 @@ def _round(value: Any, digits: int) -> Any:
     return value
 
 
-def from_dict(cls: type[T], data: Mapping[str, Any], **override: Any) -> T:
-    """An instance of the dataclass ``cls`` from ``data`` (the inverse of :func:`to_dict`);
-    ``override`` sets fields directly (already typed)."""
-    return _decoder(cls)(data, override)
-
-
-class _Field(NamedTuple):
-    attr: str
-    key: str
-    omit_empty: bool
-    digits: int | None
-
-
-@cache
-def _fields(cls: type) -> tuple[_Field, ...]:
-    """The fields written, with their dict keys and how each is written."""
-    return tuple(
-        _Field(
-            f.name,
-            f.metadata.get("codec_key", f.name),
-            bool(f.metadata.get("codec_omit_empty")),
-            f.metadata.get("codec_digits"),
-        )
+def _declared(cls: type) -> list[tuple[dataclasses.Field[Any], Any]]:
+    """Each field with its declared type (annotations are strings under postponed evaluation:
+    resolved in the class's module). Skipped fields are left out."""
+    namespace = vars(sys.modules[cls.__module__])
+    return [
+        (f, eval(f.type, namespace) if isinstance(f.type, str) else f.type)
         for f in dataclasses.fields(cls)
         if not f.metadata.get("codec_skip")
-    )
+    ]
 
 
-_Decoder = Callable[[Mapping[str, Any], Mapping[str, Any]], Any]
-_DECODERS: dict[type, _Decoder] = {}
+def _is_atom(tp: Any) -> bool:
+    """Whether values of the declared type are written as they are (str, numbers, Literal,
+    None, and unions of those)."""
+    if tp in _ATOMS or tp is type(None):
+        return True
+    origin = typing.get_origin(tp)
+    if origin is typing.Literal:
+        return True
+    if origin in (typing.Union, types.UnionType):
+        return all(_is_atom(a) for a in typing.get_args(tp))
+    return False
+
+
+def _field_encoder(tp: Any) -> _Encoder | None:
+    """How a field of the declared type is written; None: as it is."""
+    if _is_atom(tp):
+        return None
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is list and args and _is_atom(args[0]):
+        return list
+    if origin is dict and len(args) == 2 and _is_atom(args[1]):
+        return dict
+    return to_dict
+
+
+def _compile_encoder(cls: type) -> _Encoder:
+    env: dict[str, Any] = {"_round": _round}
+    lines = ["def encode(o):", "    d = {}"]
+    for n, (f, tp) in enumerate(_declared(cls)):
+        key = repr(f.metadata.get("codec_key", f.name))
+        digits = f.metadata.get("codec_digits")
+        conv = _field_encoder(tp)
+        value = f"o.{f.name}"
+        if digits is not None:
+            value = f"_round({value}, {int(digits)})"
+        elif conv is not None:
+            env[f"c{n}"] = conv
+            value = f"c{n}({value})"
+        if f.metadata.get("codec_omit_empty"):
+            lines += [
+                f"    v = o.{f.name}",
+                "    if not (v is None or v == [] or v == {}):",
+                f"        d[{key}] = {value}",
+            ]
+        else:
+            lines.append(f"    d[{key}] = {value}")
+    lines.append("    return d")
+    exec("\n".join(lines), env)  # generated from the class's own field names only
+    return env["encode"]
 
 
 def _decoder(cls: type) -> _Decoder:
     """The decoder of a dataclass, built once."""
     found = _DECODERS.get(cls)
     if found is None:
-        found = _DECODERS[cls] = _build_decoder(cls)
+        found = _DECODERS[cls] = _compile_decoder(cls)
     return found
 
 
-def _build_decoder(cls: type) -> _Decoder:
-    namespace = vars(sys.modules[cls.__module__])
-    plain: list[tuple[str, str]] = []  # (key, attr): the JSON value is already the value
-    typed: list[tuple[str, str, Callable[[Any], Any]]] = []
-    for f in dataclasses.fields(cls):
-        if f.metadata.get("codec_skip") or not f.init:
+def _compile_decoder(cls: type) -> _Decoder:
+    env: dict[str, Any] = {"cls": cls, "Mapping": Mapping, "StoreError": StoreError}
+    name = cls.__name__
+    lines = [
+        "def decode(data, override):",
+        "    if not isinstance(data, Mapping):",
+        f"        raise StoreError(f'a stored {name} is not an object but {{type(data).__name__}}')",
+        "    kw = {}",
+    ]
+    for n, (f, tp) in enumerate(_declared(cls)):
+        if not f.init:
             continue
-        key = f.metadata.get("codec_key", f.name)
-        # annotations are strings (postponed evaluation): resolve in the class's module
-        tp = eval(f.type, namespace) if isinstance(f.type, str) else f.type
+        key = repr(f.metadata.get("codec_key", f.name))
         conv = _convert(tp)
-        if conv is _same:
-            plain.append((key, f.name))
-        else:
-            typed.append((key, f.name, conv))
-
-    def decode(data: Mapping[str, Any], override: Mapping[str, Any]) -> Any:
-        if not isinstance(data, Mapping):
-            raise StoreError(f"a stored {cls.__name__} is not an object but {type(data).__name__}")
-        kwargs = {attr: data[key] for key, attr in plain if key in data}
-        for key, attr, conv in typed:
-            if key in data:
-                kwargs[attr] = conv(data[key])
-        kwargs.update(override)
-        try:
-            return cls(**kwargs)
-        except TypeError as exc:
-            raise StoreError(f"a stored {cls.__name__} does not fit its type: {exc}") from exc
-
-    return decode
-
-
-def _same(v: Any) -> Any:
-    return v
+        value = f"data[{key}]"
+        if conv is not _same:
+            env[f"c{n}"] = conv
+            value = f"c{n}({value})"
+        lines += [f"    if {key} in data:", f"        kw[{f.name!r}] = {value}"]
+    lines += [
+        "    if override:",
+        "        kw.update(override)",
+        "    try:",
+        "        return cls(**kw)",
+        "    except TypeError as exc:",
+        f"        raise StoreError(f'a stored {name} does not fit its type: {{exc}}') from exc",
+    ]
+    exec("\n".join(lines), env)  # generated from the class's own field names only
+    return env["decode"]
 
 
 def _convert(tp: Any) -> Callable[[Any], Any]:
@@ -162,7 +222,7 @@ def _convert(tp: Any) -> Callable[[Any], Any]:
         inner = [a for a in args if a is not type(None)]
         if len(inner) == 1:
             conv = _convert(inner[0])
-            return lambda v: None if v is None else conv(v)
+            return conv if conv is _same else (lambda v: None if v is None else conv(v))
         return _same  # a union of plain types (str | int): JSON already tells them apart
     if origin is list or origin is typing.Sequence:
         item = _convert(args[0]) if args else _same
@@ -182,6 +242,5 @@ def _convert(tp: Any) -> Callable[[Any], Any]:
         return _same if value is _same else (lambda v: {k: value(x) for k, x in v.items()})
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         dec = _decoder(tp)
-        empty: Mapping[str, Any] = {}
-        return lambda v: dec(v, empty)
+        return lambda v: dec(v, _NO_OVERRIDE)
     return _same  # str, int, float, bool, Any, Literal[...]

@@ -10,6 +10,8 @@ import logging
 import threading
 from typing import Any
 
+from newsprism import profile
+
 logger = logging.getLogger(__name__)
 
 MIN_LETTERS = 20  # fewer letters than this: too short to tell
@@ -29,7 +31,8 @@ def _get_identifier() -> Any:
             if _identifier is None:
                 from py3langid.langid import _load_identifier  # heavy: py3langid, ~80 ms to import
 
-                _identifier = _load_identifier(norm_probs=True)
+                with profile.stage("models"):  # a model like the others (~0.5 s)
+                    _identifier = _load_identifier(norm_probs=True)
     return _identifier
 
 

@@ -345,10 +345,43 @@ def extract_entities(doc: Doc) -> list[EntityMention]:
             mentions.append(mention)
             if _place_context(ent):
                 ctx.place_mentions.add(id(mention))
+    mentions += _repeats_missed(mentions, ctx)
+    mentions.sort(key=lambda m: m.start)
     _resolve_persons(mentions)
     _resolve_acronyms(mentions)
     _persons_used_as_places(mentions, ctx.place_mentions)
     return mentions
+
+
+def _repeats_missed(mentions: list[EntityMention], ctx: _DocContext) -> list[EntityMention]:
+    """Occurrences of a person's full name that the recogniser tagged elsewhere in the article
+    but missed here ("... leader of the ruling Communist Party of China Xi Jinping will visit"):
+    one name, one referent within an article. Only names of two or more words, only whole
+    words, never inside another mention."""
+    names = {m.text for m in mentions if m.label == "PERSON" and len(m.text.split()) >= 2}
+    if not names:
+        return []
+    taken = sorted((m.start, m.end) for m in mentions)
+    found: list[EntityMention] = []
+    for name in sorted(names):
+        for hit in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", ctx.text):
+            s, e = hit.span()
+            k = bisect.bisect_left(taken, (s, e))
+            near = taken[max(0, k - 1) : k + 1]
+            if any(a < e and s < b for a, b in near):
+                continue
+            span = ctx.doc.char_span(s, e, label="PERSON")
+            if span is None:
+                continue
+            try:
+                mention = _mention(span, ctx)
+            except Exception:  # guards: one odd span never stops an article (as above)
+                log.debug("skipped repeated name %r", name, exc_info=True)
+                continue
+            if mention is not None:
+                found.append(mention)
+                bisect.insort(taken, (mention.start, mention.end))
+    return found
 
 
 #: heads that make a possessive name a place: "Norvania's government", "Norvania's ambassador"
@@ -573,6 +606,8 @@ def _role(span: Span, name_tokens: list[Token], title_tokens: list[Token]) -> st
         and _role_word(head.head)
     ):  # "the mayor of [Tindmark] Lena Oberg"
         left = (head.head.left_edge.i, name_tokens[0].i)
+    if not left and not title_tokens and root.dep_ == "conj" and head.i < name_tokens[0].i:
+        left = _coordinated_titles(head, name_tokens[0].i)
     if left:
         parts.append(doc[left[0] : left[1]].text)
     elif title_tokens:
@@ -609,6 +644,35 @@ def _left_modifiers(root: Token, ent_start: int) -> tuple[int, int] | None:
     if not any(_role_word(t) for t in toks):
         return None
     return toks[0].i, toks[-1].i + 1
+
+
+def _coordinated_titles(head: Token, ent_start: int) -> tuple[int, int] | None:
+    """ "President of China and leader of the ruling Party [Xi Jinping] will visit": the parser
+    makes the name a conjunct of the first title. The titles before the name are its role when
+    they are coordinated ("and") and nominal all through (no verb but a participle modifier,
+    no punctuation or line break)."""
+    if not _role_word(head):
+        return None
+    toks = [head.doc[i] for i in range(head.left_edge.i, ent_start)]
+    while toks and toks[0].lower_ in DROP_ROLE_LEAD:
+        toks = toks[1:]
+    if not toks or len(toks) > 2 * ROLE_MAX_TOKENS:
+        return None
+    deps = ROLE_DEPS | {"cc", "conj"}
+    if not any(t.dep_ == "cc" and t.lower_ == "and" and t.head.i == head.i for t in toks):
+        return None
+    for t in toks:
+        if t.i == head.i:
+            continue
+        if (
+            t.dep_ not in deps
+            or (t.pos_ == "VERB" and t.dep_ != "amod")
+            or t.pos_ in {"AUX", "PRON", "NUM", "SCONJ"}
+            or t.is_punct
+            or "\n" in t.text_with_ws
+        ):
+            return None
+    return toks[0].i, ent_start
 
 
 def _apposition(root: Token, span: Span) -> str | None:

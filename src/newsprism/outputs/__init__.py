@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from newsprism.model import AnalysisResult
-from newsprism.outputs.document import result_to_document
+from newsprism.outputs.document import document_json, result_to_document
 from newsprism.outputs.html import render_html
 from newsprism.outputs.markdown import render_markdown
 from newsprism.outputs.write import OutputError, ensure_dir, write_files
@@ -30,7 +29,7 @@ def write_outputs(result: AnalysisResult, outdir: str | Path) -> dict[str, Path]
     }
     write_files(
         {
-            paths["json"]: json.dumps(doc, ensure_ascii=False, indent=1),
+            paths["json"]: document_json(doc),
             paths["markdown"]: render_markdown(doc),
             paths["html"]: render_html(doc),
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from typing import Any
 
@@ -57,3 +58,19 @@ def result_to_document(result: AnalysisResult) -> dict[str, Any]:
         "storylines": [line.to_dict() for line in result.storylines],
         "stories": [story_to_dict(s, by_id) for s in result.stories],
     }
+
+
+def document_json(doc: dict[str, Any]) -> str:
+    """The document as JSON text: one record per line in each top-level list (articles,
+    stories...), each record compact. Indenting the whole document would run through Python's
+    slow encoder, seconds on a large archive; this way the C encoder writes every record and
+    the file still reads line by line (``grep``, ``jq -c``)."""
+    parts = []
+    for key, value in doc.items():
+        name = json.dumps(key)
+        if isinstance(value, list) and value:
+            rows = ",\n".join(json.dumps(x, ensure_ascii=False) for x in value)
+            parts.append(f"{name}: [\n{rows}\n]")
+        else:
+            parts.append(f"{name}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"

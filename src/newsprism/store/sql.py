@@ -450,21 +450,29 @@ class SQLStore:
     # -- stories ----------------------------------------------------------------------------
 
     def replace_stories(self, stories: list[Story], data: list[dict[str, Any]]) -> None:
-        """Replace all stories with ``stories`` (``data`` holds each story's JSON form); the
-        replacement is one transaction (the last writer wins whole)."""
-        rows = [
-            (s.id, self._text(s.title) or "", json.dumps(d))
+        """Make the stored stories exactly ``stories`` (``data`` holds each story's JSON form),
+        in one transaction (the last writer wins whole). Only the stories whose id or content
+        changed are written: adding an article to a large archive rewrites the few stories it
+        touched, not all of them."""
+        rows = {
+            s.id: (self._text(s.title) or "", json.dumps(d))
             for s, d in zip(stories, data, strict=True)
-        ]
-        members = [(s.id, a) for s in stories for a in s.articles]
+        }
+        members = {s.id: s.articles for s in stories}
 
         def work() -> None:
             self._lock_stories()
-            self._exec("DELETE FROM story_articles")
-            self._exec("DELETE FROM stories")
-            self._exec_many("INSERT INTO stories (id, title, data) VALUES (?, ?, ?)", rows)
+            old = dict(self._all("SELECT id, data FROM stories"))
+            stale = [(sid,) for sid, text in old.items() if rows.get(sid, ("", None))[1] != text]
+            fresh = [
+                (sid, title, text) for sid, (title, text) in rows.items() if old.get(sid) != text
+            ]
+            self._exec_many("DELETE FROM story_articles WHERE story_id = ?", stale)
+            self._exec_many("DELETE FROM stories WHERE id = ?", stale)
+            self._exec_many("INSERT INTO stories (id, title, data) VALUES (?, ?, ?)", fresh)
             self._exec_many(
-                "INSERT INTO story_articles (story_id, article_id) VALUES (?, ?)", members
+                "INSERT INTO story_articles (story_id, article_id) VALUES (?, ?)",
+                [(sid, a) for sid, _, _ in fresh for a in members[sid]],
             )
 
         self._write(work)

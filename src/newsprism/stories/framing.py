@@ -908,7 +908,11 @@ _CORE_CUT = frozenset({"of", "for", "in", "at", "to", "on", "from", "with"})
 def _title_core(role: str) -> str:
     """The role without nationality words, places, organisations' acronyms and what follows
     "of"/"in": "Chinese President", "U.S. President" and "President of China" are one title
-    ("president"); "leader of the ..." is another ("leader")."""
+    ("president"); "leader of the ..." is another ("leader"). Coordinated titles keep each
+    ("President of China and leader of the Party": "president and leader")."""
+    parts = [p for p in re.split(r"\s+and\s+", role) if p.strip()]
+    if len(parts) > 1:
+        return " and ".join(dict.fromkeys(c for p in parts if (c := _title_core(p))))
     role = _ROLE_END.sub("", role.replace(".", ""))
     core: list[str] = []
     for w in re.findall(r"[\w'’-]+", role):
@@ -930,6 +934,13 @@ def _same_title(a: str, b: str, offices: dict[str, str] | None = None) -> bool:
     "younger brother"), words the lexicon counts as one office ("NASA chief" /
     "administrator of NASA"), or one head noun with other qualifiers ("Finance Minister" /
     "Foreign Minister": a discrepancy of fact, not a way of naming)."""
+    pa, pb = a.split(" and "), b.split(" and ")
+    if len(pa) > 1 or len(pb) > 1:  # coordinated titles: one office each, the same offices
+        return (
+            len(pa) == len(pb)
+            and all(any(_same_title(x, y, offices) for y in pb) for x in pa)
+            and all(any(_same_title(y, x, offices) for x in pa) for y in pb)
+        )
     wa, wb = _office_words(a, offices or {}), _office_words(b, offices or {})
     return not wa or not wb or set(wa) <= set(wb) or set(wb) <= set(wa) or wa[-1] == wb[-1]
 

@@ -230,6 +230,7 @@ class StorylineBuilder:
     def __init__(self, settings: StorylineSettings | None = None, state: dict | None = None):
         self.settings = settings or StorylineSettings()
         self._summaries: dict[str, StorySummary] = {}
+        self._stored: dict[str, dict] = {}  # summaries as read from the state, written back as is
         self._lines: dict[str, list[str]] = {}  # storyline id -> article ids (last run)
         self._next = 0
         self.summarised = 0  # stories summarised (not taken from the state) by the last update
@@ -304,7 +305,7 @@ class StorylineBuilder:
             "settings": asdict(self.settings),
             "next": self._next,
             "storylines": self._lines,
-            "stories": [s.to_dict() for s in self._summaries.values()],
+            "stories": [self._stored.get(k) or s.to_dict() for k, s in self._summaries.items()],
         }
 
     def _load(self, state: dict) -> None:
@@ -319,6 +320,7 @@ class StorylineBuilder:
             except (KeyError, TypeError, ValueError):
                 continue
             self._summaries[s.key] = s
+            self._stored[s.key] = d
 
 
 def storylines(

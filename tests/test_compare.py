@@ -461,6 +461,17 @@ def test_seed_story(seeds_dir: Path, tmp_path: Path) -> None:
     for needle in ("informal lunch", "assault rifles", "Sunak", "third term", "nuclear weapons"):
         carrying = [f["status"] for f in facts if any(needle in t for t in texts(f))]
         assert carrying and set(carrying) == {"single-source"}, (needle, carrying)
+    # framing as analyzed: Kiev / Kyiv, and how each outlet titles Xi Jinping (issue 19)
+    framing = codec.to_dict(result.stories[0].framing)
+    found = {(i["aspect"], i["ours"], i["theirs"]) for v in framing.values() for i in v}
+    assert ("spelling", "Kiev", "Kyiv") in found
+    titles = [i for v in framing.values() for i in v if i["aspect"] == "title"]
+    assert {i["entity"] for i in titles} == {"Xi Jinping"}
+    assert {i["ours"] for i in titles} == {
+        "Chinese President Xi Jinping",
+        "President of the People’s Republic of China and leader of the ruling Communist Party"
+        " of China Xi Jinping",
+    }
 
 
 # --------------------------------------------------------------------------- sample corpus

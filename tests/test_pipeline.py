@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -285,3 +286,24 @@ def test_a_changed_file_replaces_its_stored_version_and_a_namesake_gets_its_own_
             for span in [att["source"], att["cue"], *att["content"]]:
                 if span:
                     assert texts[att["article"]][span["start"] : span["end"]] == span["text"]
+
+
+@pytest.mark.slow
+def test_spacy_loads_without_torch_and_torch_stays_importable() -> None:
+    """Parsing never needs torch (newsprism.runtime): in a fresh process the pipeline loads
+    and parses without importing it, and the encoder's fallback can still import it."""
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from newsprism.nlp.pipeline import load_nlp\n"
+        "doc = load_nlp()('The harbour board met in Dunmore on Monday.')\n"
+        "assert len(doc) > 5 and 'torch' not in sys.modules, sorted(sys.modules)\n"
+        "import thinc.compat\n"
+        "assert not thinc.compat.has_torch\n"
+        "import torch\n"
+        "assert torch.zeros(2).sum().item() == 0\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]

@@ -184,7 +184,7 @@ def _analyze(
     # the story keys point at story ids: forget them until the new stories are stored, so a
     # run killed in between never reuses a stored story under another story's key
     db.set_state(_STORY_KEYS, {})
-    db.replace_stories(stories, [story_to_dict(s, by_id) for s in stories])
+    db.replace_stories(stories, (story_to_dict(s, by_id) for s in stories))
     db.set_state(_STORY_KEYS, {"keys": {k: s.id for k, s in cache.built.items()}})
     db.set_state(STORYLINES_KEY, [line.to_dict() for line in storylines])
     return AnalysisResult(
@@ -434,7 +434,7 @@ def build_stories(
         if cache is not None:
             settings = {"max_facts": options.max_facts}
             key = story_cache.story_key(members, enriched, settings)
-            old = cache.stored.get(key)
+            old = cache.stored.pop(key, None)  # read once: its containers go as it is used
             if old is not None:
                 story = Story.from_dict(old, **rebuilt)
                 stories.append(story)

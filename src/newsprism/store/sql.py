@@ -449,7 +449,7 @@ class SQLStore:
 
     # -- stories ----------------------------------------------------------------------------
 
-    def replace_stories(self, stories: list[Story], data: list[dict[str, Any]]) -> None:
+    def replace_stories(self, stories: list[Story], data: Iterable[dict[str, Any]]) -> None:
         """Make the stored stories exactly ``stories`` (``data`` holds each story's JSON form),
         in one transaction (the last writer wins whole). Only the stories whose id or content
         changed are written: adding an article to a large archive rewrites the few stories it

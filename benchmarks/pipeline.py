@@ -310,10 +310,11 @@ def _findings(m: dict, breakdown: list[tuple], p_wall: float) -> list[str]:
             f"- Side by side on the same texts: torch embeds in {t_emb:.1f} s, ONNX Runtime "
             f"(`{enc}`) in {emb:.1f} s ({t_emb / max(emb, 1e-9):.2f}x faster, the same vectors "
             f"to 1e-6); model loading {t_models:.1f} s vs {st.get('models', 0.0):.1f} s "
-            "(the ONNX graph loads without building the torch model; torch itself is still "
-            "imported, by spaCy's thinc). In a short run of 200 sentences alone, in one "
-            "process, the gap was 1.5x; the larger gap here is probably torch's thread pool "
-            "in a process that runs beside busy processes on a loaded machine."
+            "(the ONNX graph loads without importing torch or building the torch model; "
+            "spaCy's thinc no longer imports torch either, see newsprism/runtime.py). In a short "
+            "run of 200 sentences alone, in one process, the gap was 1.5x; the larger gap here "
+            "is probably torch's thread pool in a process that runs beside busy processes on a "
+            "loaded machine."
         )
     add_total = sum(add_st.values())
     add_models = add_st.get("models", 0.0)

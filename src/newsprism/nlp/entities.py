@@ -25,10 +25,9 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from newsprism.model import EntityMention
 from newsprism.nlp.canonical import acronym, alias_types, token_key
+from newsprism.stopwords import spacy_english
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -442,7 +441,7 @@ class _DocContext:
             end = self.newlines[line] if line < len(self.newlines) else len(self.text)
             words = [w for w in WORD.findall(self.text[start:end]) if len(w) > 1]
             caps = [w for w in words if w[0].isupper()]
-            function_caps = [w for w in caps[1:] if w.lower() in STOP_WORDS]
+            function_caps = [w for w in caps[1:] if w.lower() in spacy_english()]
             self.headline[line] = (
                 len(words) >= 4 and len(caps) >= 0.75 * len(words) and bool(function_caps)
             )

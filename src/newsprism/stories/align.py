@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from newsprism.model import Article
 from newsprism.nlp.events import load_gazetteer
+from newsprism.stopwords import english
 from newsprism.stories.claims import Claim
 from newsprism.stories.judge import RELATED, SAME, SameFactJudge
 from newsprism.text import stem_text
@@ -120,7 +120,7 @@ def score_pairs(claims: list[Claim], vectors: np.ndarray) -> Alignment:
 
 
 def _content_words(text: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(stem_text(text)) if w not in ENGLISH_STOP_WORDS)
+    return frozenset(w for w in _WORD.findall(stem_text(text)) if w not in english())
 
 
 def _containment(a: frozenset[str], b: frozenset[str]) -> float:

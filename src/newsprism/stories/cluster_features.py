@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from newsprism.nlp.dates_calendar import WEEKDAYS
+from newsprism.stopwords import NEWS_STOP_WORDS
 from newsprism.text import tokens
 
 log = logging.getLogger(__name__)
@@ -27,168 +27,6 @@ HASH_MASK = (1 << HASH_BITS) - 1
 _WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*", re.UNICODE)
 _SENT_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
-# A compact English stop list (function words and news filler); kept here so no
-# download or sklearn internals are needed.
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "also",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "down",
-        "during",
-        "each",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "herself",
-        "him",
-        "himself",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "me",
-        "more",
-        "most",
-        "my",
-        "myself",
-        "no",
-        "nor",
-        "not",
-        "now",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "our",
-        "ours",
-        "ourselves",
-        "out",
-        "over",
-        "own",
-        "same",
-        "she",
-        "should",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "themselves",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "yours",
-        "yourself",
-        "yourselves",
-        "said",
-        "says",
-        "say",
-        "told",
-        "according",
-        "one",
-        "two",
-        "new",
-        "year",
-        "years",
-        "last",
-        "week",
-        *WEEKDAYS,
-        "people",
-        "time",
-        "would",
-        "could",
-        "may",
-        "might",
-        "must",
-        "shall",
-        "us",
-        "mr",
-        "mrs",
-        "ms",
-        "n't",
-        "'s",
-        "s",
-        "t",
-    ]
-)
 
 _hash_cache: dict[str, int] = {}
 
@@ -211,7 +49,7 @@ def content_terms(text: str) -> list[str]:
         w = token.lower().replace("’", "'")
         if w.endswith("'s"):
             w = w[:-2]
-        if len(w) < 2 or w in STOP_WORDS:
+        if len(w) < 2 or w in NEWS_STOP_WORDS:
             continue
         out.append(w)
     return out
@@ -228,7 +66,7 @@ def name_keys(text: str, limit: int = 4000) -> list[str]:
         words = _WORD.findall(sent)
         run: list[str] = []
         for i, w in enumerate([*words, ""]):
-            cap = i > 0 and w[:1].isupper() and len(w) > 1 and w.lower() not in STOP_WORDS
+            cap = i > 0 and w[:1].isupper() and len(w) > 1 and w.lower() not in NEWS_STOP_WORDS
             if cap:
                 run.append(w.lower())
                 keys.append(w.lower())

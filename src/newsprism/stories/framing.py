@@ -53,6 +53,7 @@ from newsprism.model import Article, Enriched, EntityMention, Evidence, FramingI
 from newsprism.nlp.canonical import normalize_name, one_word_aliases
 from newsprism.nlp.events import load_gazetteer
 from newsprism.nlp.pipeline import load_nlp
+from newsprism.stopwords import spacy_english
 from newsprism.stories.claims import article_sentences, entity_key, is_content_sentence
 
 if TYPE_CHECKING:
@@ -259,16 +260,6 @@ def _nlp() -> Any:
         return None
 
 
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    try:
-        from spacy.lang.en.stop_words import STOP_WORDS  # heavy: spacy (~1.6 s) for a word list
-
-        return frozenset(STOP_WORDS)
-    except ImportError:  # pragma: no cover
-        return frozenset()
-
-
 def _is_num(word: str) -> bool:
     low = word.lower()
     if any(ch.isdigit() for ch in low):
@@ -284,7 +275,7 @@ def _claim_units(
     into one unit keyed by their canonical name or state actor."""
     texts = [c.text for c in claims]
     docs: list[Any] = list(nlp.pipe(texts, batch_size=32)) if nlp is not None else []
-    stop = _stop_words()
+    stop = spacy_english()
     out: dict[str, list[_Unit]] = {}
     for k, c in enumerate(claims):
         words: list[_Unit] = []

@@ -24,6 +24,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from newsprism.stopwords import FUNCTION_WORDS
 from newsprism.stories.claims import find_numbers
 from newsprism.text import DENIAL_WORDS, is_negation, stem, tokens
 
@@ -32,14 +33,6 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_STOP = _words(
-    """a an the and or but of to in on at by for with from as into over after before about
-    is are was were be been being has have had do does did will would shall should can could may
-    might must it its it's this that these those there their they them he his him she her we our
-    you your i me my who whom whose which what when where while than then so such not no nor
-    also just only very more most some any all each other said says say told tell according
-    mr mrs ms dr one s t"""
-)
 _MONTHS = _words(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
@@ -105,13 +98,13 @@ class TextInfo:
 def analyse(text: str) -> TextInfo:
     raw = tokens(text or "")
     toks = tuple(t.lower().replace("’", "'") for t in raw)
-    content = [t for t in toks if t not in _STOP]
+    content = [t for t in toks if t not in FUNCTION_WORDS]
     names = frozenset(
         t.lower()
         for i, t in enumerate(raw)
         if t[:1].isupper()
         and (i > 0 or len(raw) == 1)
-        and t.lower() not in _STOP
+        and t.lower() not in FUNCTION_WORDS
         and t.lower() not in _MONTHS
         and t.lower() not in _WEEKDAYS
     )
@@ -181,7 +174,7 @@ def _longest_run(a: TextInfo, b: TextInfo) -> tuple[int, int]:
     break a run), and how many such runs hold three or more words."""
     best = cur = runs = 0
     for t in a.tokens:
-        if t in _STOP:
+        if t in FUNCTION_WORDS:
             continue
         if stem(t) in b.stems:
             runs += cur >= 3
@@ -199,8 +192,8 @@ def _gaps(a: TextInfo, b: TextInfo, sm: SequenceMatcher) -> tuple[int, int]:
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":
             continue
-        ga = max(ga, sum(1 for t in a.tokens[i1:i2] if t not in _STOP))
-        gb = max(gb, sum(1 for t in b.tokens[j1:j2] if t not in _STOP))
+        ga = max(ga, sum(1 for t in a.tokens[i1:i2] if t not in FUNCTION_WORDS))
+        gb = max(gb, sum(1 for t in b.tokens[j1:j2] if t not in FUNCTION_WORDS))
     return ga, gb
 
 

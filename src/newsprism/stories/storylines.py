@@ -30,9 +30,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from newsprism.model import Article, Story, Storyline
+from newsprism.stopwords import NEWS_STOP_WORDS
 from newsprism.stories.cluster import ClusterDoc
 from newsprism.stories.cluster_features import (
-    STOP_WORDS,
     content_terms,
     lead,
     name_keys,
@@ -133,7 +133,7 @@ def summarize_story(docs: Sequence[ClusterDoc], settings: StorylineSettings) -> 
         )
         ncounts: dict[int, float] = {}
         for k in keys:
-            if k in STOP_WORDS:
+            if k in NEWS_STOP_WORDS:
                 continue
             h = term_hash("@" + k)
             ncounts[h] = ncounts.get(h, 0.0) + 1.0

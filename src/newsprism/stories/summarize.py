@@ -32,6 +32,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from newsprism.sentences import sentence_spans
+from newsprism.stopwords import summary_stop_words
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +56,6 @@ _DANGLING = re.compile(
 
 
 @lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # heavy: sklearn, ~1 s
-
-    return frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "say", "told", "mr", "mrs", "ms"}
-
-
-@lru_cache(maxsize=1)
 def _stemmer():
     from nltk.stem.porter import PorterStemmer  # heavy: nltk, ~1.3 s to import
 
@@ -75,7 +69,7 @@ def _stem(word: str) -> str:
 
 def _concepts(sentence: str) -> set[tuple[str, ...]]:
     """Stemmed bigrams of ``sentence`` that are not made of two stop words (+ content words)."""
-    stop = _stop_words()
+    stop = summary_stop_words()
     toks = _TOKEN.findall(sentence.lower())
     out: set[tuple[str, ...]] = set()
     if UNIGRAM_WEIGHT:

@@ -2,36 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from newsprism.model import AnalysisResult
-from newsprism.outputs.document import document_json, result_to_document
+from newsprism.outputs.document import result_to_document
+from newsprism.outputs.files import write_outputs
 from newsprism.outputs.html import render_html
 from newsprism.outputs.markdown import render_markdown
-from newsprism.outputs.write import OutputError, ensure_dir, write_files
+from newsprism.outputs.write import OutputError
 
 __all__ = ["OutputError", "render_html", "render_markdown", "result_to_document", "write_outputs"]
-
-
-def write_outputs(result: AnalysisResult, outdir: str | Path) -> dict[str, Path]:
-    """Write ``stories.json``, ``report.md`` and ``report.html`` into ``outdir``; returns their paths.
-
-    All three or none: on a write failure the previous outputs stay as they were, no temporary
-    file is left, and :class:`OutputError` names the path.
-    """
-    out = Path(outdir)
-    ensure_dir(out)
-    doc = result_to_document(result)
-    paths = {
-        "json": out / "stories.json",
-        "markdown": out / "report.md",
-        "html": out / "report.html",
-    }
-    write_files(
-        {
-            paths["json"]: document_json(doc),
-            paths["markdown"]: render_markdown(doc),
-            paths["html"]: render_html(doc),
-        }
-    )
-    return paths

@@ -37,6 +37,7 @@ from newsprism.nlp.embed import remote as embedding_remote
 from newsprism.nlp.pubdate import date_from_stories, date_from_text
 from newsprism.outputs.document import story_to_dict
 from newsprism.profile import Profile, Timed, activate, lap, stage
+from newsprism.runtime import fewer_collections
 from newsprism.settings import Engine, Granularity, default
 from newsprism.store.base import STORYLINES_KEY, ArticleStore, open_store
 from newsprism.stories import brief as brief_mod
@@ -88,7 +89,7 @@ def analyze(
     """
     options = options or AnalyzeOptions()
     own_store = not isinstance(store, ArticleStore)
-    with activate(profile):
+    with activate(profile), fewer_collections():
         with stage("store"):
             db = store if isinstance(store, ArticleStore) else open_store(store or ":memory:")
         timed_db: Any = Timed(db, "store") if profile is not None else db

@@ -9,6 +9,7 @@ from newsprism.outputs.document import document_json, result_to_document
 from newsprism.outputs.html import render_html
 from newsprism.outputs.markdown import render_markdown
 from newsprism.outputs.write import ensure_dir, write_files
+from newsprism.runtime import fewer_collections
 
 
 def write_outputs(result: AnalysisResult, outdir: str | Path) -> dict[str, Path]:
@@ -19,17 +20,17 @@ def write_outputs(result: AnalysisResult, outdir: str | Path) -> dict[str, Path]
     """
     out = Path(outdir)
     ensure_dir(out)
-    doc = result_to_document(result)
     paths = {
         "json": out / "stories.json",
         "markdown": out / "report.md",
         "html": out / "report.html",
     }
-    write_files(
-        {
+    with fewer_collections():  # the document is a few hundred thousand small dicts
+        doc = result_to_document(result)
+        texts = {
             paths["json"]: document_json(doc),
             paths["markdown"]: render_markdown(doc),
             paths["html"]: render_html(doc),
         }
-    )
+    write_files(texts)
     return paths

@@ -127,7 +127,7 @@ def _declared(cls: type) -> list[tuple[dataclasses.Field[Any], Any]]:
 def _is_atom(tp: Any) -> bool:
     """Whether values of the declared type are written as they are (str, numbers, Literal,
     None, and unions of those)."""
-    if tp in _ATOMS or tp is type(None):
+    if tp in _ATOMS:
         return True
     origin = typing.get_origin(tp)
     if origin is typing.Literal:

@@ -206,7 +206,8 @@ class Enriched(Record):
     """Per-article enrichment produced by :mod:`newsprism.nlp.pipeline`."""
 
     article_id: str
-    sentences: list[Sentence] = field(default_factory=list)
+    #: written and read by :meth:`to_dict` / :meth:`from_dict` in a compact form of their own
+    sentences: list[Sentence] = field(default_factory=list, metadata=codec.SKIP)
     entities: list[EntityMention] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     attributions: list[Attribution] = field(default_factory=list)
@@ -231,8 +232,7 @@ class Enriched(Record):
             Sentence(s, e, texts[i] if i < len(texts) else "")
             for i, (s, e) in enumerate(data.get("sentences") or [])
         ]
-        rest = {k: v for k, v in data.items() if k != "sentences"}
-        return codec.from_dict(cls, rest, sentences=sentences, **override)
+        return codec.from_dict(cls, data, sentences=sentences, **override)
 
 
 @dataclass(frozen=True, slots=True)

@@ -441,7 +441,8 @@ class _DocContext:
             end = self.newlines[line] if line < len(self.newlines) else len(self.text)
             words = [w for w in WORD.findall(self.text[start:end]) if len(w) > 1]
             caps = [w for w in words if w[0].isupper()]
-            function_caps = [w for w in caps[1:] if w.lower() in spacy_english()]
+            stop = spacy_english()
+            function_caps = [w for w in caps[1:] if w.lower() in stop]
             self.headline[line] = (
                 len(words) >= 4 and len(caps) >= 0.75 * len(words) and bool(function_caps)
             )

@@ -120,7 +120,7 @@ def score_pairs(claims: list[Claim], vectors: np.ndarray) -> Alignment:
 
 
 def _content_words(text: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(stem_text(text)) if w not in english())
+    return frozenset(_WORD.findall(stem_text(text))) - english()
 
 
 def _containment(a: frozenset[str], b: frozenset[str]) -> float:

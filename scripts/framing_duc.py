@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from newsprism import codec
 from newsprism.engine import local
 from newsprism.nlp.canonical import canonicalize
 from newsprism.stories.compare import compare_story
@@ -59,7 +60,7 @@ def main() -> int:
         enriched = {e.article_id: e for e in local.enrich(arts, workers=1)}
         canonicalize({a.id: enriched[a.id].entities for a in arts})
         comp = compare_story(arts, enriched)
-        items = top_items(comp.framing, args.top)
+        items = top_items(codec.to_dict(comp.framing), args.top)
         report.append(
             {
                 "cluster": rec["cluster_id"],

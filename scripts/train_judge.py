@@ -9,8 +9,10 @@ significant digits).
 The script first cross-validates the pipeline exactly as ``newsprism evaluate align`` does (5
 folds, pairs sharing a sentence kept together) and derives the thresholds from the out-of-fold
 probabilities: ``SAME`` is the lowest p (0.01 steps) whose precision of "same" is at least
-``--precision``, and ``RELATED`` the highest p that still keeps ``--related-recall`` of the
-same pairs at or above it. These go into the file's ``meta`` and must match the constants in
+``--precision``; ``SAME_OTHER_PREDICATE`` the lowest p whose precision, counted over the pairs
+whose predicates differ alone (each sentence parsed for its clauses' predicates), reaches
+``--other-precision``; and ``RELATED`` the highest p
+that still keeps ``--related-recall`` of the same pairs at or above it. These go into the file's ``meta`` and must match the constants in
 ``stories/judge.py`` (a test checks that). Then it fits on all pairs and writes the weights.
 
     .venv/bin/python scripts/train_judge.py [--train PATH] [--out PATH] [--cache FEATURES.npy]
@@ -58,12 +60,19 @@ def main() -> None:
     ap.add_argument("--train", type=Path, default=DEFAULT_TRAIN)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--precision", type=float, default=0.85)
+    ap.add_argument(
+        "--other-precision",
+        type=float,
+        default=0.90,
+        help="precision of 'same' asked of pairs whose predicates differ (see stories/judge.py)",
+    )
     ap.add_argument("--related-recall", type=float, default=0.95)
     ap.add_argument("--cache", type=Path, help="feature matrix cache (.npy), outside the repo")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     from newsprism.evaluate.align import (
+        agreement,
         calibration_error,
         features,
         load_pairs,
@@ -83,12 +92,19 @@ def main() -> None:
 
     p = out_of_fold(X, pairs.y, pairs.groups)
     same = lowest_threshold(p, pairs.y, args.precision)
+    agree = agreement(pairs)
+    other = lowest_threshold(p[~agree], pairs.y[~agree], args.other_precision)
     related = related_threshold(p, pairs.y, args.related_recall)
-    cv = {k: round(v, 4) for k, v in metrics(p, pairs.y, same).items()}
+    cv = {
+        k: round(v, 4)
+        for k, v in metrics(p, pairs.y, np.where(agree, same, other)).items()
+    }
+    cv_same = {k: round(v, 4) for k, v in metrics(p, pairs.y, same).items()}
     cv_half = {k: round(v, 4) for k, v in metrics(p, pairs.y, 0.5).items()}
     ece = round(calibration_error(p, pairs.y), 4)
-    log.info("SAME = %.2f  RELATED = %.2f", same, related)
-    log.info("5-fold CV at SAME: %s", cv)
+    log.info("SAME = %.2f  SAME_OTHER_PREDICATE = %.2f  RELATED = %.2f", same, other, related)
+    log.info("5-fold CV at SAME / SAME_OTHER_PREDICATE: %s", cv)
+    log.info("5-fold CV at SAME alone: %s", cv_same)
     log.info("5-fold CV at 0.5:  %s", cv_half)
     log.info("calibration error (10 bins): %.4f", ece)
 
@@ -99,8 +115,10 @@ def main() -> None:
         {
             "data": f"{args.train.name} (MRPC training pairs), sha256 {digest[:16]}",
             "threshold_same": same,
+            "threshold_same_other_predicate": other,
             "threshold_related": related,
-            "cv_at_same": cv,
+            "cv_at_thresholds": cv,
+            "cv_at_same": cv_same,
             "cv_at_0.5": cv_half,
             "cv_calibration_error": ece,
         }

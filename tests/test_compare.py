@@ -20,10 +20,11 @@ from newsprism.model import (
 )
 from newsprism.nlp.canonical import canonicalize
 from newsprism.sentences import split_sentences
-from newsprism.stories.align import independence_keys
+from newsprism.stories.align import independence_keys, score_pairs
 from newsprism.stories.claims import extract_claims, find_numbers
-from newsprism.stories.compare import compare_story
+from newsprism.stories.compare import _vectors, compare_story, story_claims
 from newsprism.stories.facts import Comparison
+from newsprism.stories.judge import SAME, SAME_OTHER_PREDICATE
 
 # --------------------------------------------------------------------------- fixture helpers
 
@@ -624,9 +625,12 @@ def test_sample_corpus_corroborated_facts(sample_corpus) -> None:
             if len(outlets) >= 2 and f.status != "single-source":
                 hits += 1
                 break
-    # measured 3/21 with the learned judge (12/21 with the old cosine score, whose
-    # corroborated facts were mostly wrong on real news): precision first, see docs/compare.md
-    assert hits >= 3, f"{hits}/{len(facts)}"
+    # measured 1/21 with the learned judge and the stricter bar for claims whose predicates
+    # differ (3/21 before it, 12/21 with the old cosine score, whose corroborated facts were
+    # mostly wrong on real news): "were treated for smoke inhalation" / "suffered smoke
+    # inhalation and were released" and "is demanding 12 percent" / "wants a 12 percent rise"
+    # are now related coverage. Precision first, see docs/compare.md
+    assert hits >= 1, f"{hits}/{len(facts)}"
 
 
 def test_embedding_dimension_independent() -> None:
@@ -833,3 +837,49 @@ def test_related_coverage_is_not_corroboration() -> None:
     related = [s.outlet for f in (approve, debate) for s in f.related]
     assert related, "the two budget claims should be shown as related coverage"
     assert not any(f.status == "corroborated" for f in comp.facts)
+
+
+@pytest.mark.slow
+def test_other_verbs_over_the_same_participants_are_not_corroboration() -> None:
+    """Two outlets name the same people and the same party but say different things happened
+    ("would appeal" / "would protest"; "declared its formation" / "is its founder"): the
+    judge's shared-wording score reaches SAME, but not the higher bar for claims whose
+    predicates differ, so they are related coverage. The same verb at once corroborates."""
+
+    def article(aid: str, outlet: str, text: str) -> Article:
+        return Article(id=aid, text=text, source=outlet, published="2031-05-14")
+
+    a = article(
+        "v1",
+        "Kell Tribune",
+        "Mira Kovac said she would likely appeal. "
+        "Tomas Brandt publicly declared the Harbour Party's formation in June.",
+    )
+    b = article(
+        "v2",
+        "Valley Post",
+        "Mira Kovac said she would protest the verdict. "
+        "Tomas Brandt, 41, is the founder of the Harbour Party.",
+    )
+    c = article("v3", "Coast Herald", "Mira Kovac said she would appeal the verdict.")
+    enriched = {x.id: _enrich(x) for x in (a, b, c)}
+
+    # the premise: both pairs score between SAME and the bar for differing predicates
+    claims = story_claims([a, b], enriched)
+    scores = score_pairs(claims, _vectors(claims, enriched, None))
+    for left, right in (("likely appeal", "protest"), ("declared", "founder")):
+        i = next(k for k, cl in enumerate(claims) if left in cl.text)
+        j = next(k for k, cl in enumerate(claims) if right in cl.text)
+        assert claims[i].predicate != claims[j].predicate
+        assert SAME <= scores.p[i, j] < SAME_OTHER_PREDICATE, (left, right, scores.p[i, j])
+        assert not scores.same[i, j]
+
+    comp = compare_story([a, b], enriched)
+    assert not [f.text for f in comp.facts if f.status != "single-source"]
+    protest = _fact_with(comp, "protest the verdict")
+    assert [s.outlet for s in protest.related] == ["Kell Tribune"]
+
+    control = compare_story([a, c], enriched)
+    appeal = _fact_with(control, "appeal the verdict")
+    assert appeal.status == "corroborated", appeal.to_dict()
+    assert appeal.outlets == ["Kell Tribune", "Coast Herald"]

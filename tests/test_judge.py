@@ -10,7 +10,16 @@ import pytest
 
 from newsprism.evaluate.align import folds, load_pairs, metrics, pair_groups
 from newsprism.stories import judge
-from newsprism.stories.judge import RELATED, SAME, SameFactJudge, fit, relation
+from newsprism.stories.judge import (
+    RELATED,
+    SAME,
+    SAME_OTHER_PREDICATE,
+    SameFactJudge,
+    fit,
+    predicates_agree,
+    relation,
+    same_threshold,
+)
 from newsprism.stories.judge_features import SCALAR_FEATURES, pair_features
 
 SAME_PAIRS = [
@@ -51,7 +60,8 @@ def test_shipped_weights_are_small_and_match_the_thresholds() -> None:
     meta = json.loads(path.read_text())["meta"]
     assert meta["threshold_same"] == SAME
     assert meta["threshold_related"] == RELATED
-    assert 0 < RELATED < SAME < 1
+    assert meta["threshold_same_other_predicate"] == SAME_OTHER_PREDICATE
+    assert 0 < RELATED < SAME < SAME_OTHER_PREDICATE < 1
 
 
 def test_relation_thresholds() -> None:
@@ -60,6 +70,49 @@ def test_relation_thresholds() -> None:
     assert relation((SAME + RELATED) / 2) == "related"
     assert relation(RELATED - 0.01) == "different"
     assert relation(float("nan")) == "different"
+
+
+@pytest.mark.parametrize(
+    ("a_pred", "a", "b_pred", "b", "agree"),
+    [
+        # one verb on both sides
+        ("appeal", "Kovac would likely appeal", "appeal", "Kovac will appeal the verdict", True),
+        # the other side's verb among this side's words: "refused to condemn"
+        (
+            "refuse",
+            "Halden refused to condemn the raid",
+            "condemn",
+            "Halden did not condemn it",
+            True,
+        ),
+        # the other side's verb among this side's words, inflected: "offered to resign"
+        ("resign", "Varga resigned on Friday", "offer", "Varga offered to resign", True),
+        # different things happened to the same people
+        (
+            "appoint",
+            "The court appointed Kovac a lawyer",
+            "declare",
+            "The court declared Kovac guilty",
+            False,
+        ),
+        (
+            "appeal",
+            "Kovac would likely appeal",
+            "protest",
+            "Kovac would protest the verdict",
+            False,
+        ),
+        # a light verb is never looked for among the other's words ("is" is everywhere)
+        ("be", "One is a council member", "engage", "one council member engaged in bribery", False),
+        ("be", "The quay is closed", "be", "The quay was shut", True),
+        # no parse on one side: nothing to compare, so nothing is held against the pair
+        ("", "The quay is closed", "shut", "The quay was shut", True),
+    ],
+)
+def test_predicates_agree(a_pred: str, a: str, b_pred: str, b: str, agree: bool) -> None:
+    assert predicates_agree([a_pred], a, [b_pred], b) is agree
+    assert predicates_agree([b_pred], b, [a_pred], a) is agree
+    assert same_threshold(agree) == (SAME if agree else SAME_OTHER_PREDICATE)
 
 
 def test_number_mismatch_lowers_the_features_agreement() -> None:

@@ -5,8 +5,11 @@ Cross-validated: the pairs are split into 5 folds, the judge's training pipeline
 ever scored by a model fitted on it. Pairs that share a sentence (MRPC ids are
 ``SENTENCE-SENTENCE``; the same sentence text counts too) are kept in one fold, and folds keep
 the share of "same" pairs. Reported at the judge's threshold :data:`~newsprism.stories.judge.SAME`
-(what the comparison uses): accuracy, precision, recall and F1 of "same"; also accuracy and F1
-at p = 0.5, log loss and the expected calibration error of the out-of-fold probabilities.
+(what the ``align`` stage uses): accuracy, precision, recall and F1 of "same"; the same at the
+story comparison's thresholds (``*_in_stories``: ``SAME``, or
+:data:`~newsprism.stories.judge.SAME_OTHER_PREDICATE` for a pair whose predicates differ, each
+sentence parsed for its clauses' predicates) and at p = 0.5; log loss and the expected
+calibration error of the out-of-fold probabilities.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from pathlib import Path
 import numpy as np
 
 from newsprism.evaluate import EvaluationDataError, read_jsonl
-from newsprism.nlp.pipeline import embed
-from newsprism.stories.judge import SAME, fit
+from newsprism.nlp.clauses import split_clauses
+from newsprism.nlp.pipeline import embed, parse_many
+from newsprism.stories.judge import SAME, fit, predicates_agree, same_threshold
 from newsprism.stories.judge_features import pair_features
 from newsprism.unionfind import UnionFind
 
@@ -102,8 +106,9 @@ def out_of_fold(X: np.ndarray, y: np.ndarray, groups: np.ndarray, k: int = FOLDS
     return p
 
 
-def metrics(p: np.ndarray, y: np.ndarray, threshold: float) -> dict[str, float]:
-    """Accuracy, precision, recall and F1 of "same" when p >= ``threshold`` means same."""
+def metrics(p: np.ndarray, y: np.ndarray, threshold: float | np.ndarray) -> dict[str, float]:
+    """Accuracy, precision, recall and F1 of "same" when p >= ``threshold`` (one for all pairs,
+    or one per pair) means same."""
     pred = p >= threshold
     tp = float(np.sum(pred & (y == 1)))
     prec = tp / max(float(pred.sum()), 1.0)
@@ -128,6 +133,25 @@ def calibration_error(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
     return err
 
 
+def agreement(pairs: Pairs) -> np.ndarray:
+    """Per pair, whether the two sentences' predicates agree
+    (:func:`~newsprism.stories.judge.predicates_agree` over the predicates of all their
+    clauses, as the ``align`` stage reads a text); each distinct sentence is parsed once."""
+    texts = sorted(set(pairs.a) | set(pairs.b))
+    preds = {
+        t: {c.predicate for c in split_clauses(doc) if c.predicate}
+        for t, doc in zip(texts, parse_many(texts, batch_size=64), strict=True)
+    }
+    return np.array(
+        [predicates_agree(preds[a], a, preds[b], b) for a, b in zip(pairs.a, pairs.b, strict=True)]
+    )
+
+
+def thresholds(agree: np.ndarray) -> np.ndarray:
+    """The p_same each pair needs for "same", given whether its predicates agree."""
+    return np.array([same_threshold(bool(x)) for x in agree])
+
+
 def features(pairs: Pairs) -> np.ndarray:
     """Judge features of every pair; each distinct sentence is embedded once."""
     texts = sorted(set(pairs.a) | set(pairs.b))
@@ -146,6 +170,10 @@ def score(path: Path, limit: int | None = None) -> dict[str, float]:
     X = features(pairs)
     p = out_of_fold(X, pairs.y, pairs.groups)
     out = metrics(p, pairs.y, SAME)
+    agree = agreement(pairs)
+    in_stories = metrics(p, pairs.y, thresholds(agree))
+    out.update({f"{k}_in_stories": v for k, v in in_stories.items()})
+    out["predicates_differ_share"] = float(np.mean(~agree))
     half = metrics(p, pairs.y, 0.5)
     out["accuracy_at_0.5"] = half["accuracy"]
     out["f1_same_at_0.5"] = half["f1_same"]

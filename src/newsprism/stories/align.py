@@ -3,7 +3,9 @@
 1. Candidate pairs: claims of different articles whose gist vectors (all-MiniLM-L6-v2) have
    cosine >= :data:`MIN_COSINE`, at most :data:`CANDIDATES` best partners per claim.
 2. The learned same-fact judge (:mod:`newsprism.stories.judge`) gives each candidate pair a
-   calibrated probability ``p_same``.
+   calibrated probability ``p_same``; a pair states one fact at ``p_same >= SAME``, or at
+   ``>= SAME_OTHER_PREDICATE`` when the two claims' predicates differ
+   (:func:`~newsprism.stories.judge.predicates_agree`).
 3. Facts are grown greedily from the most probable pairs down: at most one claim per article
    in a fact, and a merge needs the average ``p_same`` over all cross pairs (an unscored
    pair counts 0) to stay at or above :data:`GROUP_LINK`, so chains of loosely similar
@@ -26,7 +28,13 @@ from newsprism.model import Article
 from newsprism.nlp.events import load_gazetteer
 from newsprism.stopwords import english
 from newsprism.stories.claims import Claim
-from newsprism.stories.judge import RELATED, SAME, SameFactJudge
+from newsprism.stories.judge import (
+    RELATED,
+    SAME,
+    SameFactJudge,
+    predicates_agree,
+    same_threshold,
+)
 from newsprism.text import stem_text
 from newsprism.unionfind import UnionFind
 
@@ -72,12 +80,14 @@ def independence_keys(articles: list[Article]) -> dict[str, str]:
 
 @dataclass(slots=True)
 class Alignment:
-    """Pairwise scores over a story's claims, both claims x claims: ``p`` (the judge's
+    """Pairwise scores over a story's claims, all claims x claims: ``p`` (the judge's
     probability, 0 where unscored, raised to SAME for a contained pair: see
-    :func:`score_pairs`) and ``cos`` (gist cosine)."""
+    :func:`score_pairs`), ``cos`` (gist cosine) and ``same`` (the pair states one fact: ``p``
+    reaches the threshold for its predicates, :func:`~newsprism.stories.judge.same_threshold`)."""
 
     p: np.ndarray
     cos: np.ndarray
+    same: np.ndarray
 
 
 def score_pairs(claims: list[Claim], vectors: np.ndarray) -> Alignment:
@@ -85,8 +95,9 @@ def score_pairs(claims: list[Claim], vectors: np.ndarray) -> Alignment:
     n = len(claims)
     cos = (vectors @ vectors.T).astype(np.float32) if n else np.zeros((0, 0), np.float32)
     p = np.zeros((n, n), dtype=np.float32)
+    same = np.zeros((n, n), dtype=bool)
     if n < 2:
-        return Alignment(p, cos)
+        return Alignment(p, cos, same)
     arts = np.array([c.article for c in claims])
     masked = cos.copy()
     masked[arts[:, None] == arts[None, :]] = -1.0
@@ -99,7 +110,7 @@ def score_pairs(claims: list[Claim], vectors: np.ndarray) -> Alignment:
             if masked[i, j] >= MIN_COSINE:
                 pairs.add((min(i, j), max(i, j)))
     if not pairs:
-        return Alignment(p, cos)
+        return Alignment(p, cos, same)
     ordered = sorted(pairs)
     ii = np.array([x for x, _ in ordered])
     jj = np.array([y for _, y in ordered])
@@ -107,6 +118,7 @@ def score_pairs(claims: list[Claim], vectors: np.ndarray) -> Alignment:
     texts = [judge_text(c.gist or c.text) for c in claims]
     probs = judge.p_same([texts[i] for i in ii], [texts[j] for j in jj], vectors[ii], vectors[jj])
     words = [_content_words(t) for t in texts]
+    ok = np.zeros(len(ordered), dtype=bool)
     for k, (i, j) in enumerate(ordered):
         if (
             RELATED <= probs[k] < SAME
@@ -114,9 +126,13 @@ def score_pairs(claims: list[Claim], vectors: np.ndarray) -> Alignment:
             and _containment(words[i], words[j]) >= CONTAINED_SHARE
         ):
             probs[k] = SAME  # one claim states the other's fact and adds a detail
+        agree = predicates_agree([claims[i].predicate], texts[i], [claims[j].predicate], texts[j])
+        ok[k] = probs[k] >= same_threshold(agree)
     p[ii, jj] = probs
     p[jj, ii] = probs
-    return Alignment(p, cos)
+    same[ii, jj] = ok
+    same[jj, ii] = ok
+    return Alignment(p, cos, same)
 
 
 def _content_words(text: str) -> frozenset[str]:
@@ -169,14 +185,16 @@ def judge_text(text: str) -> str:
     return rx.sub(sub, text)
 
 
-def group_claims(claims: list[Claim], p: np.ndarray) -> list[list[int]]:
-    """Greedy agglomeration from the most probable pairs down; one claim per article a group."""
+def group_claims(claims: list[Claim], scores: Alignment) -> list[list[int]]:
+    """Greedy agglomeration of the pairs that state one fact (``scores.same``), from the most
+    probable down; one claim per article a group."""
     n = len(claims)
+    p = scores.p
     group = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     arts: dict[int, set[str]] = {i: {claims[i].article} for i in range(n)}
     if n > 1:
-        iu, ju = np.nonzero(np.triu(p >= SAME, k=1))
+        iu, ju = np.nonzero(np.triu(scores.same, k=1))
         for k in np.argsort(-p[iu, ju], kind="stable"):
             gi, gj = group[iu[k]], group[ju[k]]
             if gi == gj or arts[gi] & arts[gj]:

@@ -36,7 +36,7 @@ from newsprism.stories.conflicts import (
 from newsprism.stories.events import event_pairs, story_events
 from newsprism.stories.facts import Comparison, Fact, Source
 from newsprism.stories.framing import framing_terms
-from newsprism.stories.judge import RELATED, SAME
+from newsprism.stories.judge import RELATED
 from newsprism.stories.quotes import quotes_by_speaker
 from newsprism.stories.timeline import build_timeline
 
@@ -59,7 +59,7 @@ def compare_story(
     claims = story_claims(articles, enriched)
     vectors = _vectors(claims, enriched, embeddings)
     scores = align.score_pairs(claims, vectors)
-    groups = align.group_claims(claims, scores.p)
+    groups = align.group_claims(claims, scores)
     ind_key = align.independence_keys(articles)
     ctx = story_context(claims)
     story_places: dict[str, set[str]] = defaultdict(set)
@@ -304,12 +304,13 @@ def _related(
     where: dict[int, int],
     k: int,
 ) -> list[Source]:
-    """Claims of other outlets that overlap the fact without stating it (judge p between
-    RELATED and SAME): shown as related coverage, never counted as agreement."""
+    """Claims of other outlets that overlap the fact without stating it (judge p at least
+    RELATED, below the pair's threshold for "same"): shown as related coverage, never counted
+    as agreement."""
     cand: dict[int, float] = {}
     for i in g:
         row = scores.p[i]
-        for hit in np.nonzero((row >= RELATED) & (row < SAME))[0]:
+        for hit in np.nonzero((row >= RELATED) & ~scores.same[i])[0]:
             j = int(hit)
             if where.get(j) == k or ind_key.get(claims[j].article) in keys:
                 continue

@@ -28,6 +28,7 @@ from typing import Any
 
 from newsprism.stories.claims import Claim, RoleMention, norm_word
 from newsprism.stories.facts import Conflict, ConflictValue
+from newsprism.stories.judge import LIGHT_PREDICATES
 from newsprism.text import stem_text
 
 NUMBER_TOLERANCE = 0.02  # relative difference under which two numbers are the same
@@ -39,8 +40,6 @@ PLACE_SIM = 0.80  # gist cosine needed before a place mismatch counts as a confl
 #: ("dissidents issued a petition" and "the embassy issued a condemnation" are not one event)
 MIN_P_SAME_VERB = 0.10
 TIME_FRAME_DAYS = 3  # publication days further apart than this are not one time frame
-#: predicates too general to tie two claims to one event on their own
-LIGHT_PREDICATES = frozenset({"be", "have", "say", "tell", "do", "make", "get", "go", "take"})
 _VAGUE_DATE = re.compile(
     r"\b(?:last|this|next|past|coming|recent|earlier|later|previous)\s+"
     r"(?:week|weekend|month|year|days?|weeks|months|years)\b|\b(?:recently|lately|soon)\b",

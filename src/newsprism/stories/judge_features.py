@@ -93,6 +93,9 @@ class TextInfo:
     negated: bool
     dates: frozenset[str]
     char4: dict[str, int]
+    char4_norm: float  # Euclidean norm of char4
+    content: tuple[str | None, ...]  # per token: its stem, or None for a function word
+    content_before: tuple[int, ...]  # content words among the first i tokens, i = 0..len
 
 
 def analyse(text: str) -> TextInfo:
@@ -120,6 +123,10 @@ def analyse(text: str) -> TextInfo:
     for i in range(len(squashed) - 3):
         g = squashed[i : i + 4]
         char4[g] = char4.get(g, 0) + 1
+    per_token = tuple(None if t in FUNCTION_WORDS else stem(t) for t in toks)
+    before = [0]
+    for s in per_token:
+        before.append(before[-1] + (s is not None))
     return TextInfo(
         tokens=toks,
         uni=frozenset(toks),
@@ -131,6 +138,9 @@ def analyse(text: str) -> TextInfo:
         negated=any(is_negation(t) or t in DENIAL_WORDS for t in toks),
         dates=dates,
         char4=char4,
+        char4_norm=math.sqrt(sum(v * v for v in char4.values())),
+        content=per_token,
+        content_before=tuple(before),
     )
 
 
@@ -147,15 +157,14 @@ def _cont(a: frozenset, b: frozenset) -> tuple[float, float]:
     return min(ca, cb), max(ca, cb)
 
 
-def _char_cos(a: dict[str, int], b: dict[str, int]) -> float:
-    if not a or not b:
+def _char_cos(a: TextInfo, b: TextInfo) -> float:
+    if not a.char4 or not b.char4:
         return 0.0
-    if len(a) > len(b):
+    if len(a.char4) > len(b.char4):
         a, b = b, a
-    dot = sum(v * b.get(k, 0) for k, v in a.items())
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
-    return dot / (na * nb)
+    other = b.char4
+    dot = sum(v * other.get(k, 0) for k, v in a.char4.items())
+    return dot / (a.char4_norm * b.char4_norm)
 
 
 def _numbers_match(a: frozenset[tuple[float, str]], b: frozenset[tuple[float, str]]) -> int:
@@ -173,10 +182,10 @@ def _longest_run(a: TextInfo, b: TextInfo) -> tuple[int, int]:
     """Longest run of ``a``'s content words that ``b`` lacks (stop words neither count nor
     break a run), and how many such runs hold three or more words."""
     best = cur = runs = 0
-    for t in a.tokens:
-        if t in FUNCTION_WORDS:
+    for s in a.content:
+        if s is None:
             continue
-        if stem(t) in b.stems:
+        if s in b.stems:
             runs += cur >= 3
             cur = 0
         else:
@@ -189,21 +198,29 @@ def _longest_run(a: TextInfo, b: TextInfo) -> tuple[int, int]:
 def _gaps(a: TextInfo, b: TextInfo, sm: SequenceMatcher) -> tuple[int, int]:
     """Content words in the longest unaligned stretch of ``a`` and of ``b`` (token diff)."""
     ga = gb = 0
+    ca, cb = a.content_before, b.content_before
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":
             continue
-        ga = max(ga, sum(1 for t in a.tokens[i1:i2] if t not in FUNCTION_WORDS))
-        gb = max(gb, sum(1 for t in b.tokens[j1:j2] if t not in FUNCTION_WORDS))
+        ga = max(ga, ca[i2] - ca[i1])
+        gb = max(gb, cb[j2] - cb[j1])
     return ga, gb
 
 
-def pair_scalars(a: TextInfo, b: TextInfo, cosine: float) -> list[float]:
-    """The :data:`SCALAR_FEATURES` of one pair, in that order."""
+def pair_scalars(
+    a: TextInfo, b: TextInfo, cosine: float, matcher: SequenceMatcher | None = None
+) -> list[float]:
+    """The :data:`SCALAR_FEATURES` of one pair, in that order. ``matcher``: a
+    ``SequenceMatcher`` already holding ``b.tokens`` as its second sequence (it indexes that
+    side once, for all the pairs that share it)."""
     uc = _cont(a.uni, b.uni)
     bc = _cont(a.bi, b.bi)
     sc = _cont(a.stems, b.stems)
     la, lb = max(len(a.tokens), 1), max(len(b.tokens), 1)
-    lcs = SequenceMatcher(None, a.tokens, b.tokens, autojunk=False)
+    if matcher is None:
+        matcher = SequenceMatcher(None, b=b.tokens, autojunk=False)
+    matcher.set_seq1(a.tokens)
+    lcs = matcher
     lcs_len = sum(block.size for block in lcs.get_matching_blocks())
     un_a = len(a.stems - b.stems)
     un_b = len(b.stems - a.stems)
@@ -227,7 +244,7 @@ def pair_scalars(a: TextInfo, b: TextInfo, cosine: float) -> list[float]:
         sc[0],
         sc[1],
         lcs_len / max(la, lb),
-        _char_cos(a.char4, b.char4),
+        _char_cos(a, b),
         abs(la - lb) / max(la, lb),
         abs(math.log(la / lb)),
         math.log(min(la, lb)),
@@ -271,11 +288,15 @@ def pair_features(
     for t in (*a_texts, *b_texts):
         if t not in infos:
             infos[t] = analyse(t)
+    matchers: dict[str, SequenceMatcher] = {}  # one per distinct b text, reused across pairs
+    rows = []
+    for a, b, c in zip(a_texts, b_texts, cos, strict=True):
+        m = matchers.get(b)
+        if m is None:
+            m = matchers[b] = SequenceMatcher(None, b=infos[b].tokens, autojunk=False)
+        rows.append(pair_scalars(infos[a], infos[b], float(c), m))
     scal = np.array(
-        [
-            pair_scalars(infos[a], infos[b], float(c))
-            for a, b, c in zip(a_texts, b_texts, cos, strict=True)
-        ],
+        rows,
         dtype=np.float32,
     ).reshape(n, len(SCALAR_FEATURES))
     return scal

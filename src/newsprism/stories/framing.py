@@ -273,13 +273,15 @@ def _claim_units(
 ) -> dict[str, list[_Unit]]:
     """Units of each claim: spaCy tokens (lemma, coarse POS) with entity mentions collapsed
     into one unit keyed by their canonical name or state actor."""
-    texts = [c.text for c in claims]
     docs: list[Any] = []
     if nlp is not None:
-        # tokens, lemmas, tags and the parse only: entities come from the enrichment, and the
-        # recogniser is half of the pipeline's time
+        # each distinct text once (wire copies repeat theirs); tokens, lemmas, tags and the
+        # parse only: entities come from the enrichment, and the recogniser is half of the
+        # pipeline's time
+        distinct = list(dict.fromkeys(c.text for c in claims))
         skip = [name for name in ("ner",) if name in nlp.pipe_names]
-        docs = list(nlp.pipe(texts, batch_size=32, disable=skip))
+        parsed = dict(zip(distinct, nlp.pipe(distinct, batch_size=32, disable=skip), strict=True))
+        docs = [parsed[c.text] for c in claims]
     stop = spacy_english()
     out: dict[str, list[_Unit]] = {}
     for k, c in enumerate(claims):

@@ -325,6 +325,33 @@ def test_precomputed_embeddings_give_same_facts(port) -> None:
     assert [(f.status, f.text) for f in again.facts] == [(f.status, f.text) for f in comp.facts]
 
 
+@pytest.mark.slow
+def test_each_sentence_is_embedded_once(monkeypatch) -> None:
+    """A claim whose gist is its sentence but for the full stop takes the sentence's vector;
+    only a gist that leaves words out (a fronted adjunct here) is embedded again."""
+    import newsprism.stories.compare as compare_mod
+    from newsprism.nlp.pipeline import embed
+
+    art = Article(
+        id="e1",
+        text="The Marrow river burst its banks in Orlen on Monday. "
+        "Through the night, volunteers stacked sandbags outside the town hall.",
+        source="Orlen Courier",
+    )
+    en = _enrich(art)
+    given = {art.id: embed([s.text for s in en.sentences])}
+    asked: list[str] = []
+
+    def recording(texts: list[str]):
+        asked.extend(texts)
+        return embed(texts)
+
+    monkeypatch.setattr(compare_mod, "embed", recording)
+    comp = compare_story([art], {art.id: en}, embeddings=given)
+    assert len(comp.facts) == 2
+    assert asked == ["volunteers stacked sandbags outside the town hall"]
+
+
 def test_negation_conflict_and_attribution_difference() -> None:
     a, ea = make(
         "a",

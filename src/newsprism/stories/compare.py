@@ -173,8 +173,11 @@ def _vectors(
     enriched: dict[str, Enriched],
     embeddings: dict[str, np.ndarray] | None,
 ) -> np.ndarray:
-    """Gist vectors: a whole-sentence claim reuses its sentence's precomputed vector."""
+    """Gist vectors. A claim whose gist is its whole text (but for the closing full stop) is
+    embedded as written, so it reuses its sentence's precomputed vector: each sentence is
+    embedded once, for clustering, comparison and the brief alike."""
     rows: list[np.ndarray | None] = [None] * len(claims)
+    texts = [_vector_text(c) for c in claims]
     if embeddings:
         index: dict[tuple[str, int, int], np.ndarray] = {}
         for aid, pre in embeddings.items():
@@ -183,11 +186,11 @@ def _vectors(
                 for r, s in enumerate(en.sentences):
                     index[(aid, s.start, s.end)] = pre[r]
         for k, c in enumerate(claims):
-            if c.gist == c.text:
+            if texts[k] == c.text:
                 rows[k] = index.get((c.article, c.start, c.end))
     missing = [k for k, v in enumerate(rows) if v is None]
     if missing:
-        new = embed([claims[k].gist or claims[k].text for k in missing])
+        new = embed([texts[k] for k in missing])
         for m, k in enumerate(missing):
             rows[k] = new[m]
     if not rows:
@@ -195,6 +198,15 @@ def _vectors(
     vecs = np.vstack([np.asarray(v, dtype=np.float32) for v in rows])
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     return vecs / np.where(norms == 0, 1, norms)
+
+
+def _vector_text(c: Claim) -> str:
+    """What a claim's vector is made from: its gist, or its text as written when the gist only
+    drops the closing full stop (the sentence vector then serves)."""
+    gist = c.gist or c.text
+    if gist == c.text or gist == c.text.rstrip().rstrip(".!?").rstrip():
+        return c.text
+    return gist
 
 
 def _entity_spans(

@@ -120,6 +120,8 @@ def test_old_facts_go_to_background_in_order() -> None:
 def test_ranges_and_weeks_keep_their_extent() -> None:
     assert date_label("2024-03-20/2024-03-22") == "2024-03-20 to 2024-03-22"
     assert date_label("2024-W12") == "week of 2024-03-18"
+    assert date_label("2023-SP") == "spring 2023"
+    assert date_label("2023-WI/2024-SP") == "winter 2023 to spring 2024"
     text = "The fair runs from March 20 to 22 in Lissa. Repairs start next week."
     events = build_timeline(_facts({"a1": (text, "2024-03-14")}), ["2024-03-14"])
     assert _entry(events, "fair runs").label == "2024-03-20 to 2024-03-22"

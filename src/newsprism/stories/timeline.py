@@ -122,11 +122,19 @@ def date_sort_key(value: str) -> tuple[str, int]:
     return (first, -granularity)
 
 
+#: seasons as a reader names them ("2023-SP" is shown "spring 2023")
+_SEASON_NAMES = {"SP": "spring", "SU": "summer", "FA": "autumn", "AU": "autumn", "WI": "winter"}
+
+
 def date_label(value: str) -> str:
-    """How a value is shown: a range as ``A to B``, a week as ``week of <Monday>``."""
+    """How a value is shown: a range as ``A to B``, a week as ``week of <Monday>``, a season
+    as ``spring 2023``."""
     if "/" in value:
         a, b = value.split("/", 1)
         return f"{date_label(a)} to {date_label(b)}"
+    season = re.match(r"^(\d{4})-(SP|SU|FA|AU|WI)$", value)
+    if season:
+        return f"{_SEASON_NAMES[season[2]]} {season[1]}"
     m = re.match(r"^(\d{4})-W(\d\d)$", value)
     if m:
         try:

@@ -171,25 +171,25 @@ def render(res: dict) -> str:
 
 #: what each stage of adding one article still spends on the whole archive (see issue 12)
 WHAT_IS_LEFT = [
-    "Where adding one article still goes, stage by stage: every run re-reads and re-writes what "
-    "covers the whole archive.",
+    "Where adding one article still goes, stage by stage: what still covers the whole archive.",
     "",
-    "- **outputs**: `stories.json`, `report.md` and `report.html` are written whole (about 30 MB "
-    "of JSON at 1,000 articles, most of it facts, attributions, events and quotes). Outputs that "
-    "grow with the archive (a file per story, or the reports left to `newsprism serve`, which "
-    "already reads the store) would make this constant.",
-    "- **store**: every stored story (about 100 MB of Python objects at 1,000 articles) and all "
-    "the enrichment (about 50 MB) are read back for the story cache and the canonical names; "
-    "only the stories that changed are written.",
+    "- **outputs**: each story's `stories.json` line and report sections are kept in "
+    "`OUT/.cache/` and only the stories that changed (or whose articles or cited spans changed) "
+    "are rendered again; what is left is reading those pieces and writing the three files whole "
+    "(about 45 MB at 1,000 articles).",
+    "- **store**: all the enrichment (about 50 MB) is read back and decoded for the canonical "
+    "names and the story keys, and the stored stories reused are decoded into stories for the "
+    "result; a reused story whose record is unchanged is written back as its stored text, neither "
+    "encoded again nor rewritten in the store.",
     "- **comparison**: only the story the article joined is compared again; the rest is the "
-    "cache key of every story (its members' enrichment hashed) and rebuilding reused stories' "
-    "entity and attribution lists.",
+    "cache key of every story (its members' enrichment encoded and hashed) and decoding the "
+    "reused stories.",
     "- **annotate**: canonical names are recomputed over the whole archive; **ingest** re-reads "
     "the stored content hashes and links near-duplicates over all articles; **clustering** "
     "loads and saves the clustering and storyline state.",
-    "- **memory**: what grows per article is those same whole-archive reads (stories held as "
-    "stored dicts, as objects and as the document); streaming the document and loading stories "
-    "lazily would make it flat.",
+    "- **memory**: what grows per article is those same whole-archive reads (the enrichment, "
+    "the stored stories as text and as objects, the output pieces); loading stories lazily would "
+    "make it flatter.",
 ]
 
 

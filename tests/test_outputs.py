@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+
+import pytest
 
 from newsprism.model import (
     SCHEMA_VERSION,
@@ -278,3 +281,60 @@ def test_a_quote_carried_word_for_word_by_several_outlets_is_one_line() -> None:
     lines = speaker_quotes(group)
     assert [(q.cue, q.outlets) for q in lines] == [("said", ["Wire", "Ledger"]), (None, ["Ledger"])]
     assert lines[0].content == "“the ferry will run all winter”"
+
+
+_GENERATED = re.compile(r'("generated_at": |generated )"?\d{4}-\d\d-\d\dT[\d:]+\+00:00"?')
+
+
+def _written(folder: Path) -> dict[str, str]:
+    names = ("stories.json", "report.md", "report.html")
+    return {n: _GENERATED.sub(r"\1<when>", (folder / n).read_text(encoding="utf-8")) for n in names}
+
+
+def test_a_damaged_or_foreign_cache_entry_is_rendered_again(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_outputs(_result(), out)
+    before = _written(out)
+    (entry,) = (out / ".cache").rglob("*.piece")
+    sound = entry.read_bytes()
+    head, body = sound.split(b"\n", 1)
+    header = json.loads(head)
+    assert body.decode().startswith('{"id": "story-0001"')  # the stories.json line comes first
+    poison = body.replace(b"Ferry", b"Fairy")  # same sizes, other text
+
+    def written(header: dict, body: bytes = body) -> bytes:
+        return json.dumps(header).encode() + b"\n" + body
+
+    for junk in [
+        b"{not json",
+        sound[:-10],  # cut short
+        written({**header, "fingerprint": "written-by-other-code"}, poison),
+        written({**header, "sizes": [1, 2, 3]}),
+        written({**header, "refs": "lund-1"}),
+        written({**header, "cited": [["lund-1", "0", 5]]}),
+    ]:
+        entry.write_bytes(junk)
+        write_outputs(_result(), out)
+        assert _written(out) == before, junk
+        assert entry.read_bytes() == sound  # rendered again and saved
+    entry.write_bytes(written(header, poison))  # an entry is trusted while its header fits
+    write_outputs(_result(), out)
+    assert "Fairy crews" in _written(out)["report.md"]
+    stale = entry.with_name("written-by-an-older-version.json")
+    stale.write_text("{}")
+    write_outputs(_result(), out)
+    assert not stale.exists() and entry.exists()
+
+
+def test_outputs_are_written_when_their_cache_cannot_be(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    whole = tmp_path / "whole"
+    write_outputs(_result(), whole)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".cache").write_text("a file where the cache folder goes")
+    with caplog.at_level(logging.WARNING, logger="newsprism.outputs.cache"):
+        write_outputs(_result(), out)
+    assert _written(out) == _written(whole)
+    assert "the output cache was not saved" in caplog.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -11,6 +12,12 @@ import pytest
 from click.testing import CliRunner
 
 from newsprism.cli import main
+from newsprism.model import AnalysisResult, Article, BriefLine, Entity, Skipped, Story, Storyline
+from newsprism.outputs import pieces as pieces_mod
+from newsprism.outputs import render_html, render_markdown, result_to_document, write_outputs
+from newsprism.outputs.document import document_json
+from newsprism.record import story_to_dict
+from newsprism.store.sqlite import Store
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 
@@ -307,3 +314,183 @@ def test_spacy_loads_without_torch_and_torch_stays_importable() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
+
+
+# -- outputs and stored records proportional to what changed (issue 12) ---------------------
+
+_GENERATED = re.compile(r'("generated_at": |generated )"?\d{4}-\d\d-\d\dT[\d:]+\+00:00"?')
+
+
+def _files(folder: Path) -> dict[str, str]:
+    """The three output files, their generation time masked."""
+    names = ("stories.json", "report.md", "report.html")
+    return {n: _GENERATED.sub(r"\1<when>", (folder / n).read_text(encoding="utf-8")) for n in names}
+
+
+def _rendered_whole(result: AnalysisResult) -> dict[str, str]:
+    """The three files as the whole-document renderers give them (no cache, no stored text)."""
+    doc = result_to_document(result)
+    texts = {
+        "stories.json": document_json(doc),
+        "report.md": render_markdown(doc),
+        "report.html": render_html(doc),
+    }
+    return {n: _GENERATED.sub(r"\1<when>", t) for n, t in texts.items()}
+
+
+def _result_of(doc: dict) -> AnalysisResult:
+    """An analysis result read back from its ``stories.json``."""
+    return AnalysisResult(
+        articles=[Article.from_dict(a) for a in doc["articles"]],
+        stories=[Story.from_dict(s) for s in doc["stories"]],
+        skipped=[Skipped.from_dict(s) for s in doc["skipped"]],
+        files_read=doc["summary"]["files_read"],
+        entities=[Entity.from_dict(e) for e in doc["entities"]],
+        unchanged=doc["summary"]["unchanged"],
+        new_articles=doc["summary"]["new_articles"],
+        storylines=[Storyline.from_dict(line) for line in doc["storylines"]],
+    )
+
+
+def _counting_sections(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Every story section rendered from now on: (format, story id)."""
+    calls: list[tuple[str, str]] = []
+    md, html = pieces_mod.story_markdown, pieces_mod.story_html
+
+    def counting_md(story, *args):  # type: ignore[no-untyped-def]
+        calls.append(("md", story["id"]))
+        return md(story, *args)
+
+    def counting_html(story, *args):  # type: ignore[no-untyped-def]
+        calls.append(("html", story["id"]))
+        return html(story, *args)
+
+    monkeypatch.setattr(pieces_mod, "story_markdown", counting_md)
+    monkeypatch.setattr(pieces_mod, "story_html", counting_html)
+    return calls
+
+
+def test_outputs_from_a_warm_cache_equal_a_whole_render_after_one_story_changed(
+    corpus_run: tuple[dict, Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc, out, _ = corpus_run
+    result = _result_of(doc)
+    # the CLI's files (written from the stored story texts) are the whole render's
+    assert _files(out) == _rendered_whole(result)
+    warm = tmp_path / "warm"
+    shutil.copytree(out, warm)  # the outputs and their cache
+    assert any((warm / ".cache").rglob("*.piece"))
+
+    calls = _counting_sections(monkeypatch)
+    write_outputs(result, warm)
+    assert calls == []  # nothing changed: every section came from the cache
+    assert _files(warm) == _rendered_whole(result)
+
+    # one story's brief changes; an article of another story gets a new title
+    changed, other = result.stories[0], result.stories[-1]
+    assert changed.brief and changed is not other
+    changed.brief[0] = BriefLine(
+        "Rewritten: " + changed.brief[0].text, changed.brief[0].citations, changed.brief[0].section
+    )
+    retitled = next(a for a in result.articles if a.id == other.articles[0])
+    retitled.title = "A <new> title & more"
+    write_outputs(result, warm)
+    assert sorted(set(calls)) == sorted(
+        (kind, s.id) for kind in ("html", "md") for s in (changed, other)
+    )
+    assert _files(warm) == _rendered_whole(result)
+    fresh = tmp_path / "fresh"
+    write_outputs(result, fresh)  # no cache at all
+    assert _files(fresh) == _files(warm)
+    assert "Rewritten: " in _files(warm)["report.md"]
+    assert "A &lt;new&gt; title &amp; more" in _files(warm)["report.html"]
+    # the entries no story uses any more (the two changed stories' old ones) are removed
+    assert len([p for p in (warm / ".cache").rglob("*") if p.is_file()]) == len(result.stories)
+
+
+def test_a_grown_archive_stores_each_story_as_its_record_and_renders_it_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Analyze the corpus but one article into a store, then all of it: the stories left as
+    they were are written with their stored text (not encoded again), every stored text is what
+    a fresh encoding gives, and the outputs written over the first run's (a warm cache) equal a
+    whole render."""
+    from newsprism.api import AnalyzeOptions, analyze  # heavy: loads spaCy and torch
+
+    first, later = tmp_path / "first", tmp_path / "all"
+    shutil.copytree(EXAMPLES, first)
+    shutil.copytree(EXAMPLES, later)
+    added = Path("kbn-news/dravetz-textile-fire.txt")
+    (first / added).unlink()
+    (first / added.with_suffix(".meta.json")).unlink(missing_ok=True)
+    store, out = tmp_path / "archive.db", tmp_path / "out"
+    options = AnalyzeOptions(workers=1)
+    write_outputs(analyze([first], options, store=store), out)
+    with Store(store) as db:
+        stored = db.story_texts()
+    calls = _counting_compare(monkeypatch)
+    result = analyze([later], options, store=store)
+    assert result.new_articles == 1 and 0 < len(calls) < len(result.stories)
+
+    by_id = {a.id: a for a in result.articles}
+    assert set(result.story_texts) == {s.id for s in result.stories}
+    for s in result.stories:
+        assert result.story_texts[s.id] == json.dumps(story_to_dict(s, by_id))
+    kept = {s.id for s in result.stories if result.story_texts[s.id] == stored.get(s.id)}
+    assert len(kept) == len(result.stories) - len(calls)
+    with Store(store) as db:
+        assert db.story_texts() == result.story_texts
+    write_outputs(result, out)
+    assert _files(out) == _rendered_whole(result)
+
+
+def test_a_reused_story_stored_with_other_field_values_is_written_as_its_record(
+    corpus_run: tuple[dict, Path, str], tmp_path: Path
+) -> None:
+    """A stored story whose record differs from what this run makes of it in any one field
+    (another story's value put in its stored text) is still reused, and the text written for
+    it is its record as a fresh encoding gives it: a field rebuilt on every run (id, title,
+    entities, storyline...) is not left as it was stored."""
+    from newsprism.api import AnalyzeOptions, analyze  # heavy: loads spaCy and torch
+
+    _, out, _ = corpus_run
+    store = tmp_path / "np.db"
+    shutil.copy(out / "newsprism.db", store)
+    with Store(store) as db:
+        records = {sid: json.loads(text) for sid, text in db.story_texts().items()}
+    ids = sorted(records)
+    fields = sorted({k for r in records.values() for k in r})
+    todo = [
+        (k, sid, other)
+        for k in fields
+        for sid, other in zip(ids, ids[1:] + ids[:1], strict=True)
+        if records[sid].get(k, "-") != records[other].get(k, "-")
+    ]
+    assert {"id", "title", "entities", "attributions", "storyline", "facts"} <= {
+        k for k, *_ in todo
+    }
+    tampered_fields = set()
+    while todo:
+        rounds: dict[str, tuple[str, str]] = {}  # one field per story and run
+        for k, sid, other in list(todo):
+            if sid not in rounds and k not in {f for f, _ in rounds.values()}:
+                rounds[sid] = (k, other)
+                todo.remove((k, sid, other))
+        with Store(store) as db:
+            texts = db.story_texts()
+            for sid, (k, other) in rounds.items():
+                record = json.loads(texts[sid])
+                if k in records[other]:
+                    record[k] = records[other][k]
+                else:
+                    del record[k]
+                db._exec("UPDATE stories SET data = ? WHERE id = ?", (json.dumps(record), sid))
+            db.db.commit()
+        result = analyze([EXAMPLES], AnalyzeOptions(workers=1), store=store)
+        by_id = {a.id: a for a in result.articles}
+        for s in result.stories:
+            assert result.story_texts[s.id] == json.dumps(story_to_dict(s, by_id)), rounds
+        tampered_fields |= {k for k, _ in rounds.values()}
+    assert tampered_fields == {
+        k for k in fields if len({json.dumps(r.get(k)) for r in records.values()}) > 1
+    }

@@ -5,6 +5,7 @@ answers). Concurrent writers and the CLI on PostgreSQL are in test_store_pg.py."
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +175,26 @@ def test_replacing_stories_writes_what_changed_and_keeps_nothing_stale(
         ]
         put(db, [])
         assert db.stories() == [] and db.article_stories("a1") == []
+
+
+def test_stories_given_as_their_json_text_are_stored_verbatim(store_location: str) -> None:
+    """``analyze`` hands the store a reused story's record as the text it was stored as: it is
+    kept byte for byte (non-ASCII escaped as stored), mixed with records given as dicts."""
+    strike = Story("s1", "Grève au port", ["a1", "a2"])
+    fire = Story("s2", "Fire at the mill", ["a3"])
+    with open_store(store_location) as db:
+        db.add_articles([_article(i) for i in range(1, 4)])
+        records = {
+            s.id: {"id": s.id, "title": s.title, "articles": s.articles} for s in (strike, fire)
+        }
+        db.replace_stories([strike, fire], [records["s1"], records["s2"]])
+        stored = db.story_texts()
+        assert stored == {sid: json.dumps(r) for sid, r in records.items()}
+        assert "Gr\\u00e8ve" in stored["s1"]
+        db.replace_stories([strike, fire], [stored["s1"], {**records["s2"], "title": "Mill fire"}])
+        assert db.story_texts()["s1"] == stored["s1"]
+        assert [d["title"] for d in db.stories()] == ["Grève au port", "Mill fire"]
+        assert db.article_stories("a2") == ["s1"] and db.article_stories("a3") == ["s2"]
 
 
 def test_embeddings_cache_round_trip(store_location: str) -> None:

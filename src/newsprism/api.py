@@ -7,6 +7,7 @@ The library does no printing: progress goes to an optional callback, problems to
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsprism import codec
 from newsprism.engine import local
 from newsprism.ingest import IngestOptions, ingest
 from newsprism.ingest.dedup import link_duplicates
@@ -35,8 +37,8 @@ from newsprism.nlp.canonical import canonicalize
 from newsprism.nlp.embed import persistent as embedding_store
 from newsprism.nlp.embed import remote as embedding_remote
 from newsprism.nlp.pubdate import date_from_stories, date_from_text
-from newsprism.outputs.document import story_to_dict
 from newsprism.profile import Profile, Timed, activate, lap, stage
+from newsprism.record import derived_fields, story_to_dict
 from newsprism.runtime import fewer_collections
 from newsprism.settings import Engine, Granularity, default
 from newsprism.store.base import STORYLINES_KEY, ArticleStore, open_store
@@ -182,10 +184,11 @@ def _analyze(
     by_id = {a.id: a for a in articles}
     storylines = _storylines(stories, by_id, enriched, db)
     lap("clustering")
+    texts = _story_texts(stories, by_id, cache)
     # the story keys point at story ids: forget them until the new stories are stored, so a
     # run killed in between never reuses a stored story under another story's key
     db.set_state(_STORY_KEYS, {})
-    db.replace_stories(stories, (story_to_dict(s, by_id) for s in stories))
+    db.replace_stories(stories, [texts[s.id] for s in stories])
     db.set_state(_STORY_KEYS, {"keys": {k: s.id for k, s in cache.built.items()}})
     db.set_state(STORYLINES_KEY, [line.to_dict() for line in storylines])
     return AnalysisResult(
@@ -198,6 +201,7 @@ def _analyze(
         unchanged=ingested.unchanged,
         new_articles=len(ingested.new),
         storylines=storylines,
+        story_texts=texts,
     )
 
 
@@ -384,9 +388,54 @@ _STORY_KEYS = "story_keys"
 
 def _stored_stories(db: ArticleStore) -> StoryCache:
     state = db.get_state(_STORY_KEYS) or {}
-    by_id = {d.get("id"): d for d in db.stories()}
+    texts = db.story_texts()
     keys = state.get("keys") or {}
-    return StoryCache(stored={k: by_id[sid] for k, sid in keys.items() if sid in by_id})
+    return StoryCache(stored={k: texts[sid] for k, sid in keys.items() if sid in texts})
+
+
+#: the fields of a story's record that are rebuilt on every run (``rebuilt`` in
+#: :func:`build_stories`, the storyline, and the fields derived from its articles): the rest
+#: of a reused story's record is the stored one
+_REBUILT = (
+    "id",
+    "title",
+    "articles",
+    "outlets",
+    "first_published",
+    "last_published",
+    "entities",
+    "attributions",
+    "storyline",
+)
+
+
+def _rebuilt_fields(story: Story, by_id: dict[str, Article]) -> dict[str, Any]:
+    fields = {
+        "id": story.id,
+        "title": story.title,
+        "articles": list(story.articles),
+        **derived_fields(story, by_id),
+        "entities": codec.to_dict(story.entities),
+        "attributions": codec.to_dict(story.attributions),
+        "storyline": story.storyline,
+    }
+    return {k: fields[k] for k in _REBUILT}
+
+
+def _story_texts(
+    stories: list[Story], by_id: dict[str, Article], cache: StoryCache
+) -> dict[str, str]:
+    """Each story's record as the store keeps it (JSON), by story id: a reused story whose
+    rebuilt fields are what it was stored with keeps its stored text (its record is the same,
+    so it is neither encoded nor written again); the others are encoded."""
+    texts: dict[str, str] = {}
+    for s in stories:
+        kept = cache.kept.pop(s.id, None)
+        if kept is not None and kept[1] == _rebuilt_fields(s, by_id):
+            texts[s.id] = kept[0]
+        else:
+            texts[s.id] = json.dumps(story_to_dict(s, by_id))
+    return texts
 
 
 def build_stories(
@@ -435,9 +484,11 @@ def build_stories(
         if cache is not None:
             settings = {"max_facts": options.max_facts}
             key = story_cache.story_key(members, enriched, settings)
-            old = cache.stored.pop(key, None)  # read once: its containers go as it is used
-            if old is not None:
+            text = cache.stored.pop(key, None)
+            if text is not None:
+                old = json.loads(text)
                 story = Story.from_dict(old, **rebuilt)
+                cache.kept[story_id] = (text, {k: old[k] for k in _REBUILT if k in old})
                 stories.append(story)
                 cache.built[key] = story
                 cache.reused += 1

@@ -531,3 +531,6 @@ class AnalysisResult:
     unchanged: int = 0  # inputs already in the store (same content hash), not read again
     new_articles: int = 0
     storylines: list[Storyline] = field(default_factory=list)
+    #: each story's record as the store keeps it (JSON), by story id, as ``analyze`` wrote them:
+    #: the output writers key their cache on these instead of encoding every story again
+    story_texts: dict[str, str] = field(default_factory=dict)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from newsprism import __version__
-from newsprism.model import SCHEMA_VERSION, AnalysisResult, Article, Story
+from newsprism.model import SCHEMA_VERSION, AnalysisResult, Article
+from newsprism.record import story_to_dict
 
 
 def article_to_dict(a: Article) -> dict[str, Any]:
@@ -18,25 +20,16 @@ def article_to_dict(a: Article) -> dict[str, Any]:
     return d
 
 
-def story_to_dict(story: Story, articles: dict[str, Article]) -> dict[str, Any]:
-    """A story's record with the fields derived from its articles: its outlets and its first
-    and last publication dates."""
-    members = [articles[i] for i in story.articles if i in articles]
-    dates = sorted(a.published for a in members if a.published)
-    body = story.to_dict()
-    return {
-        "id": body.pop("id"),
-        "title": body.pop("title"),
-        "articles": body.pop("articles"),
-        "outlets": sorted({a.source for a in members if a.source}),
-        "first_published": dates[0] if dates else None,
-        "last_published": dates[-1] if dates else None,
-        **body,
-    }
-
-
 def result_to_document(result: AnalysisResult) -> dict[str, Any]:
+    """The document of a run (``stories.json``'s content)."""
     by_id = {a.id: a for a in result.articles}
+    return document(result, [story_to_dict(s, by_id) for s in result.stories])
+
+
+def document(result: AnalysisResult, stories: list[dict[str, Any]]) -> dict[str, Any]:
+    """The document of a run with ``stories`` as its story records: the records themselves
+    (:func:`result_to_document`), or stand-ins that the writers complete from the output cache
+    (:mod:`newsprism.outputs.pieces`)."""
     skipped_by_kind = Counter(s.kind for s in result.skipped)
     return {
         "schema_version": SCHEMA_VERSION,
@@ -56,21 +49,35 @@ def result_to_document(result: AnalysisResult) -> dict[str, Any]:
         "articles": [article_to_dict(a) for a in result.articles],
         "entities": [e.to_dict() for e in result.entities],
         "storylines": [line.to_dict() for line in result.storylines],
-        "stories": [story_to_dict(s, by_id) for s in result.stories],
+        "stories": stories,
     }
 
 
-def document_json(doc: dict[str, Any]) -> str:
+def document_json(doc: dict[str, Any], lines: Mapping[str, list[str]] | None = None) -> str:
     """The document as JSON text: one record per line in each top-level list (articles,
     stories...), each record compact. Indenting the whole document would run through Python's
     slow encoder, seconds on a large archive; this way the C encoder writes every record and
-    the file still reads line by line (``grep``, ``jq -c``)."""
-    parts = []
+    the file still reads line by line (``grep``, ``jq -c``). ``lines`` holds lists already
+    encoded, a line per record (the stories' lines from the output cache)."""
+    parts = ["{\n"]  # joined once at the end: the text is tens of megabytes
     for key, value in doc.items():
-        name = json.dumps(key)
-        if isinstance(value, list) and value:
-            rows = ",\n".join(json.dumps(x, ensure_ascii=False) for x in value)
-            parts.append(f"{name}: [\n{rows}\n]")
+        if len(parts) > 1:
+            parts.append(",\n")
+        parts.append(f"{json.dumps(key)}: ")
+        rows = (lines or {}).get(key)
+        if rows is None and isinstance(value, list) and value:
+            rows = [record_line(x) for x in value]
+        if rows:
+            parts.append("[\n")
+            for row in rows:
+                parts += [row, ",\n"]
+            parts[-1] = "\n]"
         else:
-            parts.append(f"{name}: {json.dumps(value, ensure_ascii=False)}")
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+            parts.append(json.dumps(value, ensure_ascii=False))
+    parts.append("\n}\n")
+    return "".join(parts)
+
+
+def record_line(record: Any) -> str:
+    """A record as one line of the document."""
+    return json.dumps(record, ensure_ascii=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -56,27 +57,61 @@ def highlight(text: str, spans: list[tuple[int, int]], article: str) -> Markup:
     return Markup("".join(parts))
 
 
-def render_html(doc: dict[str, Any]) -> str:
-    articles = {a["id"]: a for a in doc["articles"]}
+def story_citations(story: dict[str, Any]) -> dict[str, list[tuple[int, int]]]:
+    """The spans of articles that a story's report section cites (its sections' items and the
+    framing items it shows): they are marked in the article texts."""
     cited: dict[str, list[tuple[int, int]]] = {}
-    groups = []
-    for line, members in storyline_groups(doc):
-        stories = []
-        for story in members:
-            sections = story_sections(story)
-            for section in sections:
-                for item in section.items:
-                    for c in item.citations:
-                        cited.setdefault(c["article"], []).append((c["start"], c["end"]))
-            for items in (story.get("framing") or {}).values():
-                for t in items[:8]:  # the framing items the report shows, with their spans
-                    for c in t.get("evidence") or []:
-                        cited.setdefault(c["article"], []).append((c["start"], c["end"]))
-            stories.append({"story": story, "sections": sections})
-        groups.append({"line": line if len(members) > 1 else None, "stories": stories})
-    bodies = {aid: highlight(a["text"], cited.get(aid, []), aid) for aid, a in articles.items()}
+    for section in story_sections(story):
+        for item in section.items:
+            for c in item.citations:
+                cited.setdefault(c["article"], []).append((c["start"], c["end"]))
+    for items in (story.get("framing") or {}).values():
+        for t in items[:8]:  # the framing items the report shows, with their spans
+            for c in t.get("evidence") or []:
+                cited.setdefault(c["article"], []).append((c["start"], c["end"]))
+    return cited
+
+
+def story_html(
+    story: dict[str, Any],
+    articles: dict[str, dict[str, Any]],
+    cited: dict[str, list[tuple[int, int]]],
+) -> str:
+    """One story's section of the report: its brief, coverage, quotes, framing and its
+    articles' texts with every span cited anywhere in the report (``cited``) marked."""
+    bodies = {
+        aid: highlight(articles[aid]["text"], cited.get(aid, []), aid)
+        for aid in story["articles"]
+        if aid in articles
+    }
     return (
         _env()
-        .get_template("report.html.j2")
-        .render(doc=doc, groups=groups, articles=articles, bodies=bodies)
+        .get_template("story.html.j2")
+        .render(story=story, sections=story_sections(story), articles=articles, bodies=bodies)
     )
+
+
+def html_report(doc: dict[str, Any], stories: list[dict[str, Any]], sections: Sequence[str]) -> str:
+    """The report around its story sections: ``sections[i]`` is the section of the story
+    ``stories[i]`` (a record with at least its id, title and articles)."""
+    placed = {id(s): Markup(html) for s, html in zip(stories, sections, strict=True)}
+    groups = [
+        {
+            "line": line if len(members) > 1 else None,
+            "stories": [{"story": story, "html": placed[id(story)]} for story in members],
+        }
+        for line, members in storyline_groups({**doc, "stories": stories})
+    ]
+    articles = {a["id"]: a for a in doc["articles"]}
+    return _env().get_template("report.html.j2").render(doc=doc, groups=groups, articles=articles)
+
+
+def render_html(doc: dict[str, Any]) -> str:
+    """The self-contained HTML report of a document."""
+    articles = {a["id"]: a for a in doc["articles"]}
+    stories = doc.get("stories", [])
+    cited: dict[str, list[tuple[int, int]]] = {}
+    for story in stories:
+        for aid, spans in story_citations(story).items():
+            cited.setdefault(aid, []).extend(spans)
+    return html_report(doc, stories, [story_html(s, articles, cited) for s in stories])

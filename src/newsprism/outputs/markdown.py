@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from newsprism.outputs.view import speaker_quotes, story_sections, storyline_groups
@@ -124,10 +125,23 @@ def _storyline(
     return out
 
 
-def render_markdown(doc: dict[str, Any]) -> str:
+def story_markdown(story: dict[str, Any], articles: dict[str, dict[str, Any]], h: str) -> str:
+    """One story's section of the report (escaped); ``h`` is its heading's mark: ``##``, or
+    ``###`` inside a storyline of several stories."""
+    return escape_raw_html("\n".join(_story(story, articles, h)))
+
+
+def markdown_report(
+    doc: dict[str, Any], stories: list[dict[str, Any]], section: Callable[[int, str], str]
+) -> str:
+    """The report around its story sections: ``section(i, h)`` is the section of the story
+    ``stories[i]`` (a record with at least its id, title and articles) under heading ``h``.
+
+    Escaping works on each part alone: the parts are joined by newlines, and no escaped
+    sequence (``<``, ``>``, ``&name;``, ``](``) holds a newline."""
     articles = {a["id"]: a for a in doc["articles"]}
     s = doc["summary"]
-    out = [
+    head = [
         "# newsprism report",
         "",
         f"{s['articles']} articles in {s['stories']} stories"
@@ -136,15 +150,25 @@ def render_markdown(doc: dict[str, Any]) -> str:
         f"{s['skipped']} skipped.",
         "",
     ]
-    for line, stories in storyline_groups(doc):
+    parts = [escape_raw_html("\n".join(head))]
+    index = {id(story): i for i, story in enumerate(stories)}
+    for line, members in storyline_groups({**doc, "stories": stories}):
         h = "##"
-        if line is not None and len(stories) > 1:
-            out += _storyline(line, stories, articles)
+        if line is not None and len(members) > 1:
+            parts.append(escape_raw_html("\n".join(_storyline(line, members, articles))))
             h = "###"
-        for story in stories:
-            out += _story(story, articles, h)
+        for story in members:
+            parts.append(section(index[id(story)], h))
     if doc.get("skipped"):
-        out += ["## Skipped inputs", ""]
-        out += [f"- `{x['path']}`: {x['reason']}" for x in doc["skipped"]]
-        out.append("")
-    return escape_raw_html("\n".join(out))
+        tail = ["## Skipped inputs", ""]
+        tail += [f"- `{x['path']}`: {x['reason']}" for x in doc["skipped"]]
+        tail.append("")
+        parts.append(escape_raw_html("\n".join(tail)))
+    return "\n".join(parts)
+
+
+def render_markdown(doc: dict[str, Any]) -> str:
+    """The Markdown report of a document."""
+    articles = {a["id"]: a for a in doc["articles"]}
+    stories = doc.get("stories", [])
+    return markdown_report(doc, stories, lambda i, h: story_markdown(stories[i], articles, h))

@@ -36,11 +36,15 @@ def ensure_dir(path: Path) -> None:
         raise OutputError(exc.filename or path, _reason(exc)) from exc
 
 
-def _write_temp(path: Path, text: str) -> Path:
+def _write_temp(path: Path, text: str | bytes) -> Path:
     """``text`` in a new hidden file next to ``path`` (honouring the umask, like a plain open)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as fb:
+                fb.write(text)
+            return tmp
         # a lone surrogate cannot be UTF-8: written as its escape (valid in JSON), never a crash
         with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
             fh.write(text)
@@ -51,8 +55,9 @@ def _write_temp(path: Path, text: str) -> Path:
     return tmp
 
 
-def write_files(files: Mapping[Path, str]) -> None:
-    """Write every ``path -> text`` of ``files``, all or nothing (see the module docs)."""
+def write_files(files: Mapping[Path, str | bytes]) -> None:
+    """Write every ``path -> text`` of ``files`` (text as UTF-8, or bytes as they are), all or
+    nothing (see the module docs)."""
     temps: dict[Path, Path] = {}
     current: Path | None = None
     try:

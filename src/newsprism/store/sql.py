@@ -449,13 +449,13 @@ class SQLStore:
 
     # -- stories ----------------------------------------------------------------------------
 
-    def replace_stories(self, stories: list[Story], data: Iterable[dict[str, Any]]) -> None:
-        """Make the stored stories exactly ``stories`` (``data`` holds each story's JSON form),
-        in one transaction (the last writer wins whole). Only the stories whose id or content
-        changed are written: adding an article to a large archive rewrites the few stories it
-        touched, not all of them."""
+    def replace_stories(self, stories: list[Story], data: Iterable[dict[str, Any] | str]) -> None:
+        """Make the stored stories exactly ``stories`` (``data`` holds each story's JSON form:
+        a dict, or its text as ``json.dumps`` writes it), in one transaction (the last writer
+        wins whole). Only the stories whose id or content changed are written: adding an
+        article to a large archive rewrites the few stories it touched, not all of them."""
         rows = {
-            s.id: (self._text(s.title) or "", json.dumps(d))
+            s.id: (self._text(s.title) or "", d if isinstance(d, str) else json.dumps(d))
             for s, d in zip(stories, data, strict=True)
         }
         members = {s.id: s.articles for s in stories}
@@ -479,6 +479,10 @@ class SQLStore:
 
     def stories(self) -> list[dict[str, Any]]:
         return list(self.iter_stories())
+
+    def story_texts(self) -> dict[str, str]:
+        """Each stored story's record as it is stored (JSON text, not decoded), by id."""
+        return dict(self._all("SELECT id, data FROM stories"))
 
     def story(self, story_id: str) -> dict[str, Any] | None:
         rows = self._all("SELECT data FROM stories WHERE id = ?", (story_id,))

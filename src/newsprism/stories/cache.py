@@ -5,10 +5,11 @@ Comparing a story's outlets (embedding its sentences, aligning claims) is the co
 the stored one is reused. The key of a story hashes everything its comparison and brief are
 built from: each member article (text and metadata), each member's enrichment (after entity
 names and speakers were made canonical across the archive), the brief settings, and the source
-code of :mod:`newsprism.stories`, :mod:`newsprism.model` and :mod:`newsprism.codec` (an upgrade
-never reuses a story built by older code). A reused story is read back with
-``Story.from_dict`` (the one codec); its entity list and attribution list are rebuilt (cheap):
-entity spellings gathered from other stories' articles may have changed.
+code of :mod:`newsprism.stories`, :mod:`newsprism.model`, :mod:`newsprism.codec` and
+:mod:`newsprism.record` (an upgrade never reuses a story built by older code). A
+reused story is read back with ``Story.from_dict`` (the one codec); its entity list and
+attribution list are rebuilt (cheap): entity spellings gathered from other stories' articles
+may have changed.
 """
 
 from __future__ import annotations
@@ -25,20 +26,32 @@ from newsprism.model import Article, Enriched, Story
 
 @dataclass
 class StoryCache:
-    """Stories of the previous run by content key, and the stories built or reused in this
-    run by key (saved for the next run)."""
+    """Stories of the previous run by content key, as the store keeps them (JSON text), and
+    the stories built or reused in this run by key (saved for the next run).
 
-    stored: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ``kept`` holds, for each reused story by its new id, the text it was stored as and the
+    fields of that record that are rebuilt on every run: while those are unchanged, the stored
+    text is still the story's record and is written again without encoding the story."""
+
+    stored: dict[str, str] = field(default_factory=dict)
     built: dict[str, Story] = field(default_factory=dict)
     reused: int = 0
+    kept: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Hash of the source of the story-building modules and the data model."""
+    """Hash of the source of the story-building modules, the data model and the record that
+    the store keeps of a story (:mod:`newsprism.record`)."""
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for path in [*sorted(here.glob("*.py")), here.parent / "model.py", here.parent / "codec.py"]:
+    root = here.parent
+    for path in [
+        *sorted(here.glob("*.py")),
+        root / "model.py",
+        root / "codec.py",
+        root / "record.py",
+    ]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]

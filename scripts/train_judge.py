@@ -11,9 +11,9 @@ folds, pairs sharing a sentence kept together) and derives the thresholds from t
 probabilities: ``SAME`` is the lowest p (0.01 steps) whose precision of "same" is at least
 ``--precision``; ``SAME_OTHER_PREDICATE`` the lowest p whose precision, counted over the pairs
 whose predicates differ alone (each sentence parsed for its clauses' predicates), reaches
-``--other-precision``; and ``RELATED`` the highest p
-that still keeps ``--related-recall`` of the same pairs at or above it. These go into the file's ``meta`` and must match the constants in
-``stories/judge.py`` (a test checks that). Then it fits on all pairs and writes the weights.
+``--other-precision``; and ``RELATED`` the highest p that still keeps ``--related-recall`` of
+the same pairs at or above it. These go into the file's ``meta`` and must match the constants
+in ``stories/judge.py`` (a test checks that). Then it fits on all pairs and writes the weights.
 
     .venv/bin/python scripts/train_judge.py [--train PATH] [--out PATH] [--cache FEATURES.npy]
 """

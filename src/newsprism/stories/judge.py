@@ -49,7 +49,8 @@ RELATED: float = 0.31
 # derives it. Two claims judged alone (the ``align`` stage) keep SAME.
 SAME_OTHER_PREDICATE: float = 0.83
 #: predicates too general to say what happened on their own ("is", "said"): one of these is
-#: never looked for among the other claim's words, though two equal ones still agree
+#: never looked for among the other claim's words (two equal ones still agree), and a shared
+#: one never ties two claims to one event (:mod:`newsprism.stories.conflicts`)
 LIGHT_PREDICATES = frozenset({"be", "have", "say", "tell", "do", "make", "get", "go", "take"})
 
 Relation = Literal["same", "related", "different"]
@@ -60,8 +61,8 @@ def predicates_agree(
 ) -> bool:
     """Whether two claims say the same kind of thing happened: they share a predicate (lemma of
     a clause head), or a predicate of one that is not a light verb is among the other's words
-    ("refused to condemn" / "did not condemn"). A side without a known
-    predicate (no parse) agrees with anything."""
+    ("refused to condemn" / "did not condemn"). A side without a known predicate (no parse)
+    agrees with anything."""
     pa = {p.lower() for p in a_predicates if p}
     pb = {p.lower() for p in b_predicates if p}
     if not pa or not pb or pa & pb:

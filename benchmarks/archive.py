@@ -185,8 +185,9 @@ WHAT_IS_LEFT = [
     "cache key of every story (its members' enrichment encoded and hashed) and decoding the "
     "reused stories.",
     "- **annotate**: canonical names are recomputed over the whole archive; **ingest** re-reads "
-    "the stored content hashes and links near-duplicates over all articles; **clustering** "
-    "loads and saves the clustering and storyline state.",
+    "the stored articles and content hashes and links near-duplicates over all of them (from "
+    "the fingerprints kept in the store: only the new article is shingled and hashed); "
+    "**clustering** loads and saves the clustering and storyline state.",
     "- **memory**: what grows per article is those same whole-archive reads (the enrichment, "
     "the stored stories as text and as objects, the output pieces); loading stories lazily would "
     "make it flatter.",

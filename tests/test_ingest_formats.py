@@ -12,9 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsprism.api import ingest_into_store
 from newsprism.ingest import archives, boilerplate, dedup, feeds, html, jsonrec, language, warc
 from newsprism.ingest.base import BadInput, IngestOptions, RawDoc
 from newsprism.model import Article, Skipped
+from newsprism.store.base import open_store
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "formats"
 OPTS = IngestOptions()
@@ -523,6 +525,50 @@ def test_duplicate_index_incremental() -> None:
     dedup.link_to_index(batch, index)
     assert [a.duplicate_of for a in batch] == ["wire-original", "wire-original"]
     assert len(index) == 4
+
+
+def test_known_fingerprints_give_the_same_links_as_from_scratch() -> None:
+    """Fingerprints read back from their stored records stand in for shingling and hashing
+    again; the links are the same, in any order, and a bad record is refused."""
+    arts = _articles()
+    dedup.link_duplicates(arts)
+    expected = {a.id: a.duplicate_of for a in arts}
+    prints = dedup.fingerprints([a.text for a in arts])
+    records = json.loads(json.dumps([fp.to_record() for fp in prints]))  # as the store keeps them
+    back = [dedup.Fingerprint.from_record(r) for r in records]
+    assert all(fp is not None for fp in back)
+    for order in ([0, 1, 2, 3, 4], [4, 3, 2, 1, 0]):
+        again = _articles(order)
+        known = [back[i] for i in order]
+        known[1] = None  # one article new to the store: computed here
+        dedup.link_duplicates(again, prints=known)
+        assert {a.id: a.duplicate_of for a in again} == expected
+    for bad in (None, [3], [3, "not base64!"], [-1, records[0][1]], [2, "AAAA"], "x"):
+        assert dedup.Fingerprint.from_record(bad) is None, bad
+
+
+def test_a_store_keeps_fingerprints_and_a_new_reprint_is_still_linked(tmp_path: Path) -> None:
+    recs = json.loads(fixture("near_duplicates.json"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for r in recs[:1] + recs[3:]:  # the original, the update and the independent piece
+        (folder / f"{r['id']}.json").write_text(json.dumps(r), encoding="utf-8")
+    db = open_store(tmp_path / "s.db")
+    try:
+        ingest_into_store([folder], IngestOptions(), db)
+        kept = db.get_state("dedup_prints")
+        assert set(kept) == {a.id for a in db.articles()}
+        (folder / f"{recs[1]['id']}.json").write_text(json.dumps(recs[1]), encoding="utf-8")
+        done = ingest_into_store([folder], IngestOptions(), db)
+        by_source = {a.source: a for a in done.articles}
+        wire = [a for a in done.articles if a.source == "Northline Wire"]
+        original = min(wire, key=lambda a: a.published or "")
+        assert [a.source for a in done.new] == ["Coastal Ledger"]
+        assert by_source["Coastal Ledger"].duplicate_of == original.id  # the stored original
+        assert by_source["Ashford Beacon"].duplicate_of is None
+        assert set(db.get_state("dedup_prints")) == {a.id for a in done.articles}
+    finally:
+        db.close()
 
 
 # ------------------------------------------------------------------ language

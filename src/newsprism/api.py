@@ -19,7 +19,7 @@ from typing import Any
 from newsprism import codec
 from newsprism.engine import local
 from newsprism.ingest import IngestOptions, ingest
-from newsprism.ingest.dedup import link_duplicates
+from newsprism.ingest.dedup import Fingerprint, fingerprints, link_duplicates
 from newsprism.ingest.meta import unify_outlets
 from newsprism.model import (
     AnalysisResult,
@@ -246,12 +246,31 @@ def _place_in_store(articles: list[Article], db: ArticleStore) -> list[Article]:
     return out
 
 
+_DEDUP_PRINTS = "dedup_prints"
+
+
 def _link_duplicates(articles: list[Article], db: ArticleStore) -> None:
+    """Near-duplicate links over the whole store, recomputed as if from scratch; each article's
+    fingerprint (MinHash and shingle count) is kept in the store by its content hash, so only
+    new or changed articles are shingled and hashed again."""
     before = {a.id: a.duplicate_of for a in articles}
-    link_duplicates(articles)
+    state = db.get_state(_DEDUP_PRINTS)
+    stored: dict[str, Any] = state if isinstance(state, dict) else {}
+    known: list[Fingerprint | None] = []
+    for a in articles:
+        rec = stored.get(a.id)
+        same = isinstance(rec, list) and len(rec) == 2 and a.content_hash and rec[0] == a.content_hash
+        known.append(Fingerprint.from_record(rec[1]) if same and rec is not None else None)
+    prints = fingerprints([a.text for a in articles], known)
+    link_duplicates(articles, prints=prints)
     changed = {a.id: a.duplicate_of for a in articles if a.duplicate_of != before[a.id]}
     if changed:
         db.set_duplicates(changed)
+    if any(fp is None for fp in known) or len(stored) != len(articles):
+        db.set_state(
+            _DEDUP_PRINTS,
+            {a.id: [a.content_hash, fp.to_record()] for a, fp in zip(articles, prints, strict=True)},
+        )
 
 
 def _canonical_speakers(enriched: dict[str, Enriched]) -> None:

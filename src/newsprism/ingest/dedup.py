@@ -21,6 +21,7 @@ store: :class:`DuplicateIndex` (see its docstring) and :func:`link_to_index`.
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 import zlib
@@ -117,6 +118,23 @@ class Fingerprint:
         hashes = shingle_hashes(text)
         return cls(_minhash(hashes), len(hashes))
 
+    def to_record(self) -> list[Any]:
+        """``[size, MinHash values as base64 of little-endian uint32]``, for the store."""
+        values = np.asarray(self.minhash.hashvalues, dtype="<u4")
+        return [self.size, base64.b64encode(values.tobytes()).decode("ascii")]
+
+    @classmethod
+    def from_record(cls, record: Any) -> Fingerprint | None:
+        """The fingerprint :meth:`to_record` wrote; None for anything else."""
+        try:
+            size, packed = record
+            values = np.frombuffer(base64.b64decode(packed, validate=True), dtype="<u4")
+        except (TypeError, ValueError):
+            return None
+        if type(size) is not int or size < 0 or len(values) != NUM_PERM:
+            return None
+        return cls.from_hashvalues(values.tolist(), size)
+
     @classmethod
     def from_hashvalues(cls, hashvalues: Iterable[int], size: int) -> Fingerprint:
         from datasketch import LeanMinHash  # heavy: as in _minhash
@@ -149,26 +167,48 @@ def _new_lsh(threshold: float) -> Any:
     return MinHashLSH(threshold=threshold / 2, num_perm=NUM_PERM, params=LSH_PARAMS)
 
 
-def find_groups(texts: Sequence[str], threshold: float = 0.8) -> list[list[int]]:
-    """Groups (lists of indices, in input order) of near-duplicate texts; singletons left out."""
-    hashes = [shingle_hashes(t or "") for t in texts]
+def fingerprints(
+    texts: Sequence[str], known: Sequence[Fingerprint | None] | None = None
+) -> list[Fingerprint]:
+    """Each text's fingerprint: ``known[i]`` where given, computed where not."""
+    given = list(known or [])
+    given += [None] * (len(texts) - len(given))
+    return [fp or Fingerprint.of(t or "") for t, fp in zip(texts, given, strict=True)]
+
+
+def find_groups(
+    texts: Sequence[str],
+    threshold: float = 0.8,
+    prints: Sequence[Fingerprint | None] | None = None,
+) -> list[list[int]]:
+    """Groups (lists of indices, in input order) of near-duplicate texts; singletons left out.
+
+    ``prints``: each text's :class:`Fingerprint` where already known (from the store), None
+    where not. A known fingerprint spares the text's shingling and MinHash; shingles are then
+    computed only for the candidate pairs to verify. The groups are the same either way."""
+    fps = fingerprints(texts, prints)
+    shingles: dict[int, np.ndarray] = {}
+
+    def shingled(i: int) -> np.ndarray:
+        if i not in shingles:
+            shingles[i] = shingle_hashes(texts[i] or "")
+        return shingles[i]
+
     lsh = _new_lsh(threshold)
-    sigs: list[Any] = []
-    for i, h in enumerate(hashes):
-        sig = _minhash(h)
-        sigs.append(sig)
-        if len(h):
-            lsh.insert(i, sig, check_duplication=False)
+    for i, fp in enumerate(fps):
+        if fp.size:
+            lsh.insert(i, fp.minhash, check_duplication=False)
     uf = UnionFind(len(texts))
-    for i, h in enumerate(hashes):
-        if not len(h):
+    for i, fp in enumerate(fps):
+        if not fp.size:
             continue
-        for j in sorted(lsh.query(sigs[i])):
+        for j in sorted(lsh.query(fp.minhash)):
             if j <= i or uf.find(i) == uf.find(j):
                 continue
-            inter = len(np.intersect1d(h, hashes[j], assume_unique=True))
-            jac = inter / (len(h) + len(hashes[j]) - inter)
-            if is_near_duplicate(jac, len(h), len(hashes[j]), threshold):
+            a, b = shingled(i), shingled(j)
+            inter = len(np.intersect1d(a, b, assume_unique=True))
+            jac = inter / (len(a) + len(b) - inter)
+            if is_near_duplicate(jac, len(a), len(b), threshold):
                 uf.union(i, j)
     groups: dict[int, list[int]] = {}
     for i in range(len(texts)):
@@ -176,15 +216,20 @@ def find_groups(texts: Sequence[str], threshold: float = 0.8) -> list[list[int]]
     return [g for g in groups.values() if len(g) > 1]
 
 
-def link_duplicates(articles: list[Article], threshold: float = 0.8) -> None:
+def link_duplicates(
+    articles: list[Article],
+    threshold: float = 0.8,
+    prints: Sequence[Fingerprint | None] | None = None,
+) -> None:
     """Set ``duplicate_of`` on near-duplicate articles to their group's canonical article's id.
 
     Recomputed from scratch for the given list: canonical and unique articles get
     ``duplicate_of = None``. Near-linear (LSH candidates, exact shingle verification); never raises
-    on odd text (empty texts are never duplicates)."""
+    on odd text (empty texts are never duplicates). ``prints``: the articles' fingerprints where
+    known (see :func:`find_groups`)."""
     for article in articles:
         article.duplicate_of = None
-    groups = find_groups([a.text for a in articles], threshold)
+    groups = find_groups([a.text for a in articles], threshold, prints)
     for group in groups:
         canonical = min(group, key=lambda i: (_published_key(articles[i].published), i))
         for i in group:

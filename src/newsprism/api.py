@@ -7,6 +7,7 @@ The library does no printing: progress goes to an optional callback, problems to
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 from collections import defaultdict
@@ -251,15 +252,18 @@ _DEDUP_PRINTS = "dedup_prints"
 
 def _link_duplicates(articles: list[Article], db: ArticleStore) -> None:
     """Near-duplicate links over the whole store, recomputed as if from scratch; each article's
-    fingerprint (MinHash and shingle count) is kept in the store by its content hash, so only
-    new or changed articles are shingled and hashed again."""
+    fingerprint (MinHash and shingle count) is kept in the store with a digest of the text it
+    was made from, so only new or changed texts are shingled and hashed again."""
     before = {a.id: a.duplicate_of for a in articles}
     state = db.get_state(_DEDUP_PRINTS)
     stored: dict[str, Any] = state if isinstance(state, dict) else {}
+    digests = [
+        hashlib.sha1((a.text or "").encode("utf-8", "surrogatepass")).hexdigest() for a in articles
+    ]
     known: list[Fingerprint | None] = []
-    for a in articles:
+    for a, digest in zip(articles, digests, strict=True):
         rec = stored.get(a.id)
-        same = isinstance(rec, list) and len(rec) == 2 and a.content_hash and rec[0] == a.content_hash
+        same = isinstance(rec, list) and len(rec) == 2 and rec[0] == digest
         known.append(Fingerprint.from_record(rec[1]) if same and rec is not None else None)
     prints = fingerprints([a.text for a in articles], known)
     link_duplicates(articles, prints=prints)
@@ -269,7 +273,10 @@ def _link_duplicates(articles: list[Article], db: ArticleStore) -> None:
     if any(fp is None for fp in known) or len(stored) != len(articles):
         db.set_state(
             _DEDUP_PRINTS,
-            {a.id: [a.content_hash, fp.to_record()] for a, fp in zip(articles, prints, strict=True)},
+            {
+                a.id: [digest, fp.to_record()]
+                for a, digest, fp in zip(articles, digests, prints, strict=True)
+            },
         )
 
 

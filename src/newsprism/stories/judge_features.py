@@ -289,12 +289,17 @@ def pair_features(
         if t not in infos:
             infos[t] = analyse(t)
     matchers: dict[str, SequenceMatcher] = {}  # one per distinct b text, reused across pairs
+    done: dict[tuple[str, str, float], list[float]] = {}  # wire copies repeat whole pairs
     rows = []
     for a, b, c in zip(a_texts, b_texts, cos, strict=True):
-        m = matchers.get(b)
-        if m is None:
-            m = matchers[b] = SequenceMatcher(None, b=infos[b].tokens, autojunk=False)
-        rows.append(pair_scalars(infos[a], infos[b], float(c), m))
+        key = (a, b, float(c))
+        row = done.get(key)
+        if row is None:
+            m = matchers.get(b)
+            if m is None:
+                m = matchers[b] = SequenceMatcher(None, b=infos[b].tokens, autojunk=False)
+            row = done[key] = pair_scalars(infos[a], infos[b], float(c), m)
+        rows.append(row)
     scal = np.array(
         rows,
         dtype=np.float32,

@@ -155,6 +155,25 @@ def render(res: dict) -> str:
         for name in names:
             vals = " | ".join(f"{_stage(r['add'], name):.2f}" for r in rows)
             lines.append(f"| {name} | {vals} |")
+    full_names = list(dict.fromkeys(k for r in rows for k in r["full"]["stages"]))
+    if full_names:
+        lines += [
+            "",
+            "The whole archive analyzed from scratch, by stage (seconds, share of the run; texts "
+            "embedded):",
+            "",
+            "| stage | " + " | ".join(f"archive {r['n']:,}" for r in rows) + " |",
+            "| --- | " + " | ".join("---:" for _ in rows) + " |",
+        ]
+        for name in full_names:
+            cells = []
+            for r in rows:
+                total = sum(float(v) for v in r["full"]["stages"].values()) or 1.0
+                sec = _stage(r["full"], name)
+                cells.append(f"{sec:.1f} ({100 * sec / total:.0f}%)")
+            lines.append(f"| {name} | {' | '.join(cells)} |")
+        embedded = " | ".join(f"{int(r['full'].get('embedded', 0)):,}" for r in rows)
+        lines.append(f"| texts embedded | {embedded} |")
     if len(rows) >= 2:
         a, b = rows[0], rows[-1]
         slope = (b["full"]["rss"] - a["full"]["rss"]) / (b["n"] - a["n"])

@@ -7,7 +7,6 @@ The library does no printing: progress goes to an optional callback, problems to
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 from collections import defaultdict
@@ -21,6 +20,7 @@ from newsprism import codec
 from newsprism.engine import local
 from newsprism.ingest import IngestOptions, ingest
 from newsprism.ingest.dedup import Fingerprint, fingerprints, link_duplicates
+from newsprism.ingest.incremental import content_hash
 from newsprism.ingest.meta import unify_outlets
 from newsprism.model import (
     AnalysisResult,
@@ -257,14 +257,14 @@ def _link_duplicates(articles: list[Article], db: ArticleStore) -> None:
     before = {a.id: a.duplicate_of for a in articles}
     state = db.get_state(_DEDUP_PRINTS)
     stored: dict[str, Any] = state if isinstance(state, dict) else {}
-    digests = [
-        hashlib.sha1((a.text or "").encode("utf-8", "surrogatepass")).hexdigest() for a in articles
-    ]
+    digests = [content_hash(a.text or "") for a in articles]
     known: list[Fingerprint | None] = []
     for a, digest in zip(articles, digests, strict=True):
         rec = stored.get(a.id)
-        same = isinstance(rec, list) and len(rec) == 2 and rec[0] == digest
-        known.append(Fingerprint.from_record(rec[1]) if same and rec is not None else None)
+        if isinstance(rec, list) and len(rec) == 2 and rec[0] == digest:
+            known.append(Fingerprint.from_record(rec[1]))
+        else:
+            known.append(None)
     prints = fingerprints([a.text for a in articles], known)
     link_duplicates(articles, prints=prints)
     changed = {a.id: a.duplicate_of for a in articles if a.duplicate_of != before[a.id]}
@@ -436,7 +436,7 @@ _REBUILT = (
 
 
 def _rebuilt_fields(story: Story, by_id: dict[str, Article]) -> dict[str, Any]:
-    fields = {
+    return {
         "id": story.id,
         "title": story.title,
         "articles": list(story.articles),
@@ -445,7 +445,6 @@ def _rebuilt_fields(story: Story, by_id: dict[str, Article]) -> dict[str, Any]:
         "attributions": codec.to_dict(story.attributions),
         "storyline": story.storyline,
     }
-    return {k: fields[k] for k in _REBUILT}
 
 
 def _story_texts(

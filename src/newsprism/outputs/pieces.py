@@ -20,11 +20,11 @@ The files are the same, byte for byte, as :func:`~newsprism.outputs.document.doc
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
+from newsprism.ingest.incremental import content_hash
 from newsprism.model import AnalysisResult, Article, Story
 from newsprism.outputs.cache import Entry, OutputCache, context_hash, story_key
 from newsprism.outputs.document import document, document_json, record_line
@@ -156,4 +156,4 @@ def _refs(record: dict[str, Any]) -> list[str]:
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return content_hash(text)[:32]

@@ -462,7 +462,7 @@ class SQLStore:
 
         def work() -> None:
             self._lock_stories()
-            old = dict(self._all("SELECT id, data FROM stories"))
+            old = self.story_texts()
             stale = [(sid,) for sid, text in old.items() if rows.get(sid, ("", None))[1] != text]
             fresh = [
                 (sid, title, text) for sid, (title, text) in rows.items() if old.get(sid) != text

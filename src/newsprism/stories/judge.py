@@ -67,11 +67,16 @@ def predicates_agree(
     pb = {p.lower() for p in b_predicates if p}
     if not pa or not pb or pa & pb:
         return True
-    words_a = {stem(w) for w in tokens(a_text)}
-    words_b = {stem(w) for w in tokens(b_text)}
+    words_a, words_b = _stemmed_words(a_text), _stemmed_words(b_text)
     return any(stem(p) in words_b for p in pa - LIGHT_PREDICATES) or any(
         stem(p) in words_a for p in pb - LIGHT_PREDICATES
     )
+
+
+@lru_cache(maxsize=8192)
+def _stemmed_words(text: str) -> frozenset[str]:
+    """The stems of a text's words; a story's claims are each compared with many partners."""
+    return frozenset(stem(w) for w in tokens(text))
 
 
 def same_threshold(agree: bool) -> float:

@@ -345,6 +345,28 @@ def test_write_fault_keeps_previous_outputs_and_leaves_no_temp_file(
     assert _snapshot(out) == before  # previous outputs intact, no temporary file left
 
 
+def test_a_failure_midway_through_the_reports_keeps_the_previous_outputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files are written story by story: a renderer that fails after the first parts
+    were written leaves the previous outputs (and their cache) as they were, no temporary file."""
+    from newsprism.outputs import pieces
+
+    out = tmp_path / "out"
+    write_outputs(_result(), out)
+    before = _snapshot(out)
+    changed = _result()
+    changed.stories[0].title = "Ferry Pier Opens Late"  # a new record: rendered again
+
+    def failing(*args: object) -> str:
+        raise RuntimeError("renderer failed")
+
+    monkeypatch.setattr(pieces, "story_html", failing)
+    with pytest.raises(RuntimeError, match="renderer failed"):
+        write_outputs(changed, out)
+    assert _snapshot(out) == before
+
+
 def test_disk_full_while_writing_is_caught(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     real_fdopen = os.fdopen

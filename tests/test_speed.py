@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsprism import profile as profile_mod
 from newsprism.cli import main
@@ -46,6 +48,32 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> _CountingEncoder:
     embed_mod.cache().clear()
     yield enc
     embed_mod.cache().clear()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 300), max_size=80), st.integers(1, 64))
+def test_encoder_batches_take_every_text_once_within_the_token_budget(
+    lengths: list[int], batch_size: int
+) -> None:
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches = list(embed_mod._batches(order, [lengths[i] for i in order], batch_size))
+    assert [i for b in batches for i in b] == order
+    for b in batches:
+        assert 1 <= len(b) <= batch_size
+        assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= embed_mod.TOKEN_BUDGET
+
+
+def test_a_text_gets_one_vector_whatever_it_is_batched_with() -> None:
+    """Batches are cut by padded tokens (long paragraphs go a few at a time, so the runtime's
+    buffers stay small); a text's vector does not depend on its neighbours."""
+    encoder = embed_mod.load_encoder("onnx")
+    long = " ".join(["The harbour board met again on Thursday to weigh the ferry timetable."] * 30)
+    texts = [SENTENCES[0], long, SENTENCES[1], long[:400], "Strike."] * 3
+    together = encoder.encode(texts, 64)
+    for k, text in enumerate(texts[:5]):
+        alone = encoder.encode([text], 64)[0]
+        np.testing.assert_allclose(together[k], alone, atol=1e-5)
+        np.testing.assert_allclose(together[k + 5], alone, atol=1e-5)
 
 
 SENTENCES = [

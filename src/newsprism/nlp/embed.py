@@ -51,8 +51,10 @@ MAX_TOKENS = 256  #: the model's own limit (news sentences are far shorter: p99 
 BACKENDS = ("onnx-int8", "onnx", "torch")
 DEFAULT_BACKEND = "onnx"
 OPSET = 17
-#: vectors kept in memory per process (~0.8 KB each at half precision)
-MEMORY_ENTRIES = 100_000
+#: vectors kept in memory per process (about 1 KB each with their keys, at half precision):
+#: a story's comparison reuses its own sentences' vectors, the rest come back from the store,
+#: so the cache need not grow with the archive (about 23 texts per article are embedded)
+MEMORY_ENTRIES = 20_000
 
 
 class Encoder(Protocol):
@@ -134,8 +136,7 @@ class OnnxEncoder:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         encs = self.tokenizer.encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda i: len(encs[i].ids))  # little padding
-        for b in range(0, len(order), batch_size):
-            rows = order[b : b + batch_size]
+        for rows in _batches(order, [len(encs[i].ids) for i in order], batch_size):
             width = max(len(encs[i].ids) for i in rows)
             ids = np.zeros((len(rows), width), dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.int64)
@@ -150,6 +151,25 @@ class OnnxEncoder:
             out[rows] = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.where(norms == 0, 1.0, norms)
+
+
+#: at most this many tokens (rows x padded width) go through the encoder at once: the
+#: attention tensors grow with rows x width squared, and the runtime keeps the largest it
+#: ever allocated, so 64 long texts at once would hold hundreds of MB for the rest of the run
+TOKEN_BUDGET = 1024
+
+
+def _batches(order: list[int], lengths: list[int], batch_size: int) -> Iterator[list[int]]:
+    """``order`` (sorted by ``lengths``, ascending) cut into batches of at most ``batch_size``
+    texts and :data:`TOKEN_BUDGET` padded tokens."""
+    rows: list[int] = []
+    for i, n in zip(order, lengths, strict=True):
+        if rows and (len(rows) >= batch_size or (len(rows) + 1) * n > TOKEN_BUDGET):
+            yield rows
+            rows = []
+        rows.append(i)
+    if rows:
+        yield rows
 
 
 def _model_dir() -> Path:

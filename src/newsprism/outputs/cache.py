@@ -9,10 +9,12 @@ anywhere in the report). See :mod:`newsprism.outputs.pieces`. A file is a JSON h
 line (everything but the three texts, and their sizes) followed by the three texts as UTF-8:
 reading them back is a decode, not a parse.
 
-A missing, unreadable, malformed or foreign entry is ignored (the story is rendered again);
-entries are written only after the output files were, each file atomically; entries no story
-used in a run are removed then. Nothing in the cache is needed: deleting the folder only
-costs one full render.
+A missing, unreadable, malformed or foreign entry is ignored (the story is rendered again).
+An entry is written (atomically) as soon as its story's pieces are complete, and from then
+on its texts are read back from it when the files need them, so writing the outputs holds
+about one story's pieces at a time; entries no story used in a run are removed once the
+outputs are written. Nothing in the cache is needed: deleting the folder only costs one full
+render.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,9 @@ _ENCODING, _ERRORS = "utf-8", "surrogatepass"
 @dataclass(slots=True)
 class Entry:
     """One story's pieces. A section is valid while its context hash is the one the writer
-    computes now (empty: not rendered yet). The texts are written apart from the header."""
+    computes now (empty: not rendered yet). The texts are written apart from the header, and
+    an entry read from the cache reads them only when asked (:meth:`read`): the writer holds
+    one story's texts at a time, not the whole report's."""
 
     refs: list[str]  # the articles its sections show or cite
     cited: list[tuple[str, int, int]]  # (article, start, end) its report.html section marks
@@ -54,9 +57,25 @@ class Entry:
     line: str = field(default="", metadata=codec.SKIP)
     markdown: str = field(default="", metadata=codec.SKIP)
     html: str = field(default="", metadata=codec.SKIP)
+    #: where the texts lie when they are not held: the entry's file, the offset of its first
+    #: text and the three sizes (bytes)
+    where: tuple[Path, int, tuple[int, int, int]] | None = field(default=None, metadata=codec.SKIP)
 
     def texts(self) -> tuple[str, str, str]:
         return self.line, self.markdown, self.html
+
+    def read(self, i: int) -> str:
+        """Text ``i`` (0: the ``stories.json`` line, 1: Markdown, 2: HTML), from the entry's
+        file when it is not held; OSError or UnicodeDecodeError when that file cannot give it."""
+        if self.where is None:
+            return self.texts()[i]
+        path, offset, sizes = self.where
+        with path.open("rb") as fh:
+            fh.seek(offset + sum(sizes[:i]))
+            raw = fh.read(sizes[i])
+        if len(raw) != sizes[i]:
+            raise OSError(f"{path}: cut short")
+        return raw.decode(_ENCODING, _ERRORS)
 
 
 def _valid(entry: Entry) -> bool:
@@ -100,22 +119,27 @@ def story_key(text: str) -> str:
 
 @dataclass
 class OutputCache:
-    """The entries of one output folder: read on demand, written by :meth:`save`."""
+    """The entries of one output folder: read on demand, each new or updated one written as
+    soon as it is complete (:meth:`put`), the unused ones removed by :meth:`save`."""
 
     folder: Path
     used: set[str] = field(default_factory=set)
-    changed: dict[str, Entry] = field(default_factory=dict)
+    broken: bool = False  # an entry could not be written: no more are tried this run
 
     @classmethod
     def of(cls, outdir: Path) -> OutputCache:
         return cls(outdir / FOLDER)
 
     def get(self, key: str) -> Entry | None:
-        """The entry of ``key`` if one is stored and sound; marks ``key`` as used."""
+        """The entry of ``key`` if one is stored and its header is sound (its texts are read
+        when asked for); marks ``key`` as used."""
         self.used.add(key)
         path = self.folder / f"{key}{_SUFFIX}"
         try:
-            return _decode(path.read_bytes())
+            with path.open("rb") as fh:
+                head = fh.readline()
+                size = os.fstat(fh.fileno()).st_size
+            return _decode(path, head, size - len(head))
         except FileNotFoundError:
             return None
         except (OSError, ValueError, TypeError, StoreError) as exc:
@@ -123,30 +147,43 @@ class OutputCache:
             return None
 
     def put(self, key: str, entry: Entry) -> None:
-        """Keep ``entry`` (new or updated) for :meth:`save`."""
+        """Write ``entry`` (new or updated, its texts held) as ``key``'s; once written, its
+        texts are let go and read back from the file when needed. A failure is logged once,
+        never raised (the entry keeps its texts): the outputs never depend on the cache."""
         self.used.add(key)
-        self.changed[key] = entry
-
-    def save(self) -> None:
-        """Write the new and updated entries, then remove every other file of the folder
-        (entries no story used in this run). A failure is logged, never raised: the outputs
-        are already written."""
+        if self.broken:
+            return
+        path = self.folder / f"{key}{_SUFFIX}"
+        head, texts = _encode(entry)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_files(
-                {self.folder / f"{key}{_SUFFIX}": _encode(e) for key, e in self.changed.items()}
-            )
-            keep = {f"{key}{_SUFFIX}" for key in self.used}
-            for name in set(os.listdir(self.folder)) - keep:  # stale entries, older formats
-                (self.folder / name).unlink()
+            write_files({path: b"".join([head, b"\n", *texts])})
         except OSError as exc:  # OutputError is one
             log.warning("%s: the output cache was not saved: %s", self.folder, exc)
-        self.changed.clear()
+            self.broken = True
+            return
+        sizes = (len(texts[0]), len(texts[1]), len(texts[2]))
+        entry.where = (path, len(head) + 1, sizes)
+        entry.line = entry.markdown = entry.html = ""
+
+    def save(self) -> None:
+        """Remove every file of the folder that no story used in this run (entries of stories
+        gone or changed, older formats). A failure is logged, never raised."""
+        if self.broken or not self.folder.is_dir():
+            return
+        try:
+            keep = {f"{key}{_SUFFIX}" for key in self.used}
+            for name in set(os.listdir(self.folder)) - keep:
+                (self.folder / name).unlink()
+        except OSError as exc:
+            log.warning("%s: the output cache was not cleaned: %s", self.folder, exc)
 
 
-def _decode(raw: bytes) -> Entry | None:
-    """The entry written as ``raw``; None if it was written by other code or is malformed."""
-    head, _, body = raw.partition(b"\n")
+def _decode(path: Path, head: bytes, body_size: int) -> Entry | None:
+    """The entry whose header line is ``head`` and whose texts (``body_size`` bytes) follow it
+    in ``path``; None if it was written by other code or is malformed."""
+    if not head.endswith(b"\n"):
+        return None
     data = json.loads(head)
     if not isinstance(data, dict) or data.get("fingerprint") != code_fingerprint():
         return None
@@ -155,23 +192,23 @@ def _decode(raw: bytes) -> Entry | None:
         isinstance(sizes, list)
         and len(sizes) == 3
         and all(type(n) is int and n >= 0 for n in sizes)
-        and sum(sizes) == len(body)
+        and sum(sizes) == body_size
     ):
         return None
-    cut = [0, sizes[0], sizes[0] + sizes[1], len(body)]
-    line, markdown, html = (body[a:b].decode(_ENCODING, _ERRORS) for a, b in pairwise(cut))
-    entry = codec.from_dict(Entry, data, line=line, markdown=markdown, html=html)
+    where = (path, len(head), (sizes[0], sizes[1], sizes[2]))
+    entry = codec.from_dict(Entry, data, where=where)
     return entry if _valid(entry) else None
 
 
-def _encode(entry: Entry) -> bytes:
+def _encode(entry: Entry) -> tuple[bytes, list[bytes]]:
+    """The header line (without its newline) and the three texts of ``entry``, as written."""
     texts = [t.encode(_ENCODING, _ERRORS) for t in entry.texts()]
     head = {
         "fingerprint": code_fingerprint(),
         **codec.to_dict(entry),
         "sizes": list(map(len, texts)),
     }
-    return b"\n".join([json.dumps(head).encode("ascii"), b"".join(texts)])
+    return json.dumps(head).encode("ascii"), texts
 
 
 def context_hash(*parts: Any) -> str:

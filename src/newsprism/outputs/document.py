@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from newsprism import __version__
@@ -53,29 +53,38 @@ def document(result: AnalysisResult, stories: list[dict[str, Any]]) -> dict[str,
     }
 
 
-def document_json(doc: dict[str, Any], lines: Mapping[str, list[str]] | None = None) -> str:
+def document_json(doc: dict[str, Any], lines: Mapping[str, Iterable[str]] | None = None) -> str:
     """The document as JSON text: one record per line in each top-level list (articles,
     stories...), each record compact. Indenting the whole document would run through Python's
     slow encoder, seconds on a large archive; this way the C encoder writes every record and
     the file still reads line by line (``grep``, ``jq -c``). ``lines`` holds lists already
     encoded, a line per record (the stories' lines from the output cache)."""
-    parts = ["{\n"]  # joined once at the end: the text is tens of megabytes
-    for key, value in doc.items():
-        if len(parts) > 1:
-            parts.append(",\n")
-        parts.append(f"{json.dumps(key)}: ")
+    return "".join(document_parts(doc, lines))
+
+
+def document_parts(
+    doc: dict[str, Any], lines: Mapping[str, Iterable[str]] | None = None
+) -> Iterator[str]:
+    """:func:`document_json`'s text in parts, each list's records taken one at a time (``lines``
+    may be generators), so the file can be written without ever being whole in memory."""
+    yield "{\n"
+    for n, (key, value) in enumerate(doc.items()):
+        if n:
+            yield ",\n"
+        yield f"{json.dumps(key)}: "
         rows = (lines or {}).get(key)
         if rows is None and isinstance(value, list) and value:
-            rows = [record_line(x) for x in value]
-        if rows:
-            parts.append("[\n")
-            for row in rows:
-                parts += [row, ",\n"]
-            parts[-1] = "\n]"
+            rows = (record_line(x) for x in value)
+        first = True
+        for row in rows or ():
+            yield "[\n" if first else ",\n"
+            yield row
+            first = False
+        if not first:
+            yield "\n]"
         else:
-            parts.append(json.dumps(value, ensure_ascii=False))
-    parts.append("\n}\n")
-    return "".join(parts)
+            yield json.dumps(value, ensure_ascii=False)
+    yield "\n}\n"
 
 
 def record_line(record: Any) -> str:

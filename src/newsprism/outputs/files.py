@@ -6,8 +6,8 @@ from pathlib import Path
 
 from newsprism.model import AnalysisResult
 from newsprism.outputs.cache import OutputCache
-from newsprism.outputs.pieces import render_outputs
-from newsprism.outputs.write import ensure_dir, write_files
+from newsprism.outputs.pieces import write_outputs_streamed
+from newsprism.outputs.write import ensure_dir, writing
 from newsprism.runtime import fewer_collections
 
 
@@ -17,10 +17,11 @@ def write_outputs(result: AnalysisResult, outdir: str | Path) -> dict[str, Path]
     All three or none: on a write failure the previous outputs stay as they were, no temporary
     file is left, and :class:`~newsprism.errors.OutputError` names the path.
 
-    Each story's pieces of the files are kept in ``outdir/.cache`` (:mod:`newsprism.outputs.cache`)
-    once the files are written, so the next run renders only the stories that changed.
-    Stories are written from ``result.story_texts`` where it holds them (the records
-    :func:`~newsprism.api.analyze` stored): clear it after changing ``result.stories``.
+    The files are written story by story, never whole in memory. Each story's pieces of the
+    files are kept in ``outdir/.cache`` (:mod:`newsprism.outputs.cache`), so the next run
+    renders only the stories that changed. Stories are written from ``result.story_texts``
+    where it holds them (the records :func:`~newsprism.api.analyze` stored): clear it after
+    changing ``result.stories``.
     """
     out = Path(outdir)
     ensure_dir(out)
@@ -30,13 +31,7 @@ def write_outputs(result: AnalysisResult, outdir: str | Path) -> dict[str, Path]
         "html": out / "report.html",
     }
     cache = OutputCache.of(out)
-    with fewer_collections():  # the document is a few hundred thousand small dicts
-        rendered = render_outputs(result, cache)
-        texts = {
-            paths["json"]: rendered.json,
-            paths["markdown"]: rendered.markdown,
-            paths["html"]: rendered.html,
-        }
-    write_files(texts)
+    with fewer_collections(), writing(list(paths.values())) as sinks:
+        write_outputs_streamed(result, cache, sinks)
     cache.save()
     return paths

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -94,7 +96,17 @@ def story_html(
 def html_report(doc: dict[str, Any], stories: list[dict[str, Any]], sections: Sequence[str]) -> str:
     """The report around its story sections: ``sections[i]`` is the section of the story
     ``stories[i]`` (a record with at least its id, title and articles)."""
-    placed = {id(s): Markup(html) for s, html in zip(stories, sections, strict=True)}
+    parts = html_skeleton(doc, stories)
+    return "".join(p if isinstance(p, str) else sections[p] for p in parts)
+
+
+def html_skeleton(doc: dict[str, Any], stories: list[dict[str, Any]]) -> list[str | int]:
+    """The report without its story sections: its text in parts, with the index ``i`` of
+    ``stories`` where the section of ``stories[i]`` goes (in the report's order), so the
+    sections can be written one at a time."""
+    # a token drawn for this rendering stands for each section: no input text can forge it
+    token = secrets.token_hex(8)
+    placed = {id(s): Markup(f"\x00{token}-{i}\x00") for i, s in enumerate(stories)}
     groups = [
         {
             "line": line if len(members) > 1 else None,
@@ -103,7 +115,9 @@ def html_report(doc: dict[str, Any], stories: list[dict[str, Any]], sections: Se
         for line, members in storyline_groups({**doc, "stories": stories})
     ]
     articles = {a["id"]: a for a in doc["articles"]}
-    return _env().get_template("report.html.j2").render(doc=doc, groups=groups, articles=articles)
+    text = _env().get_template("report.html.j2").render(doc=doc, groups=groups, articles=articles)
+    pieces = re.split(f"\x00{token}-(\\d+)\x00", text)  # text, index, text, ..., text
+    return [p if k % 2 == 0 else int(p) for k, p in enumerate(pieces)]
 
 
 def render_html(doc: dict[str, Any]) -> str:

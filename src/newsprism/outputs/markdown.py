@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from newsprism.outputs.view import speaker_quotes, story_sections, storyline_groups
@@ -135,7 +135,15 @@ def markdown_report(
     doc: dict[str, Any], stories: list[dict[str, Any]], section: Callable[[int, str], str]
 ) -> str:
     """The report around its story sections: ``section(i, h)`` is the section of the story
-    ``stories[i]`` (a record with at least its id, title and articles) under heading ``h``.
+    ``stories[i]`` (a record with at least its id, title and articles) under heading ``h``."""
+    return "\n".join(markdown_parts(doc, stories, section))
+
+
+def markdown_parts(
+    doc: dict[str, Any], stories: list[dict[str, Any]], section: Callable[[int, str], str]
+) -> Iterator[str]:
+    """:func:`markdown_report`'s parts, to be joined by newlines, each made only when it is
+    reached (``section`` is called story by story, in the report's order).
 
     Escaping works on each part alone: the parts are joined by newlines, and no escaped
     sequence (``<``, ``>``, ``&name;``, ``](``) holds a newline."""
@@ -150,21 +158,20 @@ def markdown_report(
         f"{s['skipped']} skipped.",
         "",
     ]
-    parts = [escape_raw_html("\n".join(head))]
+    yield escape_raw_html("\n".join(head))
     index = {id(story): i for i, story in enumerate(stories)}
     for line, members in storyline_groups({**doc, "stories": stories}):
         h = "##"
         if line is not None and len(members) > 1:
-            parts.append(escape_raw_html("\n".join(_storyline(line, members, articles))))
+            yield escape_raw_html("\n".join(_storyline(line, members, articles)))
             h = "###"
         for story in members:
-            parts.append(section(index[id(story)], h))
+            yield section(index[id(story)], h)
     if doc.get("skipped"):
         tail = ["## Skipped inputs", ""]
         tail += [f"- `{x['path']}`: {x['reason']}" for x in doc["skipped"]]
         tail.append("")
-        parts.append(escape_raw_html("\n".join(tail)))
-    return "\n".join(parts)
+        yield escape_raw_html("\n".join(tail))
 
 
 def render_markdown(doc: dict[str, Any]) -> str:

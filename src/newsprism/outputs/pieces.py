@@ -21,55 +21,55 @@ The files are the same, byte for byte, as :func:`~newsprism.outputs.document.doc
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from newsprism.ingest.incremental import content_hash
 from newsprism.model import AnalysisResult, Article, Story
 from newsprism.outputs.cache import Entry, OutputCache, context_hash, story_key
-from newsprism.outputs.document import document, document_json, record_line
-from newsprism.outputs.html import html_report, story_citations, story_html
-from newsprism.outputs.markdown import markdown_report, story_markdown
+from newsprism.outputs.document import document, document_parts, record_line
+from newsprism.outputs.html import html_skeleton, story_citations, story_html
+from newsprism.outputs.markdown import markdown_parts, story_markdown
+from newsprism.outputs.write import Sink
 from newsprism.record import story_to_dict
 
-
-@dataclass
-class Rendered:
-    """The text of each output file."""
-
-    json: str
-    markdown: str
-    html: str
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class _Piece:
-    """One story on its way into the outputs: its cache key and entry, and its record once
-    something had to be rendered from it."""
+    """One story on its way into the outputs: its cache key and entry (its texts held, or
+    read from the cache when needed), and its record as the store keeps it (JSON)."""
 
     key: str
     entry: Entry
-    record: dict[str, Any] | None
-    text: str  # the record as the store keeps it (JSON)
-    changed: bool
+    text: str
+    fresh: bool  # not in the cache: every piece is rendered
 
     def data(self) -> dict[str, Any]:
-        if self.record is None:
-            self.record = json.loads(self.text)
-        return self.record
+        """The story's record, decoded anew on each call: never held for long."""
+        return cast(dict[str, Any], json.loads(self.text))
 
 
-def render_outputs(result: AnalysisResult, cache: OutputCache | None = None) -> Rendered:
-    """The three output files of ``result``, each story's pieces taken from ``cache`` where
-    they are still valid (and the new or changed ones handed to it for saving)."""
+def write_outputs_streamed(
+    result: AnalysisResult, cache: OutputCache | None, sinks: Sequence[Sink]
+) -> None:
+    """Write ``stories.json``, ``report.md`` and ``report.html`` of ``result`` into ``sinks``
+    (in that order), each story's pieces taken from ``cache`` where they are still valid and
+    the new or changed ones saved into it as soon as they are made.
+
+    The reports are written story by story in their order (a story's Markdown and HTML sections
+    are made together, from one decode of its record), then ``stories.json``; the pieces are
+    read back from the cache where it holds them, so only about one story's pieces are in
+    memory at a time, whatever the size of the archive."""
+    json_out, md_out, html_out = sinks
     by_id = {a.id: a for a in result.articles}
     stubs = [{"id": s.id, "title": s.title, "articles": s.articles} for s in result.stories]
     doc = document(result, stubs)
-    article_lines = [record_line(a) for a in doc["articles"]]
     articles = {a["id"]: a for a in doc["articles"]}
-    digest = {
-        a["id"]: _digest(line) for a, line in zip(doc["articles"], article_lines, strict=True)
-    }
+    digest = {a["id"]: _digest(record_line(a)) for a in doc["articles"]}
     pieces = [_piece(s, by_id, result.story_texts, cache) for s in result.stories]
 
     cited: dict[str, list[tuple[int, int]]] = {}
@@ -80,62 +80,92 @@ def render_outputs(result: AnalysisResult, cache: OutputCache | None = None) -> 
     def shown(p: _Piece) -> list[tuple[str, str]]:
         return [(aid, digest.get(aid, "")) for aid in p.entry.refs]
 
-    def markdown_section(i: int, h: str) -> str:
+    html_made: dict[int, str] = {}  # sections made along with their Markdown, not yet written
+
+    def sections(i: int, h: str) -> str:
+        """Story ``i``'s Markdown section under heading ``h``; its HTML section goes into
+        ``html_made``. What changed is rendered, and the entry saved."""
         p = pieces[i]
-        context = context_hash("markdown", h, shown(p))
-        if p.entry.markdown_context != context:
-            p.entry.markdown = story_markdown(p.data(), articles, h)
-            p.entry.markdown_context = context
-            p.changed = True
-        return p.entry.markdown
-
-    def html_section(p: _Piece, members: list[str]) -> str:
+        members = result.stories[i].articles
+        md_context = context_hash("markdown", h, shown(p))
         marks = [(aid, sorted(set(cited.get(aid, [])))) for aid in members]
-        context = context_hash("html", shown(p), marks)
-        if p.entry.html_context != context:
-            p.entry.html = story_html(p.data(), articles, cited)
-            p.entry.html_context = context
-            p.changed = True
-        return p.entry.html
+        html_context = context_hash("html", shown(p), marks)
+        md = _held(p, 1) if p.entry.markdown_context == md_context else None
+        html = _held(p, 2) if p.entry.html_context == html_context else None
+        if md is None or html is None:  # (always for a piece the cache did not hold)
+            data = p.data()
+            line = (None if p.fresh else _held(p, 0)) or record_line(data)
+            if md is None:
+                md = story_markdown(data, articles, h)
+            if html is None:
+                html = story_html(data, articles, cited)
+            p.entry.line, p.entry.markdown, p.entry.html = line, md, html
+            p.entry.markdown_context, p.entry.html_context = md_context, html_context
+            p.entry.where = None
+            p.fresh = False
+            if cache is not None:
+                cache.put(p.key, p.entry)  # written: its texts are read back when needed
+        html_made[i] = html
+        return md
 
-    rendered = Rendered(
-        json=document_json(
-            doc, {"articles": article_lines, "stories": [p.entry.line for p in pieces]}
-        ),
-        markdown=markdown_report(doc, stubs, markdown_section),
-        html=html_report(
-            doc,
-            stubs,
-            [html_section(p, s.articles) for p, s in zip(pieces, result.stories, strict=True)],
-        ),
-    )
-    if cache is not None:
-        for p in pieces:
-            if p.changed:
-                cache.put(p.key, p.entry)
-    return rendered
+    markdown = markdown_parts(doc, stubs, sections)
+    md_written = 0
+
+    def write_markdown(until: int | None) -> None:
+        """Write the Markdown parts up to story ``until``'s section (all: None)."""
+        nonlocal md_written
+        while until is None or until not in html_made:
+            part = next(markdown, None)
+            if part is None:
+                return
+            md_out.write(part if not md_written else "\n" + part)
+            md_written += 1
+
+    for part in html_skeleton(doc, stubs):
+        if isinstance(part, str):
+            html_out.write(part)
+            continue
+        write_markdown(part)
+        if part not in html_made:  # (both reports list the stories in one order)
+            sections(part, "##")
+        html_out.write(html_made.pop(part))
+    write_markdown(None)
+
+    lines = {
+        "articles": (record_line(a) for a in doc["articles"]),
+        "stories": (_held(p, 0) or record_line(p.data()) for p in pieces),
+    }
+    for part in document_parts(doc, lines):
+        json_out.write(part)
+
+
+def _held(p: _Piece, i: int) -> str | None:
+    """Text ``i`` of the piece's entry; None when its cache file cannot give it (the piece is
+    rendered again)."""
+    try:
+        return p.entry.read(i)
+    except (OSError, UnicodeDecodeError) as exc:
+        log.debug("output cache entry %s: %s; rendered again", p.key, exc)
+        return None
 
 
 def _piece(
     story: Story, by_id: dict[str, Article], texts: dict[str, str], cache: OutputCache | None
 ) -> _Piece:
-    record = None
     text = texts.get(story.id)
+    record = None
     if text is None:
         record = story_to_dict(story, by_id)
         text = json.dumps(record)
     key = story_key(text) if cache is not None else ""
     entry = cache.get(key) if cache is not None else None
     if entry is not None:
-        return _Piece(key, entry, record, text, changed=False)
-    p = _Piece(key, Entry([], []), record, text, changed=True)
-    data = p.data()
-    p.entry.line = record_line(data)
-    p.entry.refs = _refs(data)
-    p.entry.cited = [
+        return _Piece(key, entry, text, fresh=False)
+    data = record if record is not None else json.loads(text)
+    cited = [
         (aid, start, end) for aid, spans in story_citations(data).items() for start, end in spans
     ]
-    return p
+    return _Piece(key, Entry(_refs(data), cited), text, fresh=True)
 
 
 def _refs(record: dict[str, Any]) -> list[str]:

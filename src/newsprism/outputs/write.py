@@ -12,12 +12,14 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 from newsprism.errors import OutputError
 
-__all__ = ["OutputError", "ensure_dir", "write_files"]
+__all__ = ["OutputError", "Sink", "ensure_dir", "write_files", "writing"]
 
 
 def _reason(exc: OSError) -> str:
@@ -36,23 +38,85 @@ def ensure_dir(path: Path) -> None:
         raise OutputError(exc.filename or path, _reason(exc)) from exc
 
 
-def _write_temp(path: Path, text: str | bytes) -> Path:
-    """``text`` in a new hidden file next to ``path`` (honouring the umask, like a plain open)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+def _temp_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+
+
+def _open_temp(path: Path, binary: bool) -> tuple[Path, IO[Any]]:
+    """A new hidden file next to ``path`` (honouring the umask, like a plain open), open for
+    writing: bytes, or text as UTF-8 (a lone surrogate cannot be UTF-8: it is written as its
+    escape, valid in JSON, never a crash)."""
+    tmp = _temp_name(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as fb:
-                fb.write(text)
-            return tmp
-        # a lone surrogate cannot be UTF-8: written as its escape (valid in JSON), never a crash
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
+        if binary:
+            return tmp, os.fdopen(fd, "wb")
+        return tmp, os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace")
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _write_temp(path: Path, text: str | bytes) -> Path:
+    """``text`` in a new hidden file next to ``path``."""
+    tmp, fh = _open_temp(path, isinstance(text, bytes))
+    try:
+        with fh:
             fh.write(text)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     return tmp
+
+
+class Sink:
+    """One output file being written (see :func:`writing`): a failed write names its path."""
+
+    def __init__(self, path: Path, fh: IO[str]) -> None:
+        self.path = path
+        self._fh = fh
+
+    def write(self, text: str) -> None:
+        try:
+            self._fh.write(text)
+        except OSError as exc:
+            raise OutputError(self.path, _reason(exc)) from exc
+
+
+@contextmanager
+def writing(paths: Sequence[Path]) -> Iterator[list[Sink]]:
+    """Text files (UTF-8) written piece by piece in place of ``paths``, all or nothing (see
+    the module docs): the block writes to the sinks; when it ends without an error every file
+    is moved into place, and otherwise no temporary file is left and the previous outputs stay
+    as they were. A file never has to be whole in memory."""
+    temps: dict[Path, Path] = {}
+    current: Path | None = None
+    try:
+        with contextlib.ExitStack() as stack:
+            sinks = []
+            for path in paths:
+                current = path
+                tmp, fh = _open_temp(path, binary=False)
+                temps[path] = tmp
+                sinks.append(Sink(path, stack.enter_context(fh)))
+            current = None
+            yield sinks
+            current = paths[-1] if paths else None  # closing flushes the last buffers
+        for path, tmp in list(temps.items()):
+            current = path
+            os.replace(tmp, path)
+            del temps[path]
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(current or exc.filename or "?", _reason(exc)) from exc
+    finally:
+        for tmp in temps.values():
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def write_files(files: Mapping[Path, str | bytes]) -> None:

@@ -38,6 +38,7 @@ from newsprism.model import Article, DateMention, Enriched, EntityMention
 from newsprism.nlp.clauses import split_clauses
 from newsprism.nlp.embed import cache
 from newsprism.nlp.pipeline import embed, parse
+from newsprism.nlp.words import article_words
 from newsprism.stories.brief import build_brief
 from newsprism.stories.claims import split_sentences
 from newsprism.stories.compare import compare_story
@@ -175,7 +176,9 @@ def generate_story(n: int, seed: int = 7) -> tuple[list[Article], dict[str, Enri
 def _enrich(art: Article) -> Enriched:
     text = art.text
     en = Enriched(art.id, sentences=split_sentences(text))
-    en.clauses = split_clauses(parse(text))  # clause-level claims, as the pipeline stores them
+    doc = parse(text)
+    en.clauses = split_clauses(doc)  # clause-level claims, as the pipeline stores them
+    en.words = article_words(doc)  # the parse's words, as the pipeline keeps them
     for _surface, name, role in PEOPLE:
         for m in re.finditer(re.escape(name), text):
             en.entities.append(EntityMention(m.start(), m.end(), name, "PERSON", name, role, name))

@@ -6,12 +6,13 @@ import json
 from dataclasses import dataclass, field
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsprism import codec
 from newsprism.errors import StoreError
 from newsprism.model import (
+    WORD_POS,
     BriefLine,
     Citation,
     Conflict,
@@ -31,6 +32,8 @@ from newsprism.model import (
     StoryAttribution,
     StoryEntity,
     TimelineEntry,
+    Word,
+    Words,
 )
 
 TEXT = "Ferry crews in Lund walked off the job on Monday, the union said."
@@ -226,3 +229,34 @@ _spans = st.builds(Span, st.integers(0, 10**6), st.integers(0, 10**6), st.text(m
 def test_any_nesting_round_trips(spans, by_name, pair, tags) -> None:
     box = _Box(spans, by_name, pair, tags)
     assert codec.from_dict(_Box, json.loads(json.dumps(codec.to_dict(box)))) == box
+
+
+_WORD = st.builds(
+    Word,
+    st.integers(0, 2**31),
+    st.integers(0, 2**31),
+    st.text(st.characters(blacklist_categories=("Zs", "Cc", "Cs")), min_size=1, max_size=8),
+    st.sampled_from(WORD_POS),
+    st.integers(0, 15),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_WORD, max_size=40))
+def test_the_words_of_a_parse_round_trip_through_their_compact_record(words: list[Word]) -> None:
+    packed = Words.pack(words)
+    assert packed.unpack() == words
+    stored = json.loads(json.dumps(codec.to_dict(packed)))
+    assert Words.from_dict(stored).unpack() == words
+
+
+def test_a_damaged_words_record_reads_as_no_words() -> None:
+    good = Words.pack([Word(0, 3, "the", "DET", 4), Word(4, 9, "ferry", "NOUN", 0)])
+    for bad in (
+        Words("not base64!", good.lemmas, good.tags, good.flags),
+        Words(good.spans, "the", good.tags, good.flags),  # one lemma short
+        Words(good.spans, good.lemmas, "g~", good.flags),  # no such part of speech
+        Words(good.spans, good.lemmas, good.tags, "4z"),  # not a flag digit
+    ):
+        assert bad.unpack() == []
+    assert not Words() and Words().unpack() == []

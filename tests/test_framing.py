@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -345,3 +346,39 @@ def test_coordinated_titles_are_one_naming_choice() -> None:
     assert not _same_title(both, "president")
     assert _same_title(both, "leader and president")
     assert not _same_title(both, "president and chairman")
+
+
+def test_the_parse_kept_with_the_enrichment_frames_as_a_parse_of_each_claim(
+    story, framing: dict
+) -> None:
+    """The words of each article's parse kept with its enrichment (what ``analyze`` stores)
+    stand in for parsing the claims again: the same framing items, no parse at compare time."""
+    from newsprism.nlp.pipeline import parse  # heavy: loads spaCy
+    from newsprism.nlp.words import article_words
+
+    arts, en, facts = story
+    kept = {a.id: dataclasses.replace(en[a.id], words=article_words(parse(a.text))) for a in arts}
+    assert all(kept[a.id].words.unpack() for a in arts)
+    assert _terms(arts, kept, facts) == framing
+
+
+def test_comparing_enriched_articles_parses_nothing_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Enrichment keeps the parse's words, so the comparison of a story never loads or runs
+    spaCy for its framing (the main process of ``analyze`` need not hold the parser)."""
+    from newsprism.engine import local  # heavy: the enrichment loads spaCy
+    from newsprism.stories import framing as framing_mod
+    from newsprism.stories.compare import compare_story
+
+    arts = [_article("h", "Eastern Herald", HERALD), _article("c", "Western Courier", COURIER)]
+    en = {e.article_id: e for e in local.enrich(arts, workers=1)}
+    assert all(en[a.id].words for a in arts)
+    stored = {aid: Enriched.from_dict(e.to_dict(), article_id=aid) for aid, e in en.items()}
+    assert all(stored[a.id].words.unpack() == en[a.id].words.unpack() for a in arts)
+
+    def no_parse() -> None:
+        raise AssertionError("framing parsed claims again")
+
+    monkeypatch.setattr(framing_mod, "_nlp", no_parse)
+    comp = compare_story(arts, stored)
+    assert any(f.status == "corroborated" for f in comp.facts)
+    assert set(comp.framing) == {"Eastern Herald", "Western Courier"}

@@ -10,6 +10,9 @@ story cache and the Ray engine all use that form.
 
 from __future__ import annotations
 
+import base64
+import sys
+from array import array
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal, Self
 
@@ -201,6 +204,92 @@ class Event(Record):
     reporter: str | None = None  # who reports it (the attribution whose content covers the trigger)
 
 
+#: the coarse parts of speech, each written as one letter of :attr:`Words.tags` (by position)
+WORD_POS = (
+    "", "ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON",
+    "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X", "SPACE",
+)  # fmt: skip
+_POS_LETTERS = "abcdefghijklmnopqrs"
+#: bit flags of a word, written as one digit of :attr:`Words.flags`
+WORD_PARTICLE, WORD_NUMBER, WORD_STOP, WORD_GLUED = 1, 2, 4, 8
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word of the article's parse (see :class:`Words`)."""
+
+    start: int
+    end: int
+    lemma: str  # lower-cased
+    pos: str  # coarse part of speech
+    flags: int  # WORD_* bits
+
+    def has(self, flag: int) -> bool:
+        return bool(self.flags & flag)
+
+
+@dataclass(frozen=True, slots=True)
+class Words(Record):
+    """The words of an article's parse, as the comparison's framing step aligns them (no
+    spaces, no punctuation but quotation marks), kept compactly: a few strings per article,
+    not an object per word. Empty where the article was not parsed in English (or was stored
+    by an older version): the framing step then parses the claims it needs itself.
+
+    ``spans``: base64 of little-endian uint32 ``start, end`` pairs (offsets in the article);
+    ``lemmas``: lower-cased lemmas joined by spaces; ``tags``: a letter per word, its coarse
+    part of speech by position in :data:`WORD_POS`; ``flags``: a hexadecimal digit per word,
+    its ``WORD_*`` bits (particle, number-like, stop word, joined to the previous word by a
+    hyphen)."""
+
+    spans: str = ""
+    lemmas: str = ""
+    tags: str = ""
+    flags: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.tags)
+
+    @classmethod
+    def pack(cls, words: list[Word]) -> Words:
+        spans = array("I", [n for w in words for n in (w.start, w.end)])
+        if sys.byteorder != "little":  # pragma: no cover - the stored form is little-endian
+            spans.byteswap()
+        return cls(
+            base64.b64encode(spans.tobytes()).decode("ascii"),
+            " ".join(w.lemma.replace(" ", "_") or "_" for w in words),
+            "".join(
+                _POS_LETTERS[WORD_POS.index(w.pos)] if w.pos in WORD_POS else "a" for w in words
+            ),
+            "".join(f"{w.flags & 15:x}" for w in words),
+        )
+
+    def unpack(self) -> list[Word]:
+        """The words, in text order; empty when the record is missing or malformed."""
+        try:
+            spans = array("I", base64.b64decode(self.spans, validate=True))
+        except ValueError:
+            return []
+        if sys.byteorder != "little":  # pragma: no cover - as in pack
+            spans.byteswap()
+        lemmas = self.lemmas.split(" ")
+        n = len(self.tags)
+        if len(spans) != 2 * n or len(lemmas) != n or len(self.flags) != n:
+            return []
+        try:
+            return [
+                Word(
+                    spans[2 * i],
+                    spans[2 * i + 1],
+                    lemmas[i],
+                    WORD_POS[_POS_LETTERS.index(self.tags[i])],
+                    int(self.flags[i], 16),
+                )
+                for i in range(n)
+            ]
+        except ValueError:
+            return []
+
+
 @dataclass(slots=True)
 class Enriched(Record):
     """Per-article enrichment produced by :mod:`newsprism.nlp.pipeline`."""
@@ -213,6 +302,7 @@ class Enriched(Record):
     attributions: list[Attribution] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
+    words: Words = field(default_factory=Words)
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form (the article id is the row's key): sentences as ``[start, end]``

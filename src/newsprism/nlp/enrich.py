@@ -14,6 +14,7 @@ from newsprism.nlp import entities as entities_mod
 from newsprism.nlp.bounds import note_limits
 from newsprism.nlp.events import extract_events
 from newsprism.nlp.pipeline import parse_many, sentences
+from newsprism.nlp.words import article_words
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,10 @@ def enrich_doc(article: Article, doc) -> Enriched:
         out.attributions = attributions_mod.extract_attributions(doc, out.entities)
     except Exception:  # pragma: no cover - guards: attribution rules on an arbitrary parse
         log.exception("%s: attribution extraction failed", article.id)
+    try:
+        out.words = article_words(doc)
+    except Exception:  # pragma: no cover - guards: framing then parses the claims it needs
+        log.exception("%s: keeping the parse's words failed", article.id)
     try:
         out.events = extract_events(doc, out.entities, out.dates, out.attributions)
     except Exception:  # pragma: no cover - guards: event rules on an arbitrary parse

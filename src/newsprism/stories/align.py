@@ -103,17 +103,17 @@ def score_pairs(claims: list[Claim], vectors: np.ndarray) -> Alignment:
     masked[arts[:, None] == arts[None, :]] = -1.0
     k = min(CANDIDATES, n - 1)
     top = np.argpartition(-masked, k - 1, axis=1)[:, :k]
-    pairs: set[tuple[int, int]] = set()
-    for i in range(n):
-        for j in top[i]:
-            j = int(j)
-            if masked[i, j] >= MIN_COSINE:
-                pairs.add((min(i, j), max(i, j)))
-    if not pairs:
+    rows = np.repeat(np.arange(n), k)
+    cols = top.reshape(-1)
+    near = masked[rows, cols] >= MIN_COSINE
+    # each pair once, as (lower index, higher index), in index order
+    codes = np.unique(
+        np.minimum(rows, cols)[near].astype(np.int64) * n + np.maximum(rows, cols)[near]
+    )
+    if not len(codes):
         return Alignment(p, cos, same)
-    ordered = sorted(pairs)
-    ii = np.array([x for x, _ in ordered])
-    jj = np.array([y for _, y in ordered])
+    ii, jj = codes // n, codes % n
+    ordered = list(zip(ii.tolist(), jj.tolist(), strict=True))
     judge = SameFactJudge.load()
     texts = [judge_text(c.gist or c.text) for c in claims]
     probs = judge.p_same([texts[i] for i in ii], [texts[j] for j in jj], vectors[ii], vectors[jj])

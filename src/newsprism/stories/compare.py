@@ -28,7 +28,7 @@ from newsprism.stories.conflicts import (
     COUNT_COSINE,
     PairConflict,
     StoryContext,
-    may_conflict,
+    may_conflict_matrix,
     merge_conflicts,
     pair_conflicts,
     story_context,
@@ -261,12 +261,19 @@ def _cross_conflicts(
         return found
     preds = np.array([c.predicate or f"_{k}" for k, c in enumerate(claims)])
     keyed = np.array([bool(c.roles or c.areas) for c in claims])
+    # only pairs that could conflict at all, from independent outlets
+    outlet_ids: dict[str | None, int] = {}
+    outlet = np.array(
+        [outlet_ids.setdefault(ind_key.get(c.article), len(outlet_ids)) for c in claims]
+    )
     mask = (
         (scores.p > 0)
         | (scores.cos >= COUNT_COSINE)
         | (preds[:, None] == preds[None, :])
         | (keyed[:, None] & keyed[None, :])
     )
+    mask &= may_conflict_matrix(claims)
+    mask &= outlet[:, None] != outlet[None, :]
     iu, ju = np.nonzero(np.triu(mask, k=1))
     rank = scores.p[iu, ju] + scores.cos[iu, ju]
     checks: Counter[int] = Counter()
@@ -274,9 +281,7 @@ def _cross_conflicts(
     for k in np.argsort(-rank, kind="stable"):
         i, j = int(iu[k]), int(ju[k])
         a, b = claims[i], claims[j]
-        if where[i] == where[j] or ind_key.get(a.article) == ind_key.get(b.article):
-            continue
-        if not may_conflict(a, b):
+        if where[i] == where[j]:  # (independence and may_conflict are in the mask)
             continue
         is_keyed = bool(keyed[i] and keyed[j])
         if not is_keyed and (checks[i] >= CROSS_CHECKS or checks[j] >= CROSS_CHECKS):

@@ -21,10 +21,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
+
+import numpy as np
 
 from newsprism.stories.claims import Claim, RoleMention, norm_word
 from newsprism.stories.facts import Conflict, ConflictValue
@@ -85,6 +88,14 @@ def slot_mask(c: Claim) -> int:
 
 def may_conflict(a: Claim, b: Claim) -> bool:
     return bool(slot_mask(a) & slot_mask(b)) or a.negated != b.negated
+
+
+def may_conflict_matrix(claims: Sequence[Claim]) -> np.ndarray:
+    """:func:`may_conflict` of every pair of ``claims`` at once (a boolean matrix)."""
+    slots = np.array([slot_mask(c) for c in claims], dtype=np.int64)
+    negated = np.array([c.negated for c in claims], dtype=bool)
+    shared: np.ndarray = (slots[:, None] & slots[None, :]) != 0
+    return shared | (negated[:, None] != negated[None, :])
 
 
 def _interval(value: str) -> tuple[date, date, int] | None:

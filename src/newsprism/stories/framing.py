@@ -40,6 +40,7 @@ import logging
 import math
 import os
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -49,10 +50,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsprism.errors import ModelMissingError
-from newsprism.model import Article, Enriched, EntityMention, Evidence, FramingItem, Span
+from newsprism.model import (
+    WORD_GLUED,
+    WORD_NUMBER,
+    WORD_PARTICLE,
+    WORD_STOP,
+    Article,
+    Enriched,
+    EntityMention,
+    Evidence,
+    FramingItem,
+    Span,
+    Word,
+)
 from newsprism.nlp.canonical import normalize_name, one_word_aliases
 from newsprism.nlp.events import load_gazetteer
 from newsprism.nlp.pipeline import load_nlp
+from newsprism.nlp.words import QUOTE_MARKS
 from newsprism.stopwords import spacy_english
 from newsprism.stories.claims import article_sentences, entity_key, is_content_sentence
 
@@ -269,66 +283,117 @@ def _is_num(word: str) -> bool:
 
 
 def _claim_units(
-    claims: list[Claim], articles: dict[str, Article], enriched: dict[str, Enriched], nlp: Any
+    claims: list[Claim],
+    articles: dict[str, Article],
+    enriched: dict[str, Enriched],
+    nlp: Any = None,
 ) -> dict[str, list[_Unit]]:
-    """Units of each claim: spaCy tokens (lemma, coarse POS) with entity mentions collapsed
-    into one unit keyed by their canonical name or state actor."""
-    docs: list[Any] = []
-    if nlp is not None:
+    """Units of each claim: the words of its span (lemma, coarse POS) with entity mentions
+    collapsed into one unit keyed by their canonical name or state actor. The words come from
+    the article's parse kept with its enrichment (:class:`~newsprism.model.Words`); a claim of
+    an article stored without them is parsed here."""
+    stop = spacy_english()
+    kept: dict[str, tuple[list[int], list[Word]]] = {}  # article -> (word starts, words)
+    for aid in dict.fromkeys(c.article for c in claims):
+        en = enriched.get(aid)
+        words = en.words.unpack() if en is not None and aid in articles else []
+        if words:
+            kept[aid] = ([w.start for w in words], words)
+    unparsed = [c for c in claims if c.article not in kept]
+    docs: dict[str, Any] = {}
+    if unparsed and nlp is None:
+        nlp = _nlp()  # loaded only when some article's words were not kept
+    if unparsed and nlp is not None:
         # each distinct text once (wire copies repeat theirs); tokens, lemmas, tags and the
         # parse only: entities come from the enrichment, and the recogniser is half of the
         # pipeline's time
-        distinct = list(dict.fromkeys(c.text for c in claims))
+        distinct = list(dict.fromkeys(c.text for c in unparsed))
         skip = [name for name in ("ner",) if name in nlp.pipe_names]
-        parsed = dict(zip(distinct, nlp.pipe(distinct, batch_size=32, disable=skip), strict=True))
-        docs = [parsed[c.text] for c in claims]
-    stop = spacy_english()
+        docs = dict(zip(distinct, nlp.pipe(distinct, batch_size=32, disable=skip), strict=True))
     out: dict[str, list[_Unit]] = {}
-    for k, c in enumerate(claims):
-        words: list[_Unit] = []
-        if docs:
-            for t in docs[k]:
-                if t.is_space or (t.is_punct and t.text not in '“”"'):
-                    continue
-                words.append(
-                    _Unit(
-                        t.text,
-                        "a" if t.lower_ == "an" else (t.lemma_.lower() or t.lower_),
-                        "PRT" if t.dep_ == "prt" else t.pos_,
-                        c.start + t.idx,
-                        c.start + t.idx + len(t.text),
-                        num=t.like_num or _is_num(t.text),
-                        stop=t.is_stop or t.lower_ in stop,
-                        lemma=t.lemma_.lower(),
-                        glued=t.i > 1
-                        and docs[k][t.i - 1].text in "-–"
-                        and not docs[k][t.i - 1].whitespace_
-                        and not docs[k][t.i - 2].whitespace_,
-                    )
-                )
-        else:
-            for m in _WORD.finditer(c.text):
-                w = m.group(0)
-                words.append(
-                    _Unit(
-                        w,
-                        w.lower(),
-                        "",
-                        c.start + m.start(),
-                        c.start + m.end(),
-                        num=_is_num(w),
-                        stop=w.lower() in stop,
-                        lemma=w.lower(),
-                    )
-                )
+    for c in claims:
+        if c.article in kept:
+            starts, words = kept[c.article]
+            text = articles[c.article].text
+            first = bisect_left(starts, c.start)
+            units = [
+                _word_unit(w, text[w.start : w.end], stop)
+                for w in words[first : bisect_left(starts, c.end, lo=first)]
+                if w.end <= c.end
+            ]
+        elif c.text in docs:
+            units = _token_units(docs[c.text], c.start, stop)
+        else:  # no spaCy pipeline: regex tokens
+            units = _plain_units(c, stop)
         en = enriched.get(c.article)
         mentions = [
             m
             for m in (en.entities if en else [])
             if c.start <= m.start and m.end <= c.end and m.label not in _NUMERIC_LABELS
         ]
-        out[c.id] = _collapse(words, mentions)
+        out[c.id] = _collapse(units, mentions)
     return out
+
+
+def _word_unit(w: Word, text: str, stop: frozenset[str] | set[str]) -> _Unit:
+    """A unit from a word of the article's kept parse (``text`` is its surface form)."""
+    low = text.lower()
+    return _Unit(
+        text,
+        "a" if low == "an" else w.lemma,
+        "PRT" if w.has(WORD_PARTICLE) else w.pos,
+        w.start,
+        w.end,
+        num=w.has(WORD_NUMBER) or _is_num(text),
+        stop=w.has(WORD_STOP) or low in stop,
+        lemma=w.lemma,
+        glued=w.has(WORD_GLUED),
+    )
+
+
+def _token_units(doc: Any, offset: int, stop: frozenset[str] | set[str]) -> list[_Unit]:
+    """Units from the tokens of a claim parsed on its own (``offset``: the claim's start)."""
+    units: list[_Unit] = []
+    for t in doc:
+        if t.is_space or (t.is_punct and t.text not in QUOTE_MARKS):
+            continue
+        units.append(
+            _Unit(
+                t.text,
+                "a" if t.lower_ == "an" else (t.lemma_.lower() or t.lower_),
+                "PRT" if t.dep_ == "prt" else t.pos_,
+                offset + t.idx,
+                offset + t.idx + len(t.text),
+                num=t.like_num or _is_num(t.text),
+                stop=t.is_stop or t.lower_ in stop,
+                lemma=t.lemma_.lower(),
+                glued=t.i > 1
+                and doc[t.i - 1].text in "-–"
+                and not doc[t.i - 1].whitespace_
+                and not doc[t.i - 2].whitespace_,
+            )
+        )
+    return units
+
+
+def _plain_units(c: Claim, stop: frozenset[str] | set[str]) -> list[_Unit]:
+    """Units from regex word tokens (no parse at hand)."""
+    units: list[_Unit] = []
+    for m in _WORD.finditer(c.text):
+        w = m.group(0)
+        units.append(
+            _Unit(
+                w,
+                w.lower(),
+                "",
+                c.start + m.start(),
+                c.start + m.end(),
+                num=_is_num(w),
+                stop=w.lower() in stop,
+                lemma=w.lower(),
+            )
+        )
+    return units
 
 
 _NUMERIC_LABELS = frozenset({"CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"})
@@ -423,7 +488,7 @@ def substitutions(
     if not pairs:
         return [], [], Counter()
     needed = list({c.id: c for p in pairs for c in p}.values())
-    units = _claim_units(needed, by_id, enriched, nlp if nlp is not None else _nlp())
+    units = _claim_units(needed, by_id, enriched, nlp)
     subs: list[Choice] = []
     names: list[Choice] = []
     equal: Counter[str] = Counter()

@@ -14,6 +14,7 @@ import os
 import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -86,55 +87,59 @@ class Sink:
             raise OutputError(self.path, _reason(exc)) from exc
 
 
+@dataclass
+class _Pending:
+    """The temporary files of an all-or-nothing write, by the path each one replaces, and the
+    path being worked on (the one an error names)."""
+
+    temps: dict[Path, Path] = field(default_factory=dict)
+    current: Path | None = None
+
+
+@contextmanager
+def _replacing() -> Iterator[_Pending]:
+    """The block makes temporary files (in ``pending.temps``); when it ends without an error
+    each is moved over its path, and otherwise every one left is removed. An OSError becomes an
+    :class:`OutputError` naming ``pending.current``."""
+    pending = _Pending()
+    try:
+        yield pending
+        for path, tmp in list(pending.temps.items()):
+            pending.current = path
+            os.replace(tmp, path)
+            del pending.temps[path]
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(pending.current or exc.filename or "?", _reason(exc)) from exc
+    finally:
+        for tmp in pending.temps.values():
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
 @contextmanager
 def writing(paths: Sequence[Path]) -> Iterator[list[Sink]]:
     """Text files (UTF-8) written piece by piece in place of ``paths``, all or nothing (see
     the module docs): the block writes to the sinks; when it ends without an error every file
     is moved into place, and otherwise no temporary file is left and the previous outputs stay
     as they were. A file never has to be whole in memory."""
-    temps: dict[Path, Path] = {}
-    current: Path | None = None
-    try:
-        with contextlib.ExitStack() as stack:
-            sinks = []
-            for path in paths:
-                current = path
-                tmp, fh = _open_temp(path, binary=False)
-                temps[path] = tmp
-                sinks.append(Sink(path, stack.enter_context(fh)))
-            current = None
-            yield sinks
-            current = paths[-1] if paths else None  # closing flushes the last buffers
-        for path, tmp in list(temps.items()):
-            current = path
-            os.replace(tmp, path)
-            del temps[path]
-    except OutputError:
-        raise
-    except OSError as exc:
-        raise OutputError(current or exc.filename or "?", _reason(exc)) from exc
-    finally:
-        for tmp in temps.values():
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    with _replacing() as pending, contextlib.ExitStack() as stack:
+        sinks = []
+        for path in paths:
+            pending.current = path
+            tmp, fh = _open_temp(path, binary=False)
+            pending.temps[path] = tmp
+            sinks.append(Sink(path, stack.enter_context(fh)))
+        pending.current = None
+        yield sinks
+        pending.current = paths[-1] if paths else None  # closing flushes the last buffers
 
 
 def write_files(files: Mapping[Path, str | bytes]) -> None:
     """Write every ``path -> text`` of ``files`` (text as UTF-8, or bytes as they are), all or
     nothing (see the module docs)."""
-    temps: dict[Path, Path] = {}
-    current: Path | None = None
-    try:
+    with _replacing() as pending:
         for path, text in files.items():
-            current = path
-            temps[path] = _write_temp(path, text)
-        for path, tmp in list(temps.items()):
-            current = path
-            os.replace(tmp, path)
-            del temps[path]
-    except OSError as exc:
-        raise OutputError(current or exc.filename or "?", _reason(exc)) from exc
-    finally:
-        for tmp in temps.values():
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+            pending.current = path
+            pending.temps[path] = _write_temp(path, text)

@@ -67,7 +67,8 @@ def compare_story(
         story_places[c.outlet] |= c.places
     spans = _entity_spans(articles, enriched, claims)
 
-    found = _cross_conflicts(claims, groups, scores, ind_key, ctx, story_places, spans)
+    may = may_conflict_matrix(claims)  # pairs whose slots could disagree at all
+    found = _cross_conflicts(claims, groups, scores, ind_key, ctx, story_places, spans, may)
     centroid = vectors.mean(axis=0) if len(vectors) else np.zeros(384, dtype=np.float32)
     where = {i: k for k, g in enumerate(groups) for i in g}
     facts: list[Fact] = []
@@ -77,7 +78,9 @@ def compare_story(
         pcs = list(found.get(k, []))
         for x, i in enumerate(g):
             for j in g[x + 1 :]:
-                if ind_key.get(claims[i].article) == ind_key.get(claims[j].article):
+                if not may[i, j] or ind_key.get(claims[i].article) == ind_key.get(
+                    claims[j].article
+                ):
                     continue
                 pcs.extend(
                     pair_conflicts(
@@ -245,6 +248,7 @@ def _cross_conflicts(
     ctx: StoryContext,
     story_places: dict[str, set[str]],
     spans: dict[tuple[str, str], tuple[int, int, str]],
+    may: np.ndarray,
 ) -> dict[int, list[PairConflict]]:
     """A claim the judge kept out of a fact because its values differ is checked against the
     fact's claims: when the two are about one event and disagree, it joins the fact as the
@@ -253,7 +257,8 @@ def _cross_conflicts(
     Checked: pairs the judge scored, pairs worded alike (cosine >= COUNT_COSINE), pairs with
     the same predicate, and pairs that both name an office holder or a district; each claim
     against at most :data:`CROSS_CHECKS` partners that share a kind of slot with it (keyed
-    slots always). Returns group index -> the disagreements found."""
+    slots always; ``may``: :func:`~newsprism.stories.conflicts.may_conflict_matrix` of the
+    claims). Returns group index -> the disagreements found."""
     n = len(claims)
     where = {i: k for k, g in enumerate(groups) for i in g}
     found: dict[int, list[PairConflict]] = defaultdict(list)
@@ -272,7 +277,7 @@ def _cross_conflicts(
         | (preds[:, None] == preds[None, :])
         | (keyed[:, None] & keyed[None, :])
     )
-    mask &= may_conflict_matrix(claims)
+    mask &= may
     mask &= outlet[:, None] != outlet[None, :]
     iu, ju = np.nonzero(np.triu(mask, k=1))
     rank = scores.p[iu, ju] + scores.cos[iu, ju]

@@ -12,10 +12,11 @@ from newsprism.model import WORD_GLUED, WORD_NUMBER, WORD_PARTICLE, WORD_STOP, W
 QUOTE_MARKS = '“”"'
 
 
-def article_words(doc: Any) -> Words:
-    """The words of a parsed article: no spaces, no punctuation but quotation marks; each with
-    its lower-cased lemma, coarse part of speech and flags (a verb particle, number-like, a
-    stop word, joined to the previous word by a hyphen as in "twelve-point")."""
+def parse_words(doc: Any) -> list[Word]:
+    """The words of a parsed text (offsets in that text): no spaces, no punctuation but
+    quotation marks; each with its lower-cased lemma, coarse part of speech and flags (a verb
+    particle, number-like, a stop word, joined to the previous word by a hyphen as in
+    "twelve-point")."""
     out: list[Word] = []
     for t in doc:
         if t.is_space or (t.is_punct and t.text not in QUOTE_MARKS):
@@ -35,4 +36,9 @@ def article_words(doc: Any) -> Words:
         ):
             flags |= WORD_GLUED
         out.append(Word(t.idx, t.idx + len(t.text), t.lemma_.lower() or t.lower_, t.pos_, flags))
-    return Words.pack(out)
+    return out
+
+
+def article_words(doc: Any) -> Words:
+    """The words of a parsed article, packed to be kept with its enrichment."""
+    return Words.pack(parse_words(doc))

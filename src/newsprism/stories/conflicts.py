@@ -87,6 +87,7 @@ def slot_mask(c: Claim) -> int:
 
 
 def may_conflict(a: Claim, b: Claim) -> bool:
+    """Whether two claims could disagree at all: a shared kind of slot, or one negated."""
     return bool(slot_mask(a) & slot_mask(b)) or a.negated != b.negated
 
 
@@ -401,7 +402,7 @@ def pair_conflicts(
                 why=f"one place ('{ac[2]}') given two different parts",
             )
         )
-    if not (slot_mask(a) & slot_mask(b)) and a.negated == b.negated:
+    if not may_conflict(a, b):
         return out
     # a count of the same unit ties two claims more than a date does: looser wording for it
     why_count = same_event(a, b, cos, p, min_cos=COUNT_COSINE)

@@ -66,7 +66,7 @@ from newsprism.model import (
 from newsprism.nlp.canonical import normalize_name, one_word_aliases
 from newsprism.nlp.events import load_gazetteer
 from newsprism.nlp.pipeline import load_nlp
-from newsprism.nlp.words import QUOTE_MARKS
+from newsprism.nlp.words import parse_words
 from newsprism.stopwords import spacy_english
 from newsprism.stories.claims import article_sentences, entity_key, is_content_sentence
 
@@ -322,7 +322,7 @@ def _claim_units(
                 if w.end <= c.end
             ]
         elif c.text in docs:
-            units = _token_units(docs[c.text], c.start, stop)
+            units = _token_units(docs[c.text], c.text, c.start, stop)
         else:  # no spaCy pipeline: regex tokens
             units = _plain_units(c, stop)
         en = enriched.get(c.article)
@@ -351,29 +351,16 @@ def _word_unit(w: Word, text: str, stop: frozenset[str] | set[str]) -> _Unit:
     )
 
 
-def _token_units(doc: Any, offset: int, stop: frozenset[str] | set[str]) -> list[_Unit]:
-    """Units from the tokens of a claim parsed on its own (``offset``: the claim's start)."""
-    units: list[_Unit] = []
-    for t in doc:
-        if t.is_space or (t.is_punct and t.text not in QUOTE_MARKS):
-            continue
-        units.append(
-            _Unit(
-                t.text,
-                "a" if t.lower_ == "an" else (t.lemma_.lower() or t.lower_),
-                "PRT" if t.dep_ == "prt" else t.pos_,
-                offset + t.idx,
-                offset + t.idx + len(t.text),
-                num=t.like_num or _is_num(t.text),
-                stop=t.is_stop or t.lower_ in stop,
-                lemma=t.lemma_.lower(),
-                glued=t.i > 1
-                and doc[t.i - 1].text in "-–"
-                and not doc[t.i - 1].whitespace_
-                and not doc[t.i - 2].whitespace_,
-            )
+def _token_units(doc: Any, text: str, offset: int, stop: frozenset[str] | set[str]) -> list[_Unit]:
+    """Units of a claim parsed on its own (``text``, starting at ``offset`` in its article)."""
+    return [
+        _word_unit(
+            dataclasses.replace(w, start=w.start + offset, end=w.end + offset),
+            text[w.start : w.end],
+            stop,
         )
-    return units
+        for w in parse_words(doc)
+    ]
 
 
 def _plain_units(c: Claim, stop: frozenset[str] | set[str]) -> list[_Unit]:

@@ -135,6 +135,7 @@ def score_pairs(claims: list[Claim], vectors: np.ndarray) -> Alignment:
     return Alignment(p, cos, same)
 
 
+@lru_cache(maxsize=8192)
 def _content_words(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(stem_text(text))) - english()
 
@@ -168,6 +169,7 @@ def _seats() -> tuple[re.Pattern[str], dict[str, str]]:
     return rx, table
 
 
+@lru_cache(maxsize=8192)
 def judge_text(text: str) -> str:
     """A claim's wording as the judge reads it: a capital or seat of power standing for its
     state becomes the state ("Beijing refused" -> "China refused"), so two outlets' names for

@@ -298,6 +298,7 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
+@lru_cache(maxsize=4096)
 def _day(published: str | None) -> dt.date | None:
     if not published:
         return None
@@ -406,10 +407,10 @@ def pair_conflicts(
         return out
     # a count of the same unit ties two claims more than a date does: looser wording for it
     why_count = same_event(a, b, cos, p, min_cos=COUNT_COSINE)
-    why = same_event(a, b, cos, p)  # a date or a place needs the closer wording
     if why_count is None:
         return out
     out += _count_conflicts(a, b, why_count, _day(a.published), _day(b.published))
+    why = same_event(a, b, cos, p)  # a date or a place needs the closer wording
     if why is None:
         return out
     dc = _dates_conflict(a, b)

@@ -292,7 +292,6 @@ def _claim_units(
     collapsed into one unit keyed by their canonical name or state actor. The words come from
     the article's parse kept with its enrichment (:class:`~newsprism.model.Words`); a claim of
     an article stored without them is parsed here."""
-    stop = spacy_english()
     kept: dict[str, tuple[list[int], list[Word]]] = {}  # article -> (word starts, words)
     for aid in dict.fromkeys(c.article for c in claims):
         en = enriched.get(aid)
@@ -317,14 +316,14 @@ def _claim_units(
             text = articles[c.article].text
             first = bisect_left(starts, c.start)
             units = [
-                _word_unit(w, text[w.start : w.end], stop)
+                _word_unit(w, text[w.start : w.end])
                 for w in words[first : bisect_left(starts, c.end, lo=first)]
                 if w.end <= c.end
             ]
         elif c.text in docs:
-            units = _token_units(docs[c.text], c.text, c.start, stop)
+            units = _token_units(docs[c.text], c.text, c.start)
         else:  # no spaCy pipeline: regex tokens
-            units = _plain_units(c, stop)
+            units = _plain_units(c)
         en = enriched.get(c.article)
         mentions = [
             m
@@ -335,36 +334,38 @@ def _claim_units(
     return out
 
 
-def _word_unit(w: Word, text: str, stop: frozenset[str] | set[str]) -> _Unit:
-    """A unit from a word of the article's kept parse (``text`` is its surface form)."""
-    low = text.lower()
+def _word_unit(w: Word, text: str) -> _Unit:
+    """A unit from a word of a parse (``text`` is its surface form). Its stop-word flag is the
+    parser's own: spaCy marks a word whose lower case is in its English stop list, the list
+    :func:`~newsprism.stopwords.spacy_english` holds, so that list is not consulted (or
+    imported) again here."""
     return _Unit(
         text,
-        "a" if low == "an" else w.lemma,
+        "a" if text.lower() == "an" else w.lemma,
         "PRT" if w.has(WORD_PARTICLE) else w.pos,
         w.start,
         w.end,
         num=w.has(WORD_NUMBER) or _is_num(text),
-        stop=w.has(WORD_STOP) or low in stop,
+        stop=w.has(WORD_STOP),
         lemma=w.lemma,
         glued=w.has(WORD_GLUED),
     )
 
 
-def _token_units(doc: Any, text: str, offset: int, stop: frozenset[str] | set[str]) -> list[_Unit]:
+def _token_units(doc: Any, text: str, offset: int) -> list[_Unit]:
     """Units of a claim parsed on its own (``text``, starting at ``offset`` in its article)."""
     return [
         _word_unit(
             dataclasses.replace(w, start=w.start + offset, end=w.end + offset),
             text[w.start : w.end],
-            stop,
         )
         for w in parse_words(doc)
     ]
 
 
-def _plain_units(c: Claim, stop: frozenset[str] | set[str]) -> list[_Unit]:
+def _plain_units(c: Claim) -> list[_Unit]:
     """Units from regex word tokens (no parse at hand)."""
+    stop = spacy_english()
     units: list[_Unit] = []
     for m in _WORD.finditer(c.text):
         w = m.group(0)

@@ -67,8 +67,8 @@ def compare_story(
         story_places[c.outlet] |= c.places
     spans = _entity_spans(articles, enriched, claims)
 
-    may = may_conflict_matrix(claims)  # pairs whose slots could disagree at all
-    found = _cross_conflicts(claims, groups, scores, ind_key, ctx, story_places, spans, may)
+    checkable = _checkable(claims, ind_key)
+    found = _cross_conflicts(claims, groups, scores, ctx, story_places, spans, checkable)
     centroid = vectors.mean(axis=0) if len(vectors) else np.zeros(384, dtype=np.float32)
     where = {i: k for k, g in enumerate(groups) for i in g}
     facts: list[Fact] = []
@@ -78,9 +78,7 @@ def compare_story(
         pcs = list(found.get(k, []))
         for x, i in enumerate(g):
             for j in g[x + 1 :]:
-                if not may[i, j] or ind_key.get(claims[i].article) == ind_key.get(
-                    claims[j].article
-                ):
+                if not checkable[i, j]:
                     continue
                 pcs.extend(
                     pair_conflicts(
@@ -240,15 +238,26 @@ def _entity_spans(
     return spans
 
 
+def _checkable(claims: list[Claim], ind_key: dict[str, str]) -> np.ndarray:
+    """The pairs of claims a conflict check looks at (a boolean matrix): from independent
+    outlets (wire copies and one outlet's articles count once), with slots that could disagree
+    at all (:func:`~newsprism.stories.conflicts.may_conflict_matrix`)."""
+    outlet_ids: dict[str | None, int] = {}
+    outlet = np.array(
+        [outlet_ids.setdefault(ind_key.get(c.article), len(outlet_ids)) for c in claims]
+    )
+    checkable: np.ndarray = may_conflict_matrix(claims) & (outlet[:, None] != outlet[None, :])
+    return checkable
+
+
 def _cross_conflicts(
     claims: list[Claim],
     groups: list[list[int]],
     scores: align.Alignment,
-    ind_key: dict[str, str],
     ctx: StoryContext,
     story_places: dict[str, set[str]],
     spans: dict[tuple[str, str], tuple[int, int, str]],
-    may: np.ndarray,
+    checkable: np.ndarray,
 ) -> dict[int, list[PairConflict]]:
     """A claim the judge kept out of a fact because its values differ is checked against the
     fact's claims: when the two are about one event and disagree, it joins the fact as the
@@ -257,8 +266,8 @@ def _cross_conflicts(
     Checked: pairs the judge scored, pairs worded alike (cosine >= COUNT_COSINE), pairs with
     the same predicate, and pairs that both name an office holder or a district; each claim
     against at most :data:`CROSS_CHECKS` partners that share a kind of slot with it (keyed
-    slots always; ``may``: :func:`~newsprism.stories.conflicts.may_conflict_matrix` of the
-    claims). Returns group index -> the disagreements found."""
+    slots always; only ``checkable`` pairs, see :func:`_checkable`). Returns group index ->
+    the disagreements found."""
     n = len(claims)
     where = {i: k for k, g in enumerate(groups) for i in g}
     found: dict[int, list[PairConflict]] = defaultdict(list)
@@ -266,19 +275,13 @@ def _cross_conflicts(
         return found
     preds = np.array([c.predicate or f"_{k}" for k, c in enumerate(claims)])
     keyed = np.array([bool(c.roles or c.areas) for c in claims])
-    # only pairs that could conflict at all, from independent outlets
-    outlet_ids: dict[str | None, int] = {}
-    outlet = np.array(
-        [outlet_ids.setdefault(ind_key.get(c.article), len(outlet_ids)) for c in claims]
-    )
     mask = (
         (scores.p > 0)
         | (scores.cos >= COUNT_COSINE)
         | (preds[:, None] == preds[None, :])
         | (keyed[:, None] & keyed[None, :])
     )
-    mask &= may
-    mask &= outlet[:, None] != outlet[None, :]
+    mask &= checkable
     iu, ju = np.nonzero(np.triu(mask, k=1))
     rank = scores.p[iu, ju] + scores.cos[iu, ju]
     checks: Counter[int] = Counter()

@@ -197,15 +197,10 @@ def _enrich(art: Article) -> Enriched:
 def _cold() -> None:
     """Forget what the comparison caches by text (a story's own texts repeat across its wire
     copies, but a new story's were never seen): each repetition compares as a first run."""
-    for holder, name in (
-        (align, "judge_text"),
-        (align, "_content_words"),
-        (judge, "_stemmed_words"),
-        (conflicts, "_day"),
-    ):
-        fn = getattr(holder, name, None)
-        if fn is not None and hasattr(fn, "cache_clear"):
-            fn.cache_clear()
+    align.judge_text.cache_clear()
+    align._content_words.cache_clear()
+    judge._stemmed_words.cache_clear()
+    conflicts._day.cache_clear()
 
 
 def run(n: int, reps: int) -> dict[str, float]:

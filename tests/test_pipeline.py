@@ -6,7 +6,9 @@ import json
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -181,18 +183,31 @@ def test_sidecar_metadata_reaches_stories_json(corpus_run: tuple[dict, Path, str
     assert checked >= 10
 
 
+def _spy(
+    monkeypatch: pytest.MonkeyPatch,
+    module: Any,
+    name: str,
+    note: Callable[..., Any],
+    calls: list[Any],
+) -> list[Any]:
+    """Wrap ``module.name`` so that each call appends ``note(*args)`` to ``calls``, then runs."""
+    original = getattr(module, name)
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(note(*args))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, spy)
+    return calls
+
+
 def _counting_compare(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Every story compared from now on: its article ids."""
     from newsprism.stories import compare as compare_mod
 
-    calls: list[list[str]] = []
-    original = compare_mod.compare_story
-
-    def counting(articles, *args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append([a.id for a in articles])
-        return original(articles, *args, **kwargs)
-
-    monkeypatch.setattr(compare_mod, "compare_story", counting)
-    return calls
+    return _spy(
+        monkeypatch, compare_mod, "compare_story", lambda arts, *_: [a.id for a in arts], []
+    )
 
 
 def test_unchanged_stories_are_reused_not_compared_again(
@@ -355,18 +370,8 @@ def _result_of(doc: dict) -> AnalysisResult:
 def _counting_sections(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """Every story section rendered from now on: (format, story id)."""
     calls: list[tuple[str, str]] = []
-    md, html = pieces_mod.story_markdown, pieces_mod.story_html
-
-    def counting_md(story, *args):  # type: ignore[no-untyped-def]
-        calls.append(("md", story["id"]))
-        return md(story, *args)
-
-    def counting_html(story, *args):  # type: ignore[no-untyped-def]
-        calls.append(("html", story["id"]))
-        return html(story, *args)
-
-    monkeypatch.setattr(pieces_mod, "story_markdown", counting_md)
-    monkeypatch.setattr(pieces_mod, "story_html", counting_html)
+    _spy(monkeypatch, pieces_mod, "story_markdown", lambda story, *_: ("md", story["id"]), calls)
+    _spy(monkeypatch, pieces_mod, "story_html", lambda story, *_: ("html", story["id"]), calls)
     return calls
 
 

@@ -120,7 +120,7 @@ def story_key(text: str) -> str:
 @dataclass
 class OutputCache:
     """The entries of one output folder: read on demand, each new or updated one written as
-    soon as it is complete (:meth:`put`), the unused ones removed by :meth:`save`."""
+    soon as it is complete (:meth:`put`), the unused ones removed by :meth:`remove_unused`."""
 
     folder: Path
     used: set[str] = field(default_factory=set)
@@ -166,7 +166,7 @@ class OutputCache:
         entry.where = (path, len(head) + 1, sizes)
         entry.line = entry.markdown = entry.html = ""
 
-    def save(self) -> None:
+    def remove_unused(self) -> None:
         """Remove every file of the folder that no story used in this run (entries of stories
         gone or changed, older formats). A failure is logged, never raised."""
         if self.broken or not self.folder.is_dir():

@@ -33,5 +33,5 @@ def write_outputs(result: AnalysisResult, outdir: str | Path) -> dict[str, Path]
     cache = OutputCache.of(out)
     with fewer_collections(), writing(list(paths.values())) as sinks:
         write_outputs_streamed(result, cache, sinks)
-    cache.save()
+    cache.remove_unused()
     return paths

@@ -220,3 +220,24 @@ def test_judge_takes_precomputed_vectors_and_bad_input() -> None:
     assert np.all(np.isfinite(odd)) and odd.shape == (2,)
     with pytest.raises(ValueError):
         j.p_same([a], [])
+
+
+def test_char_cosines_of_all_pairs_at_once_equal_the_pairwise_ones() -> None:
+    from newsprism.stories.judge_features import _char_cos, analyse, char_cosines
+
+    texts = [
+        "The Vexborough council approved a budget of 12 million crowns on Tuesday.",
+        "On Tuesday the Vexborough council passed a 12 million crown budget.",
+        "",
+        "Harbour pilots walked off the job.",
+        "Ok",
+        "harbour pilots walked off the job",
+    ]
+    infos = [analyse(t) for t in texts]
+    rng = np.random.default_rng(3)
+    ia = rng.integers(0, len(texts), 40)
+    ib = rng.integers(0, len(texts), 40)
+    got = char_cosines(infos, ia, ib)
+    want = [_char_cos(infos[i], infos[j]) for i, j in zip(ia, ib, strict=True)]
+    assert np.allclose(got, want, atol=1e-12)
+    assert char_cosines(infos, ia[:0], ib[:0]).shape == (0,)

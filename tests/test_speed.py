@@ -272,3 +272,31 @@ def test_progress_lines_carry_an_eta_per_stage(capsys: pytest.CaptureFixture[str
     assert "ETA" in half and half.endswith(" s")
     assert "enrich: 40/40" in lines  # a finished stage has no ETA
     assert "compare: 0/30" in lines
+
+
+def test_english_stop_words_are_scikit_learns_without_importing_it(tmp_path: Path) -> None:
+    """The list is read from scikit-learn's word-list file: the same words, and neither
+    scikit-learn nor SciPy (1-2 s to import) loaded by a comparison."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from newsprism import stopwords
+
+    assert stopwords.english() == ENGLISH_STOP_WORDS
+    code = (
+        "import sys; from newsprism.stopwords import english; english(); "
+        "print(sorted(m for m in ('sklearn', 'scipy', 'datasketch') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    # a module not laid out as a literal list is refused, not executed
+    odd = tmp_path / "pkg"
+    odd.mkdir()
+    (odd / "__init__.py").write_text("")
+    (odd / "words.py").write_text("WORDS = frozenset(open('x').read().split())\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        assert stopwords._literal_word_list("pkg", "words.py", "WORDS") is None
+        assert stopwords._literal_word_list("pkg", "missing.py", "WORDS") is None
+        assert stopwords._literal_word_list("no_such_package_here", "x.py", "WORDS") is None
+    finally:
+        sys.path.remove(str(tmp_path))

@@ -18,7 +18,10 @@ Two small lists of one rule each stay beside their rule: the words left out of a
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 from functools import lru_cache
+from pathlib import Path
 
 from newsprism.nlp.dates_calendar import WEEKDAYS
 
@@ -299,10 +302,41 @@ REPORTING_WORDS = frozenset({"said", "says", "say", "told", "mr", "mrs", "ms"})
 
 @lru_cache(maxsize=1)
 def english() -> frozenset[str]:
-    """scikit-learn's English stop words."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # heavy: sklearn, ~1 s
+    """scikit-learn's English stop words (the Glasgow IR group's list), read from the word-list
+    module that scikit-learn installs, without importing scikit-learn: that import pulls in
+    SciPy and took 1-2 s of every run that compares a story."""
+    words = _literal_word_list("sklearn", "feature_extraction/_stop_words.py", "ENGLISH_STOP_WORDS")
+    if words is None:  # a scikit-learn laid out otherwise: import it after all
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # heavy: sklearn, ~1-2 s
 
-    return frozenset(ENGLISH_STOP_WORDS)
+        words = frozenset(ENGLISH_STOP_WORDS)
+    return words
+
+
+def _literal_word_list(package: str, relpath: str, name: str) -> frozenset[str] | None:
+    """The strings of ``name = frozenset([...])`` (a literal list) in an installed package's
+    module file, read as text and never executed; None when not found so."""
+    try:
+        spec = importlib.util.find_spec(package)
+        if spec is None or not spec.origin:
+            return None
+        tree = ast.parse((Path(spec.origin).parent / relpath).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError, ImportError):
+        return None
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+            and isinstance(node.value, ast.Call)
+            and len(node.value.args) == 1
+        ):
+            try:
+                value = ast.literal_eval(node.value.args[0])
+            except ValueError:
+                return None
+            if isinstance(value, list | tuple | set) and all(isinstance(w, str) for w in value):
+                return frozenset(value)
+    return None
 
 
 @lru_cache(maxsize=1)

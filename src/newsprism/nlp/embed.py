@@ -27,6 +27,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -216,7 +217,9 @@ def _export_onnx(path: Path) -> None:
     example = torch.ones((2, 8), dtype=torch.int64)
     axes = {0: "batch", 1: "tokens"}
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with torch.no_grad():
+    # the tracer warns about the shapes it traces; the dynamic axes below keep them free
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         torch.onnx.export(
             _Hidden(bert),
             (example, example, example * 0),

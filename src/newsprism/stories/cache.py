@@ -6,7 +6,8 @@ the stored one is reused. The key of a story hashes everything its comparison an
 built from: each member article (text and metadata), each member's enrichment (after entity
 names and speakers were made canonical across the archive), the brief settings, and the source
 code of :mod:`newsprism.stories`, :mod:`newsprism.model`, :mod:`newsprism.codec` and
-:mod:`newsprism.record` (an upgrade never reuses a story built by older code). A
+:mod:`newsprism.record` and the same-fact judge's weights (an upgrade never reuses a story
+built by older code or an older judge). A
 reused story is read back with ``Story.from_dict`` (the one codec); its entity list and
 attribution list are rebuilt (cheap): entity spellings gathered from other stories' articles
 may have changed.
@@ -41,8 +42,10 @@ class StoryCache:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Hash of the source of the story-building modules, the data model and the record that
-    the store keeps of a story (:mod:`newsprism.record`)."""
+    """Hash of the source of the story-building modules, the data model, the record that
+    the store keeps of a story (:mod:`newsprism.record`) and the same-fact judge's shipped
+    weights (which name the cross-encoder file they were fitted with): retrained weights
+    never reuse a story the older ones judged."""
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
     root = here.parent
@@ -51,6 +54,7 @@ def code_fingerprint() -> str:
         root / "model.py",
         root / "codec.py",
         root / "record.py",
+        root / "data" / "same_fact_judge.json",
     ]:
         h.update(path.name.encode())
         h.update(path.read_bytes())

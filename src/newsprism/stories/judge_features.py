@@ -207,12 +207,45 @@ def _gaps(a: TextInfo, b: TextInfo, sm: SequenceMatcher) -> tuple[int, int]:
     return ga, gb
 
 
+def char_cosines(infos: Sequence[TextInfo], ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
+    """Character 4-gram cosine of each pair (``infos[ia[k]]``, ``infos[ib[k]]``), all pairs in
+    a few array operations: the shared 4-grams of every pair are found by one sort of
+    (pair, 4-gram) keys."""
+    out = np.zeros(len(ia), dtype=np.float64)
+    if not len(ia):
+        return out
+    vocab: dict[str, int] = {}
+    ids: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
+    for info in infos:
+        ids.append(np.array([vocab.setdefault(g, len(vocab)) for g in info.char4], np.int64))
+        counts.append(np.array(list(info.char4.values()), dtype=np.float64))
+    size = max(len(vocab), 1)
+    pair = np.arange(len(ia), dtype=np.int64)
+    lens = np.array([len(x) for x in ids], dtype=np.int64)
+    ka = np.repeat(pair, lens[ia]) * size + np.concatenate([ids[i] for i in ia] or [[]])
+    kb = np.repeat(pair, lens[ib]) * size + np.concatenate([ids[i] for i in ib] or [[]])
+    wa = np.concatenate([counts[i] for i in ia] or [[]])
+    wb = np.concatenate([counts[i] for i in ib] or [[]])
+    common, xa, xb = np.intersect1d(ka, kb, assume_unique=True, return_indices=True)
+    dot = np.bincount(common // size, weights=wa[xa] * wb[xb], minlength=len(ia))
+    norms = np.array([info.char4_norm for info in infos], dtype=np.float64)
+    denom = norms[ia] * norms[ib]
+    np.divide(dot, denom, out=out, where=denom > 0)
+    return out
+
+
 def pair_scalars(
-    a: TextInfo, b: TextInfo, cosine: float, matcher: SequenceMatcher | None = None
+    a: TextInfo,
+    b: TextInfo,
+    cosine: float,
+    matcher: SequenceMatcher | None = None,
+    char_cos: float | None = None,
 ) -> list[float]:
     """The :data:`SCALAR_FEATURES` of one pair, in that order. ``matcher``: a
     ``SequenceMatcher`` already holding ``b.tokens`` as its second sequence (it indexes that
-    side once, for all the pairs that share it)."""
+    side once, for all the pairs that share it); ``char_cos``: the pair's
+    :func:`char_cosines` where already computed."""
     uc = _cont(a.uni, b.uni)
     bc = _cont(a.bi, b.bi)
     sc = _cont(a.stems, b.stems)
@@ -244,7 +277,7 @@ def pair_scalars(
         sc[0],
         sc[1],
         lcs_len / max(la, lb),
-        _char_cos(a, b),
+        _char_cos(a, b) if char_cos is None else char_cos,
         abs(la - lb) / max(la, lb),
         abs(math.log(la / lb)),
         math.log(min(la, lb)),
@@ -288,18 +321,23 @@ def pair_features(
     for t in (*a_texts, *b_texts):
         if t not in infos:
             infos[t] = analyse(t)
+    # wire copies repeat whole pairs: each distinct (a, b, cosine) is computed once
+    keys = list(dict.fromkeys(zip(a_texts, b_texts, (float(c) for c in cos), strict=True)))
+    order = {t: i for i, t in enumerate(infos)}
+    listed = list(infos.values())
+    chars = char_cosines(
+        listed,
+        np.array([order[a] for a, _, _ in keys], dtype=np.int64),
+        np.array([order[b] for _, b, _ in keys], dtype=np.int64),
+    )
     matchers: dict[str, SequenceMatcher] = {}  # one per distinct b text, reused across pairs
-    done: dict[tuple[str, str, float], list[float]] = {}  # wire copies repeat whole pairs
-    rows = []
-    for a, b, c in zip(a_texts, b_texts, cos, strict=True):
-        key = (a, b, float(c))
-        row = done.get(key)
-        if row is None:
-            m = matchers.get(b)
-            if m is None:
-                m = matchers[b] = SequenceMatcher(None, b=infos[b].tokens, autojunk=False)
-            row = done[key] = pair_scalars(infos[a], infos[b], float(c), m)
-        rows.append(row)
+    done: dict[tuple[str, str, float], list[float]] = {}
+    for (a, b, c), cc in zip(keys, chars.tolist(), strict=True):
+        m = matchers.get(b)
+        if m is None:
+            m = matchers[b] = SequenceMatcher(None, b=infos[b].tokens, autojunk=False)
+        done[(a, b, c)] = pair_scalars(infos[a], infos[b], c, m, cc)
+    rows = [done[(a, b, float(c))] for a, b, c in zip(a_texts, b_texts, cos, strict=True)]
     scal = np.array(
         rows,
         dtype=np.float32,

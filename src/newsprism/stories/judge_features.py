@@ -157,16 +157,6 @@ def _cont(a: frozenset, b: frozenset) -> tuple[float, float]:
     return min(ca, cb), max(ca, cb)
 
 
-def _char_cos(a: TextInfo, b: TextInfo) -> float:
-    if not a.char4 or not b.char4:
-        return 0.0
-    if len(a.char4) > len(b.char4):
-        a, b = b, a
-    other = b.char4
-    dot = sum(v * other.get(k, 0) for k, v in a.char4.items())
-    return dot / (a.char4_norm * b.char4_norm)
-
-
 def _numbers_match(a: frozenset[tuple[float, str]], b: frozenset[tuple[float, str]]) -> int:
     """How many numbers of the one side have no equal value (within 1%) on the other side."""
     va = [v for v, _ in a]
@@ -239,13 +229,13 @@ def pair_scalars(
     a: TextInfo,
     b: TextInfo,
     cosine: float,
+    char_cos: float,
     matcher: SequenceMatcher | None = None,
-    char_cos: float | None = None,
 ) -> list[float]:
-    """The :data:`SCALAR_FEATURES` of one pair, in that order. ``matcher``: a
-    ``SequenceMatcher`` already holding ``b.tokens`` as its second sequence (it indexes that
-    side once, for all the pairs that share it); ``char_cos``: the pair's
-    :func:`char_cosines` where already computed."""
+    """The :data:`SCALAR_FEATURES` of one pair, in that order. ``char_cos``: the pair's
+    character 4-gram cosine (:func:`char_cosines` computes those of all pairs at once);
+    ``matcher``: a ``SequenceMatcher`` already holding ``b.tokens`` as its second sequence (it
+    indexes that side once, for all the pairs that share it)."""
     uc = _cont(a.uni, b.uni)
     bc = _cont(a.bi, b.bi)
     sc = _cont(a.stems, b.stems)
@@ -277,7 +267,7 @@ def pair_scalars(
         sc[0],
         sc[1],
         lcs_len / max(la, lb),
-        _char_cos(a, b) if char_cos is None else char_cos,
+        char_cos,
         abs(la - lb) / max(la, lb),
         abs(math.log(la / lb)),
         math.log(min(la, lb)),
@@ -336,7 +326,7 @@ def pair_features(
         m = matchers.get(b)
         if m is None:
             m = matchers[b] = SequenceMatcher(None, b=infos[b].tokens, autojunk=False)
-        done[(a, b, c)] = pair_scalars(infos[a], infos[b], c, m, cc)
+        done[(a, b, c)] = pair_scalars(infos[a], infos[b], c, cc, m)
     rows = [done[(a, b, float(c))] for a, b, c in zip(a_texts, b_texts, cos, strict=True)]
     scal = np.array(
         rows,

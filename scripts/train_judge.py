@@ -79,6 +79,7 @@ def main() -> None:
         metrics,
         out_of_fold,
     )
+    from newsprism.nlp.embed import backend_name
     from newsprism.stories.judge import fit
 
     pairs = load_pairs(args.train)
@@ -107,6 +108,14 @@ def main() -> None:
     log.info("5-fold CV at SAME alone: %s", cv_same)
     log.info("5-fold CV at 0.5:  %s", cv_half)
     log.info("calibration error (10 bins): %.4f", ece)
+    for name, part in (("agree", agree), ("differ", ~agree)):
+        at = metrics(p[part], pairs.y[part], same)
+        log.info(
+            "at SAME, pairs whose predicates %s (%d): precision %.3f",
+            name,
+            int(part.sum()),
+            at["precision_same"],
+        )
 
     model = fit(X, pairs.y)
     digest = hashlib.sha256(args.train.read_bytes()).hexdigest()
@@ -121,6 +130,8 @@ def main() -> None:
             "cv_at_same": cv_same,
             "cv_at_0.5": cv_half,
             "cv_calibration_error": ece,
+            # the sentence encoder whose vectors the features read
+            "vectors": backend_name(),
         }
     )
     d = model.to_dict()

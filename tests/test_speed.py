@@ -63,10 +63,13 @@ def test_encoder_batches_take_every_text_once_within_the_token_budget(
         assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= embed_mod.TOKEN_BUDGET
 
 
-def test_a_text_gets_one_vector_whatever_it_is_batched_with() -> None:
+@pytest.mark.parametrize("backend", ["onnx", "onnx-int8-static"])
+def test_a_text_gets_one_vector_whatever_it_is_batched_with(backend: str) -> None:
     """Batches are cut by padded tokens (long paragraphs go a few at a time, so the runtime's
-    buffers stay small); a text's vector does not depend on its neighbours."""
-    encoder = embed_mod.load_encoder("onnx")
+    buffers stay small); a text's vector does not depend on its neighbours, with the default
+    int8 encoder too (its activation scales are fixed, not taken from the batch)."""
+    encoder = embed_mod.load_encoder(backend)
+    assert encoder.name.endswith(backend)
     long = " ".join(["The harbour board met again on Thursday to weigh the ferry timetable."] * 30)
     texts = [SENTENCES[0], long, SENTENCES[1], long[:400], "Strike."] * 3
     together = encoder.encode(texts, 64)
@@ -74,6 +77,41 @@ def test_a_text_gets_one_vector_whatever_it_is_batched_with() -> None:
         alone = encoder.encode([text], 64)[0]
         np.testing.assert_allclose(together[k], alone, atol=1e-5)
         np.testing.assert_allclose(together[k + 5], alone, atol=1e-5)
+
+
+def test_the_int8_encoder_stays_close_to_full_precision() -> None:
+    """The default int8 encoder gives each text nearly its full-precision vector, and pairs of
+    texts nearly their full-precision cosine (what clustering and the same-fact judge read)."""
+    texts = [
+        *SENTENCES[:2],
+        "Storm warnings stopped the Vellin Island ferry on Tuesday, the operator said.",
+        "The council of Orlen voted 7 to 2 to close the old river bridge to lorries.",
+        "Union leader Tomas Brenn said the dockworkers would stay out until they get a rise.",
+        "Fire crews from three towns fought the blaze at the Kelmar plastics plant overnight.",
+    ]
+    full = embed_mod.load_encoder("onnx").encode(texts, 64)
+    int8 = embed_mod.load_encoder("onnx-int8-static").encode(texts, 64)
+    assert np.min(np.sum(full * int8, axis=1)) > 0.97
+    assert np.max(np.abs(full @ full.T - int8 @ int8.T)) < 0.06
+
+
+@pytest.mark.parametrize(
+    ("asked", "expected"),
+    [
+        (None, "onnx-int8-static"),
+        ("onnx", "onnx"),
+        (" Torch ", "torch"),
+        ("no-such", "onnx-int8-static"),
+    ],
+)
+def test_the_encoder_is_picked_by_its_variable(
+    monkeypatch: pytest.MonkeyPatch, asked: str | None, expected: str
+) -> None:
+    if asked is None:
+        monkeypatch.delenv("NEWSPRISM_EMBEDDER", raising=False)
+    else:
+        monkeypatch.setenv("NEWSPRISM_EMBEDDER", asked)
+    assert embed_mod.backend_name() == expected
 
 
 SENTENCES = [

@@ -35,6 +35,7 @@ from newsprism.model import (
 )
 from newsprism.nlp import dates as dates_mod
 from newsprism.nlp.canonical import canonicalize
+from newsprism.nlp.embed import backend_name
 from newsprism.nlp.embed import persistent as embedding_store
 from newsprism.nlp.embed import remote as embedding_remote
 from newsprism.nlp.pubdate import date_from_stories, date_from_text
@@ -507,7 +508,8 @@ def build_stories(
             "attributions": _story_attributions(members, enriched),
         }
         if cache is not None:
-            settings = {"max_facts": options.max_facts}
+            # the sentence encoder changes the claims' vectors, and with them the judge's verdicts
+            settings = {"max_facts": options.max_facts, "encoder": backend_name()}
             key = story_cache.story_key(members, enriched, settings)
             text = cache.stored.pop(key, None)
             if text is not None:

@@ -4,10 +4,11 @@ Comparing a story's outlets (embedding its sentences, aligning claims) is the co
 ``analyze``. A story whose inputs have not changed since the last run gives the same result, so
 the stored one is reused. The key of a story hashes everything its comparison and brief are
 built from: each member article (text and metadata), each member's enrichment (after entity
-names and speakers were made canonical across the archive), the brief settings, and the source
+names and speakers were made canonical across the archive), the brief settings and the sentence
+encoder (:func:`newsprism.nlp.embed.backend_name`), and the source
 code of :mod:`newsprism.stories`, :mod:`newsprism.model`, :mod:`newsprism.codec` and
 :mod:`newsprism.record` and the same-fact judge's weights (an upgrade never reuses a story
-built by older code or an older judge). A
+built by older code, an older judge or another calibration of the int8 encoder). A
 reused story is read back with ``Story.from_dict`` (the one codec); its entity list and
 attribution list are rebuilt (cheap): entity spellings gathered from other stories' articles
 may have changed.
@@ -43,9 +44,9 @@ class StoryCache:
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """Hash of the source of the story-building modules, the data model, the record that
-    the store keeps of a story (:mod:`newsprism.record`) and the same-fact judge's shipped
-    weights (which name the cross-encoder file they were fitted with): retrained weights
-    never reuse a story the older ones judged."""
+    the store keeps of a story (:mod:`newsprism.record`), the same-fact judge's shipped
+    weights and the sentences the int8 encoder is calibrated on: retrained weights or a
+    new calibration never reuse a story judged with the older ones."""
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
     root = here.parent
@@ -55,6 +56,7 @@ def code_fingerprint() -> str:
         root / "codec.py",
         root / "record.py",
         root / "data" / "same_fact_judge.json",
+        root / "data" / "encoder_calibration.txt",  # the int8 encoder's scales
     ]:
         h.update(path.name.encode())
         h.update(path.read_bytes())

@@ -53,7 +53,10 @@ def compare_story(
     embeddings: dict[str, np.ndarray] | None = None,
 ) -> Comparison:
     """Align the claims of a story's articles into facts and compare the outlets (never raises
-    on odd input: articles without text or enrichment just contribute nothing)."""
+    on odd input: articles without text or enrichment just contribute nothing).
+
+    ``embeddings``: each article's sentence vectors, one row per sentence, made by
+    :func:`~newsprism.nlp.pipeline.embed` (claims are embedded here when absent)."""
     articles = [a for a in articles if a is not None]
     outlets = list(dict.fromkeys(a.source or a.id for a in articles))
     claims = story_claims(articles, enriched)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sqlite3
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -76,17 +78,31 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 
 class _Progress:
     """Progress on stderr with an ETA per stage: a live bar on a terminal, a line per stage and
-    10% step otherwise."""
+    10% step otherwise.
+
+    It also keeps Ctrl-C from being lost. Python raises ``KeyboardInterrupt`` wherever the main
+    thread is when the signal arrives; raised inside a finalizer (a ``__del__`` or a weakref
+    callback that the collector happened to run) it is printed and dropped, and the run would
+    go on. While the block runs, a SIGINT is also noted, and every progress tick (each article,
+    each story, quiet or not) raises it again until the run stops."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
+        self.interrupted = False
+        self._old_handler: Any = None
         self.tty = sys.stderr.isatty()
         self._bar: Any = None
         self._tasks: dict[str, Any] = {}
         self._last: dict[str, int] = {}
         self._start: dict[str, tuple[float, int]] = {}
 
+    def _on_sigint(self, signum: int, frame: object) -> None:
+        self.interrupted = True
+        raise KeyboardInterrupt
+
     def __enter__(self) -> _Progress:
+        if threading.current_thread() is threading.main_thread():
+            self._old_handler = signal.signal(signal.SIGINT, self._on_sigint)
         if self.enabled and self.tty:
             from rich.console import Console  # heavy: rich, ~25 ms; only the tty bar
             from rich.progress import (  # heavy: as above
@@ -112,10 +128,14 @@ class _Progress:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._old_handler is not None:
+            signal.signal(signal.SIGINT, self._old_handler)
         if self._bar is not None:
             self._bar.stop()
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if self.interrupted:  # a Ctrl-C that a finalizer swallowed: stop now
+            raise KeyboardInterrupt
         if not self.enabled:
             return
         if self._bar is not None:

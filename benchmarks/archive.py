@@ -7,7 +7,7 @@ article's publisher as outlet and its publication date. Real news text, so the p
 entities, attributions, claims and embeddings cost what they cost on news.
 
 For each size N (default 250 and 1,000), in fresh processes (``benchmarks/pipeline.py``'s child
-runs, 2 workers, the ONNX encoder):
+runs, 2 workers, the default encoder: ONNX Runtime, int8 at fixed activation scales):
 
 * **analyze N**: the whole pipeline into a fresh store; wall time, stages, peak RSS of the main
   process;
@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from docs_section import publish
+from newsprism.nlp.embed import DEFAULT_BACKEND as ENCODER
 from pipeline import run_child
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,10 +98,10 @@ def measure(sizes: list[int], words: int, workers: int) -> dict:
             _write(corpus, all_pieces[:n])
             store = work / f"store-{n}.db"
             print(f"analyze {n} articles ...", flush=True)
-            full = run_child("analyze", corpus, workers, store, "onnx")
+            full = run_child("analyze", corpus, workers, store, ENCODER)
             _write(corpus, all_pieces[n : n + 1])  # one more piece, same folder
             print(f"add one to {n} ...", flush=True)
-            add = run_child("analyze", corpus, workers, store, "onnx")
+            add = run_child("analyze", corpus, workers, store, ENCODER)
             size_mb = sum(f.stat().st_size for f in work.glob(f"store-{n}.db*")) / 1e6
             words_n = sum(len(p["text"].split()) for p in all_pieces[:n])
             rows.append({"n": n, "words": words_n, "full": full, "add": add, "store_mb": size_mb})
@@ -127,7 +128,8 @@ def render(res: dict) -> str:
         f"average at the end {res['load']:.1f}). Articles: PolNeAR train articles cut at "
         f"paragraph boundaries into pieces of about {res['words_per_piece']} words (each piece "
         "one article, its publisher as outlet, its publication date). `analyze` with 2 workers "
-        "and the ONNX encoder, each run in a fresh process, over the oldest N pieces; then the "
+        "and the default encoder (int8 at fixed activation scales), each run in a fresh process, "
+        "over the oldest N pieces; then the "
         "same command with the next piece in publication order added to the folder, into the "
         "same store (a new article, not a backfill). Targets: adding one article to an archive of "
         "1,000 at most 2 s beyond model loading; at most 2 GB peak memory at 10,000 articles.",
@@ -243,7 +245,7 @@ WHAT_IS_LEFT = [
     "- A run no longer imports scikit-learn (for a stop-word list) or datasketch (for the "
     "near-duplicate MinHash), and with them SciPy's sparse and integrate modules (2026-12-07): "
     "the peak of 1,000 articles went from 712 MB to 590 MB, both runs under a load near 1.5 "
-    "(see \"Adding one article: what a run imports\").",
+    '(see "Adding one article: what a run imports").',
     "- What still grows with the archive, live Python objects at the end of `analyze` "
     "(tracemalloc, 250 to 1,000 articles, +132 MB in all, about 0.18 MB per article): the "
     "enrichment received from the workers (+30 MB), the stories' stored texts (+19 MB), the "

@@ -224,6 +224,22 @@ def test_unchanged_stories_are_reused_not_compared_again(
     assert again["stories"] == doc["stories"]
 
 
+def test_another_sentence_encoder_compares_every_story_again(
+    corpus_run: tuple[dict, Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The claims' vectors, and with them the judge's verdicts, come from the sentence encoder:
+    a stored story is never reused under another one."""
+    doc, out, _ = corpus_run
+    work = tmp_path / "out"
+    shutil.copytree(out, work)
+    monkeypatch.setenv("NEWSPRISM_EMBEDDER", "onnx")  # the run above used the default, int8
+    calls = _counting_compare(monkeypatch)
+    code, _, err = _run(["analyze", str(EXAMPLES), "-o", str(work)])
+    assert code == 0, err
+    again = json.loads((work / "stories.json").read_text(encoding="utf-8"))
+    assert sorted(map(sorted, calls)) == sorted(sorted(s["articles"]) for s in again["stories"])
+
+
 def test_new_articles_join_the_stories_already_in_the_store(
     corpus_run: tuple[dict, Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

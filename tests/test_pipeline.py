@@ -229,7 +229,7 @@ def test_another_sentence_encoder_compares_every_story_again(
 ) -> None:
     """The claims' vectors, and with them the judge's verdicts, come from the sentence encoder:
     a stored story is never reused under another one."""
-    doc, out, _ = corpus_run
+    _, out, _ = corpus_run
     work = tmp_path / "out"
     shutil.copytree(out, work)
     monkeypatch.setenv("NEWSPRISM_EMBEDDER", "onnx")  # the run above used the default, int8

@@ -95,6 +95,26 @@ def test_the_int8_encoder_stays_close_to_full_precision() -> None:
     assert np.max(np.abs(full @ full.T - int8 @ int8.T)) < 0.06
 
 
+def test_without_an_int8_graph_the_encoder_runs_at_full_precision(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """When the int8 graph cannot be made (a quantization fault, say), the run goes on with
+    the full-precision graph, under that encoder's name (so its vectors are never mixed with
+    int8 ones in the store)."""
+    full = embed_mod._onnx_path("onnx")
+    embed_mod.load_encoder("onnx")  # the full-precision graph exists in the usual cache
+    monkeypatch.setenv("NEWSPRISM_CACHE_DIR", str(tmp_path))  # no int8 graph made here yet
+    (tmp_path / full.name).symlink_to(full)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("quantization tools missing")
+
+    monkeypatch.setattr(embed_mod, "_quantize_onnx", broken)
+    encoder = embed_mod._load_encoder.__wrapped__("onnx-int8-static")
+    assert encoder.name.endswith(":onnx")
+    assert not list(tmp_path.glob("*int8*"))
+
+
 @pytest.mark.parametrize(
     ("asked", "expected"),
     [

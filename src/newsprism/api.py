@@ -483,6 +483,9 @@ def build_stories(
     for a in articles:
         groups[assignments.get(a.id, f"solo-{a.id}")].append(a)
     ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), _first_date(kv[1]), kv[0]))
+    # what a story's key holds besides its members: the brief's size, and the sentence encoder
+    # (it makes the claims' vectors, and with them the judge's verdicts)
+    key_settings = {"max_facts": options.max_facts, "encoder": backend_name()}
     stories: list[Story] = []
     jobs: list[CompareJob] = []  # the stories to compare, and where each goes
     places: list[tuple[int, str]] = []  # (index in stories, cache key)
@@ -508,9 +511,7 @@ def build_stories(
             "attributions": _story_attributions(members, enriched),
         }
         if cache is not None:
-            # the sentence encoder changes the claims' vectors, and with them the judge's verdicts
-            settings = {"max_facts": options.max_facts, "encoder": backend_name()}
-            key = story_cache.story_key(members, enriched, settings)
+            key = story_cache.story_key(members, enriched, key_settings)
             text = cache.stored.pop(key, None)
             if text is not None:
                 old = json.loads(text)

@@ -296,8 +296,13 @@ def _outlier_nodes(src: Path) -> list[str]:
 
 
 class _Calibration:
-    """Batches of the calibration sentences, as the encoder feeds them (an onnxruntime
-    ``CalibrationDataReader``)."""
+    """Batches of the calibration sentences (an onnxruntime ``CalibrationDataReader``).
+
+    Unlike the encoder, which feeds each batch unpadded but for its longest text, this reader
+    keeps the fixed padding that the model's ``tokenizer.json`` sets (128 tokens), and
+    :func:`_feed` marks the pads as attended: the activation ranges are measured on those
+    inputs. That is how the shipped graph, and the same-fact judge fitted on its vectors, were
+    made; calibrating on unpadded batches would make another graph (not measured)."""
 
     def __init__(self, batch: int = 8) -> None:
         from tokenizers import Tokenizer  # heavy: as in OnnxEncoder

@@ -118,6 +118,7 @@ def child(shape: str, size: int) -> dict[str, Any]:
 
     from newsprism.api import AnalyzeOptions, analyze
     from newsprism.outputs import write_outputs
+    from newsprism.store.base import open_store
 
     logging.getLogger("newsprism").setLevel(logging.ERROR)
     options = AnalyzeOptions(use_embeddings=False, workers=1)
@@ -132,12 +133,15 @@ def child(shape: str, size: int) -> dict[str, Any]:
         name, data = make(shape, size)
         (src / name).write_bytes(data)
         cpu0, t0 = time.process_time(), time.perf_counter()
-        result = analyze([str(src)], options)
+        store = Path(tmp, "store.db")
+        result = analyze([str(src)], options, store=store)
         written = write_outputs(result, Path(tmp, "out"))
         wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         out_bytes = sum(p.stat().st_size for p in written.values())
-        atts = [a for e in result.enriched.values() for a in e.attributions]
-        sents = [s for e in result.enriched.values() for s in e.sentences]
+        with open_store(store) as db:  # the whole records (the result holds outlines)
+            records = db.enrichment()
+        atts = [a for e in records.values() for a in e.attributions]
+        sents = [s for e in records.values() for s in e.sentences]
         return {
             "shape": shape,
             "bytes": len(data),

@@ -377,6 +377,31 @@ def test_negation_conflict_and_attribution_difference() -> None:
     assert injured.status == "corroborated"  # different attribution is not a conflict
 
 
+def test_a_negation_worded_as_the_opposite_word_is_no_conflict() -> None:
+    """"Pleaded not guilty" and "pleaded innocent" state one thing (a false conflict on DUC
+    2004 once the vectors moved); a negation of the very same word still conflicts."""
+    a, ea = make(
+        "a",
+        "Ridge Times",
+        "All three dock managers have pleaded not guilty to the fraud charges in Orlen.",
+    )
+    b, eb = make(
+        "b",
+        "Delta Post",
+        "All three dock managers have pleaded innocent to the fraud charges in Orlen.",
+    )
+    comp = compare_story([a, b], {"a": ea, "b": eb})
+    assert all(f.status != "conflicting" for f in comp.facts)
+    assert all(c.slot != "negation" for f in comp.facts for c in f.conflicts)
+    c, ec = make(
+        "c",
+        "Harbour Courier",
+        "All three dock managers have pleaded guilty to the fraud charges in Orlen.",
+    )
+    comp = compare_story([a, c], {"a": ea, "c": ec})
+    assert any(c.slot == "negation" for f in comp.facts for c in f.conflicts)
+
+
 def test_more_detail_is_not_a_conflict() -> None:
     a, ea = make(
         "a",

@@ -259,10 +259,17 @@ def test_new_articles_join_the_stories_already_in_the_store(
     assert code == 0, err
     before = json.loads((tmp_path / "o1" / "stories.json").read_text(encoding="utf-8"))
     calls = _counting_compare(monkeypatch)
+    # of the stored articles, the run reads outlines, and whole records only for the stories
+    # it compares again (never every record)
+    from newsprism.store.sql import SQLStore
+
+    read = _spy(monkeypatch, SQLStore, "enrichment_of", lambda _db, ids: list(ids), [])
+    monkeypatch.setattr(SQLStore, "enrichment", lambda _db: pytest.fail("read every record"))
     code, _, err = _run(["analyze", str(later), "-o", str(tmp_path / "o2"), "--store", str(store)])
     assert code == 0, err
     after = json.loads((tmp_path / "o2" / "stories.json").read_text(encoding="utf-8"))
     assert after["summary"]["new_articles"] == len(after["articles"]) - len(before["articles"]) > 0
+    assert {i for ids in read for i in ids} == {i for c in calls for i in c}
     members = {frozenset(s["articles"]) for s in after["stories"]}
     expected = {frozenset(Path(f).stem for f in s["files"]) for s in EXPECTED["stories"]}
     assert members == expected

@@ -27,6 +27,7 @@ from newsprism.model import (
 )
 from newsprism.store.base import ArticleStore, is_postgres_url, open_reader, open_store, store_label
 from newsprism.store.sqlite import Store, StoreError
+from newsprism.text import content_hash
 
 
 def _article(i: int, text: str = "The harbour board met on Monday.") -> Article:
@@ -128,8 +129,18 @@ def test_enrichment_round_trip_and_delete(store_location: str) -> None:
         db.add_enrichment([e])
         db.add_enrichment([e])  # again: replaced, not doubled
         assert db.enrichment() == {"a1": e}
+        # the digest of the record as stored, noted when written and when read
+        assert e.digest == content_hash(e.record_text())
+        assert db.enrichment()["a1"].digest == db.enrichment_of(["a1"])["a1"].digest == e.digest
+        # the outline: entities and attributions only, read from the record by the database
+        outline = db.enrichment_outline()["a1"]
+        assert outline.partial and outline.digest == e.digest
+        assert outline.entities == e.entities and outline.attributions == e.attributions
+        assert outline.sentences == outline.dates == outline.clauses == []
+        assert not db.enrichment()["a1"].partial
         db.delete_enrichment(["a1"])
         assert db.enrichment() == {}
+        assert db.enrichment_outline() == {}
 
 
 def test_stories_state_and_skipped(store_location: str) -> None:

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +35,7 @@ from newsprism.model import (
 )
 from newsprism.nlp import dates as dates_mod
 from newsprism.nlp.canonical import canonicalize
-from newsprism.nlp.embed import backend_name
+from newsprism.nlp.embed import backend_name, cluster_backend, vectors_id
 from newsprism.nlp.embed import persistent as embedding_store
 from newsprism.nlp.embed import remote as embedding_remote
 from newsprism.nlp.pubdate import date_from_stories, date_from_text
@@ -164,11 +164,15 @@ def _analyze(
     articles = ingested.articles
     lap("ingest")
 
-    enriched = db.enrichment()
+    # of the stored articles, only what a run needs of each (entities, attributions, digest):
+    # the rest of a record is read when its story is compared again
+    enriched = db.enrichment_outline()
     todo = [a for a in articles if a.id not in enriched]
     if todo:
         fresh = _enrich(todo, options, db, progress)
-        enriched.update({e.article_id: e for e in fresh})
+        # the new records are stored: keep their outline too, read them back when compared
+        # (memory stays what the stored articles' outlines take)
+        enriched.update({e.article_id: _outline(e) for e in fresh})
     lap("parse")  # what the workers' own timing (parse, annotate, models) left over
 
     entities = canonicalize({a.id: enriched[a.id].entities for a in articles}, options.aliases)
@@ -177,11 +181,16 @@ def _analyze(
 
     assignments = _cluster(articles, enriched, options, db, progress)
     lap("clustering")
-    for a in date_from_stories(articles, assignments):
+    redated = date_from_stories(articles, assignments)
+    complete = _completer(enriched, db)
+    complete([a.id for a in redated])
+    for a in redated:
         _redate(enriched[a.id], a)
     cache = _stored_stories(db)
     lap("annotate")
-    stories = build_stories(articles, enriched, entities, assignments, options, progress, cache)
+    stories = build_stories(
+        articles, enriched, entities, assignments, options, progress, cache, complete
+    )
     lap("comparison")
     by_id = {a.id: a for a in articles}
     storylines = _storylines(stories, by_id, enriched, db)
@@ -222,6 +231,37 @@ def _enrich(
             sink=db.add_enrichment,
         )
     return local.enrich(todo, workers=options.workers, progress=progress, sink=db.add_enrichment)
+
+
+def _outline(e: Enriched) -> Enriched:
+    """A stored record's outline: its entities, attributions and digest (see
+    :meth:`~newsprism.store.sql.SQLStore.enrichment_outline`)."""
+    if not e.digest:  # a store that did not note it: the record as it was stored
+        e.digest = content_hash(e.record_text())
+    return Enriched(
+        e.article_id,
+        entities=e.entities,
+        attributions=e.attributions,
+        digest=e.digest,
+        partial=True,
+    )
+
+
+def _completer(enriched: dict[str, Enriched], db: ArticleStore) -> Callable[[Iterable[str]], None]:
+    """A function that reads, in place in ``enriched``, the whole records of the partial ones
+    among the article ids it is given. The entity and attribution lists of the outline are kept:
+    their canonical names and speakers are already set for this run."""
+
+    def complete(ids: Iterable[str]) -> None:
+        need = [i for i in dict.fromkeys(ids) if i in enriched and enriched[i].partial]
+        if not need:
+            return
+        for aid, full in db.enrichment_of(need).items():
+            part = enriched[aid]
+            full.entities, full.attributions = part.entities, part.attributions
+            enriched[aid] = full
+
+    return complete
 
 
 def _place_in_store(articles: list[Article], db: ArticleStore) -> list[Article]:
@@ -407,7 +447,10 @@ def _backfills(articles: list[Article], known: dict[str, str], window_days: floa
 
 
 def _settings_key(options: AnalyzeOptions) -> str:
-    return f"{options.granularity}:{int(options.use_embeddings)}"
+    """What the stored clustering state was made with: settings, and the vectors' encoder (a
+    new one clusters the archive again rather than mix its vectors with the stored ones)."""
+    key = f"{options.granularity}:{int(options.use_embeddings)}"
+    return f"{key}:{vectors_id(cluster_backend())}" if options.use_embeddings else key
 
 
 _STORY_KEYS = "story_keys"
@@ -472,20 +515,25 @@ def build_stories(
     options: AnalyzeOptions,
     progress: Progress | None = None,
     cache: StoryCache | None = None,
+    complete: Callable[[Iterable[str]], None] | None = None,
 ) -> list[Story]:
     """Group articles by story, then compare each story's outlets and write its brief.
 
     With a ``cache``, a story whose members and their enrichment are unchanged since the stored
-    run is taken from the store instead of being compared again. Stories are compared
-    independently of one another: in this process with ``engine="local"``, as Ray tasks (one
-    per time block of stories) with ``engine="ray"``; the stories are the same either way."""
+    run is taken from the store instead of being compared again. ``enriched`` may hold partial
+    records (:attr:`~newsprism.model.Enriched.partial`) when ``complete`` is given: it reads the
+    whole records of the article ids it is given into ``enriched``, one story at a time (Ray:
+    all of them before the tasks start), and a compared story's records are left partial
+    again. Stories are compared independently of one another: in this process with
+    ``engine="local"``, as Ray tasks (one per time block of stories) with ``engine="ray"``; the
+    stories are the same either way."""
     groups: dict[str, list[Article]] = defaultdict(list)
     for a in articles:
         groups[assignments.get(a.id, f"solo-{a.id}")].append(a)
     ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), _first_date(kv[1]), kv[0]))
     # what a story's key holds besides its members: the brief's size, and the sentence encoder
     # (it makes the claims' vectors, and with them the judge's verdicts)
-    key_settings = {"max_facts": options.max_facts, "encoder": backend_name()}
+    key_settings = {"max_facts": options.max_facts, "encoder": vectors_id(backend_name())}
     stories: list[Story] = []
     jobs: list[CompareJob] = []  # the stories to compare, and where each goes
     places: list[tuple[int, str]] = []  # (index in stories, cache key)
@@ -523,9 +571,7 @@ def build_stories(
                 continue
         story = Story(**rebuilt)
         stories.append(story)
-        jobs.append(
-            CompareJob(story, members, {a.id: enriched[a.id] for a in members}, options.max_facts)
-        )
+        jobs.append(CompareJob(story, members, {}, options.max_facts))
         places.append((len(stories) - 1, key))
     reused = len(stories) - len(jobs)
 
@@ -533,17 +579,34 @@ def build_stories(
         if progress:
             progress("compare", reused + count, len(ordered))
 
+    def ready(job: CompareJob) -> CompareJob:
+        ids = [a.id for a in job.members]
+        if complete is not None:
+            complete(ids)
+        job.enriched = {i: enriched[i] for i in ids}
+        return job
+
     if options.engine == "ray" and len(jobs) > 1:
         from newsprism.engine import ray as ray_engine  # optional: needs ray
 
         blocks = [_first_date(job.members)[:10] for job in jobs]
         results = ray_engine.compare_blocks(
-            jobs, blocks, compare_members, options.workers, options.ray_address, done
+            [ready(job) for job in jobs],
+            blocks,
+            compare_members,
+            options.workers,
+            options.ray_address,
+            done,
         )
+        if complete is not None:
+            for job in jobs:
+                _forget(job, enriched)
     else:
         results = []
         for job in jobs:
-            results.append(compare_members(job))
+            results.append(compare_members(ready(job)))
+            if complete is not None:
+                _forget(job, enriched)
             done(len(results))
     for (i, key), compared in zip(places, results, strict=True):
         stories[i] = compared
@@ -554,6 +617,15 @@ def build_stories(
             "%d of %d stories unchanged since the last run: reused", cache.reused, len(ordered)
         )
     return stories
+
+
+def _forget(job: CompareJob, enriched: dict[str, Enriched]) -> None:
+    """Leave a compared story's records as outlines again (they are in the store): a run holds
+    the whole records of one story at a time."""
+    for aid, e in job.enriched.items():
+        if not e.partial and e.digest:
+            enriched[aid] = _outline(e)
+    job.enriched = {}
 
 
 @dataclass

@@ -11,6 +11,7 @@ story cache and the Ray engine all use that form.
 from __future__ import annotations
 
 import base64
+import json
 import sys
 from array import array
 from dataclasses import dataclass, field, fields
@@ -303,6 +304,18 @@ class Enriched(Record):
     events: list[Event] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
     words: Words = field(default_factory=Words)
+    #: runtime only: the sha256 of the record as the store holds it (:meth:`record_text`,
+    #: before entity names and speakers were made canonical across the archive); empty when
+    #: it was never stored. A story's cache key reads it instead of encoding the record again.
+    digest: str = field(default="", compare=False, metadata=codec.SKIP)
+    #: runtime only: True when only ``entities`` and ``attributions`` were read from the store
+    #: (what a run needs of every stored article); the other fields are then left empty, and
+    #: the store's ``enrichment_of`` reads the whole record
+    partial: bool = field(default=False, compare=False, metadata=codec.SKIP)
+
+    def record_text(self) -> str:
+        """The record as the store keeps it: :meth:`to_dict` as JSON text."""
+        return json.dumps(self.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form (the article id is the row's key): sentences as ``[start, end]``
@@ -615,6 +628,10 @@ class AnalysisResult:
     articles: list[Article]
     stories: list[Story]
     skipped: list[Skipped] = field(default_factory=list)
+    #: each article's enrichment as outlines (:attr:`Enriched.partial`: entities with their
+    #: canonical names, attributions with canonical speakers); the whole records stay in the
+    #: store (``open_store(path).enrichment_of(ids)``), so a result's memory does not grow with
+    #: every article's parse
     enriched: dict[str, Enriched] = field(default_factory=dict)
     files_read: int = 0
     entities: list[Entity] = field(default_factory=list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 _STEM = re.compile(r"(?<=\w{4})(?:ing|ed|es|s)\b")
@@ -50,3 +51,11 @@ def is_negation(token: str) -> bool:
     """Whether a lower-cased token negates its clause ("not", "never", "didn't", ...)."""
     t = token.replace("’", "'")
     return t in NEGATION_WORDS or t.endswith("n't")
+
+
+def content_hash(data: bytes | str) -> str:
+    """The sha256 hex digest of raw bytes (a string is hashed as UTF-8): an input's content
+    hash (incremental runs) and a stored record's digest (story cache keys)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()

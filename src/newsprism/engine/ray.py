@@ -35,7 +35,7 @@ from newsprism.engine.local import default_workers
 from newsprism.ingest.files import Input
 from newsprism.ingest.run import _process
 from newsprism.model import Article, Enriched, Removed
-from newsprism.nlp.embed import DIM, load_encoder
+from newsprism.nlp.embed import DIM, backend_of, load_encoder
 from newsprism.nlp.enrich import enrich_articles
 
 log = logging.getLogger(__name__)
@@ -354,7 +354,7 @@ def compare_blocks(
 
 def _encode_block(texts: list[str], name: str) -> Any:
     """One Ray task: the texts of one time block through the sentence encoder ``name``."""
-    encoder = load_encoder(name.rsplit(":", 1)[-1] if ":" in name else None)
+    encoder = load_encoder(backend_of(name) if ":" in name else None)
     if encoder.name != name:  # e.g. ONNX Runtime missing on this node: torch would differ
         raise RuntimeError(f"encoder {encoder.name} on this worker, {name} on the driver")
     return encoder.encode(texts, 64)

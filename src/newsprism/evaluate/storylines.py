@@ -29,6 +29,7 @@ from newsprism.errors import ModelMissingError
 from newsprism.evaluate import read_jsonl
 from newsprism.evaluate.cluster import bcubed
 from newsprism.nlp.dates import find_dates
+from newsprism.nlp.embed import cluster_backend
 from newsprism.nlp.pipeline import embed
 from newsprism.stories.cluster import ClusterDoc, ClusterSettings, cluster
 from newsprism.stories.cluster_features import lead
@@ -156,7 +157,8 @@ def score(path: Path, limit: int | None = None) -> dict[str, float]:
     emb = None
     if ClusterSettings().use_embeddings:
         try:
-            emb = np.asarray(embed([lead(d.text, ClusterSettings().lead_chars) for d in docs]))
+            leads = [lead(d.text, ClusterSettings().lead_chars) for d in docs]
+            emb = np.asarray(embed(leads, backend=cluster_backend()))  # as the clusterer's
         except ModelMissingError as exc:  # the clusterer runs on TF-IDF alone
             log.warning("embeddings unavailable (%s)", exc)
     out: dict[str, float] = {"n_docs": float(len(docs)), "n_gold": float(len(set(gold.values())))}

@@ -68,7 +68,7 @@ def sentences(doc: Doc) -> list[Sentence]:
     return out
 
 
-def embed(texts: list[str], batch_size: int = 64):
+def embed(texts: list[str], batch_size: int = 64, backend: str | None = None):
     """L2-normalised embeddings, one row per text (float32); see :mod:`newsprism.nlp.embed`
     (each distinct text is encoded once, and the encoder is loaded once per process)."""
-    return _embed(texts, batch_size=batch_size)
+    return _embed(texts, batch_size=batch_size, backend=backend)

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 from newsprism.model import Article, Enriched, Removed, Skipped, Story
 from newsprism.store.base import StoreError
+from newsprism.text import content_hash
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,9 @@ class Dialect:
     unranked: str
     #: after ``ORDER BY`` a text column: byte order on both (PostgreSQL would use the locale)
     collate: str = ""
+    #: one top-level member of the JSON text in column ``data``, as JSON text (``{key}``: its
+    #: name; NULL when absent)
+    json_member: str = "json_extract(data, '$.{key}')"
 
     def sql(self, text: str) -> str:
         """``text`` (written with ``?`` placeholders) in this backend's placeholder style."""
@@ -161,6 +165,7 @@ POSTGRES = Dialect(
     ranked=" ORDER BY ts_rank(a.tsv, q) DESC, a.seq",
     unranked=" ORDER BY a.seq",
     collate=' COLLATE "C"',
+    json_member="(data::json ->> '{key}')",
 )
 
 
@@ -425,7 +430,13 @@ class SQLStore:
     # -- enrichment -------------------------------------------------------------------------
 
     def add_enrichment(self, items: Iterable[Enriched]) -> None:
-        rows = sorted({e.article_id: json.dumps(e.to_dict()) for e in items}.items())
+        """Store each article's enrichment (replacing what was there); each item's ``digest``
+        is set to that of the record written."""
+        texts: dict[str, str] = {}
+        for e in items:
+            texts[e.article_id] = text = e.record_text()
+            e.digest = content_hash(text)
+        rows = sorted(texts.items())
         sql = upsert_sql("enrichment", ("article_id", "data"), "article_id", ("data",))
         self._write(lambda: self._exec_many(sql, rows))
 
@@ -434,18 +445,42 @@ class SQLStore:
         self._write(lambda: self._exec_many("DELETE FROM enrichment WHERE article_id = ?", rows))
 
     def enrichment(self) -> dict[str, Enriched]:
+        """The whole enrichment of every stored article, with digests."""
         return {
-            aid: Enriched.from_dict(json.loads(data), article_id=aid)
+            aid: Enriched.from_dict(json.loads(data), article_id=aid, digest=content_hash(data))
             for aid, data in self._rows("SELECT article_id, data FROM enrichment")
         }
 
     def enrichment_of(self, ids: Iterable[str]) -> dict[str, Enriched]:
+        """The whole enrichment of the articles ``ids`` (those that have one), with digests."""
         return {
-            aid: Enriched.from_dict(json.loads(data), article_id=aid)
+            aid: Enriched.from_dict(json.loads(data), article_id=aid, digest=content_hash(data))
             for aid, data in self._in_chunks(
                 "SELECT article_id, data FROM enrichment WHERE article_id IN ({marks})", ids
             )
         }
+
+    def enrichment_outline(self) -> dict[str, Enriched]:
+        """Every stored article's entities and attributions, with its record's digest: what a
+        run reads of the whole archive (``partial`` records: the other fields are left empty,
+        and :meth:`enrichment_of` reads them). The database picks the two members out of each
+        record, so the rest (clauses, words, events: about three quarters of it) is never
+        decoded here."""
+        member = self.dialect.json_member
+        sql = (
+            f"SELECT article_id, data, {member.format(key='entities')},"
+            f" {member.format(key='attributions')} FROM enrichment"
+        )
+        out: dict[str, Enriched] = {}
+        for aid, data, entities, attributions in self._rows(sql):
+            part = {
+                "entities": json.loads(entities) if entities else [],
+                "attributions": json.loads(attributions) if attributions else [],
+            }
+            out[aid] = Enriched.from_dict(
+                part, article_id=aid, digest=content_hash(data), partial=True
+            )
+        return out
 
     # -- stories ----------------------------------------------------------------------------
 

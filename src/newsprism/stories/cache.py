@@ -3,8 +3,8 @@
 Comparing a story's outlets (embedding its sentences, aligning claims) is the costly part of
 ``analyze``. A story whose inputs have not changed since the last run gives the same result, so
 the stored one is reused. The key of a story hashes everything its comparison and brief are
-built from: each member article (text and metadata), each member's enrichment (after entity
-names and speakers were made canonical across the archive), the brief settings and the sentence
+built from: each member article (text and metadata), each member's enrichment (the digest of
+its stored record, and the canonical names its entities got across the archive), the brief settings and the sentence
 encoder (:func:`newsprism.nlp.embed.backend_name`), and the source
 code of :mod:`newsprism.stories`, :mod:`newsprism.model`, :mod:`newsprism.codec` and
 :mod:`newsprism.record` and the same-fact judge's weights (an upgrade never reuses a story
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from newsprism.model import Article, Enriched, Story
+from newsprism.text import content_hash
 
 
 @dataclass
@@ -77,5 +78,13 @@ def story_key(
         meta.pop("path", None)  # where the file lies does not change the story
         h.update(json.dumps(meta, sort_keys=True, default=str).encode())
         e = enriched.get(a.id)
-        h.update(json.dumps(e.to_dict() if e else None, sort_keys=True).encode())
+        if e is None:
+            h.update(b"-")
+            continue
+        # the stored record (by its digest: never encoded again), and what a run changes in
+        # it: the canonical names of its entities, from the whole archive. (Speakers follow
+        # from those names; dates re-resolved against an inferred publication date follow from
+        # the text and that date, which is in ``meta``.)
+        h.update((e.digest or content_hash(e.record_text())).encode())
+        h.update(json.dumps([m.canonical for m in e.entities]).encode())
     return h.hexdigest()

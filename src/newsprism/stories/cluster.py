@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from newsprism.nlp.embed import preload_runtime
+from newsprism.nlp.embed import cluster_backend, preload_runtime
 from newsprism.nlp.pipeline import embed
 from newsprism.settings import Granularity, default
 from newsprism.stories.cluster_features import (
@@ -436,7 +436,7 @@ class StoryClusterer:
             return None
         try:
             texts = [embed_text(d, self.settings.lead_chars) for d in docs]
-            return np.asarray(embed(texts), dtype=np.float32)
+            return np.asarray(embed(texts, backend=cluster_backend()), dtype=np.float32)
         # guards the sentence encoder (model package missing, a broken ONNX export, out of
         # memory): clustering falls back to TF-IDF only
         except Exception as exc:

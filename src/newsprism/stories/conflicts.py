@@ -258,11 +258,51 @@ def _same_number(x: float, y: float) -> bool:
 _NEG_WORDS = re.compile(r"\b(?:not|never|no|n't)\b|n't", re.IGNORECASE)
 
 
+#: words whose negation states what the other word states ("pleaded not guilty" / "pleaded
+#: innocent"): a negation that one outlet words with the opposite word is no disagreement
+_OPPOSITES: dict[str, str] = {
+    "guilty": "innocent",
+    "true": "false",
+    "alive": "dead",
+    "present": "absent",
+    "legal": "illegal",
+    "possible": "impossible",
+    "likely": "unlikely",
+    "clear": "unclear",
+    "agree": "disagree",
+    "include": "exclude",
+    "allowed": "forbidden",
+    "accept": "reject",
+    "accepted": "rejected",
+    "succeed": "fail",
+    "succeeded": "failed",
+    "remember": "forget",
+    "win": "lose",
+    "won": "lost",
+}
+_OPPOSITES.update({v: k for k, v in list(_OPPOSITES.items())})
+_NEGATED_WORD = re.compile(
+    r"(?:\bnot|\bnever|n['’]t)\s+(?:be\s+|been\s+)?([a-z]+)", re.IGNORECASE
+)
+
+
+def _worded_opposite(negated: str, affirmed: str) -> bool:
+    """Whether a negated word of ``negated`` has its opposite in ``affirmed`` (see
+    :data:`_OPPOSITES`): the two say the same thing."""
+    words = set(re.findall(r"[a-z]+", affirmed.lower()))
+    return any(
+        _OPPOSITES.get(m.group(1).lower()) in words for m in _NEGATED_WORD.finditer(negated)
+    )
+
+
 def _polarity_conflict(a: Claim, b: Claim, cos: float) -> bool:
     if a.negated == b.negated or cos < NEGATION_SIM:
         return False
     if bool(_NEG_WORDS.search(a.text)) == bool(_NEG_WORDS.search(b.text)):
         return False  # both word a negation (or neither): the parse, not the outlets, differs
+    neg, aff = (a, b) if _NEG_WORDS.search(a.text) else (b, a)
+    if _worded_opposite(neg.text, aff.text):
+        return False
     # wording must be close once the negation is taken out: same content words
     wa, wb = _polarity_words(a.text), _polarity_words(b.text)
     if not wa or not wb:

@@ -47,7 +47,7 @@ RELATED: float = 0.32
 # steps) at which pairs with differing predicates reach precision 0.90 on their own (the
 # precision the comparison's corroborated facts are held to). ``scripts/train_judge.py``
 # derives it. Two claims judged alone (the ``align`` stage) keep SAME.
-SAME_OTHER_PREDICATE: float = 0.84
+SAME_OTHER_PREDICATE: float = 0.83
 #: predicates too general to say what happened on their own ("is", "said"): one of these is
 #: never looked for among the other claim's words (two equal ones still agree), and a shared
 #: one never ties two claims to one event (:mod:`newsprism.stories.conflicts`)

@@ -338,16 +338,20 @@ def _findings(m: dict, breakdown: list[tuple], p_wall: float) -> list[str]:
             f"precision (`onnx`) the embeddings take {f_emb:.1f} s and the run {f_wall:.1f} s "
             f"({f_wall / p_wall:.2f}x the parse, peak {f_rss:.0f} MB); with `{enc}` (the "
             f"default) {emb:.1f} s and {wall:.1f} s ({wall / p_wall:.2f}x, peak {rss:.0f} MB): "
-            f"{f_emb / max(emb, 1e-9):.2f}x faster embeddings. Its activation scales are fixed "
-            "(measured once on `data/encoder_calibration.txt`), so a text gets the same vector "
-            "in any batch; the feed-forward output layers stay at full precision. Quality as at "
-            "full precision: ECB+ BCubed F1 0.958 (the same 17 stories), DUC storylines 0.926 "
-            "(0.922) and 0.936 on half B (0.936), the same-fact judge's cross-validated "
-            "accuracy 0.749 at precision 0.854 (0.752 at 0.850), and the very same 23 "
-            "corroborated facts and one conflict on DUC 2004 dev (docs/compare.md). Dynamic "
-            "int8 (`onnx-int8`) embeds about 2x faster than full precision, but scales each "
-            "batch by its own range, so a text's vector (and, near a threshold, a fact) would "
-            "depend on which texts were embedded with it; it also cost clustering quality."
+            f"{f_emb / max(emb, 1e-9):.2f}x faster embeddings. With `{enc}` the claims go "
+            "through int8 (weights in 7 bits, activation scales fixed, measured once on "
+            "`data/encoder_calibration.txt`), and the clustering's titles and leads through "
+            "the full-precision graph, which is let go before the int8 one loads. A text gets "
+            "the same vector in any batch and on any CPU. Quality: ECB+ BCubed F1 0.958, DUC "
+            "storylines 0.922 and 0.936 on half B (the clustering at full precision: with int8 "
+            "vectors half B was 0.929, under its floor), the same-fact judge's cross-validated "
+            "accuracy 0.747 at precision 0.853 (full precision 0.752 at 0.850), and on DUC "
+            "2004 dev 22 corroborated facts, 21 true, and one conflict, true "
+            "(docs/compare.md). On this CPU (AVX2, no VNNI) int8 gains less than on a CPU "
+            "with VNNI, where the same comparison measured 1.48x (2026-12-07, the 8-bit graph). "
+            "Dynamic int8 (`onnx-int8`) embeds about 2x faster than full precision, but scales "
+            "each batch by its own range, so a text's vector (and, near a threshold, a fact) "
+            "would depend on which texts were embedded with it; it also cost clustering quality."
         )
     if "torch" in by_enc and enc != "torch":
         t_emb = by_enc["torch"][1].get("embeddings", 0.0)
@@ -385,7 +389,7 @@ def _findings(m: dict, breakdown: list[tuple], p_wall: float) -> list[str]:
 
 NOTES = [
     "- Peak memory: the main process of `analyze` holds spaCy (about 330 MB, see the parse "
-    "alone) and the encoder; the worker column reads 0 where workers are children of the fork "
+    "alone) and one encoder at a time (full precision about 170 MB, int8 about 90 MB); the worker column reads 0 where workers are children of the fork "
     "server and escape `RUSAGE_CHILDREN` (a worker holds about what the parse's worker holds). "
     "10,000 articles were not run here: what grows with the corpus in the main process is the "
     "articles and their enrichment (loaded from the store), the clustering state (784 MB for "
@@ -406,9 +410,9 @@ NOTES = [
     "partner (gist cosine >= 0.45) in another article, so even an oracle would skip under a "
     "quarter of the claim embeddings. Requiring two shared content words skips 27% of the "
     "claims but loses 3.3% of the same-fact pairs (63 of 1,883); one shared word skips 3.5%. "
-    "The brief and the order of facts also read every claim's vector. With the encoder at "
-    "about 1.0x the parse and the rest of the run at 1.2x, the target needs a comparison that "
-    "does not embed most claims at all.",
+    "The brief and the order of facts also read every claim's vector. With the encoder "
+    "costing about as much as the parse and the rest of the run more again, the target needs "
+    "a comparison that does not embed most claims at all.",
 ]
 
 

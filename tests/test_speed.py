@@ -155,7 +155,7 @@ def test_without_an_int8_graph_the_encoder_runs_at_full_precision(
         raise RuntimeError("quantization tools missing")
 
     monkeypatch.setattr(embed_mod, "_quantize_onnx", broken)
-    encoder = embed_mod._load_encoder.__wrapped__("onnx-int8-static")
+    encoder = embed_mod._make_encoder("onnx-int8-static")
     assert encoder.name.endswith(":onnx")
     assert not list(tmp_path.glob("*int8*"))
 
@@ -316,6 +316,39 @@ def test_a_rerun_over_the_store_does_not_embed_again(corpus: Path, tmp_path: Pat
     assert embed_mod.cache().stats.store_hits > 0
     assert "embeddings" not in second.seconds
     assert {"ingest", "clustering", "comparison", "store"} <= set(second.seconds)
+
+
+@pytest.mark.slow
+def test_a_run_holds_one_encoder_at_a_time(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clustering embeds titles and leads at full precision, the comparison the claims in
+    int8: the full-precision session is let go before the int8 one loads."""
+    from newsprism.api import AnalyzeOptions, analyze
+
+    monkeypatch.delenv("NEWSPRISM_EMBEDDER", raising=False)
+    monkeypatch.setattr(embed_mod, "_LOADED", {})
+    embed_mod.cache().clear()
+    events: list[tuple[str, str]] = []
+    make, release = embed_mod._make_encoder, embed_mod.release_encoder
+
+    def making(backend: str) -> embed_mod.Encoder:
+        events.append(("load", backend))
+        return make(backend)
+
+    def releasing(backend: str) -> None:
+        events.append(("release", backend))
+        release(backend)
+
+    monkeypatch.setattr(embed_mod, "_make_encoder", making)
+    monkeypatch.setattr("newsprism.api.release_encoder", releasing)
+    analyze([corpus], AnalyzeOptions(workers=1), store=tmp_path / "np.db")
+    assert events == [
+        ("load", "onnx"),
+        ("release", "onnx"),
+        ("load", "onnx-int8-static"),
+    ]
+    assert list(embed_mod._LOADED) == ["onnx-int8-static"]
 
 
 @pytest.mark.slow

@@ -35,7 +35,7 @@ from newsprism.model import (
 )
 from newsprism.nlp import dates as dates_mod
 from newsprism.nlp.canonical import canonicalize
-from newsprism.nlp.embed import backend_name, cluster_backend, vectors_id
+from newsprism.nlp.embed import backend_name, cluster_backend, release_encoder, vectors_id
 from newsprism.nlp.embed import persistent as embedding_store
 from newsprism.nlp.embed import remote as embedding_remote
 from newsprism.nlp.pubdate import date_from_stories, date_from_text
@@ -173,6 +173,7 @@ def _analyze(
         # the new records are stored: keep their outline too, read them back when compared
         # (memory stays what the stored articles' outlines take)
         enriched.update({e.article_id: _outline(e) for e in fresh})
+        del fresh
     lap("parse")  # what the workers' own timing (parse, annotate, models) left over
 
     entities = canonicalize({a.id: enriched[a.id].entities for a in articles}, options.aliases)
@@ -180,6 +181,9 @@ def _analyze(
     lap("annotate")
 
     assignments = _cluster(articles, enriched, options, db, progress)
+    if cluster_backend() != backend_name():
+        # the comparison's encoder loads next: hold one session at a time
+        release_encoder(cluster_backend())
     lap("clustering")
     redated = date_from_stories(articles, assignments)
     complete = _completer(enriched, db)

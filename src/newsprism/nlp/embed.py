@@ -396,14 +396,28 @@ def backend_of(name: str) -> str:
     return parts[1] if len(parts) > 1 else name
 
 
+#: the encoders loaded in this process, by the backend asked for
+_LOADED: dict[str, Encoder] = {}
+
+
 def load_encoder(backend: str | None = None) -> Encoder:
-    """The sentence encoder (``backend``, else :func:`backend_name`), loaded once per process.
-    ONNX falls back on failure: int8 to full precision, full precision to torch."""
-    return _load_encoder(backend or backend_name())
+    """The sentence encoder (``backend``, else :func:`backend_name`), loaded once per process
+    (until :func:`release_encoder`). ONNX falls back on failure: int8 to full precision, full
+    precision to torch."""
+    name = backend or backend_name()
+    found = _LOADED.get(name)
+    if found is None:
+        found = _LOADED[name] = _make_encoder(name)
+    return found
 
 
-@lru_cache(maxsize=4)
-def _load_encoder(backend: str) -> Encoder:
+def release_encoder(backend: str) -> None:
+    """Unload ``backend``'s encoder, so the memory of its session goes back (the full-precision
+    graph holds about 170 MB); a later use loads it again."""
+    _LOADED.pop(backend, None)
+
+
+def _make_encoder(backend: str) -> Encoder:
     with profile.stage("models"):
         if backend.startswith("onnx-int8"):
             try:

@@ -38,7 +38,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from docs_section import write_section
+from docs_section import cpu_label, write_section
 from newsprism.model import Article, DateMention, Enriched, EntityMention
 from newsprism.nlp.clauses import split_clauses
 from newsprism.nlp.embed import cache
@@ -262,7 +262,7 @@ def section(r: dict[str, float]) -> str:
     return (
         f"{SECTION}\n\n"
         f"`python benchmarks/compare.py` on {date.today().isoformat()} ({platform.machine()}, "
-        f"{os.cpu_count()} CPU cores, Python {platform.python_version()}). A generated fictional "
+        f"{cpu_label() or 'CPU not recorded'}, {os.cpu_count()} CPU cores, Python {platform.python_version()}). A generated fictional "
         f"story of {r['articles']} articles from 12 outlets (some wire reprints), "
         f"{r['sentences']:,} sentences, {r['facts']} facts found; medians of {r['reps']} "
         "repetitions in one process, each from cold (the vector cache and the comparison's "

@@ -54,3 +54,23 @@ def read_texts(path: Path, limit: int) -> list[str]:
             if len(texts) >= limit:
                 break
     return texts
+
+
+def cpu_label() -> str:
+    """The CPU's model name and whether it has VNNI (int8 products at full speed and without
+    saturation), from /proc/cpuinfo; empty where it cannot be read."""
+    try:
+        info = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    name = next(
+        (ln.split(":", 1)[1].strip() for ln in info.splitlines() if ln.startswith("model name")), ""
+    )
+    flags = set(
+        next(
+            (ln.split(":", 1)[1].split() for ln in info.splitlines() if ln.startswith("flags")), []
+        )
+    )
+    vnni = "VNNI" if flags & {"avx512_vnni", "avx_vnni"} else "no VNNI"
+    simd = "AVX-512" if "avx512f" in flags else ("AVX2" if "avx2" in flags else "no AVX2")
+    return f"{name} ({simd}, {vnni})" if name else ""

@@ -37,7 +37,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from docs_section import publish
+from docs_section import cpu_label, publish
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "duc2004_dev.jsonl"
@@ -194,6 +194,8 @@ def measure(
             "encoders": encoders,
             "runs": runs,
             "load": os.getloadavg()[0],
+            "when": f"{datetime.now(UTC):%Y-%m-%d %H:%M}",
+            "cpu": cpu_label(),
         }
         for r in range(rounds):
             order = kinds[r % len(kinds) :] + kinds[: r % len(kinds)]
@@ -238,7 +240,8 @@ def render(m: dict) -> str:
     n = m["articles"]
     head = f"""{SECTION}
 
-`benchmarks/pipeline.py` ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, \
+`benchmarks/pipeline.py` ({m.get("when") or f"{datetime.now(UTC):%Y-%m-%d %H:%M}"} UTC, \
+{platform.machine()}, {m.get("cpu") or "CPU not recorded"}, \
 {os.cpu_count()} CPU cores shared with other jobs, {platform.python_implementation()} \
 {platform.python_version()}, 1-minute load average {m["load"]:.1f} at the end). \
 {n} DUC 2004 dev articles ({m["clusters"]} clusters, {m["words"]:,} words; AP, NYT, Xinhua), \
@@ -347,8 +350,9 @@ def _findings(m: dict, breakdown: list[tuple], p_wall: float) -> list[str]:
             "vectors half B was 0.929, under its floor), the same-fact judge's cross-validated "
             "accuracy 0.747 at precision 0.853 (full precision 0.752 at 0.850), and on DUC "
             "2004 dev 22 corroborated facts, 21 true, and one conflict, true "
-            "(docs/compare.md). On this CPU (AVX2, no VNNI) int8 gains less than on a CPU "
-            "with VNNI, where the same comparison measured 1.48x (2026-12-07, the 8-bit graph). "
+            f"(docs/compare.md). CPU of this run: {m.get('cpu') or 'not recorded'}; int8 "
+            "gains most where the CPU has VNNI: on such a machine the same comparison measured "
+            "1.48x (2026-12-07, the 8-bit graph), on an AVX2 one without VNNI 1.09x. "
             "Dynamic int8 (`onnx-int8`) embeds about 2x faster than full precision, but scales "
             "each batch by its own range, so a text's vector (and, near a threshold, a fact) "
             "would depend on which texts were embedded with it; it also cost clustering quality."

@@ -4,8 +4,9 @@ Comparing a story's outlets (embedding its sentences, aligning claims) is the co
 ``analyze``. A story whose inputs have not changed since the last run gives the same result, so
 the stored one is reused. The key of a story hashes everything its comparison and brief are
 built from: each member article (text and metadata), each member's enrichment (the digest of
-its stored record, and the canonical names its entities got across the archive), the brief settings and the sentence
-encoder (:func:`newsprism.nlp.embed.backend_name`), and the source
+its stored record, and the canonical names its entities got across the archive), the brief
+settings and the claims' encoder with how its graph was made
+(:func:`newsprism.nlp.embed.vectors_id`), and the source
 code of :mod:`newsprism.stories`, :mod:`newsprism.model`, :mod:`newsprism.codec` and
 :mod:`newsprism.record` and the same-fact judge's weights (an upgrade never reuses a story
 built by older code, an older judge or another calibration of the int8 encoder). A

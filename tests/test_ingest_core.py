@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from newsprism.ingest import IngestOptions, ingest, sanitize_id
 from newsprism.ingest.base import BadInput
 from newsprism.ingest.files import sniff
-from newsprism.ingest.incremental import content_hash
 from newsprism.ingest.meta import normalize_authors, normalize_date, url_source
 from newsprism.ingest.text import decode, read
+from newsprism.text import content_hash
 
 FIX = Path(__file__).parent / "fixtures" / "ingest"
 MIXED = FIX / "mixed"

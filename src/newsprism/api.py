@@ -20,7 +20,6 @@ from newsprism import codec
 from newsprism.engine import local
 from newsprism.ingest import IngestOptions, ingest
 from newsprism.ingest.dedup import Fingerprint, fingerprints, link_duplicates
-from newsprism.ingest.incremental import content_hash
 from newsprism.ingest.meta import unify_outlets
 from newsprism.model import (
     AnalysisResult,
@@ -52,6 +51,7 @@ from newsprism.stories.cluster import ClusterDoc, ClusterSettings, StoryClustere
 from newsprism.stories.storylines import StorylineBuilder
 from newsprism.stories.storylines import assemble as assemble_storylines
 from newsprism.stories.timeline import story_timeline
+from newsprism.text import content_hash
 
 log = logging.getLogger(__name__)
 
@@ -240,13 +240,11 @@ def _enrich(
 def _outline(e: Enriched) -> Enriched:
     """A stored record's outline: its entities, attributions and digest (see
     :meth:`~newsprism.store.sql.SQLStore.enrichment_outline`)."""
-    if not e.digest:  # a store that did not note it: the record as it was stored
-        e.digest = content_hash(e.record_text())
     return Enriched(
         e.article_id,
         entities=e.entities,
         attributions=e.attributions,
-        digest=e.digest,
+        digest=e.record_digest(),  # (a store that did not note it: the record's own)
         partial=True,
     )
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal, Self
 
 from newsprism import codec
+from newsprism.text import content_hash
 
 if TYPE_CHECKING:
     from newsprism.stories.claims import Claim
@@ -316,6 +317,10 @@ class Enriched(Record):
     def record_text(self) -> str:
         """The record as the store keeps it: :meth:`to_dict` as JSON text."""
         return json.dumps(self.to_dict())
+
+    def record_digest(self) -> str:
+        """:attr:`digest`, or where the record was never stored, that of :meth:`record_text`."""
+        return self.digest or content_hash(self.record_text())
 
     def to_dict(self) -> dict[str, Any]:
         """The stored form (the article id is the row's key): sentences as ``[start, end]``

@@ -9,7 +9,7 @@ This front only re-exports names. Where things live:
 - :mod:`.meta`: metadata precedence, sidecars, manifests, date and author normalisation;
 - :mod:`.clean`: scraped-text cleaning; :mod:`.dedup`: near-duplicates;
   :mod:`.boilerplate`: per-outlet recurring boilerplate; :mod:`.language`: language detection;
-  :mod:`.incremental`: content hashes.
+  content hashes are :func:`newsprism.text.content_hash`.
 """
 
 from __future__ import annotations

@@ -34,7 +34,6 @@ from typing import Any
 from newsprism.ingest.base import BadInput, IngestOptions, RawDoc
 from newsprism.ingest.clean import clean_text, same_title
 from newsprism.ingest.files import Input, discover, dispatch, read_input
-from newsprism.ingest.incremental import content_hash
 from newsprism.ingest.meta import (
     FIELDS,
     load_manifest,
@@ -47,6 +46,7 @@ from newsprism.ingest.meta import (
 )
 from newsprism.ingest.names import one_line, scrub_text
 from newsprism.model import Article, Removed, Skipped
+from newsprism.text import content_hash
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from newsprism.ingest.incremental import content_hash
 from newsprism.model import AnalysisResult, Article, Story
 from newsprism.outputs.cache import Entry, OutputCache, context_hash, story_key
 from newsprism.outputs.document import document, document_parts, record_line
@@ -34,6 +33,7 @@ from newsprism.outputs.html import html_skeleton, story_citations, story_html
 from newsprism.outputs.markdown import markdown_parts, story_markdown
 from newsprism.outputs.write import Sink
 from newsprism.record import story_to_dict
+from newsprism.text import content_hash
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from newsprism.model import Article, Enriched, Story
-from newsprism.text import content_hash
 
 
 @dataclass
@@ -46,9 +45,10 @@ class StoryCache:
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """Hash of the source of the story-building modules, the data model, the record that
-    the store keeps of a story (:mod:`newsprism.record`), the same-fact judge's shipped
-    weights and the sentences the int8 encoder is calibrated on: retrained weights or a
-    new calibration never reuse a story judged with the older ones."""
+    the store keeps of a story (:mod:`newsprism.record`) and the same-fact judge's shipped
+    weights: retrained weights never reuse a story judged with the older ones. (A new
+    calibration of the int8 encoder changes its :func:`~newsprism.nlp.embed.vectors_id`,
+    which the key holds.)"""
     h = hashlib.sha256()
     here = Path(__file__).resolve().parent
     root = here.parent
@@ -58,7 +58,6 @@ def code_fingerprint() -> str:
         root / "codec.py",
         root / "record.py",
         root / "data" / "same_fact_judge.json",
-        root / "data" / "encoder_calibration.txt",  # the int8 encoder's scales
     ]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
@@ -86,6 +85,6 @@ def story_key(
         # it: the canonical names of its entities, from the whole archive. (Speakers follow
         # from those names; dates re-resolved against an inferred publication date follow from
         # the text and that date, which is in ``meta``.)
-        h.update((e.digest or content_hash(e.record_text())).encode())
+        h.update(e.record_digest().encode())
         h.update(json.dumps([m.canonical for m in e.entities]).encode())
     return h.hexdigest()

@@ -298,9 +298,10 @@ def _worded_opposite(negated: str, affirmed: str) -> bool:
 def _polarity_conflict(a: Claim, b: Claim, cos: float) -> bool:
     if a.negated == b.negated or cos < NEGATION_SIM:
         return False
-    if bool(_NEG_WORDS.search(a.text)) == bool(_NEG_WORDS.search(b.text)):
+    a_worded = bool(_NEG_WORDS.search(a.text))
+    if a_worded == bool(_NEG_WORDS.search(b.text)):
         return False  # both word a negation (or neither): the parse, not the outlets, differs
-    neg, aff = (a, b) if _NEG_WORDS.search(a.text) else (b, a)
+    neg, aff = (a, b) if a_worded else (b, a)
     if _worded_opposite(neg.text, aff.text):
         return False
     # wording must be close once the negation is taken out: same content words

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 
 from newsprism.model import Entity, EntityMention
+from newsprism.nlp import canonical as canonical_mod
 from newsprism.nlp.canonical import (
     canonicalize,
     name_key,
@@ -212,6 +214,25 @@ def test_fuzzy_merges_a_typo_in_a_long_organisation_name() -> None:
     entities = canonicalize(mentions)
     assert len(entities) == 1
     assert entities[0].name == "Tindmark Institute for Coastal Research"
+
+
+@pytest.mark.parametrize("rows", [1, 2, 1024])
+def test_fuzzy_merges_across_the_chunks_of_a_block(rows: int) -> None:
+    """Names of one block are scored a chunk of rows at a time; pairs across chunks merge as
+    pairs within one do, and each merge still needs its own pair to read alike."""
+    mentions = {
+        "a": [mention("Tindmark Institute for Coastal Research", "ORG")] * 2,
+        "b": [mention("Tindmark Harbour Authority", "ORG")],
+        "c": [mention("Tindmark Institute for Costal Research", "ORG")],
+        "d": [mention("Tindmark Harbor Authority", "ORG"), mention("Tindmark Rowing Club", "ORG")],
+    }
+    with patch.object(canonical_mod, "_FUZZY_ROWS", rows):
+        entities = canonicalize(mentions)
+    assert sorted((e.name, e.mentions) for e in entities) == [
+        ("Tindmark Harbour Authority", 2),
+        ("Tindmark Institute for Coastal Research", 3),
+        ("Tindmark Rowing Club", 1),
+    ]
 
 
 def test_acronym_joins_its_full_name() -> None:

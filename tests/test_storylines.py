@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from unittest.mock import patch
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newsprism.evaluate.cluster import bcubed
 from newsprism.evaluate.storylines import doc_meta
@@ -12,8 +16,18 @@ from newsprism.model import AnalysisResult, Article, Story, Storyline
 from newsprism.outputs.document import result_to_document
 from newsprism.outputs.html import render_html
 from newsprism.outputs.markdown import render_markdown
+from newsprism.stories import storylines as storylines_mod
 from newsprism.stories.cluster import ClusterDoc, ClusterSettings, StoryClusterer
-from newsprism.stories.storylines import StorylineBuilder, assemble, storylines
+from newsprism.stories.storylines import (
+    StorylineBuilder,
+    StorylineSettings,
+    StorySummary,
+    assemble,
+    group,
+    linked,
+    similarity_matrix,
+    storylines,
+)
 
 # (id, day, outlet, topic, text): three topics, each with events days or weeks apart
 _ARTICLES = [
@@ -285,3 +299,37 @@ def test_builder_state_from_other_settings_is_ignored() -> None:
     assert StorylineBuilder(state={"version": 99}).update({}) == {}
     line = assemble([], {}, {})
     assert line == [] and isinstance(line, list) and not isinstance(line, Storyline)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.integers(0, 30), min_size=1, max_size=8),  # topic words (hashed ids)
+            st.lists(st.integers(100, 112), max_size=3),  # names
+            st.integers(0, 400),  # first day
+            st.integers(0, 40),  # days it lasts
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(1, 7),
+)
+def test_grouping_by_components_is_the_linkage_of_the_whole_matrix(stories, rows) -> None:
+    """The storylines found component by component (pairs scored a few rows at a time) are
+    those of average linkage over the whole similarity matrix."""
+    summaries = [
+        StorySummary(
+            key=f"k{i}",
+            articles=[f"a{i:03d}"],
+            terms={t: float(1 + words.count(t)) for t in words},
+            names={h: 1.0 for h in names},
+            t_first=day * 86400.0,
+            t_last=(day + span) * 86400.0,
+        )
+        for i, (words, names, day, span) in enumerate(stories)
+    ]
+    conf = StorylineSettings()
+    whole = group(similarity_matrix(summaries, conf), conf.threshold)
+    with patch.object(storylines_mod, "_BLOCK_ROWS", rows):
+        assert linked(summaries, conf) == whole

@@ -32,7 +32,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from newsprism.model import Entity, EntityMention
 from newsprism.unionfind import UnionFind
@@ -218,17 +219,20 @@ class _Node:
     key: str
     words: list[str]
     names: Counter = field(default_factory=Counter)  # display name -> mentions
+    display: str = ""  # the most mentioned name (set once every mention is counted)
+    full: bool = False  # a full name (see :meth:`settle`)
+    acronym: bool = False  # the display name is an acronym
 
-    @property
-    def display(self) -> str:
-        return min(self.names.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-
-    @property
-    def full(self) -> bool:
-        """A full name: a person with two or more words and no initials; else not an acronym."""
+    def settle(self) -> None:
+        """Fix what the merges read of the node, once its names are all counted. A full name
+        is a person's of two or more words and no initials; else a name that is no acronym."""
+        self.display = min(self.names.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        self.words = name_words(self.display)
+        self.acronym = _is_acronym(self.display)
         if self.group == "PERSON":
-            return len(self.words) >= 2 and not any(_is_initial(w) for w in self.words)
-        return not _is_acronym(self.display)
+            self.full = len(self.words) >= 2 and not any(_is_initial(w) for w in self.words)
+        else:
+            self.full = not self.acronym
 
 
 def canonicalize(
@@ -269,7 +273,7 @@ def canonicalize(
         nodes[index[k]].names[name] += 1
         node_of.append(index[k])
     for node in nodes:
-        node.words = name_words(node.display)
+        node.settle()
 
     uf = UnionFind(len(nodes))
     _merge_aliases(nodes, index, entries, uf)
@@ -283,11 +287,11 @@ def canonicalize(
 def _vote_groups(items: list[tuple[str, EntityMention, str]], typed: dict[str, str]) -> list[str]:
     """One type per name: alias-file types first, else the majority label of that exact name."""
     votes: dict[str, Counter] = defaultdict(Counter)
-    for _, m, group in items:
-        votes[normalize_name(m.name or m.text)][group] += 1
+    norms = [normalize_name(m.name or m.text) for _, m, _ in items]
+    for (_, _, group), norm in zip(items, norms, strict=True):
+        votes[norm][group] += 1
     out: list[str] = []
-    for _, m, group in items:
-        norm = normalize_name(m.name or m.text)
+    for (_, m, group), norm in zip(items, norms, strict=True):
         if m.label in CONFUSABLE:
             if norm in typed and typed[norm] in CONFUSABLE:
                 group = type_group(typed[norm])
@@ -329,26 +333,38 @@ def _merge_keys(nodes: list[_Node], uf: UnionFind) -> None:
 
 
 def _merge_fuzzy(nodes: list[_Node], uf: UnionFind) -> None:
+    """Join keys of one type, first letter and word count that read nearly alike (rapidfuzz's
+    ratio at least ``FUZZY_THRESHOLD``, lengths within 20%; people token by token too). Each
+    block's pairs are scored at once; which pairs join does not depend on the order."""
     blocks: dict[tuple[str, str, int], list[int]] = defaultdict(list)
     for i, node in enumerate(nodes):
-        if len(node.key) >= FUZZY_MIN_LEN and not _is_acronym(node.display):
+        if len(node.key) >= FUZZY_MIN_LEN and not node.acronym:
             blocks[(node.group, node.key[0], len(node.key.split()))].append(i)
     for (group, _, _), ids in blocks.items():
         if len(ids) < 2:
             continue
-        for a_pos, a in enumerate(ids):
-            ka = nodes[a].key
-            for b in ids[a_pos + 1 :]:
-                kb = nodes[b].key
+        keys = [nodes[i].key for i in ids]
+        for start in range(0, len(keys), _FUZZY_ROWS):  # rows in chunks: memory stays bounded
+            scores = process.cdist(
+                keys[start : start + _FUZZY_ROWS],
+                keys,
+                scorer=fuzz.ratio,
+                score_cutoff=FUZZY_THRESHOLD,
+                workers=1,
+            )
+            for row, b_pos in zip(*np.nonzero(scores), strict=True):
+                a_pos = start + int(row)
+                if b_pos <= a_pos:
+                    continue
+                ka, kb = keys[a_pos], keys[b_pos]
                 if abs(len(ka) - len(kb)) > 0.2 * max(len(ka), len(kb)):
-                    continue
-                if uf.find(a) == uf.find(b):
-                    continue
-                if fuzz.ratio(ka, kb, score_cutoff=FUZZY_THRESHOLD) == 0:
                     continue
                 if group == "PERSON" and not _person_tokens_agree(ka, kb):
                     continue
-                uf.union(a, b)
+                uf.union(ids[a_pos], ids[b_pos])
+
+
+_FUZZY_ROWS = 1024
 
 
 def _person_tokens_agree(ka: str, kb: str) -> bool:
@@ -379,12 +395,12 @@ def _merge_acronyms(nodes: list[_Node], uf: UnionFind) -> None:
     """An acronym joins the one merged full name whose initials it spells."""
     by_initials: dict[tuple[str, str], set[int]] = defaultdict(set)
     for i, node in enumerate(nodes):
-        if len(node.words) >= 2 and not _is_acronym(node.display):
+        if len(node.words) >= 2 and not node.acronym:
             ac = acronym(node.display)
             if len(ac) >= 2:
                 by_initials[(node.group, ac)].add(uf.find(i))
     for i, node in enumerate(nodes):
-        if _is_acronym(node.display):
+        if node.acronym:
             roots = {
                 uf.find(r) for r in by_initials.get((node.group, node.display.replace(".", "")), ())
             }
@@ -502,13 +518,18 @@ def _build(
 
 def _surface(m: EntityMention, group: str) -> str:
     """The mention as written, without a leading "the", a possessive or a glued title."""
-    text = " ".join((m.text or "").split())
-    text = re.sub(r"^(?:the|The|THE)\s+", "", text)
-    text = re.sub(r"\s*['’]s?$", "", text).strip()
-    if group == "PERSON" and m.role:
-        role = m.role
-        if text.startswith(role + " "):
-            text = text[len(role) + 1 :]
+    return _surface_of(m.text or "", m.role if group == "PERSON" else None)
+
+
+_LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
+_POSSESSIVE = re.compile(r"\s*['’]s?$")
+
+
+@lru_cache(maxsize=65536)
+def _surface_of(written: str, role: str | None) -> str:
+    text = _POSSESSIVE.sub("", _LEADING_THE.sub("", " ".join(written.split()))).strip()
+    if role and text.startswith(role + " "):
+        text = text[len(role) + 1 :]
     return text
 
 

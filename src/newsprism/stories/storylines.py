@@ -40,6 +40,7 @@ from newsprism.stories.cluster_features import (
     term_hash,
 )
 from newsprism.stories.timeline import date_sort_key
+from newsprism.unionfind import UnionFind
 
 log = logging.getLogger(__name__)
 
@@ -159,64 +160,123 @@ def _top(vec: dict[int, float], keep: int) -> dict[int, float]:
 
 def similarity_matrix(summaries: Sequence[StorySummary], settings: StorylineSettings) -> np.ndarray:
     """Story-to-story similarity: weighted term and name cosines (IDF over these stories),
-    minus the time penalty for the gap between their spans."""
-    n = len(summaries)
-    sim = np.zeros((n, n), dtype=np.float64)
-    if n == 0:
+    minus the time penalty for the gap between their spans (every pair: n x n)."""
+    idx = np.arange(len(summaries))
+    return _Similarity(summaries, settings).block(idx, idx)
+
+
+class _Similarity:
+    """The similarity of any block of story pairs, each value computed as the whole matrix
+    would give it (the same rows and sums), without holding the whole matrix."""
+
+    def __init__(self, summaries: Sequence[StorySummary], settings: StorylineSettings):
+        self.settings = settings
+        w = min(1.0, max(0.0, settings.weight_terms))
+        self.parts = [
+            (weight, _tfidf_matrix([getattr(s, part) for s in summaries]))
+            for part, weight in (("terms", w), ("names", 1.0 - w))
+            if weight > 0
+        ]
+        self.first = np.array([np.nan if s.t_first is None else s.t_first for s in summaries])
+        self.last = np.array([np.nan if s.t_last is None else s.t_last for s in summaries])
+
+    def block(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        sim = np.zeros((len(rows), len(cols)), dtype=np.float64)
+        for weight, mat in self.parts:
+            sim += weight * (mat[rows] @ mat[cols].T).toarray()
+        st = self.settings
+        if st.time_penalty > 0 and st.window_days > 0:
+            first, last = self.first, self.last
+            gap = np.maximum(first[rows][:, None], first[cols][None, :])
+            gap -= np.minimum(last[rows][:, None], last[cols][None, :])
+            gap = np.nan_to_num(np.maximum(gap, 0.0), nan=0.0)
+            sim -= st.time_penalty * gap / st.window_days
         return sim
-    w = min(1.0, max(0.0, settings.weight_terms))
-    for part, weight in (("terms", w), ("names", 1.0 - w)):
-        if weight <= 0:
-            continue
-        mat = _tfidf_matrix([getattr(s, part) for s in summaries])
-        sim += weight * (mat @ mat.T).toarray()
-    if settings.time_penalty > 0 and settings.window_days > 0:
-        first = np.array([np.nan if s.t_first is None else s.t_first for s in summaries])
-        last = np.array([np.nan if s.t_last is None else s.t_last for s in summaries])
-        gap = np.maximum(first[:, None], first[None, :]) - np.minimum(last[:, None], last[None, :])
-        gap = np.nan_to_num(np.maximum(gap, 0.0), nan=0.0)
-        sim -= settings.time_penalty * gap / settings.window_days
-    return sim
 
 
 def _tfidf_matrix(vecs: Sequence[dict[int, float]]):
     """Rows of IDF-weighted, L2-normalised vectors (a scipy CSR matrix)."""
     from scipy.sparse import csr_matrix  # heavy: scipy.sparse, ~0.2 s to import
 
-    df: dict[int, int] = {}
-    for v in vecs:
-        for h in v:
-            df[h] = df.get(h, 0) + 1
     n = len(vecs)
-    cols = {h: i for i, h in enumerate(sorted(df))}
-    rows, idx, vals = [], [], []
-    for r, v in enumerate(vecs):
-        weights = {h: c * (math.log((n + 1) / (df[h] + 1)) + 1.0) for h, c in v.items()}
-        norm = math.sqrt(sum(x * x for x in weights.values()))
-        if norm == 0:
+    sizes = np.fromiter((len(v) for v in vecs), dtype=np.int64, count=n)
+    total = int(sizes.sum())
+    hashes = np.fromiter((h for v in vecs for h in v), dtype=np.int64, count=total)
+    counts = np.fromiter((c for v in vecs for c in v.values()), dtype=np.float64, count=total)
+    terms, cols, df = np.unique(hashes, return_inverse=True, return_counts=True)
+    idf = np.array([math.log((n + 1) / (d + 1)) + 1.0 for d in df.tolist()])
+    weights = counts * idf[cols]
+    rows = np.repeat(np.arange(n), sizes)
+    # (bincount adds each row's squares in order, as a running sum would)
+    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n))
+    keep = norms[rows] > 0
+    return csr_matrix(
+        (weights[keep] / norms[rows][keep], (rows[keep], cols[keep])),
+        shape=(n, max(1, len(terms))),
+    )
+
+
+#: rows of story pairs scored at a time while looking for the pairs that can join
+_BLOCK_ROWS = 512
+
+
+def linked(summaries: Sequence[StorySummary], settings: StorylineSettings) -> list[list[int]]:
+    """The storylines of ``summaries`` (lists of indices, each ascending, ordered by their
+    first): average-linkage groups at ``settings.threshold``.
+
+    Two groups merge only when their mean pair similarity reaches the threshold, so only when
+    some pair of them does: the groups never cross the components of the graph whose edges
+    are the pairs at or above it. The pairs are scored in blocks of rows to find those
+    components, and the linkage runs on each component alone, with the very values it would
+    have had in the whole matrix. Memory follows the largest component, not the archive."""
+    n = len(summaries)
+    if n == 0:
+        return []
+    sims = _Similarity(summaries, settings)
+    uf = UnionFind(n)
+    everyone = np.arange(n)
+    for start in range(0, n, _BLOCK_ROWS):
+        rows = everyone[start : start + _BLOCK_ROWS]
+        hits = np.nonzero(sims.block(rows, everyone) >= settings.threshold)
+        for i, j in zip(hits[0].tolist(), hits[1].tolist(), strict=True):
+            if j > start + i:
+                uf.union(start + i, j)
+    components: dict[int, list[int]] = {}
+    for i in range(n):
+        components.setdefault(uf.find(i), []).append(i)
+    out: list[list[int]] = []
+    for members in components.values():
+        if len(members) == 1:
+            out.append(members)
             continue
-        for h, x in weights.items():
-            rows.append(r)
-            idx.append(cols[h])
-            vals.append(x / norm)
-    return csr_matrix((vals, (rows, idx)), shape=(n, max(1, len(cols))))
+        idx = np.array(members)
+        for g in group(sims.block(idx, idx), settings.threshold):
+            out.append([members[k] for k in g])
+    return sorted(out, key=lambda g: g[0])
 
 
 def group(sim: np.ndarray, threshold: float) -> list[list[int]]:
     """Average-linkage groups of ``0..n-1``: merge while the mean pair similarity of two groups
-    is at least ``threshold``. Deterministic and independent of the input order up to ties."""
+    is at least ``threshold``. Deterministic and independent of the input order up to ties.
+    ``sim`` is used up (it becomes the distances)."""
     n = sim.shape[0]
     if n == 0:
         return []
     if n == 1:
         return [[0]]
     from scipy.cluster.hierarchy import fcluster, linkage  # heavy: scipy, ~0.3 s to import
-    from scipy.spatial.distance import squareform  # heavy: as above
 
-    dist = np.clip(1.0 - sim, 0.0, None)
-    dist = (dist + dist.T) / 2.0
-    np.fill_diagonal(dist, 0.0)
-    tree = linkage(squareform(dist, checks=False), method="average")
+    dist = np.subtract(1.0, sim, out=sim)
+    np.clip(dist, 0.0, None, out=dist)
+    # the mean of (i, j) and (j, i), pair by pair, in the condensed form the linkage reads
+    condensed = np.empty(n * (n - 1) // 2, dtype=np.float64)
+    at = 0
+    for i in range(n - 1):
+        np.add(dist[i, i + 1 :], dist[i + 1 :, i], out=condensed[at : at + n - 1 - i])
+        at += n - 1 - i
+    condensed /= 2.0
+    del dist, sim
+    tree = linkage(condensed, method="average")
     labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
     out: dict[int, list[int]] = {}
     for i, lab in enumerate(labels):
@@ -257,9 +317,7 @@ class StorylineBuilder:
         self._summaries = {s.key: s for s in summaries}
         # a canonical order (by first article id) makes the result independent of input order
         order = sorted(range(len(ids)), key=lambda i: summaries[i].articles[:1])
-        groups = group(
-            similarity_matrix([summaries[i] for i in order], self.settings), self.settings.threshold
-        )
+        groups = linked([summaries[i] for i in order], self.settings)
         members = [[order[k] for k in g] for g in groups]
         names = self._name(members, summaries)
         out: dict[str, str] = {}

@@ -214,6 +214,8 @@ WORD_POS = (
 _POS_LETTERS = "abcdefghijklmnopqrs"
 #: bit flags of a word, written as one digit of :attr:`Words.flags`
 WORD_PARTICLE, WORD_NUMBER, WORD_STOP, WORD_GLUED = 1, 2, 4, 8
+_POS_OF = dict(zip(_POS_LETTERS, WORD_POS, strict=True))
+_FLAG_OF = {f"{v:x}": v for v in range(16)} | {f"{v:X}": v for v in range(16)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,18 +279,15 @@ class Words(Record):
         n = len(self.tags)
         if len(spans) != 2 * n or len(lemmas) != n or len(self.flags) != n:
             return []
+        bounds = iter(spans)  # start, end of each word in turn
         try:
             return [
-                Word(
-                    spans[2 * i],
-                    spans[2 * i + 1],
-                    lemmas[i],
-                    WORD_POS[_POS_LETTERS.index(self.tags[i])],
-                    int(self.flags[i], 16),
+                Word(start, end, lemma, _POS_OF[tag], _FLAG_OF[flag])
+                for start, end, lemma, tag, flag in zip(
+                    bounds, bounds, lemmas, self.tags, self.flags, strict=True
                 )
-                for i in range(n)
             ]
-        except ValueError:
+        except KeyError:
             return []
 
 

@@ -134,21 +134,26 @@ def child_analyze(corpus: Path, store: Path, workers: int) -> dict:
     from newsprism.profile import activate, stage
     from newsprism.runtime import fewer_collections
 
-    with fewer_collections():  # as `newsprism analyze` runs both
+    with fewer_collections():  # as `newsprism analyze` runs both, and lets the result go
         result = analyze([corpus], AnalyzeOptions(workers=workers), store=store, profile=prof)
         with activate(prof), stage("outputs"):
             write_outputs(result, store.parent / f"out-{store.stem}")
+        counts = {
+            "articles": len(result.articles),
+            "new": result.new_articles,
+            "stories": len(result.stories),
+        }
+        rss_end = _rss_mb()
+        del result
     wall = time.perf_counter() - t0
     own, kids = _peak_mb()
     return {
         "wall": wall,
         "torch_imported": "torch" in sys.modules,
         "stages": prof.to_dict(),
-        "rss_after": [*prof.rss_after, ("outputs", _rss_mb())],
+        "rss_after": [*prof.rss_after, ("outputs", rss_end)],
         "embedded": cache().stats.computed,
-        "articles": len(result.articles),
-        "new": result.new_articles,
-        "stories": len(result.stories),
+        **counts,
         "rss": own,
         "rss_workers": kids,
     }

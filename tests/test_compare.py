@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 import pytest
@@ -24,7 +25,7 @@ from newsprism.stories.align import independence_keys, score_pairs
 from newsprism.stories.claims import extract_claims, find_numbers
 from newsprism.stories.compare import _vectors, compare_story, story_claims
 from newsprism.stories.facts import Comparison
-from newsprism.stories.judge import SAME, SAME_OTHER_PREDICATE
+from newsprism.stories.judge import SAME, SAME_OTHER_PREDICATE, SameFactJudge
 
 # --------------------------------------------------------------------------- fixture helpers
 
@@ -937,3 +938,29 @@ def test_other_verbs_over_the_same_participants_are_not_corroboration() -> None:
     appeal = _fact_with(control, "appeal the verdict")
     assert appeal.status == "corroborated", appeal.to_dict()
     assert appeal.outlets == ["Kell Tribune", "Coast Herald"]
+
+
+def test_scoring_in_small_chunks_gives_the_same_alignment() -> None:
+    """Candidates ranked a few rows at a time, pair cosines and 4-gram matches a few pairs at a
+    time: the same probabilities, bit for bit, as all at once (only the memory differs)."""
+    from newsprism.stories import align as align_mod
+    from newsprism.stories import compare as cmp
+    from newsprism.stories import judge_features as jf
+
+    arts, en = port_story()
+    claims = cmp.story_claims(arts, en)
+    vectors = cmp._vectors(claims, en, None)
+    whole = score_pairs(claims, vectors)
+    assert (whole.p > 0).sum() >= 10  # enough scored pairs to span several chunks
+    with (
+        patch.object(align_mod, "_CANDIDATE_ROWS", 3),
+        patch.object(jf, "_CHAR_PAIRS", 2),
+    ):
+        chunked = score_pairs(claims, vectors)
+    assert np.array_equal(whole.p, chunked.p)
+    assert np.array_equal(whole.same, chunked.same)
+    judge_ = SameFactJudge.load()
+    a, b = [c.gist or c.text for c in claims[:6]], [c.gist or c.text for c in claims[6:12]]
+    ia, ib = np.arange(6), np.arange(6, 12)
+    given = judge_.p_same_given_cosines(a, b, jf.pair_cosines(vectors, vectors, ia, ib))
+    assert np.array_equal(given, judge_.p_same(a, b, vectors[ia], vectors[ib]))

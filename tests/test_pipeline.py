@@ -222,6 +222,9 @@ def test_unchanged_stories_are_reused_not_compared_again(
     again = json.loads((work / "stories.json").read_text(encoding="utf-8"))
     assert calls == []  # every story came from the store
     assert again["stories"] == doc["stories"]
+    # the closing line counts what the run held (read before its records are let go)
+    n = len(doc["articles"])
+    assert f"0 skipped, {n} unchanged; {n} articles in {len(doc['stories'])} stories (" in err
 
 
 def test_another_sentence_encoder_compares_every_story_again(

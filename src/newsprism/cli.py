@@ -336,15 +336,20 @@ def analyze(
         )
         with activate(run_profile), profile_stage("outputs"):
             written = write_outputs(result, outdir)
-    if not result.articles:
+        articles, stories, new = len(result.articles), len(result.stories), result.new_articles
+        files_read, unchanged, skipped = result.files_read, result.unchanged, result.skipped
+        # let the run's records go while the collector is still slow: with them alive, the
+        # collection that follows the thresholds' return would walk them all once more
+        del result
+    if not articles:
         _err(
-            f"newsprism: no articles could be read from {', '.join(paths)} ({_skipped_summary(result.skipped)})"
+            f"newsprism: no articles could be read from {', '.join(paths)} ({_skipped_summary(skipped)})"
         )
         sys.exit(EXIT_NOTHING)
     _err(
-        f"{result.files_read} files read, {_skipped_summary(result.skipped)}"
-        + (f", {result.unchanged} unchanged" if result.unchanged else "")
-        + f"; {len(result.articles)} articles in {len(result.stories)} stories"
+        f"{files_read} files read, {_skipped_summary(skipped)}"
+        + (f", {unchanged} unchanged" if unchanged else "")
+        + f"; {articles} articles in {stories} stories"
         + f" ({time.monotonic() - started:.1f} s)"
     )
     click.echo(f"report: {written['html']}")
@@ -352,8 +357,8 @@ def analyze(
     click.echo(f"markdown: {written['markdown']}")
     click.echo(f"store: {store_label(store_path)}")
     if run_profile is not None:
-        _err(_profile_table(run_profile, len(result.articles), result.new_articles))
-    if strict and result.skipped:
+        _err(_profile_table(run_profile, articles, new))
+    if strict and skipped:
         sys.exit(EXIT_NOTHING)
 
 
@@ -593,9 +598,7 @@ def serve(store: str, host: str, port: int, workers: int) -> None:
 
     path = _store_file(store)
     mode = "writes need the token" if os.environ.get("NEWSPRISM_TOKEN") else "read-only"
-    _err(
-        f"newsprism: serving {store_label(path)} at http://{host}:{port}/ ({mode}; Ctrl-C stops)"
-    )
+    _err(f"newsprism: serving {store_label(path)} at http://{host}:{port}/ ({mode}; Ctrl-C stops)")
     with _library_errors():
         run_server(path, host=host, port=port, workers=workers)
 

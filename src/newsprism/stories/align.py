@@ -35,6 +35,7 @@ from newsprism.stories.judge import (
     predicates_agree,
     same_threshold,
 )
+from newsprism.stories.judge_features import pair_cosines
 from newsprism.text import stem_text
 from newsprism.unionfind import UnionFind
 
@@ -98,14 +99,7 @@ def score_pairs(claims: list[Claim], vectors: np.ndarray) -> Alignment:
     same = np.zeros((n, n), dtype=bool)
     if n < 2:
         return Alignment(p, cos, same)
-    arts = np.array([c.article for c in claims])
-    masked = cos.copy()
-    masked[arts[:, None] == arts[None, :]] = -1.0
-    k = min(CANDIDATES, n - 1)
-    top = np.argpartition(-masked, k - 1, axis=1)[:, :k]
-    rows = np.repeat(np.arange(n), k)
-    cols = top.reshape(-1)
-    near = masked[rows, cols] >= MIN_COSINE
+    rows, cols, near = _candidates(claims, cos)
     # each pair once, as (lower index, higher index), in index order
     codes = np.unique(
         np.minimum(rows, cols)[near].astype(np.int64) * n + np.maximum(rows, cols)[near]
@@ -116,7 +110,9 @@ def score_pairs(claims: list[Claim], vectors: np.ndarray) -> Alignment:
     ordered = list(zip(ii.tolist(), jj.tolist(), strict=True))
     judge = SameFactJudge.load()
     texts = [judge_text(c.gist or c.text) for c in claims]
-    probs = judge.p_same([texts[i] for i in ii], [texts[j] for j in jj], vectors[ii], vectors[jj])
+    probs = judge.p_same_given_cosines(
+        [texts[i] for i in ii], [texts[j] for j in jj], pair_cosines(vectors, vectors, ii, jj)
+    )
     words = [_content_words(t) for t in texts]
     ok = np.zeros(len(ordered), dtype=bool)
     for k, (i, j) in enumerate(ordered):
@@ -133,6 +129,29 @@ def score_pairs(claims: list[Claim], vectors: np.ndarray) -> Alignment:
     same[ii, jj] = ok
     same[jj, ii] = ok
     return Alignment(p, cos, same)
+
+
+#: rows of the cosine matrix ranked at a time for the candidates (memory: rows x claims)
+_CANDIDATE_ROWS = 256
+
+
+def _candidates(claims: list[Claim], cos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each claim's :data:`CANDIDATES` best partners by cosine in other articles: the pairs as
+    (row, column) arrays, and whether each reaches :data:`MIN_COSINE`. Ranked a block of rows
+    at a time (each row is ranked on its own, so the blocks change nothing but the memory)."""
+    n = len(claims)
+    k = min(CANDIDATES, n - 1)
+    arts = np.unique([c.article for c in claims], return_inverse=True)[1]
+    top = np.empty((n, k), dtype=np.int64)
+    near = np.empty((n, k), dtype=bool)
+    for start in range(0, n, _CANDIDATE_ROWS):
+        stop = min(n, start + _CANDIDATE_ROWS)
+        masked = cos[start:stop].copy()
+        masked[arts[start:stop, None] == arts[None, :]] = -1.0
+        best = np.argpartition(-masked, k - 1, axis=1)[:, :k]
+        top[start:stop] = best
+        near[start:stop] = np.take_along_axis(masked, best, axis=1) >= MIN_COSINE
+    return np.repeat(np.arange(n), k), top.reshape(-1), near.reshape(-1)
 
 
 @lru_cache(maxsize=8192)

@@ -22,7 +22,11 @@ from typing import Any, Literal
 import numpy as np
 
 from newsprism.nlp.pipeline import embed
-from newsprism.stories.judge_features import SCALAR_FEATURES, pair_features
+from newsprism.stories.judge_features import (
+    SCALAR_FEATURES,
+    features_given_cosines,
+    pair_features,
+)
 from newsprism.text import stem, tokens
 
 log = logging.getLogger(__name__)
@@ -202,6 +206,20 @@ class SameFactJudge:
         u = _vectors(a, a_vecs)
         v = _vectors(b, b_vecs)
         return self.model.predict(pair_features(a, b, u, v))
+
+    def p_same_given_cosines(
+        self, a_texts: Sequence[str], b_texts: Sequence[str], cosines: np.ndarray
+    ) -> np.ndarray:
+        """:meth:`p_same` of pairs whose vector cosines are already known
+        (:func:`~newsprism.stories.judge_features.pair_cosines`): the same probabilities,
+        without holding two vectors per pair."""
+        if len(a_texts) != len(b_texts):
+            raise ValueError(f"{len(a_texts)} a_texts but {len(b_texts)} b_texts")
+        if not a_texts:
+            return np.zeros(0, dtype=np.float64)
+        a = [t if isinstance(t, str) else "" for t in a_texts]
+        b = [t if isinstance(t, str) else "" for t in b_texts]
+        return self.model.predict(features_given_cosines(a, b, cosines))
 
 
 def _vectors(texts: list[str], vecs: np.ndarray | None) -> np.ndarray:

@@ -197,6 +197,10 @@ def _gaps(a: TextInfo, b: TextInfo, sm: SequenceMatcher) -> tuple[int, int]:
     return ga, gb
 
 
+#: pairs whose 4-grams are matched at a time by :func:`char_cosines`
+_CHAR_PAIRS = 2048
+
+
 def char_cosines(infos: Sequence[TextInfo], ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
     """Character 4-gram cosine of each pair (``infos[ia[k]]``, ``infos[ib[k]]``), all pairs in
     a few array operations: the shared 4-grams of every pair are found by one sort of
@@ -211,14 +215,21 @@ def char_cosines(infos: Sequence[TextInfo], ia: np.ndarray, ib: np.ndarray) -> n
         ids.append(np.array([vocab.setdefault(g, len(vocab)) for g in info.char4], np.int64))
         counts.append(np.array(list(info.char4.values()), dtype=np.float64))
     size = max(len(vocab), 1)
-    pair = np.arange(len(ia), dtype=np.int64)
     lens = np.array([len(x) for x in ids], dtype=np.int64)
-    ka = np.repeat(pair, lens[ia]) * size + np.concatenate([ids[i] for i in ia])
-    kb = np.repeat(pair, lens[ib]) * size + np.concatenate([ids[i] for i in ib])
-    wa = np.concatenate([counts[i] for i in ia])
-    wb = np.concatenate([counts[i] for i in ib])
-    common, xa, xb = np.intersect1d(ka, kb, assume_unique=True, return_indices=True)
-    dot = np.bincount(common // size, weights=wa[xa] * wb[xb], minlength=len(ia))
+    dot = np.zeros(len(ia), dtype=np.float64)
+    # pairs a chunk at a time: each pair's sum is the same (its 4-grams in the order of their
+    # ids), the memory is that of the chunk's 4-grams
+    for start in range(0, len(ia), _CHAR_PAIRS):
+        ca, cb = ia[start : start + _CHAR_PAIRS], ib[start : start + _CHAR_PAIRS]
+        pair = np.arange(len(ca), dtype=np.int64)
+        ka = np.repeat(pair, lens[ca]) * size + np.concatenate([ids[i] for i in ca])
+        kb = np.repeat(pair, lens[cb]) * size + np.concatenate([ids[i] for i in cb])
+        wa = np.concatenate([counts[i] for i in ca])
+        wb = np.concatenate([counts[i] for i in cb])
+        common, xa, xb = np.intersect1d(ka, kb, assume_unique=True, return_indices=True)
+        dot[start : start + len(ca)] = np.bincount(
+            common // size, weights=wa[xa] * wb[xb], minlength=len(ca)
+        )
     norms = np.array([info.char4_norm for info in infos], dtype=np.float64)
     denom = norms[ia] * norms[ib]
     np.divide(dot, denom, out=out, where=denom > 0)
@@ -304,9 +315,36 @@ def pair_features(
     n = len(a_texts)
     if n != len(b_texts) or a_vecs.shape[0] != n or b_vecs.shape[0] != n:
         raise ValueError("a_texts, b_texts, a_vecs and b_vecs must have the same length")
+    return features_given_cosines(a_texts, b_texts, pair_cosines(a_vecs, b_vecs))
+
+
+def pair_cosines(
+    a_vecs: np.ndarray,
+    b_vecs: np.ndarray,
+    ia: np.ndarray | None = None,
+    ib: np.ndarray | None = None,
+) -> np.ndarray:
+    """The float32 cosine of each pair of L2-normalised rows: ``a_vecs[k]`` with ``b_vecs[k]``,
+    or, given ``ia``/``ib``, ``a_vecs[ia[k]]`` with ``b_vecs[ib[k]]`` (rows gathered a chunk of
+    pairs at a time: each value is the same, the memory that of a chunk)."""
     u = np.asarray(a_vecs, dtype=np.float32)
     v = np.asarray(b_vecs, dtype=np.float32)
-    cos = np.einsum("ij,ij->i", u, v)
+    if ia is None or ib is None:
+        return np.einsum("ij,ij->i", u, v)
+    out = np.empty(len(ia), dtype=np.float32)
+    for start in range(0, len(ia), _CHAR_PAIRS):
+        stop = start + _CHAR_PAIRS
+        out[start:stop] = np.einsum("ij,ij->i", u[ia[start:stop]], v[ib[start:stop]])
+    return out
+
+
+def features_given_cosines(
+    a_texts: Sequence[str], b_texts: Sequence[str], cos: np.ndarray
+) -> np.ndarray:
+    """:func:`pair_features` of pairs whose vector cosines are known (:func:`pair_cosines`)."""
+    n = len(a_texts)
+    if n != len(b_texts) or len(cos) != n:
+        raise ValueError("a_texts, b_texts and cos must have the same length")
     infos: dict[str, TextInfo] = {}
     for t in (*a_texts, *b_texts):
         if t not in infos:

@@ -379,7 +379,7 @@ def test_negation_conflict_and_attribution_difference() -> None:
 
 
 def test_a_negation_worded_as_the_opposite_word_is_no_conflict() -> None:
-    """"Pleaded not guilty" and "pleaded innocent" state one thing (a false conflict on DUC
+    """ "Pleaded not guilty" and "pleaded innocent" state one thing (a false conflict on DUC
     2004 once the vectors moved); a negation of the very same word still conflicts."""
     a, ea = make(
         "a",

@@ -7,6 +7,7 @@ import re
 import shutil
 import sys
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,17 @@ import pytest
 from click.testing import CliRunner
 
 from newsprism.cli import main
-from newsprism.model import AnalysisResult, Article, BriefLine, Entity, Skipped, Story, Storyline
+from newsprism.model import (
+    STORED_LAZILY,
+    AnalysisResult,
+    Article,
+    BriefLine,
+    Entity,
+    Skipped,
+    StoredStory,
+    Story,
+    Storyline,
+)
 from newsprism.outputs import pieces as pieces_mod
 from newsprism.outputs import render_html, render_markdown, result_to_document, write_outputs
 from newsprism.outputs.document import document_json
@@ -462,6 +473,10 @@ def test_a_grown_archive_stores_each_story_as_its_record_and_renders_it_whole(
     calls = _counting_compare(monkeypatch)
     result = analyze([later], options, store=store)
     assert result.new_articles == 1 and 0 < len(calls) < len(result.stories)
+    # every story is held as its record, and nothing read its comparison yet: reused or
+    # compared in this run, none was decoded (storylines read timelines, kept decoded)
+    assert all(isinstance(s, StoredStory) for s in result.stories)
+    assert not any(_decoded(s) for s in result.stories)
 
     by_id = {a.id: a for a in result.articles}
     assert set(result.story_texts) == {s.id for s in result.stories}
@@ -525,3 +540,40 @@ def test_a_reused_story_stored_with_other_field_values_is_written_as_its_record(
     assert tampered_fields == {
         k for k in fields if len({json.dumps(r.get(k)) for r in records.values()}) > 1
     }
+
+
+def _decoded(story: Story) -> bool:
+    """Whether any lazily decoded field of a stored story has been read (or set)."""
+    for name in STORED_LAZILY:
+        try:
+            Story.__dict__[name].__get__(story, type(story))
+            return True
+        except AttributeError:
+            pass
+    return False
+
+
+def test_a_story_held_as_its_record_is_the_story(corpus_run: tuple[dict, Path, str]) -> None:
+    """A StoredStory reads, compares, encodes and pickles as the story its record holds, and
+    decodes the record only when a lazy field is first read."""
+    import pickle
+
+    doc, _, _ = corpus_run
+    record = max(doc["stories"], key=lambda r: len(r["facts"]))
+    text = json.dumps(record)
+    whole = Story.from_dict(record)
+    eager = {f.name: getattr(whole, f.name) for f in fields(Story) if f.name not in STORED_LAZILY}
+
+    held = StoredStory.of(text, **eager)
+    assert not _decoded(held)
+    assert held.facts == whole.facts and len(held.facts) >= 3 and _decoded(held)
+    assert held == whole and whole == held
+    assert held.to_dict() == whole.to_dict() == StoredStory.of(text, **eager).to_dict()
+
+    fresh = StoredStory.of(text, **eager)
+    assert pickle.loads(pickle.dumps(fresh)) == whole  # (read whole to be pickled)
+    fresh = StoredStory.of(text, **eager)
+    fresh.facts = []  # a field set before the record is read keeps its value
+    assert fresh.facts == [] and fresh.brief == whole.brief
+    with pytest.raises(TypeError):
+        StoredStory.of(text, facts=[])  # the comparison comes from the record only

@@ -12,7 +12,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +22,18 @@ from newsprism.ingest import IngestOptions, ingest
 from newsprism.ingest.dedup import Fingerprint, fingerprints, link_duplicates
 from newsprism.ingest.meta import unify_outlets
 from newsprism.model import (
+    STORED_LAZILY,
     AnalysisResult,
     Article,
     Enriched,
     Entity,
     Skipped,
+    StoredStory,
     Story,
     StoryAttribution,
     StoryEntity,
     Storyline,
+    TimelineEntry,
 )
 from newsprism.nlp import dates as dates_mod
 from newsprism.nlp.canonical import canonicalize
@@ -493,20 +496,49 @@ def _rebuilt_fields(story: Story, by_id: dict[str, Article]) -> dict[str, Any]:
     }
 
 
+def _fields_digest(fields_: dict[str, Any]) -> str:
+    """A digest of a story's rebuilt fields (JSON-ready), kept instead of the fields."""
+    return content_hash(json.dumps(fields_, sort_keys=True, ensure_ascii=False))
+
+
 def _story_texts(
     stories: list[Story], by_id: dict[str, Article], cache: StoryCache
 ) -> dict[str, str]:
-    """Each story's record as the store keeps it (JSON), by story id: a reused story whose
-    rebuilt fields are what it was stored with keeps its stored text (its record is the same,
-    so it is neither encoded nor written again); the others are encoded."""
+    """Each story's record as the store keeps it (JSON), by story id. A story held as its text
+    (reused, or compared in this run) whose rebuilt fields are still those of the text keeps
+    it: its record is the same, so it is neither encoded nor written again. One whose rebuilt
+    fields changed (a storyline, an entity's spelling) gets them written into its text; the
+    rest of the record stays as it is."""
     texts: dict[str, str] = {}
     for s in stories:
         kept = cache.kept.pop(s.id, None)
-        if kept is not None and kept[1] == _rebuilt_fields(s, by_id):
-            texts[s.id] = kept[0]
-        else:
+        if kept is None:
             texts[s.id] = json.dumps(story_to_dict(s, by_id))
+            continue
+        text, digest = kept
+        fields_ = _rebuilt_fields(s, by_id)
+        if _fields_digest(fields_) != digest:
+            data = json.loads(text)
+            data.update(fields_)
+            text = json.dumps(data)
+            if isinstance(s, StoredStory):
+                s.record = text  # (the same lazy fields)
+        texts[s.id] = text
     return texts
+
+
+#: the fields a story held as its text (:class:`~newsprism.model.StoredStory`) keeps decoded
+_EAGER = tuple(f.name for f in fields(Story) if f.name not in STORED_LAZILY)
+
+
+def _held_as_text(story: Story, by_id: dict[str, Article], cache: StoryCache) -> StoredStory:
+    """A story just compared, held from now on as its record (JSON text), its comparison
+    decoded again only if someone reads it (a run over a large archive holds texts, not
+    objects); the text and its rebuilt fields' digest are kept for :func:`_story_texts`."""
+    record = story_to_dict(story, by_id)
+    text = json.dumps(record)
+    cache.kept[story.id] = (text, _fields_digest({k: record[k] for k in _REBUILT if k in record}))
+    return StoredStory.of(text, **{k: getattr(story, k) for k in _EAGER})
 
 
 def build_stories(
@@ -565,10 +597,18 @@ def build_stories(
             text = cache.stored.pop(key, None)
             if text is not None:
                 old = json.loads(text)
-                story = Story.from_dict(old, **rebuilt)
-                cache.kept[story_id] = (text, {k: old[k] for k in _REBUILT if k in old})
-                stories.append(story)
-                cache.built[key] = story
+                held = StoredStory.of(
+                    text,
+                    **rebuilt,
+                    timeline=[TimelineEntry.from_dict(t) for t in old.get("timeline") or []],
+                    storyline=old.get("storyline"),
+                )
+                cache.kept[story_id] = (
+                    text,
+                    _fields_digest({k: old[k] for k in _REBUILT if k in old}),
+                )
+                stories.append(held)
+                cache.built[key] = held
                 cache.reused += 1
                 continue
         story = Story(**rebuilt)
@@ -610,10 +650,11 @@ def build_stories(
             if complete is not None:
                 _forget(job, enriched)
             done(len(results))
+    by_id = {a.id: a for a in articles}
     for (i, key), compared in zip(places, results, strict=True):
         stories[i] = compared
         if cache is not None:
-            cache.built[key] = compared
+            stories[i] = cache.built[key] = _held_as_text(compared, by_id, cache)
     if cache is not None and cache.reused:
         log.info(
             "%d of %d stories unchanged since the last run: reused", cache.reused, len(ordered)

@@ -14,7 +14,7 @@ import base64
 import json
 import sys
 from array import array
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal, Self
 
 from newsprism import codec
@@ -599,6 +599,95 @@ class Story(Record):
     entities: list[StoryEntity] = field(default_factory=list)
     attributions: list[StoryAttribution] = field(default_factory=list)
     storyline: str | None = None
+
+
+#: the fields of a story's record that a :class:`StoredStory` decodes only when one is read
+STORED_LAZILY: tuple[str, ...] = (
+    "brief",
+    "facts",
+    "coverage",
+    "framing",
+    "quotes",
+    "events",
+    "event_pairs",
+    "background",
+)
+
+
+class _FromRecord:
+    """A field of :class:`StoredStory`: the story's own slot, filled from its record the first
+    time it is read (every lazy field at once)."""
+
+    __slots__ = ("slot",)
+
+    def __init__(self, name: str) -> None:
+        self.slot = Story.__dict__[name]  # the dataclass's slot of that field
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        try:
+            return self.slot.__get__(obj, owner)
+        except AttributeError:  # not read yet
+            obj._decode()
+            return self.slot.__get__(obj, owner)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        self.slot.__set__(obj, value)
+
+
+class StoredStory(Story):
+    """A story held as its record, the JSON text the store keeps (:mod:`newsprism.record`):
+    its comparison (facts, brief, coverage, framing, quotes, events, background:
+    :data:`STORED_LAZILY`) is decoded from the text the first time one of them is read. A result
+    over a large archive thus holds each story's text rather than its objects (about a third of
+    the memory), and a run that reuses a stored story does not decode what nobody reads. It
+    reads, compares and encodes like the :class:`Story` it stands for."""
+
+    __slots__ = ("record",)
+    record: str
+
+    @classmethod
+    def of(cls, record: str, **fields_: Any) -> StoredStory:
+        """The story whose record is ``record`` (JSON text); ``fields_`` sets the fields that are
+        not decoded lazily (id, title, articles, timeline, entities, attributions, storyline;
+        one left out takes its default)."""
+        story = cls.__new__(cls)
+        for f in fields(Story):
+            if f.name in STORED_LAZILY:
+                continue
+            if f.name in fields_:
+                value = fields_.pop(f.name)
+            elif f.default_factory is not MISSING:
+                value = f.default_factory()
+            else:
+                value = f.default
+            object.__setattr__(story, f.name, value)
+        if fields_:
+            raise TypeError(f"not eager fields of a stored story: {sorted(fields_)}")
+        story.record = record
+        return story
+
+    def _decode(self) -> None:
+        data = json.loads(self.record)
+        lazy = {k: data[k] for k in STORED_LAZILY if k in data}
+        whole = Story.from_dict({"id": self.id, "title": self.title, "articles": [], **lazy})
+        for name in STORED_LAZILY:
+            try:
+                Story.__dict__[name].__get__(self, StoredStory)
+            except AttributeError:  # (a field set since is kept)
+                setattr(self, name, getattr(whole, name))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Story):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(Story))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as Story
+
+
+for _name in STORED_LAZILY:
+    setattr(StoredStory, _name, _FromRecord(_name))
 
 
 #: the column sets of the event exports, in order (docs/events.md)

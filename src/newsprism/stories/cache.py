@@ -32,14 +32,15 @@ class StoryCache:
     """Stories of the previous run by content key, as the store keeps them (JSON text), and
     the stories built or reused in this run by key (saved for the next run).
 
-    ``kept`` holds, for each reused story by its new id, the text it was stored as and the
-    fields of that record that are rebuilt on every run: while those are unchanged, the stored
-    text is still the story's record and is written again without encoding the story."""
+    ``kept`` holds, for each story held as its text (reused, or compared in this run) by its
+    id, that text and a digest of the fields of that record that are rebuilt on every run:
+    while those are unchanged, the text is still the story's record and is written again
+    without encoding the story."""
 
     stored: dict[str, str] = field(default_factory=dict)
     built: dict[str, Story] = field(default_factory=dict)
     reused: int = 0
-    kept: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    kept: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)

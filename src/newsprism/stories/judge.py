@@ -197,15 +197,10 @@ class SameFactJudge:
         ``a_vecs``/``b_vecs``: the texts' L2-normalised all-MiniLM-L6-v2 vectors, row for row
         (as :func:`newsprism.nlp.pipeline.embed` makes them); embedded here when absent.
         """
-        if len(a_texts) != len(b_texts):
-            raise ValueError(f"{len(a_texts)} a_texts but {len(b_texts)} b_texts")
-        if not a_texts:
+        a, b = _pair_texts(a_texts, b_texts)
+        if not a:
             return np.zeros(0, dtype=np.float64)
-        a = [t if isinstance(t, str) else "" for t in a_texts]
-        b = [t if isinstance(t, str) else "" for t in b_texts]
-        u = _vectors(a, a_vecs)
-        v = _vectors(b, b_vecs)
-        return self.model.predict(pair_features(a, b, u, v))
+        return self.model.predict(pair_features(a, b, _vectors(a, a_vecs), _vectors(b, b_vecs)))
 
     def p_same_given_cosines(
         self, a_texts: Sequence[str], b_texts: Sequence[str], cosines: np.ndarray
@@ -213,13 +208,20 @@ class SameFactJudge:
         """:meth:`p_same` of pairs whose vector cosines are already known
         (:func:`~newsprism.stories.judge_features.pair_cosines`): the same probabilities,
         without holding two vectors per pair."""
-        if len(a_texts) != len(b_texts):
-            raise ValueError(f"{len(a_texts)} a_texts but {len(b_texts)} b_texts")
-        if not a_texts:
+        a, b = _pair_texts(a_texts, b_texts)
+        if not a:
             return np.zeros(0, dtype=np.float64)
-        a = [t if isinstance(t, str) else "" for t in a_texts]
-        b = [t if isinstance(t, str) else "" for t in b_texts]
         return self.model.predict(features_given_cosines(a, b, cosines))
+
+
+def _pair_texts(a_texts: Sequence[str], b_texts: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The two sides of the pairs, row for row (anything but a string reads as empty)."""
+    if len(a_texts) != len(b_texts):
+        raise ValueError(f"{len(a_texts)} a_texts but {len(b_texts)} b_texts")
+    return (
+        [t if isinstance(t, str) else "" for t in a_texts],
+        [t if isinstance(t, str) else "" for t in b_texts],
+    )
 
 
 def _vectors(texts: list[str], vecs: np.ndarray | None) -> np.ndarray:

@@ -485,18 +485,21 @@ def _build(
         variants: set[str] = set()
         articles: set[str] = set()
         roles: set[str] = set()
+        alike: Counter = Counter()  # the mentions as (name, text, label, role): most repeat
         for pos in positions:
             article_id, m, _ = items[pos]
-            name = (m.name or m.text).strip()
-            names[name] += 1
-            labels[m.label if type_group(m.label) == group else group] += 1
+            alike[(m.name, m.text, m.label, m.role)] += 1
+            articles.add(article_id)
+        for (m_name, m_text, label, role), count in alike.items():
+            name = (m_name or m_text).strip()
+            names[name] += count
+            labels[label if type_group(label) == group else group] += count
             variants.add(name)
-            surface = _surface(m, group)
+            surface = _surface_of(m_text or "", role if group == "PERSON" else None)
             if surface:
                 variants.add(surface)
-            articles.add(article_id)
-            if m.role:
-                roles.add(m.role)
+            if role:
+                roles.add(role)
         canonical = _choose_name(names, group, preferred)
         for pos in positions:
             items[pos][1].canonical = canonical
@@ -516,17 +519,14 @@ def _build(
     return entities
 
 
-def _surface(m: EntityMention, group: str) -> str:
-    """The mention as written, without a leading "the", a possessive or a glued title."""
-    return _surface_of(m.text or "", m.role if group == "PERSON" else None)
-
-
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
 _POSSESSIVE = re.compile(r"\s*['’]s?$")
 
 
 @lru_cache(maxsize=65536)
 def _surface_of(written: str, role: str | None) -> str:
+    """A mention as written, without a leading "the", a possessive or (a person's) glued
+    title ``role``."""
     text = _POSSESSIVE.sub("", _LEADING_THE.sub("", " ".join(written.split()))).strip()
     if role and text.startswith(role + " "):
         text = text[len(role) + 1 :]

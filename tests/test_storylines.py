@@ -7,6 +7,7 @@ import json
 from collections import defaultdict
 from unittest.mock import patch
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -316,8 +317,8 @@ def test_builder_state_from_other_settings_is_ignored() -> None:
     st.integers(1, 7),
 )
 def test_grouping_by_components_is_the_linkage_of_the_whole_matrix(stories, rows) -> None:
-    """The storylines found component by component (pairs scored a few rows at a time) are
-    those of average linkage over the whole similarity matrix."""
+    """The storylines found component by component (from one matrix, or pairs scored a few
+    rows at a time) are those of average linkage over the whole similarity matrix."""
     summaries = [
         StorySummary(
             key=f"k{i}",
@@ -331,5 +332,68 @@ def test_grouping_by_components_is_the_linkage_of_the_whole_matrix(stories, rows
     ]
     conf = StorylineSettings()
     whole = group(similarity_matrix(summaries, conf), conf.threshold)
-    with patch.object(storylines_mod, "_BLOCK_ROWS", rows):
-        assert linked(summaries, conf) == whole
+    assert linked(summaries, conf) == whole  # (a small archive: one matrix)
+    with (
+        patch.object(storylines_mod, "_BLOCK_ROWS", rows),
+        patch.object(storylines_mod, "_WHOLE_MAX", 0),
+    ):
+        assert linked(summaries, conf) == whole  # (blocks of rows)
+
+
+def _scipy_groups(sim: np.ndarray, threshold: float) -> list[list[int]]:
+    """The reference: SciPy's average linkage and flat clusters on the same distances."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    dist = np.clip(1.0 - sim, 0.0, None)
+    dist = (dist + dist.T) / 2.0
+    np.fill_diagonal(dist, 0.0)
+    labels = fcluster(
+        linkage(squareform(dist, checks=False), method="average"),
+        t=1.0 - threshold,
+        criterion="distance",
+    )
+    out: dict[int, list[int]] = {}
+    for i, lab in enumerate(labels):
+        out.setdefault(int(lab), []).append(i)
+    return sorted(out.values(), key=lambda g: g[0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(2, 24).flatmap(
+        lambda n: st.lists(st.integers(-3, 12), min_size=n * n, max_size=n * n).map(
+            lambda v: np.array(v, dtype=np.float64).reshape(n, n) / 10.0
+        )
+    ),
+    st.sampled_from([0.05, 0.1, 0.3, 0.55]),
+)
+def test_average_linkage_is_scipys(sim: np.ndarray, threshold: float) -> None:
+    """The storylines' own average linkage gives SciPy's groups, ties (values on a grid of
+    tenths) and asymmetric similarities included."""
+    assert group(sim.copy(), threshold) == _scipy_groups(sim, threshold)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(st.integers(0, 40), st.floats(0.5, 5.0), max_size=12),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_cosines_are_those_of_a_sparse_product(vecs: list[dict[int, float]]) -> None:
+    """The rows' dot products, sum by sum, as SciPy's sparse product adds them (bit for bit)."""
+    from scipy.sparse import csr_matrix
+
+    weights = storylines_mod._Weights(vecs)
+    n = len(vecs)
+    rows, cols, vals = [], [], []
+    for r in range(n):
+        for k in range(weights.row_ptr[r], weights.row_ptr[r + 1]):
+            rows.append(r)
+            cols.append(int(weights.row_feature[k]))
+            vals.append(float(weights.row_value[k]))
+    mat = csr_matrix((vals, (rows, cols)), shape=(n, max(1, max(cols, default=0) + 1)))
+    everyone = np.arange(n)
+    assert np.array_equal(weights.dots(everyone), (mat @ mat.T).toarray())

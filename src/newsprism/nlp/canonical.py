@@ -246,31 +246,39 @@ def canonicalize(
     """
     entries = _load_aliases(aliases)
     typed = {normalize_name(n): e.type for e in entries if e.type != "*" for n in e.names}
-    items: list[tuple[str, EntityMention, str]] = []  # (article, mention, group)
+    # the mentions by kind (name, text, label, role), in order of first appearance: an archive
+    # repeats a few thousand kinds tens of thousands of times, and every rule below reads the
+    # kind only (how many, and in which articles)
+    kinds: dict[tuple[str, str, str, str | None], _Kind] = {}
     for article_id in sorted(mentions, key=str):
         for m in mentions[article_id] or []:
             if not isinstance(m, EntityMention):
                 continue
-            name = (m.name or m.text or "").strip()
-            if not name:
-                continue
-            items.append((str(article_id), m, type_group(m.label)))
-    if not items:
+            key = (m.name, m.text, m.label, m.role)
+            kind = kinds.get(key)
+            if kind is None:
+                name = (m.name or m.text or "").strip()
+                if not name:
+                    continue
+                kind = kinds[key] = _Kind(name, m.text, m.label, m.role, type_group(m.label))
+            kind.mentions.append(m)
+            kind.articles.add(str(article_id))
+    if not kinds:
         return []
-    groups = _vote_groups(items, typed)
+    listed = list(kinds.values())
+    groups = _vote_groups(listed, typed)
     preferred = {normalize_name(e.names[0]) for e in entries}
 
     nodes: list[_Node] = []
     index: dict[tuple[str, str], int] = {}
     node_of: list[int] = []
-    for (_, m, _), group in zip(items, groups, strict=True):
-        name = (m.name or m.text).strip()
-        norm = normalize_name(name) or name.casefold()
+    for kind, group in zip(listed, groups, strict=True):
+        norm = normalize_name(kind.name) or kind.name.casefold()
         k = (group, norm)
         if k not in index:
             index[k] = len(nodes)
-            nodes.append(_Node(group, norm, name_key(name) or norm, name_words(name)))
-        nodes[index[k]].names[name] += 1
+            nodes.append(_Node(group, norm, name_key(kind.name) or norm, name_words(kind.name)))
+        nodes[index[k]].names[kind.name] += len(kind.mentions)
         node_of.append(index[k])
     for node in nodes:
         node.settle()
@@ -281,18 +289,32 @@ def canonicalize(
     _merge_fuzzy(nodes, uf)
     _merge_acronyms(nodes, uf)
     _merge_short_persons(nodes, uf)
-    return _build(items, groups, node_of, nodes, uf, preferred)
+    return _build(listed, node_of, nodes, uf, preferred)
 
 
-def _vote_groups(items: list[tuple[str, EntityMention, str]], typed: dict[str, str]) -> list[str]:
+@dataclass(slots=True)
+class _Kind:
+    """The mentions of one kind: one name, written one way, with one label and role."""
+
+    name: str  # the name (or, without one, the text), stripped
+    text: str
+    label: str
+    role: str | None
+    group: str  # the label's type group
+    mentions: list[EntityMention] = field(default_factory=list)
+    articles: set[str] = field(default_factory=set)
+
+
+def _vote_groups(kinds: list[_Kind], typed: dict[str, str]) -> list[str]:
     """One type per name: alias-file types first, else the majority label of that exact name."""
     votes: dict[str, Counter] = defaultdict(Counter)
-    norms = [normalize_name(m.name or m.text) for _, m, _ in items]
-    for (_, _, group), norm in zip(items, norms, strict=True):
-        votes[norm][group] += 1
+    norms = [normalize_name(k.mentions[0].name or k.text) for k in kinds]
+    for kind, norm in zip(kinds, norms, strict=True):
+        votes[norm][kind.group] += len(kind.mentions)
     out: list[str] = []
-    for (_, m, group), norm in zip(items, norms, strict=True):
-        if m.label in CONFUSABLE:
+    for kind, norm in zip(kinds, norms, strict=True):
+        group = kind.group
+        if kind.label in CONFUSABLE:
             if norm in typed and typed[norm] in CONFUSABLE:
                 group = type_group(typed[norm])
             else:
@@ -467,14 +489,13 @@ def _merge_extended_persons(nodes: list[_Node], uf: UnionFind) -> None:
 
 
 def _build(
-    items: list[tuple[str, EntityMention, str]],
-    groups: list[str],
+    kinds: list[_Kind],
     node_of: list[int],
     nodes: list[_Node],
     uf: UnionFind,
     preferred: set[str],
 ) -> list[Entity]:
-    members: dict[int, list[int]] = defaultdict(list)  # root -> item indices
+    members: dict[int, list[int]] = defaultdict(list)  # root -> kind indices
     for pos, n in enumerate(node_of):
         members[uf.find(n)].append(pos)
     entities: list[Entity] = []
@@ -485,24 +506,24 @@ def _build(
         variants: set[str] = set()
         articles: set[str] = set()
         roles: set[str] = set()
-        alike: Counter = Counter()  # the mentions as (name, text, label, role): most repeat
+        count = 0
         for pos in positions:
-            article_id, m, _ = items[pos]
-            alike[(m.name, m.text, m.label, m.role)] += 1
-            articles.add(article_id)
-        for (m_name, m_text, label, role), count in alike.items():
-            name = (m_name or m_text).strip()
-            names[name] += count
-            labels[label if type_group(label) == group else group] += count
-            variants.add(name)
-            surface = _surface_of(m_text or "", role if group == "PERSON" else None)
+            kind = kinds[pos]
+            many = len(kind.mentions)
+            count += many
+            names[kind.name] += many
+            labels[kind.label if type_group(kind.label) == group else group] += many
+            variants.add(kind.name)
+            surface = _surface_of(kind.text or "", kind.role if group == "PERSON" else None)
             if surface:
                 variants.add(surface)
-            if role:
-                roles.add(role)
+            articles |= kind.articles
+            if kind.role:
+                roles.add(kind.role)
         canonical = _choose_name(names, group, preferred)
         for pos in positions:
-            items[pos][1].canonical = canonical
+            for m in kinds[pos].mentions:
+                m.canonical = canonical
         etype = min(labels.items(), key=lambda kv: (-kv[1], kv[0]))[0]
         entities.append(
             Entity(
@@ -510,12 +531,12 @@ def _build(
                 type=etype,
                 variants=sorted(variants),
                 articles=sorted(articles),
-                mentions=len(positions),
+                mentions=count,
                 roles=sorted(roles),
             )
         )
     entities.sort(key=lambda e: (-e.mentions, e.name, e.type))
-    log.debug("canonicalize: %d mentions -> %d entities", len(items), len(entities))
+    log.debug("canonicalize: %d kinds of mention -> %d entities", len(kinds), len(entities))
     return entities
 
 

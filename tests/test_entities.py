@@ -216,6 +216,23 @@ def test_fuzzy_merges_a_typo_in_a_long_organisation_name() -> None:
     assert entities[0].name == "Tindmark Institute for Coastal Research"
 
 
+def test_an_entity_knows_how_each_article_spells_it() -> None:
+    """A story lists the spellings of its own articles (the entity list of a story is
+    restricted to it), so an article spelling a name anew elsewhere leaves it unchanged."""
+    mentions = {
+        "a1": [mention("Oleksandr Marchenko", "PERSON"), mention("Marchenko", "PERSON")],
+        "a2": [mention("Olexandr Marchenko", "PERSON")],
+        "a3": [mention("Oleksandr Marchenko", "PERSON")],
+    }
+    (e,) = canonicalize(mentions)
+    assert e.variants == ["Marchenko", "Oleksandr Marchenko", "Olexandr Marchenko"]
+    assert e.variants_in({"a1"}) == ["Marchenko", "Oleksandr Marchenko"]
+    assert e.variants_in(["a2", "a3"]) == ["Oleksandr Marchenko", "Olexandr Marchenko"]
+    assert e.variants_in(["elsewhere"]) == []
+    assert Entity.from_dict(e.to_dict()) == e  # (not written: read back, all are listed)
+    assert Entity.from_dict(e.to_dict()).variants_in({"a1"}) == e.variants
+
+
 @pytest.mark.parametrize("rows", [1, 2, 1024])
 def test_fuzzy_merges_across_the_chunks_of_a_block(rows: int) -> None:
     """Names of one block are scored a chunk of rows at a time; pairs across chunks merge as

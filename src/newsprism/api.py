@@ -198,6 +198,8 @@ def _analyze(
     stories = build_stories(
         articles, enriched, entities, assignments, options, progress, cache, complete
     )
+    for e in entities:
+        e.spelled_in = {}  # (the stories have their spellings: the result keeps the variants)
     lap("comparison")
     by_id = {a.id: a for a in articles}
     storylines = _storylines(stories, by_id, enriched, db)
@@ -579,12 +581,18 @@ def build_stories(
         members.sort(key=lambda a: (a.published or "9999", a.id))
         story_id, title = f"story-{n:04d}", _story_title(members)
         ids = {a.id for a in members}
-        story_entities = [
-            StoryEntity(e.name, e.type, e.variants, [x for x in e.articles if x in ids])
-            for e in (entities[k] for k in sorted({k for a in members for k in named_in[a.id]}))
-        ]
+        story_entities = sorted(
+            (
+                StoryEntity(e.name, e.type, e.variants_in(ids), [x for x in e.articles if x in ids])
+                for e in (entities[k] for k in {k for a in members for k in named_in[a.id]})
+            ),
+            # the story's own order (the articles naming it, then the name): an article added
+            # elsewhere in the archive leaves it as it is
+            key=lambda se: (-len(se.articles), se.name, se.type),
+        )
         key = ""
-        # what is rebuilt on every run (the id and title by position, the spellings archive-wide)
+        # what is rebuilt on every run (the id and title by position, the entities' canonical
+        # names archive-wide, with the spellings of the story's own articles)
         rebuilt: dict[str, Any] = {
             "id": story_id,
             "title": title,

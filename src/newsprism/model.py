@@ -14,6 +14,7 @@ import base64
 import json
 import sys
 from array import array
+from collections.abc import Iterable
 from dataclasses import MISSING, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal, Self
 
@@ -113,7 +114,8 @@ class EntityMention(Record):
 
 @dataclass(slots=True)
 class Entity(Record):
-    """A corpus-wide canonical entity with its spelling variants."""
+    """A corpus-wide canonical entity with its spelling variants; ``spelled_in`` (not written)
+    holds the variants of each article that mentions it, for the entity list of a story."""
 
     name: str
     type: str
@@ -121,6 +123,19 @@ class Entity(Record):
     articles: list[str] = field(default_factory=list)
     mentions: int = 0
     roles: list[str] = field(default_factory=list)
+    spelled_in: dict[str, set[str]] = field(
+        default_factory=dict, compare=False, repr=False, metadata=codec.SKIP
+    )
+
+    def variants_in(self, articles: Iterable[str]) -> list[str]:
+        """The entity's spellings in ``articles`` (sorted; all of them where the entity does
+        not know which article spells it how, as one read back from a record)."""
+        if not self.spelled_in:
+            return list(self.variants)
+        found: set[str] = set()
+        for a in articles:
+            found |= self.spelled_in.get(a, set())
+        return sorted(found)
 
 
 @dataclass(frozen=True, slots=True)

@@ -507,17 +507,19 @@ def _build(
         articles: set[str] = set()
         roles: set[str] = set()
         count = 0
+        spelled_in: dict[str, set[str]] = defaultdict(set)  # article -> its variants
         for pos in positions:
             kind = kinds[pos]
             many = len(kind.mentions)
             count += many
             names[kind.name] += many
             labels[kind.label if type_group(kind.label) == group else group] += many
-            variants.add(kind.name)
             surface = _surface_of(kind.text or "", kind.role if group == "PERSON" else None)
-            if surface:
-                variants.add(surface)
+            spelled = {kind.name, surface} if surface else {kind.name}
+            variants |= spelled
             articles |= kind.articles
+            for a in kind.articles:
+                spelled_in[a] |= spelled
             if kind.role:
                 roles.add(kind.role)
         canonical = _choose_name(names, group, preferred)
@@ -533,6 +535,7 @@ def _build(
                 articles=sorted(articles),
                 mentions=count,
                 roles=sorted(roles),
+                spelled_in=dict(spelled_in),
             )
         )
     entities.sort(key=lambda e: (-e.mentions, e.name, e.type))

@@ -10,9 +10,9 @@ settings and the claims' encoder with how its graph was made
 code of :mod:`newsprism.stories`, :mod:`newsprism.model`, :mod:`newsprism.codec` and
 :mod:`newsprism.record` and the same-fact judge's weights (an upgrade never reuses a story
 built by older code, an older judge or another calibration of the int8 encoder). A
-reused story is read back with ``Story.from_dict`` (the one codec); its entity list and
-attribution list are rebuilt (cheap): entity spellings gathered from other stories' articles
-may have changed.
+reused story is held as its stored text (:class:`~newsprism.model.StoredStory`); its entity
+list and attribution list are rebuilt (cheap): an entity's canonical name is chosen over the
+whole archive and may have changed (its spellings are those of the story's own articles).
 """
 
 from __future__ import annotations
@@ -69,8 +69,8 @@ def story_key(
     members: list[Article], enriched: dict[str, Enriched], settings: dict[str, Any]
 ) -> str:
     """Content key of a story: equal keys give equal comparisons and briefs. (The entity list
-    shown with a story names spellings found anywhere in the archive; it is cheap and rebuilt
-    on every run, so it is not part of the key.)"""
+    shown with a story, canonical names and the spellings of the story's own articles, is
+    cheap and rebuilt on every run, so it is not part of the key.)"""
     h = hashlib.sha256()
     h.update(code_fingerprint().encode())
     h.update(json.dumps(settings, sort_keys=True).encode())

@@ -498,8 +498,10 @@ def _rebuilt_fields(story: Story, by_id: dict[str, Article]) -> dict[str, Any]:
     }
 
 
-def _fields_digest(fields_: dict[str, Any]) -> str:
-    """A digest of a story's rebuilt fields (JSON-ready), kept instead of the fields."""
+def _fields_digest(record: dict[str, Any]) -> str:
+    """A digest of the rebuilt fields (:data:`_REBUILT`) of a story's record (JSON-ready),
+    kept instead of the fields."""
+    fields_ = {k: record[k] for k in _REBUILT if k in record}
     return content_hash(json.dumps(fields_, sort_keys=True, ensure_ascii=False))
 
 
@@ -539,7 +541,7 @@ def _held_as_text(story: Story, by_id: dict[str, Article], cache: StoryCache) ->
     objects); the text and its rebuilt fields' digest are kept for :func:`_story_texts`."""
     record = story_to_dict(story, by_id)
     text = json.dumps(record)
-    cache.kept[story.id] = (text, _fields_digest({k: record[k] for k in _REBUILT if k in record}))
+    cache.kept[story.id] = (text, _fields_digest(record))
     return StoredStory.of(text, **{k: getattr(story, k) for k in _EAGER})
 
 
@@ -611,10 +613,7 @@ def build_stories(
                     timeline=[TimelineEntry.from_dict(t) for t in old.get("timeline") or []],
                     storyline=old.get("storyline"),
                 )
-                cache.kept[story_id] = (
-                    text,
-                    _fields_digest({k: old[k] for k in _REBUILT if k in old}),
-                )
+                cache.kept[story_id] = (text, _fields_digest(old))
                 stories.append(held)
                 cache.built[key] = held
                 cache.reused += 1

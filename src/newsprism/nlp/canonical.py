@@ -277,7 +277,7 @@ def canonicalize(
         k = (group, norm)
         if k not in index:
             index[k] = len(nodes)
-            nodes.append(_Node(group, norm, name_key(kind.name) or norm, name_words(kind.name)))
+            nodes.append(_Node(group, norm, name_key(kind.name) or norm, []))  # (words: settle)
         nodes[index[k]].names[kind.name] += len(kind.mentions)
         node_of.append(index[k])
     for node in nodes:

@@ -178,6 +178,11 @@ def upsert_sql(table: str, cols: Sequence[str], key: str, update: Sequence[str])
     )
 
 
+def _enriched(article_id: str, data: str) -> Enriched:
+    """An article's whole enrichment from its stored record, with the record's digest."""
+    return Enriched.from_dict(json.loads(data), article_id=article_id, digest=content_hash(data))
+
+
 def article_values(a: Article, text: Callable[[str | None], str | None]) -> tuple[Any, ...]:
     """``a`` as the values of ``id`` and :data:`ARTICLE_COLS`; ``text`` adapts the free-text
     fields to what the backend can hold."""
@@ -447,14 +452,14 @@ class SQLStore:
     def enrichment(self) -> dict[str, Enriched]:
         """The whole enrichment of every stored article, with digests."""
         return {
-            aid: Enriched.from_dict(json.loads(data), article_id=aid, digest=content_hash(data))
+            aid: _enriched(aid, data)
             for aid, data in self._rows("SELECT article_id, data FROM enrichment")
         }
 
     def enrichment_of(self, ids: Iterable[str]) -> dict[str, Enriched]:
         """The whole enrichment of the articles ``ids`` (those that have one), with digests."""
         return {
-            aid: Enriched.from_dict(json.loads(data), article_id=aid, digest=content_hash(data))
+            aid: _enriched(aid, data)
             for aid, data in self._in_chunks(
                 "SELECT article_id, data FROM enrichment WHERE article_id IN ({marks})", ids
             )

@@ -236,8 +236,9 @@ class _Weights:
         lens = self.row_ptr[rows + 1] - lo
         owner = np.repeat(np.arange(len(rows)), lens)
         entries = _ranges(lo, lens)  # each row's features, one row after another
-        starts = self.feature_ptr[self.row_feature[entries]]
-        posting_lens = self.feature_ptr[self.row_feature[entries] + 1] - starts
+        feats = self.row_feature[entries]
+        starts = self.feature_ptr[feats]
+        posting_lens = self.feature_ptr[feats + 1] - starts
         at = _ranges(starts, posting_lens)  # and the other rows holding each feature
         products = np.repeat(self.row_value[entries], posting_lens) * self.feature_value[at]
         cells = np.repeat(owner, posting_lens) * self.n + self.feature_row[at]

@@ -31,6 +31,7 @@ from newsprism.outputs import render_html, render_markdown, result_to_document, 
 from newsprism.outputs.document import document_json
 from newsprism.record import story_to_dict
 from newsprism.store.sqlite import Store
+from newsprism.text import content_hash
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 
@@ -488,6 +489,32 @@ def test_a_grown_archive_stores_each_story_as_its_record_and_renders_it_whole(
         assert db.story_texts() == result.story_texts
     write_outputs(result, out)
     assert _files(out) == _rendered_whole(result)
+
+
+def test_reused_stories_use_the_digests_the_state_notes_for_their_texts(
+    corpus_run: tuple[dict, Path, str], tmp_path: Path
+) -> None:
+    """The story keys' state notes, for each stored text, the digest of its rebuilt fields, so
+    a reused story's text is not decoded to compare them. Without those notes (a store of an
+    older version), the texts are written anew from the rebuilt fields: the same records."""
+    from newsprism.api import AnalyzeOptions, analyze  # heavy: loads spaCy and torch
+
+    _, out, _ = corpus_run
+    store = tmp_path / "np.db"
+    shutil.copy(out / "newsprism.db", store)
+    with Store(store) as db:
+        state = db.get_state("story_keys")
+        texts = db.story_texts()
+    assert set(state["fields"]) == set(state["keys"])
+    for key, sid in state["keys"].items():
+        text_hash, _ = state["fields"][key]
+        assert text_hash == content_hash(texts[sid])
+    with Store(store) as db:
+        db.set_state("story_keys", {"keys": state["keys"]})
+    result = analyze([EXAMPLES], AnalyzeOptions(workers=1), store=store)
+    assert result.story_texts == texts
+    with Store(store) as db:
+        assert db.get_state("story_keys") == state
 
 
 def test_a_reused_story_stored_with_other_field_values_is_written_as_its_record(

@@ -208,6 +208,32 @@ def test_stories_given_as_their_json_text_are_stored_verbatim(store_location: st
         assert db.article_stories("a2") == ["s1"] and db.article_stories("a3") == ["s2"]
 
 
+def test_story_outlines_pick_the_timeline_and_storyline_out_of_each_record(
+    store_location: str,
+) -> None:
+    """What a run reads of a story it reuses: the record's text as stored, with its timeline
+    decoded and its storyline id, picked out by the database (a record without them: an
+    empty timeline and no storyline), on both backends."""
+    strike = Story("s1", "Grève au port", ["a1", "a2"])
+    fire = Story("s2", "Fire at the mill", ["a3"])
+    timeline = [
+        {"date": "2025-03-04", "text": "Dockers walked out «at dawn».", "sources": [["a1", 0, 9]]},
+        {"date": "2025-03-06", "text": "The strike ended.", "sources": []},
+    ]
+    with open_store(store_location) as db:
+        db.add_articles([_article(i) for i in range(1, 4)])
+        records = [
+            {"id": "s1", "title": strike.title, "timeline": timeline, "storyline": "storyline-0007"},
+            {"id": "s2", "title": fire.title, "storyline": None},
+        ]
+        db.replace_stories([strike, fire], records)
+        outlines = db.story_outlines()
+        texts = db.story_texts()
+    assert set(outlines) == {"s1", "s2"}
+    assert outlines["s1"] == (texts["s1"], timeline, "storyline-0007")
+    assert outlines["s2"] == (texts["s2"], [], None)
+
+
 def test_embeddings_cache_round_trip(store_location: str) -> None:
     with open_store(store_location) as db:
         db.put_embeddings([(b"k1", b"\x00\x01vec"), (b"k2", b"v2")])

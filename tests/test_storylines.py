@@ -397,3 +397,53 @@ def test_cosines_are_those_of_a_sparse_product(vecs: list[dict[int, float]]) -> 
     mat = csr_matrix((vals, (rows, cols)), shape=(n, max(1, max(cols, default=0) + 1)))
     everyone = np.arange(n)
     assert np.array_equal(weights.dots(everyone), (mat @ mat.T).toarray())
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.dictionaries(st.integers(0, 2**22 - 1), st.floats(0.0, 1e6, allow_nan=False)),
+    st.dictionaries(st.integers(0, 2**22 - 1), st.floats(0.0, 50.0)),
+)
+def test_a_story_summary_comes_back_from_the_state_bit_for_bit(
+    terms: dict[int, float], names: dict[int, float]
+) -> None:
+    summary = StorySummary("k1", ["a1", "a2"], terms, names, 16000.0, 16003.5)
+    record = json.loads(json.dumps(summary.to_dict()))
+    assert all(isinstance(x, str) for x in record["terms"] + record["names"])  # packed
+    back = StorySummary.from_dict(record)
+    assert back == summary
+    assert list(back.terms) == sorted(terms)  # in hash order, as the summaries are read
+    # a state written before the weights were packed ([hash, weight] pairs) reads the same
+    older = dict(record, terms=[[h, terms[h]] for h in sorted(terms)])
+    older["names"] = [[h, names[h]] for h in sorted(names)]
+    assert StorySummary.from_dict(older) == summary
+
+
+def test_a_damaged_summary_in_the_state_is_summarised_again() -> None:
+    clusterer = StoryClusterer(_SETTINGS)
+    clusterer.add(_docs())
+    groups = _groups(clusterer.assignments())
+    builder = StorylineBuilder()
+    first = builder.update(groups)
+    state = json.loads(json.dumps(builder.state()))
+    state["stories"][0]["terms"] = ["AQAAAAIAAAA=", "not base64!"]
+    state["stories"][1]["names"] = ["AQAAAA==", ""]  # one hash, no weight
+    again = StorylineBuilder(state=state)
+    assert again.update(groups) == first
+    assert again.summarised == 2
+
+
+def test_an_older_state_is_written_back_packed() -> None:
+    clusterer = StoryClusterer(_SETTINGS)
+    clusterer.add(_docs())
+    groups = _groups(clusterer.assignments())
+    builder = StorylineBuilder()
+    builder.update(groups)
+    state = json.loads(json.dumps(builder.state()))
+    for d in state["stories"]:  # as a state written before the weights were packed
+        for part in ("terms", "names"):
+            d[part] = [[h, w] for h, w in getattr(StorySummary.from_dict(d), part).items()]
+    older = StorylineBuilder(state=state)
+    older.update(groups)
+    assert older.summarised == 0
+    assert older.state()["stories"] == builder.state()["stories"]

@@ -30,7 +30,6 @@ from newsprism.model import (
     Skipped,
     StoredStory,
     Story,
-    StoryAttribution,
     StoryEntity,
     Storyline,
     TimelineEntry,
@@ -45,12 +44,13 @@ from newsprism.profile import Profile, Timed, activate, lap, stage
 from newsprism.record import derived_fields, story_to_dict
 from newsprism.runtime import fewer_collections
 from newsprism.settings import Engine, Granularity, default
-from newsprism.store.base import STORYLINES_KEY, ArticleStore, open_store
+from newsprism.store.base import STORYLINES_KEY, ArticleStore, StoryOutline, open_store
 from newsprism.stories import brief as brief_mod
 from newsprism.stories import cache as story_cache
 from newsprism.stories import compare as compare_mod
 from newsprism.stories.cache import StoryCache
 from newsprism.stories.cluster import ClusterDoc, ClusterSettings, StoryClusterer, embed_text
+from newsprism.stories.quotes import canonical_speakers, story_attributions
 from newsprism.stories.storylines import StorylineBuilder
 from newsprism.stories.storylines import assemble as assemble_storylines
 from newsprism.stories.timeline import story_timeline
@@ -180,7 +180,7 @@ def _analyze(
     lap("parse")  # what the workers' own timing (parse, annotate, models) left over
 
     entities = canonicalize({a.id: enriched[a.id].entities for a in articles}, options.aliases)
-    _canonical_speakers(enriched)
+    canonical_speakers(enriched)
     lap("annotate")
 
     assignments = _cluster(articles, enriched, options, db, progress)
@@ -209,7 +209,15 @@ def _analyze(
     # run killed in between never reuses a stored story under another story's key
     db.set_state(_STORY_KEYS, {})
     db.replace_stories(stories, [texts[s.id] for s in stories])
-    db.set_state(_STORY_KEYS, {"keys": {k: s.id for k, s in cache.built.items()}})
+    db.set_state(
+        _STORY_KEYS,
+        {
+            "keys": {k: s.id for k, s in cache.built.items()},
+            "fields": {
+                k: [content_hash(texts[s.id]), cache.digests[s.id]] for k, s in cache.built.items()
+            },
+        },
+    )
     db.set_state(STORYLINES_KEY, [line.to_dict() for line in storylines])
     return AnalysisResult(
         articles=articles,
@@ -326,16 +334,6 @@ def _link_duplicates(articles: list[Article], db: ArticleStore) -> None:
                 for a, digest, fp in zip(articles, digests, prints, strict=True)
             },
         )
-
-
-def _canonical_speakers(enriched: dict[str, Enriched]) -> None:
-    """Map each attribution's speaker to its canonical entity name where one is known."""
-    for e in enriched.values():
-        names = {m.name: m.canonical for m in e.entities if m.canonical}
-        names.update({m.text: m.canonical for m in e.entities if m.canonical})
-        for att in e.attributions:
-            if att.speaker and att.speaker in names:
-                att.speaker = names[att.speaker]
 
 
 def _cluster(
@@ -464,15 +462,30 @@ _STORY_KEYS = "story_keys"
 
 
 def _stored_stories(db: ArticleStore) -> StoryCache:
+    """The stored stories by cache key, each with its rebuilt fields' digest as the state
+    notes it for that very text (None where the text is not the one noted, or a store
+    written before the digests were kept: the digest is then taken from the text)."""
     state = db.get_state(_STORY_KEYS) or {}
-    texts = db.story_texts()
+    outlines = db.story_outlines()
     keys = state.get("keys") or {}
-    return StoryCache(stored={k: texts[sid] for k, sid in keys.items() if sid in texts})
+    noted = state.get("fields") or {}
+    stored: dict[str, tuple[StoryOutline, str | None]] = {}
+    for k, sid in keys.items():
+        if sid in outlines:
+            text_hash, digest = noted.get(k) or (None, None)
+            fits = text_hash == content_hash(outlines[sid].text)
+            stored[k] = (outlines[sid], digest if fits else None)
+    return StoryCache(stored=stored)
 
 
 #: the fields of a story's record that are rebuilt on every run (``rebuilt`` in
 #: :func:`build_stories`, the storyline, and the fields derived from its articles): the rest
-#: of a reused story's record is the stored one
+#: of a reused story's record is the stored one. Of these, the attributions follow from the
+#: story's cache key alone (its members' records and canonical names, and the code of
+#: :mod:`newsprism.stories`, where :func:`~newsprism.stories.quotes.story_attributions` and
+#: :func:`~newsprism.stories.quotes.canonical_speakers` live), so a story reused under its key
+#: has the attributions of its stored text; the others may change while the key stays (the id
+#: by position, an entity's type voted over the archive, the storyline).
 _REBUILT = (
     "id",
     "title",
@@ -481,27 +494,33 @@ _REBUILT = (
     "first_published",
     "last_published",
     "entities",
-    "attributions",
     "storyline",
+    "attributions",
 )
+_DIGESTED = _REBUILT[:-1]
 
 
-def _rebuilt_fields(story: Story, by_id: dict[str, Article]) -> dict[str, Any]:
-    return {
+def _rebuilt_fields(
+    story: Story, by_id: dict[str, Article], attributions: bool = True
+) -> dict[str, Any]:
+    """The rebuilt fields of ``story``'s record (without its attributions: those digested)."""
+    fields_ = {
         "id": story.id,
         "title": story.title,
         "articles": list(story.articles),
         **derived_fields(story, by_id),
         "entities": codec.to_dict(story.entities),
-        "attributions": codec.to_dict(story.attributions),
         "storyline": story.storyline,
     }
+    if attributions:
+        fields_["attributions"] = codec.to_dict(story.attributions)
+    return fields_
 
 
 def _fields_digest(record: dict[str, Any]) -> str:
-    """A digest of the rebuilt fields (:data:`_REBUILT`) of a story's record (JSON-ready),
-    kept instead of the fields."""
-    fields_ = {k: record[k] for k in _REBUILT if k in record}
+    """A digest of the rebuilt fields that may change while a story's key stays
+    (:data:`_DIGESTED`) of its record (JSON-ready), kept instead of the fields."""
+    fields_ = {k: record[k] for k in _DIGESTED if k in record}
     return content_hash(json.dumps(fields_, sort_keys=True, ensure_ascii=False))
 
 
@@ -511,23 +530,26 @@ def _story_texts(
     """Each story's record as the store keeps it (JSON), by story id. A story held as its text
     (reused, or compared in this run) whose rebuilt fields are still those of the text keeps
     it: its record is the same, so it is neither encoded nor written again. One whose rebuilt
-    fields changed (a storyline, an entity's spelling) gets them written into its text; the
-    rest of the record stays as it is."""
+    fields changed (a storyline, an entity's type), or whose text is not the one the store
+    noted them for, gets them written into its text; the rest of the record stays as it is."""
     texts: dict[str, str] = {}
     for s in stories:
         kept = cache.kept.pop(s.id, None)
         if kept is None:
-            texts[s.id] = json.dumps(story_to_dict(s, by_id))
+            record = story_to_dict(s, by_id)
+            texts[s.id] = json.dumps(record)
+            cache.digests[s.id] = _fields_digest(record)
             continue
         text, digest = kept
-        fields_ = _rebuilt_fields(s, by_id)
-        if _fields_digest(fields_) != digest:
+        now = _fields_digest(_rebuilt_fields(s, by_id, attributions=False))
+        if now != digest:
             data = json.loads(text)
-            data.update(fields_)
+            data.update(_rebuilt_fields(s, by_id))
             text = json.dumps(data)
             if isinstance(s, StoredStory):
                 s.record = text  # (the same lazy fields)
         texts[s.id] = text
+        cache.digests[s.id] = now
     return texts
 
 
@@ -600,20 +622,20 @@ def build_stories(
             "title": title,
             "articles": [a.id for a in members],
             "entities": story_entities,
-            "attributions": _story_attributions(members, enriched),
+            "attributions": story_attributions(members, enriched),
         }
         if cache is not None:
             key = story_cache.story_key(members, enriched, key_settings)
-            text = cache.stored.pop(key, None)
-            if text is not None:
-                old = json.loads(text)
+            found = cache.stored.pop(key, None)
+            if found is not None:
+                (text, timeline, storyline), digest = found
                 held = StoredStory.of(
                     text,
                     **rebuilt,
-                    timeline=[TimelineEntry.from_dict(t) for t in old.get("timeline") or []],
-                    storyline=old.get("storyline"),
+                    timeline=[TimelineEntry.from_dict(t) for t in timeline],
+                    storyline=storyline,
                 )
-                cache.kept[story_id] = (text, _fields_digest(old))
+                cache.kept[story_id] = (text, digest)  # (None: the text is written anew)
                 stories.append(held)
                 cache.built[key] = held
                 cache.reused += 1
@@ -702,18 +724,6 @@ def compare_members(job: CompareJob) -> Story:
     for fact in comparison.facts:
         fact.claims = []
     return comparison.onto(job.story, brief=brief, background=dated.background)
-
-
-def _story_attributions(
-    members: list[Article], enriched: dict[str, Enriched]
-) -> list[StoryAttribution]:
-    return [
-        StoryAttribution(
-            a.id, att.source, att.cue, att.content, att.speaker, att.kind, att.via, att.reporting
-        )
-        for a in members
-        for att in enriched[a.id].attributions
-    ]
 
 
 def _first_date(members: list[Article]) -> str:

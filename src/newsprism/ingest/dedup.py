@@ -23,7 +23,6 @@ store: :class:`DuplicateIndex` (see its docstring) and :func:`link_to_index`.
 
 from __future__ import annotations
 
-import base64
 import logging
 import re
 import zlib
@@ -35,6 +34,7 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 
 from newsprism.model import Article
+from newsprism.packed import pack, unpack
 from newsprism.unionfind import UnionFind
 
 logger = logging.getLogger(__name__)
@@ -180,15 +180,14 @@ class Fingerprint:
 
     def to_record(self) -> list[Any]:
         """``[size, MinHash values as base64 of little-endian uint32]``, for the store."""
-        values = np.asarray(self.minhash, dtype="<u4")
-        return [self.size, base64.b64encode(values.tobytes()).decode("ascii")]
+        return [self.size, pack(np.asarray(self.minhash), "<u4")]
 
     @classmethod
     def from_record(cls, record: Any) -> Fingerprint | None:
         """The fingerprint :meth:`to_record` wrote; None for anything else."""
         try:
             size, packed = record
-            values = np.frombuffer(base64.b64decode(packed, validate=True), dtype="<u4")
+            values = unpack(packed, "<u4")
         except (TypeError, ValueError):
             return None
         if type(size) is not int or size < 0 or len(values) != NUM_PERM:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
 from newsprism.errors import StoreError
 from newsprism.model import Article, Enriched, Skipped, Story
@@ -24,6 +24,16 @@ SCHEMA_VERSION = 1
 #: state key holding the storylines of the last analysis (``Storyline.to_dict()`` each: id,
 #: title, story ids in time order, span, timeline), as the web app reads them
 STORYLINES_KEY = "storylines.view"
+
+
+class StoryOutline(NamedTuple):
+    """A stored story's record as stored (JSON text), with what a run reads of a story it
+    reuses: its timeline (decoded) and its storyline id. The store picks the two out of the
+    record, so the rest is never decoded (:meth:`ArticleStore.story_outlines`)."""
+
+    text: str
+    timeline: list[dict[str, Any]]
+    storyline: str | None
 
 
 @runtime_checkable
@@ -67,6 +77,8 @@ class ArticleStore(Protocol):
     def stories(self) -> list[dict[str, Any]]: ...
 
     def story_texts(self) -> dict[str, str]: ...
+
+    def story_outlines(self) -> dict[str, StoryOutline]: ...
 
     def add_skipped(self, skipped: Iterable[Skipped]) -> None: ...
 

@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from newsprism.model import Article, Enriched, Removed, Skipped, Story
-from newsprism.store.base import StoreError
+from newsprism.store.base import StoreError, StoryOutline
 from newsprism.text import content_hash
 
 log = logging.getLogger(__name__)
@@ -118,8 +118,9 @@ class Dialect:
     unranked: str
     #: after ``ORDER BY`` a text column: byte order on both (PostgreSQL would use the locale)
     collate: str = ""
-    #: one top-level member of the JSON text in column ``data``, as JSON text (``{key}``: its
-    #: name; NULL when absent)
+    #: one top-level member of the JSON text in column ``data``, as JSON text (an array or
+    #: object; a string member comes as the string itself; ``{key}``: its name; NULL when
+    #: absent or null)
     json_member: str = "json_extract(data, '$.{key}')"
 
     def sql(self, text: str) -> str:
@@ -523,6 +524,21 @@ class SQLStore:
     def story_texts(self) -> dict[str, str]:
         """Each stored story's record as it is stored (JSON text, not decoded), by id."""
         return dict(self._all("SELECT id, data FROM stories"))
+
+    def story_outlines(self) -> dict[str, StoryOutline]:
+        """Each stored story's record as stored, with its timeline and storyline picked out of
+        it by the database (:class:`~newsprism.store.base.StoryOutline`): a run reusing the
+        story reads those two, and decoding the whole records of a large archive would cost
+        more than the rest of adding one article to it."""
+        member = self.dialect.json_member
+        sql = (
+            f"SELECT id, data, {member.format(key='timeline')},"
+            f" {member.format(key='storyline')} FROM stories"
+        )
+        return {
+            sid: StoryOutline(data, json.loads(timeline) if timeline else [], storyline or None)
+            for sid, data, timeline, storyline in self._rows(sql)
+        }
 
     def story(self, story_id: str) -> dict[str, Any] | None:
         rows = self._all("SELECT data FROM stories WHERE id = ?", (story_id,))

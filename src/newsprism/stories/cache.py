@@ -22,25 +22,34 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsprism.model import Article, Enriched, Story
+
+if TYPE_CHECKING:
+    from newsprism.store.base import StoryOutline
 
 
 @dataclass
 class StoryCache:
-    """Stories of the previous run by content key, as the store keeps them (JSON text), and
-    the stories built or reused in this run by key (saved for the next run).
+    """Stories of the previous run by content key, as the store keeps them (their record's
+    JSON text, with its timeline and storyline picked out), and the stories built or reused
+    in this run by key (saved for the next run).
 
-    ``kept`` holds, for each story held as its text (reused, or compared in this run) by its
-    id, that text and a digest of the fields of that record that are rebuilt on every run:
-    while those are unchanged, the text is still the story's record and is written again
-    without encoding the story."""
+    Each stored story comes with the digest of the fields of its record that are rebuilt on
+    every run and may change while its key stays, as the run that stored it noted it for that
+    very text (None where the text is not the one noted, or the store noted none). ``kept``
+    holds, for each story held as its text (reused, or compared in this run) by its id, that
+    text and that digest: while those fields are unchanged, the text is still the story's
+    record and is written again without encoding the story (None: its rebuilt fields are
+    written into it). ``digests`` holds the digest of each story's record as this run stores
+    it."""
 
-    stored: dict[str, str] = field(default_factory=dict)
+    stored: dict[str, tuple[StoryOutline, str | None]] = field(default_factory=dict)
     built: dict[str, Story] = field(default_factory=dict)
     reused: int = 0
-    kept: dict[str, tuple[str, str]] = field(default_factory=dict)
+    kept: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)

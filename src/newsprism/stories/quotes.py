@@ -4,7 +4,33 @@ from __future__ import annotations
 
 import re
 
-from newsprism.model import Article, Enriched, Quote, SpeakerQuotes
+from newsprism.model import Article, Enriched, Quote, SpeakerQuotes, StoryAttribution
+
+
+def canonical_speakers(enriched: dict[str, Enriched]) -> None:
+    """Set each attribution's speaker to the canonical name of the entity it names (by the
+    mention's name or text in the same article), where the article has one."""
+    for e in enriched.values():
+        names = {m.name: m.canonical for m in e.entities if m.canonical}
+        names.update({m.text: m.canonical for m in e.entities if m.canonical})
+        for att in e.attributions:
+            if att.speaker and att.speaker in names:
+                att.speaker = names[att.speaker]
+
+
+def story_attributions(
+    members: list[Article], enriched: dict[str, Enriched]
+) -> list[StoryAttribution]:
+    """A story's attribution list: those of its articles, in story order. (It follows from the
+    members' records and canonical names alone: a story reused under its cache key keeps
+    the list of its stored record.)"""
+    return [
+        StoryAttribution(
+            a.id, att.source, att.cue, att.content, att.speaker, att.kind, att.via, att.reporting
+        )
+        for a in members
+        for att in enriched[a.id].attributions
+    ]
 
 
 def quotes_by_speaker(

@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from newsprism.model import Article, Story, Storyline
+from newsprism.packed import pack, unpack
 from newsprism.stopwords import NEWS_STOP_WORDS
 from newsprism.stories.cluster import ClusterDoc
 from newsprism.stories.cluster_features import (
@@ -77,11 +78,14 @@ class StorySummary:
     t_last: float | None = None
 
     def to_dict(self) -> dict:
+        """The summary for the state: ``terms`` and ``names`` each as ``[hashes, weights]``,
+        packed (:mod:`newsprism.packed`: uint32 and float64, in hash order), read back bit for
+        bit."""
         return {
             "key": self.key,
             "articles": list(self.articles),
-            "terms": [[h, v] for h, v in sorted(self.terms.items())],
-            "names": [[h, v] for h, v in sorted(self.names.items())],
+            "terms": _pack_weights(self.terms),
+            "names": _pack_weights(self.names),
             "t_first": self.t_first,
             "t_last": self.t_last,
         }
@@ -91,11 +95,36 @@ class StorySummary:
         return cls(
             key=str(d["key"]),
             articles=[str(a) for a in d.get("articles", [])],
-            terms={int(h): float(v) for h, v in d.get("terms", [])},
-            names={int(h): float(v) for h, v in d.get("names", [])},
+            terms=_unpack_weights(d.get("terms")),
+            names=_unpack_weights(d.get("names")),
             t_first=d.get("t_first"),
             t_last=d.get("t_last"),
         )
+
+
+def _pack_weights(weights: dict[int, float]) -> list[str]:
+    hashes = sorted(weights)
+    return [pack(hashes, "<u4"), pack([weights[h] for h in hashes], "<f8")]
+
+
+def _packed(record: Mapping) -> bool:
+    return all(
+        isinstance(w, list) and all(isinstance(x, str) for x in w)
+        for w in (record.get("terms"), record.get("names"))
+    )
+
+
+def _unpack_weights(data: object) -> dict[int, float]:
+    """Weights by hash from :func:`_pack_weights`, or from the list of ``[hash, weight]`` pairs
+    that states written before 2026-12-08 hold."""
+    if not data:
+        return {}
+    if isinstance(data, list) and len(data) == 2 and all(isinstance(x, str) for x in data):
+        hashes, weights = unpack(data[0], "<u4"), unpack(data[1], "<f8")
+        return dict(zip(hashes.tolist(), weights.tolist(), strict=True))  # (ValueError if unequal)
+    if not isinstance(data, list):
+        raise TypeError(f"summary weights are a list, not {type(data).__name__}")
+    return {int(h): float(v) for h, v in data}
 
 
 def story_key(docs: Sequence[ClusterDoc]) -> str:
@@ -480,7 +509,8 @@ class StorylineBuilder:
             except (KeyError, TypeError, ValueError):
                 continue
             self._summaries[s.key] = s
-            self._stored[s.key] = d
+            if _packed(d):  # (an older state's summary is written again packed)
+                self._stored[s.key] = d
 
 
 def storylines(

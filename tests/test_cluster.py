@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from newsprism.evaluate.cluster import bcubed, pairwise
+from newsprism.packed import unpack_vector, unpack_weights
 from newsprism.stories.cluster import ClusterDoc, ClusterSettings, StoryClusterer, cluster
 
 TFIDF = ClusterSettings(use_embeddings=False)
@@ -219,6 +220,37 @@ def test_round_trip_is_exact_with_the_approximate_index():
     assert resumed.add(docs[120:], vecs[120:]) == live.add(docs[120:], vecs[120:])
     truth = {d.id: d.id.split("-")[0] for d in docs}
     assert bcubed(live.assignments(), truth)["bcubed_f1"] > 0.95
+
+
+def _unpacked(state: dict) -> dict:
+    """``state`` as states written before 2026-12-08 held it: numbers in JSON lists."""
+    old = json.loads(json.dumps(state))
+    for rec in old["stories"]:
+        for part in ("tf", "names"):
+            if part in rec:
+                rec[part] = [[h, w] for h, w in unpack_weights(rec[part]).items()]
+        for part in ("emb", "key"):
+            if rec.get(part) is not None:
+                rec[part] = unpack_vector(rec[part], "<f4").tolist()
+    old["idf"]["df"] = [[h, n] for h, n in unpack_weights(old["idf"]["df"], "<u4").items()]
+    return old
+
+
+def test_the_state_packs_its_numbers_and_an_older_state_resumes_the_same():
+    docs, vecs = _stream(30, 4, seed=11)
+    live = StoryClusterer(ClusterSettings())
+    live.add(docs[:80], vecs[:80])
+    state = json.loads(json.dumps(live.state()))
+    active = [rec for rec in state["stories"] if rec["active"]]
+    assert active and all(isinstance(rec["key"], str) for rec in active)
+    assert all(isinstance(x, str) for rec in active for x in rec["tf"])
+    older = _unpacked(state)
+    assert isinstance(older["stories"][0].get("tf", []), list)
+    packed = StoryClusterer(ClusterSettings(), state=state)
+    unpacked = StoryClusterer(ClusterSettings(), state=older)
+    assert packed.state() == unpacked.state() == live.state()  # the very numbers
+    out = live.add(docs[80:], vecs[80:])
+    assert packed.add(docs[80:], vecs[80:]) == out == unpacked.add(docs[80:], vecs[80:])
 
 
 def test_old_story_stops_attracting_articles():

@@ -260,3 +260,30 @@ def test_a_damaged_words_record_reads_as_no_words() -> None:
     ):
         assert bad.unpack() == []
     assert not Words() and Words().unpack() == []
+
+
+@dataclass
+class _Mixed:
+    first: int
+    runtime: list[int] = field(default_factory=list, metadata=codec.SKIP)  # (an __init__ parameter)
+    within: str = field(default="", metadata=codec.renamed("with"))
+    last: Span | None = None
+
+
+def test_a_record_with_exactly_its_fields_reads_as_one_with_any_other_keys() -> None:
+    """The decoder's fast path (a record holding exactly the written fields) gives what the
+    general one gives, with a runtime-only field among the parameters and a renamed key."""
+    full = _Mixed(3, [], "harbour", Span(1, 4, "pier"))
+    record = codec.to_dict(full)
+    assert list(record) == ["first", "with", "last"]
+    assert codec.from_dict(_Mixed, record) == full
+    assert codec.from_dict(_Mixed, {**record, "extra": 1}) == full  # general path: unknown key ignored
+    # as many keys as fields, one of them unknown: the missing field takes its default
+    swapped = {"first": 3, "with": "harbour", "other": 9}
+    assert codec.from_dict(_Mixed, swapped) == _Mixed(3, [], "harbour", None)
+    with pytest.raises(StoreError, match="stored _Mixed"):  # a required field missing
+        codec.from_dict(_Mixed, {"with": "harbour", "last": None, "other": 9})
+    with pytest.raises(StoreError, match="stored Span"):
+        codec.from_dict(_Mixed, {"first": 3, "with": "harbour", "last": "not a span"})
+    with pytest.raises(StoreError, match="stored Span"):
+        codec.from_dict(_Mixed, {"first": 3, "with": "x", "last": {"start": 1, "end": 2}})

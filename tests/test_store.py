@@ -132,11 +132,11 @@ def test_enrichment_round_trip_and_delete(store_location: str) -> None:
         # the digest of the record as stored, noted when written and when read
         assert e.digest == content_hash(e.record_text())
         assert db.enrichment()["a1"].digest == db.enrichment_of(["a1"])["a1"].digest == e.digest
-        # the outline: entities and attributions only, read from the record by the database
+        # the outline: the entities only, read from the record by the database
         outline = db.enrichment_outline()["a1"]
         assert outline.partial and outline.digest == e.digest
-        assert outline.entities == e.entities and outline.attributions == e.attributions
-        assert outline.sentences == outline.dates == outline.clauses == []
+        assert e.attributions and outline.entities == e.entities
+        assert outline.sentences == outline.dates == outline.clauses == outline.attributions == []
         assert not db.enrichment()["a1"].partial
         db.delete_enrichment(["a1"])
         assert db.enrichment() == {}
@@ -223,7 +223,12 @@ def test_story_outlines_pick_the_timeline_and_storyline_out_of_each_record(
     with open_store(store_location) as db:
         db.add_articles([_article(i) for i in range(1, 4)])
         records = [
-            {"id": "s1", "title": strike.title, "timeline": timeline, "storyline": "storyline-0007"},
+            {
+                "id": "s1",
+                "title": strike.title,
+                "timeline": timeline,
+                "storyline": "storyline-0007",
+            },
             {"id": "s2", "title": fire.title, "storyline": None},
         ]
         db.replace_stories([strike, fire], records)

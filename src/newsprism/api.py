@@ -30,6 +30,7 @@ from newsprism.model import (
     Skipped,
     StoredStory,
     Story,
+    StoryAttribution,
     StoryEntity,
     Storyline,
     TimelineEntry,
@@ -167,8 +168,8 @@ def _analyze(
     articles = ingested.articles
     lap("ingest")
 
-    # of the stored articles, only what a run needs of each (entities, attributions, digest):
-    # the rest of a record is read when its story is compared again
+    # of the stored articles, only what a run needs of each (entities, digest): the rest of a
+    # record is read when its story is compared again
     enriched = db.enrichment_outline()
     todo = [a for a in articles if a.id not in enriched]
     if todo:
@@ -180,7 +181,6 @@ def _analyze(
     lap("parse")  # what the workers' own timing (parse, annotate, models) left over
 
     entities = canonicalize({a.id: enriched[a.id].entities for a in articles}, options.aliases)
-    canonical_speakers(enriched)
     lap("annotate")
 
     assignments = _cluster(articles, enriched, options, db, progress)
@@ -204,7 +204,7 @@ def _analyze(
     by_id = {a.id: a for a in articles}
     storylines = _storylines(stories, by_id, enriched, db)
     lap("clustering")
-    texts = _story_texts(stories, by_id, cache)
+    texts = _story_texts(stories, by_id, cache, _attributions_reader(by_id, enriched, complete))
     # the story keys point at story ids: forget them until the new stories are stored, so a
     # run killed in between never reuses a stored story under another story's key
     db.set_state(_STORY_KEYS, {})
@@ -251,12 +251,11 @@ def _enrich(
 
 
 def _outline(e: Enriched) -> Enriched:
-    """A stored record's outline: its entities, attributions and digest (see
+    """A stored record's outline: its entities and digest (see
     :meth:`~newsprism.store.sql.SQLStore.enrichment_outline`)."""
     return Enriched(
         e.article_id,
         entities=e.entities,
-        attributions=e.attributions,
         digest=e.record_digest(),  # (a store that did not note it: the record's own)
         partial=True,
     )
@@ -264,17 +263,18 @@ def _outline(e: Enriched) -> Enriched:
 
 def _completer(enriched: dict[str, Enriched], db: ArticleStore) -> Callable[[Iterable[str]], None]:
     """A function that reads, in place in ``enriched``, the whole records of the partial ones
-    among the article ids it is given. The entity and attribution lists of the outline are kept:
-    their canonical names and speakers are already set for this run."""
+    among the article ids it is given. The outline's entity list is kept (its canonical names
+    are set for this run), and the speakers of the record's attributions take those names."""
 
     def complete(ids: Iterable[str]) -> None:
         need = [i for i in dict.fromkeys(ids) if i in enriched and enriched[i].partial]
         if not need:
             return
-        for aid, full in db.enrichment_of(need).items():
-            part = enriched[aid]
-            full.entities, full.attributions = part.entities, part.attributions
+        read = db.enrichment_of(need)
+        for aid, full in read.items():
+            full.entities = enriched[aid].entities
             enriched[aid] = full
+        canonical_speakers(read)
 
     return complete
 
@@ -497,14 +497,12 @@ _REBUILT = (
     "storyline",
     "attributions",
 )
-_DIGESTED = _REBUILT[:-1]
+_DIGESTED = _REBUILT[:-1]  # (what _rebuilt_fields gives)
 
 
-def _rebuilt_fields(
-    story: Story, by_id: dict[str, Article], attributions: bool = True
-) -> dict[str, Any]:
-    """The rebuilt fields of ``story``'s record (without its attributions: those digested)."""
-    fields_ = {
+def _rebuilt_fields(story: Story, by_id: dict[str, Article]) -> dict[str, Any]:
+    """The rebuilt fields of ``story``'s record that are digested (:data:`_DIGESTED`)."""
+    return {
         "id": story.id,
         "title": story.title,
         "articles": list(story.articles),
@@ -512,9 +510,26 @@ def _rebuilt_fields(
         "entities": codec.to_dict(story.entities),
         "storyline": story.storyline,
     }
-    if attributions:
-        fields_["attributions"] = codec.to_dict(story.attributions)
-    return fields_
+
+
+def _attributions_reader(
+    by_id: dict[str, Article],
+    enriched: dict[str, Enriched],
+    complete: Callable[[Iterable[str]], None],
+) -> Callable[[Story], list[StoryAttribution]]:
+    """A function giving a story's attribution list as its articles' records make it now (the
+    records read from the store, then let go)."""
+
+    def attributions_of(story: Story) -> list[StoryAttribution]:
+        complete(story.articles)
+        found = story_attributions([by_id[a] for a in story.articles], enriched)
+        for aid in story.articles:
+            e = enriched[aid]
+            if not e.partial and e.digest:
+                enriched[aid] = _outline(e)
+        return found
+
+    return attributions_of
 
 
 def _fields_digest(record: dict[str, Any]) -> str:
@@ -525,13 +540,17 @@ def _fields_digest(record: dict[str, Any]) -> str:
 
 
 def _story_texts(
-    stories: list[Story], by_id: dict[str, Article], cache: StoryCache
+    stories: list[Story],
+    by_id: dict[str, Article],
+    cache: StoryCache,
+    attributions_of: Callable[[Story], list[StoryAttribution]],
 ) -> dict[str, str]:
     """Each story's record as the store keeps it (JSON), by story id. A story held as its text
     (reused, or compared in this run) whose rebuilt fields are still those of the text keeps
     it: its record is the same, so it is neither encoded nor written again. One whose rebuilt
     fields changed (a storyline, an entity's type), or whose text is not the one the store
-    noted them for, gets them written into its text; the rest of the record stays as it is."""
+    noted them for, gets them written into its text (in the second case its attributions too,
+    from ``attributions_of``); the rest of the record stays as it is."""
     texts: dict[str, str] = {}
     for s in stories:
         kept = cache.kept.pop(s.id, None)
@@ -541,10 +560,13 @@ def _story_texts(
             cache.digests[s.id] = _fields_digest(record)
             continue
         text, digest = kept
-        now = _fields_digest(_rebuilt_fields(s, by_id, attributions=False))
+        fields_ = _rebuilt_fields(s, by_id)
+        now = _fields_digest(fields_)
         if now != digest:
             data = json.loads(text)
-            data.update(_rebuilt_fields(s, by_id))
+            data.update(fields_)
+            if digest is None:
+                data["attributions"] = codec.to_dict(attributions_of(s))
             text = json.dumps(data)
             if isinstance(s, StoredStory):
                 s.record = text  # (the same lazy fields)
@@ -617,12 +639,13 @@ def build_stories(
         key = ""
         # what is rebuilt on every run (the id and title by position, the entities' canonical
         # names archive-wide, with the spellings of the story's own articles)
+        # (the attributions too: read with the records of a story compared again; a reused
+        # story's are those of its stored record, decoded when read)
         rebuilt: dict[str, Any] = {
             "id": story_id,
             "title": title,
             "articles": [a.id for a in members],
             "entities": story_entities,
-            "attributions": story_attributions(members, enriched),
         }
         if cache is not None:
             key = story_cache.story_key(members, enriched, key_settings)
@@ -655,6 +678,7 @@ def build_stories(
         if complete is not None:
             complete(ids)
         job.enriched = {i: enriched[i] for i in ids}
+        job.story.attributions = story_attributions(job.members, job.enriched)
         return job
 
     if options.engine == "ray" and len(jobs) > 1:

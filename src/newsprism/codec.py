@@ -190,9 +190,17 @@ def _compile_decoder(cls: type) -> _Decoder:
         "def decode(data, override):",
         "    if not isinstance(data, Mapping):",
         f"        raise StoreError(f'a stored {name} is not an object but {{type(data).__name__}}')",
-        "    kw = {}",
     ]
-    for n, (f, tp) in enumerate(_declared(cls)):
+    general = ["    kw = {}"]
+    # the fast path: a record with exactly the fields, passed positionally where they are the
+    # __init__'s parameters in order (no runtime-only field among them), else by keyword
+    declared = _declared(cls)
+    params = [f.name for f in dataclasses.fields(cls) if f.init]
+    positional = [f.name for f, _ in declared if f.init] == params and not any(
+        f.kw_only for f, _ in declared
+    )
+    args: list[str] = []
+    for n, (f, tp) in enumerate(declared):
         if not f.init:
             continue
         key = repr(f.metadata.get("codec_key", f.name))
@@ -201,7 +209,19 @@ def _compile_decoder(cls: type) -> _Decoder:
         if conv is not _same:
             env[f"c{n}"] = conv
             value = f"c{n}({value})"
-        lines += [f"    if {key} in data:", f"        kw[{f.name!r}] = {value}"]
+        general += [f"    if {key} in data:", f"        kw[{f.name!r}] = {value}"]
+        args.append(value if positional else f"{f.name}={value}")
+    if args:
+        lines += [
+            f"    if not override and len(data) == {len(args)}:",
+            "        try:",
+            f"            return cls({', '.join(args)})",
+            "        except KeyError:  # (a key that is not one of the fields: the general way)",
+            "            pass",
+            "        except TypeError as exc:",
+            f"            raise StoreError(f'a stored {name} does not fit its type: {{exc}}') from exc",
+        ]
+    lines += general
     lines += [
         "    if override:",
         "        kw.update(override)",

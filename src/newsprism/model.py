@@ -323,9 +323,9 @@ class Enriched(Record):
     #: before entity names and speakers were made canonical across the archive); empty when
     #: it was never stored. A story's cache key reads it instead of encoding the record again.
     digest: str = field(default="", compare=False, metadata=codec.SKIP)
-    #: runtime only: True when only ``entities`` and ``attributions`` were read from the store
-    #: (what a run needs of every stored article); the other fields are then left empty, and
-    #: the store's ``enrichment_of`` reads the whole record
+    #: runtime only: True when only ``entities`` were read from the store (what a run needs of
+    #: every stored article); the other fields are then left empty, and the store's
+    #: ``enrichment_of`` reads the whole record
     partial: bool = field(default=False, compare=False, metadata=codec.SKIP)
 
     def record_text(self) -> str:
@@ -618,6 +618,7 @@ class Story(Record):
 
 #: the fields of a story's record that a :class:`StoredStory` decodes only when one is read
 STORED_LAZILY: tuple[str, ...] = (
+    "attributions",
     "brief",
     "facts",
     "coverage",
@@ -653,8 +654,9 @@ class _FromRecord:
 
 class StoredStory(Story):
     """A story held as its record, the JSON text the store keeps (:mod:`newsprism.record`):
-    its comparison (facts, brief, coverage, framing, quotes, events, background:
-    :data:`STORED_LAZILY`) is decoded from the text the first time one of them is read. A result
+    its comparison (facts, brief, coverage, framing, quotes, events, background) and its
+    attribution list (:data:`STORED_LAZILY`) are decoded from the text the first time one of
+    them is read. A result
     over a large archive thus holds each story's text rather than its objects (about a third of
     the memory), and a run that reuses a stored story does not decode what nobody reads. It
     reads, compares and encodes like the :class:`Story` it stands for."""
@@ -665,8 +667,8 @@ class StoredStory(Story):
     @classmethod
     def of(cls, record: str, **fields_: Any) -> StoredStory:
         """The story whose record is ``record`` (JSON text); ``fields_`` sets the fields that are
-        not decoded lazily (id, title, articles, timeline, entities, attributions, storyline;
-        one left out takes its default)."""
+        not decoded lazily (id, title, articles, timeline, entities, storyline; one left out
+        takes its default)."""
         story = cls.__new__(cls)
         for f in fields(Story):
             if f.name in STORED_LAZILY:
@@ -737,9 +739,9 @@ class AnalysisResult:
     stories: list[Story]
     skipped: list[Skipped] = field(default_factory=list)
     #: each article's enrichment as outlines (:attr:`Enriched.partial`: entities with their
-    #: canonical names, attributions with canonical speakers); the whole records stay in the
-    #: store (``open_store(path).enrichment_of(ids)``), so a result's memory does not grow with
-    #: every article's parse
+    #: canonical names); the whole records stay in the store
+    #: (``open_store(path).enrichment_of(ids)``), so a result's memory does not grow with every
+    #: article's parse
     enriched: dict[str, Enriched] = field(default_factory=dict)
     files_read: int = 0
     entities: list[Entity] = field(default_factory=list)

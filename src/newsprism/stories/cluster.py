@@ -23,6 +23,7 @@ import numpy as np
 
 from newsprism.nlp.embed import cluster_backend, preload_runtime
 from newsprism.nlp.pipeline import embed
+from newsprism.packed import pack, pack_weights, unpack_vector, unpack_weights
 from newsprism.settings import Granularity, default
 from newsprism.stories.cluster_features import (
     OnlineIdf,
@@ -397,11 +398,12 @@ class StoryClusterer:
                 "active": st.active,
             }
             if st.active:
-                rec["tf"] = [[h, v] for h, v in st.tf.items()]
-                rec["names"] = [[h, v] for h, v in st.names.items()]
+                # (packed: newsprism.packed; in the dicts' own order, read back bit for bit)
+                rec["tf"] = pack_weights(st.tf)
+                rec["names"] = pack_weights(st.names)
                 rec["norm2"] = [st.tf_norm2, st.names_norm2]
-                rec["emb"] = None if st.emb is None else [float(x) for x in st.emb]
-                rec["key"] = None if st.key is None else [float(x) for x in st.key]
+                rec["emb"] = None if st.emb is None else pack(st.emb, "<f4")
+                rec["key"] = None if st.key is None else pack(st.key, "<f4")
             stories.append(rec)
         return {
             "version": STATE_VERSION,
@@ -842,13 +844,13 @@ class StoryClusterer:
                 active=bool(rec.get("active", False)),
             )
             if st.active:
-                st.tf = {int(h): float(v) for h, v in rec.get("tf", [])}
-                st.names = {int(h): float(v) for h, v in rec.get("names", [])}
+                st.tf = unpack_weights(rec.get("tf"))
+                st.names = unpack_weights(rec.get("names"))
                 st.tf_norm2, st.names_norm2 = rec.get("norm2") or (_norm2(st.tf), _norm2(st.names))
                 if rec.get("emb") is not None:
-                    st.emb = np.asarray(rec["emb"], dtype=np.float32)
+                    st.emb = unpack_vector(rec["emb"], "<f4")
                 if rec.get("key") is not None:
-                    st.key = np.asarray(rec["key"], dtype=np.float32)
+                    st.key = unpack_vector(rec["key"], "<f4")
                     if blob is None:
                         self._index.put(idx, st.key)
                 self._active.add(idx)

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from newsprism.packed import pack_weights, unpack_weights
 from newsprism.stopwords import NEWS_STOP_WORDS
 from newsprism.text import tokens
 
@@ -106,11 +107,12 @@ class OnlineIdf:
         return math.log((self.n_docs + 1) / (self.df.get(h, 0) + 1)) + 1.0
 
     def to_dict(self) -> dict:
-        return {"n_docs": self.n_docs, "df": [[int(k), int(v)] for k, v in sorted(self.df.items())]}
+        """``df`` packed (:func:`~newsprism.packed.pack_weights`: uint32 hashes and counts)."""
+        return {"n_docs": self.n_docs, "df": pack_weights(dict(sorted(self.df.items())), "<u4")}
 
     @classmethod
     def from_dict(cls, d: dict) -> OnlineIdf:
-        return cls(int(d.get("n_docs", 0)), {int(k): int(v) for k, v in d.get("df", [])})
+        return cls(int(d.get("n_docs", 0)), unpack_weights(d.get("df"), "<u4"))
 
 
 def weighted_counts(parts: list[tuple[list[str], float]]) -> dict[int, float]:

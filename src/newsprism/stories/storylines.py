@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from newsprism.model import Article, Story, Storyline
-from newsprism.packed import pack, unpack
+from newsprism.packed import is_packed, pack_weights, unpack_weights
 from newsprism.stopwords import NEWS_STOP_WORDS
 from newsprism.stories.cluster import ClusterDoc
 from newsprism.stories.cluster_features import (
@@ -84,8 +84,8 @@ class StorySummary:
         return {
             "key": self.key,
             "articles": list(self.articles),
-            "terms": _pack_weights(self.terms),
-            "names": _pack_weights(self.names),
+            "terms": pack_weights(dict(sorted(self.terms.items()))),
+            "names": pack_weights(dict(sorted(self.names.items()))),
             "t_first": self.t_first,
             "t_last": self.t_last,
         }
@@ -95,36 +95,15 @@ class StorySummary:
         return cls(
             key=str(d["key"]),
             articles=[str(a) for a in d.get("articles", [])],
-            terms=_unpack_weights(d.get("terms")),
-            names=_unpack_weights(d.get("names")),
+            terms=unpack_weights(d.get("terms")),
+            names=unpack_weights(d.get("names")),
             t_first=d.get("t_first"),
             t_last=d.get("t_last"),
         )
 
 
-def _pack_weights(weights: dict[int, float]) -> list[str]:
-    hashes = sorted(weights)
-    return [pack(hashes, "<u4"), pack([weights[h] for h in hashes], "<f8")]
-
-
 def _packed(record: Mapping) -> bool:
-    return all(
-        isinstance(w, list) and all(isinstance(x, str) for x in w)
-        for w in (record.get("terms"), record.get("names"))
-    )
-
-
-def _unpack_weights(data: object) -> dict[int, float]:
-    """Weights by hash from :func:`_pack_weights`, or from the list of ``[hash, weight]`` pairs
-    that states written before 2026-12-08 hold."""
-    if not data:
-        return {}
-    if isinstance(data, list) and len(data) == 2 and all(isinstance(x, str) for x in data):
-        hashes, weights = unpack(data[0], "<u4"), unpack(data[1], "<f8")
-        return dict(zip(hashes.tolist(), weights.tolist(), strict=True))  # (ValueError if unequal)
-    if not isinstance(data, list):
-        raise TypeError(f"summary weights are a list, not {type(data).__name__}")
-    return {int(h): float(v) for h, v in data}
+    return is_packed(record.get("terms") or ["", ""]) and is_packed(record.get("names") or ["", ""])
 
 
 def story_key(docs: Sequence[ClusterDoc]) -> str:

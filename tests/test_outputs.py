@@ -338,3 +338,36 @@ def test_outputs_are_written_when_their_cache_cannot_be(
         write_outputs(_result(), out)
     assert _written(out) == _written(whole)
     assert "the output cache was not saved" in caplog.text
+
+
+def test_report_templates_compile_once_and_a_broken_cache_is_passed_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report templates are compiled into NEWSPRISM_CACHE_DIR/templates and read back by
+    later runs with the same report; a damaged file there, or a cache folder that cannot be
+    written, is passed over and the report is the same."""
+    from newsprism.outputs import html as html_mod
+
+    doc = result_to_document(_result())
+    expected = render_html(doc)
+    monkeypatch.setenv("NEWSPRISM_CACHE_DIR", str(tmp_path / "cache"))
+    html_mod._env.cache_clear()
+    assert _same_report(render_html(doc), expected)
+    kept = sorted((tmp_path / "cache" / "templates").iterdir())
+    assert len(kept) == 2  # report.html.j2 and story.html.j2
+    for path in kept:
+        path.write_bytes(path.read_bytes()[:40])  # damaged: cut short
+    html_mod._env.cache_clear()
+    assert _same_report(render_html(doc), expected)
+    assert all(p.stat().st_size > 40 for p in kept)  # written again, whole
+    (tmp_path / "blocked").write_text("a file where the cache folder would go")
+    monkeypatch.setenv("NEWSPRISM_CACHE_DIR", str(tmp_path / "blocked"))
+    html_mod._env.cache_clear()
+    assert _same_report(render_html(doc), expected)
+    html_mod._env.cache_clear()
+
+
+def _same_report(a: str, b: str) -> bool:
+    """Equal but for the per-render nonce of the script policy."""
+    nonce = re.compile(r"nonce-[A-Za-z0-9_-]+|nonce=\"[A-Za-z0-9_-]+\"")
+    return nonce.sub("N", a) == nonce.sub("N", b)

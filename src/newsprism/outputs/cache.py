@@ -64,18 +64,25 @@ class Entry:
     def texts(self) -> tuple[str, str, str]:
         return self.line, self.markdown, self.html
 
-    def read(self, i: int) -> str:
-        """Text ``i`` (0: the ``stories.json`` line, 1: Markdown, 2: HTML), from the entry's
-        file when it is not held; OSError or UnicodeDecodeError when that file cannot give it."""
+    def read(self, i: int, last: int | None = None) -> list[str]:
+        """Texts ``i`` to ``last`` (default: ``i`` alone; 0: the ``stories.json`` line, 1:
+        Markdown, 2: HTML), from the entry's file, in one read, when they are not held;
+        OSError or UnicodeDecodeError when that file cannot give them."""
+        last = i if last is None else last
         if self.where is None:
-            return self.texts()[i]
+            return list(self.texts()[i : last + 1])
         path, offset, sizes = self.where
+        want = sizes[i : last + 1]
         with path.open("rb") as fh:
             fh.seek(offset + sum(sizes[:i]))
-            raw = fh.read(sizes[i])
-        if len(raw) != sizes[i]:
+            raw = fh.read(sum(want))
+        if len(raw) != sum(want):
             raise OSError(f"{path}: cut short")
-        return raw.decode(_ENCODING, _ERRORS)
+        out, at = [], 0
+        for size in want:
+            out.append(raw[at : at + size].decode(_ENCODING, _ERRORS))
+            at += size
+        return out
 
 
 def _valid(entry: Entry) -> bool:

@@ -69,7 +69,10 @@ def write_outputs_streamed(
     stubs = [{"id": s.id, "title": s.title, "articles": s.articles} for s in result.stories]
     doc = document(result, stubs)
     articles = {a["id"]: a for a in doc["articles"]}
-    digest = {a["id"]: _digest(record_line(a)) for a in doc["articles"]}
+    article_lines = [record_line(a) for a in doc["articles"]]  # (each encoded once)
+    digest = {
+        a["id"]: _digest(line) for a, line in zip(doc["articles"], article_lines, strict=True)
+    }
     pieces = [_piece(s, by_id, result.story_texts, cache) for s in result.stories]
 
     cited: dict[str, list[tuple[int, int]]] = {}
@@ -90,11 +93,18 @@ def write_outputs_streamed(
         md_context = context_hash("markdown", h, shown(p))
         marks = [(aid, sorted(set(cited.get(aid, [])))) for aid in members]
         html_context = context_hash("html", shown(p), marks)
-        md = _held(p, 1) if p.entry.markdown_context == md_context else None
-        html = _held(p, 2) if p.entry.html_context == html_context else None
+        md_held, html_held = (
+            p.entry.markdown_context == md_context,
+            p.entry.html_context == html_context,
+        )
+        if md_held and html_held:  # (the usual case: both in one read)
+            md, html = _held(p, 1, 2)
+        else:
+            md = _held(p, 1)[0] if md_held else None
+            html = _held(p, 2)[0] if html_held else None
         if md is None or html is None:  # (always for a piece the cache did not hold)
             data = p.data()
-            line = (None if p.fresh else _held(p, 0)) or record_line(data)
+            line = (None if p.fresh else _line(p)) or record_line(data)
             if md is None:
                 md = story_markdown(data, articles, h)
             if html is None:
@@ -132,21 +142,26 @@ def write_outputs_streamed(
     write_markdown(None)
 
     lines = {
-        "articles": (record_line(a) for a in doc["articles"]),
-        "stories": (_held(p, 0) or record_line(p.data()) for p in pieces),
+        "articles": article_lines,
+        "stories": (_line(p) or record_line(p.data()) for p in pieces),
     }
     for part in document_parts(doc, lines):
         json_out.write(part)
 
 
-def _held(p: _Piece, i: int) -> str | None:
-    """Text ``i`` of the piece's entry; None when its cache file cannot give it (the piece is
-    rendered again)."""
+def _held(p: _Piece, i: int, last: int | None = None) -> list[str | None]:
+    """Texts ``i`` to ``last`` of the piece's entry (:meth:`Entry.read`); None for each when
+    its cache file cannot give them (the piece is rendered again)."""
     try:
-        return p.entry.read(i)
+        return list(p.entry.read(i, last))
     except (OSError, UnicodeDecodeError) as exc:
         log.debug("output cache entry %s: %s; rendered again", p.key, exc)
-        return None
+        return [None] * ((i if last is None else last) - i + 1)
+
+
+def _line(p: _Piece) -> str | None:
+    """The piece's ``stories.json`` line, from its entry."""
+    return _held(p, 0)[0]
 
 
 def _piece(

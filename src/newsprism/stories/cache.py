@@ -38,18 +38,19 @@ class StoryCache:
 
     Each stored story comes with the digest of the fields of its record that are rebuilt on
     every run and may change while its key stays, as the run that stored it noted it for that
-    very text (None where the text is not the one noted, or the store noted none). ``kept``
-    holds, for each story held as its text (reused, or compared in this run) by its id, that
-    text and that digest: while those fields are unchanged, the text is still the story's
-    record and is written again without encoding the story (None: its rebuilt fields are
-    written into it). ``digests`` holds the digest of each story's record as this run stores
-    it."""
+    very text (None where the text is not the one noted, or the store noted none), and the
+    hash of its text. ``kept`` holds, for each story held as its text (reused, or compared in
+    this run) by its id, that text, that digest and that hash (None: not known yet): while
+    those fields are unchanged, the text is still the story's record and is written again
+    without encoding the story (digest None: its rebuilt fields are written into it).
+    ``noted`` holds, for each story's record as this run stores it, the hash of its text and
+    the digest of those fields (saved for the next run)."""
 
-    stored: dict[str, tuple[StoryOutline, str | None]] = field(default_factory=dict)
+    stored: dict[str, tuple[StoryOutline, str | None, str]] = field(default_factory=dict)
     built: dict[str, Story] = field(default_factory=dict)
     reused: int = 0
-    kept: dict[str, tuple[str, str | None]] = field(default_factory=dict)
-    digests: dict[str, str] = field(default_factory=dict)
+    kept: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)
+    noted: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)

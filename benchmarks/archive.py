@@ -261,31 +261,31 @@ def render(res: dict) -> str:
 WHAT_IS_LEFT = [
     "Where adding one article still goes, stage by stage: what still covers the whole archive.",
     "",
-    "- **outputs**: the three files are written story by story. A story's pieces come from "
-    "`OUT/.cache/`, read only when the file needs them, or are rendered when the story, the "
-    "articles it shows or the spans it marks changed; a run holds about one story's pieces at "
-    "a time. What is left is reading the pieces back and writing the files whole (about 47 MB "
-    "at 1,000 articles).",
-    "- **store**: the outlines of the stored enrichment (entities and attributions, about a "
-    "quarter of each record) are read and decoded for the canonical names and the story keys "
-    "(about 0.2 s at 1,000 articles), and the clustering, storyline and near-duplicate states "
-    "are read and written whole (about 7 MB of JSON at 1,000 articles, 0.25 s); a story whose "
-    "record is unchanged is written back as its stored text, neither encoded again nor "
+    "- **store**: the outline of every stored article (its entities, about a fifth of its "
+    "record, picked out by the database; 0.11 s at 1,000 articles, 0.19 s while it held the "
+    "attributions too) is read for the canonical names and the story keys; every stored story's "
+    "text is read with its timeline and storyline picked out (0.05 s); the clustering, "
+    "storyline and near-duplicate states are read and written whole (about 5.5 MB at 1,000 "
+    "articles, their numbers packed as base64 since 2026-12-07); a story whose record is "
+    "unchanged is written back as its stored text, neither decoded, encoded again nor "
     "rewritten in the store.",
-    "- **comparison**: only the story the article joined is compared again; the rest is the "
-    "cache key of every story (its members' outline digests and canonical names, hashed). "
-    "Reused stories are no longer decoded (2026-12-07): each is held as its stored text "
-    "(`StoredStory`), its comparison decoded only if something reads it; the storylines read "
-    "only its timeline, kept decoded.",
+    "- **outputs**: the three files are written story by story. A story's pieces come from "
+    "`OUT/.cache/`, read only when the file needs them (its two report sections in one read), "
+    "or are rendered when the story, the articles it shows or the spans it marks changed; a "
+    "run holds about one story's pieces at a time. What is left is reading the pieces back "
+    "and writing the files whole (about 47 MB at 1,000 articles).",
     "- **annotate**: canonical names are recomputed over the whole archive (about 0.25 s at "
-    "1,000 articles, 32,000 mentions of 7,300 kinds; 0.47 s before each name's display form was "
-    "fixed once, the fuzzy pairs scored by rapidfuzz's `cdist` and the mentions counted by "
-    "kind); **ingest** re-reads "
-    "the stored articles and content hashes and links near-duplicates over all of them (from "
-    "the fingerprints kept in the store: only the new article is shingled and hashed); "
-    "**clustering** loads and saves the clustering and storyline state (JSON: 2 and 2.6 MB at "
-    "1,000 articles) and scores every pair of stories for the storylines (0.09 s for 506 "
-    "stories; SciPy, whose import took 0.3 s of it, is no longer used there).",
+    "1,000 articles, 32,000 mentions of 7,300 kinds); updating them for the new mentions only "
+    "would take most of it.",
+    "- **comparison**: only the story the article joined is compared again; the rest is the "
+    "cache key of every story (its members' record digests and canonical names, hashed). A "
+    "reused story is not decoded at all: it is held as its stored text (`StoredStory`), its "
+    "comparison and attributions decoded only if something reads them, and whether its "
+    "rebuilt fields changed is told by a digest noted in the store for that very text.",
+    "- **ingest** re-reads the stored articles and content hashes and links near-duplicates "
+    "over all of them (from the fingerprints kept in the store: only the new article is "
+    "shingled and hashed); **clustering** loads and saves its state and scores every pair "
+    "of stories for the storylines (0.09 s for 506 stories).",
     "",
     "Memory, and what is left of the 2 GB target at 10,000 articles:",
     "",
@@ -323,7 +323,7 @@ WHAT_IS_LEFT = [
     "stories as objects took about 75 MB, their texts 27 MB. The comparison of one story scores "
     "its pairs in chunks (docs/compare.md): a story at the 3,000-claim cap peaks about 100 MB "
     "lower.",
-    "- Not met: the linear extrapolation above (0.20 MB per article). What still grows with "
+    "- Not met: the linear extrapolation above (0.22 MB per article). What still grows with "
     "the archive in the main process: the articles and the outlines of their enrichment, the "
     "stories' texts, the clustering and storyline states, canonical names recomputed from all "
     "the mentions. Memory flat in the archive's size needs those kept in the store and read "

@@ -631,6 +631,28 @@ def test_language_detection() -> None:
     assert language.detect("Oui.") is None
     assert language.detect("") is None
     assert language.detect("12 34 56 78 90 12 34 56 78") is None
+    # a run lets the identifier go once its inputs are read; the next detection loads it again
+    language.release()
+    assert language._identifier is None
+    assert language.detect(de) == "de" and language._identifier is not None
+
+
+def test_ingesting_into_a_store_lets_the_language_model_go(tmp_path: Path) -> None:
+    from newsprism.api import ingest_into_store
+    from newsprism.ingest import IngestOptions
+    from newsprism.store.sqlite import Store
+
+    (tmp_path / "a.txt").write_text(
+        "Brindle council votes to rebuild the lighthouse\n\nThe council of Brindle voted on "
+        "Thursday to rebuild the lighthouse that fell last winter, officials said.",
+        encoding="utf-8",
+    )
+    language.detect("The harbour board met on Monday to discuss the new ferry timetable.")
+    assert language._identifier is not None
+    with Store(tmp_path / "s.db") as db:
+        done = ingest_into_store([tmp_path / "a.txt"], IngestOptions(), db)
+    assert [a.language for a in done.new] == ["en"]
+    assert language._identifier is None
 
 
 # ------------------------------------------------------------------ outlet boilerplate

@@ -20,6 +20,7 @@ from newsprism import codec
 from newsprism.engine import local
 from newsprism.ingest import IngestOptions, ingest
 from newsprism.ingest.dedup import Fingerprint, fingerprints, link_duplicates
+from newsprism.ingest.language import release as release_language_model
 from newsprism.ingest.meta import unify_outlets
 from newsprism.model import (
     STORED_LAZILY,
@@ -141,6 +142,7 @@ def ingest_into_store(
         progress=(lambda done, total: progress("ingest", done, total)) if progress else None,
         mapper=mapper,
     )
+    release_language_model()  # (every input is read: about 75 MB the rest of a run can do without)
     new = _place_in_store(result.articles, db)
     date_from_text(new, reference_year=dt.datetime.now(dt.UTC).year)
     db.add_articles(new)

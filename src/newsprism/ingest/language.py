@@ -36,6 +36,15 @@ def _get_identifier() -> Any:
     return _identifier
 
 
+def release() -> None:
+    """Let the identifier go (about 75 MB of tables): a run calls it once its inputs are read,
+    so the rest of it, and the workers it starts next, do without. The next :func:`detect`
+    loads it again."""
+    global _identifier
+    with _lock:
+        _identifier = None
+
+
 def detect(text: str) -> str | None:
     """ISO 639-1 code of the language ``text`` is written in, or None when too short or unsure.
 

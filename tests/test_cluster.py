@@ -223,7 +223,7 @@ def test_round_trip_is_exact_with_the_approximate_index():
 
 
 def _unpacked(state: dict) -> dict:
-    """``state`` as states written before 2026-12-08 held it: numbers in JSON lists."""
+    """``state`` as states held it before the packing: numbers in JSON lists."""
     old = json.loads(json.dumps(state))
     for rec in old["stories"]:
         for part in ("tf", "names"):

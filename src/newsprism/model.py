@@ -656,10 +656,10 @@ class StoredStory(Story):
     """A story held as its record, the JSON text the store keeps (:mod:`newsprism.record`):
     its comparison (facts, brief, coverage, framing, quotes, events, background) and its
     attribution list (:data:`STORED_LAZILY`) are decoded from the text the first time one of
-    them is read. A result
-    over a large archive thus holds each story's text rather than its objects (about a third of
-    the memory), and a run that reuses a stored story does not decode what nobody reads. It
-    reads, compares and encodes like the :class:`Story` it stands for."""
+    them is read. A result over a large archive thus holds each story's text rather than its
+    objects (about a third of the memory), and a run that reuses a stored story does not
+    decode what nobody reads. It reads, compares and encodes like the :class:`Story` it stands
+    for."""
 
     __slots__ = ("record",)
     record: str

@@ -47,7 +47,7 @@ def pack_weights(weights: Mapping[int, Any], values: str = "<f8") -> list[str]:
 
 def unpack_weights(data: object, values: str = "<f8") -> dict[int, Any]:
     """The mapping :func:`pack_weights` packed, in its order; also reads the list of
-    ``[hash, number]`` pairs that states written before 2026-12-08 hold. ValueError or
+    ``[hash, number]`` pairs that older states hold (before the packing). ValueError or
     TypeError for anything else."""
     if not data:
         return {}

@@ -150,6 +150,15 @@ def _partition(line_of_doc: dict[str, str]) -> set[frozenset[str]]:
     return {frozenset(g) for g in groups.values()}
 
 
+def _built() -> tuple[dict[str, list[ClusterDoc]], StorylineBuilder, dict[str, str]]:
+    """The fixture's stories, a builder that has grouped them, and its storylines."""
+    clusterer = StoryClusterer(_SETTINGS)
+    clusterer.add(_docs())
+    groups = _groups(clusterer.assignments())
+    builder = StorylineBuilder()
+    return groups, builder, builder.update(groups)
+
+
 def test_storylines_gather_the_events_of_a_topic() -> None:
     clusterer = StoryClusterer(_SETTINGS)
     clusterer.add(_docs())
@@ -287,11 +296,7 @@ def test_reports_group_stories_by_storyline() -> None:
 
 
 def test_builder_state_from_other_settings_is_ignored() -> None:
-    clusterer = StoryClusterer(_SETTINGS)
-    clusterer.add(_docs())
-    groups = _groups(clusterer.assignments())
-    builder = StorylineBuilder()
-    builder.update(groups)
+    groups, builder, _ = _built()
     state = builder.state()
     state["settings"]["threshold"] = 0.9
     again = StorylineBuilder(state=state)
@@ -420,11 +425,7 @@ def test_a_story_summary_comes_back_from_the_state_bit_for_bit(
 
 
 def test_a_damaged_summary_in_the_state_is_summarised_again() -> None:
-    clusterer = StoryClusterer(_SETTINGS)
-    clusterer.add(_docs())
-    groups = _groups(clusterer.assignments())
-    builder = StorylineBuilder()
-    first = builder.update(groups)
+    groups, builder, first = _built()
     state = json.loads(json.dumps(builder.state()))
     state["stories"][0]["terms"] = ["AQAAAAIAAAA=", "not base64!"]
     state["stories"][1]["names"] = ["AQAAAA==", ""]  # one hash, no weight
@@ -434,11 +435,7 @@ def test_a_damaged_summary_in_the_state_is_summarised_again() -> None:
 
 
 def test_an_older_state_is_written_back_packed() -> None:
-    clusterer = StoryClusterer(_SETTINGS)
-    clusterer.add(_docs())
-    groups = _groups(clusterer.assignments())
-    builder = StorylineBuilder()
-    builder.update(groups)
+    groups, builder, _ = _built()
     state = json.loads(json.dumps(builder.state()))
     for d in state["stories"]:  # as a state written before the weights were packed
         for part in ("terms", "names"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, InitVar, dataclass, field
 
 import pytest
 from hypothesis import given, settings
@@ -277,7 +277,9 @@ def test_a_record_with_exactly_its_fields_reads_as_one_with_any_other_keys() -> 
     record = codec.to_dict(full)
     assert list(record) == ["first", "with", "last"]
     assert codec.from_dict(_Mixed, record) == full
-    assert codec.from_dict(_Mixed, {**record, "extra": 1}) == full  # general path: unknown key ignored
+    assert (
+        codec.from_dict(_Mixed, {**record, "extra": 1}) == full
+    )  # general path: unknown key ignored
     # as many keys as fields, one of them unknown: the missing field takes its default
     swapped = {"first": 3, "with": "harbour", "other": 9}
     assert codec.from_dict(_Mixed, swapped) == _Mixed(3, [], "harbour", None)
@@ -287,3 +289,31 @@ def test_a_record_with_exactly_its_fields_reads_as_one_with_any_other_keys() -> 
         codec.from_dict(_Mixed, {"first": 3, "with": "harbour", "last": "not a span"})
     with pytest.raises(StoreError, match="stored Span"):
         codec.from_dict(_Mixed, {"first": 3, "with": "x", "last": {"start": 1, "end": 2}})
+
+
+@dataclass
+class _WithInitVar:
+    first: int
+    scale: InitVar[int] = 1
+    label: str = ""
+
+    def __post_init__(self, scale: int) -> None:
+        self.first *= scale
+
+
+@dataclass
+class _KeywordOnly:
+    first: int
+    _: KW_ONLY
+    label: str = ""
+
+
+def test_the_fast_path_passes_fields_by_name_where_init_takes_others() -> None:
+    """An init-only variable or a keyword-only field among the parameters: a record with
+    exactly the written fields still reads right (by keyword)."""
+    assert codec.from_dict(_WithInitVar, {"first": 3, "label": "pier"}) == _WithInitVar(
+        3, 1, "pier"
+    )
+    assert codec.from_dict(_KeywordOnly, {"first": 3, "label": "pier"}) == _KeywordOnly(
+        3, label="pier"
+    )

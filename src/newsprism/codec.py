@@ -22,6 +22,7 @@ A record that does not fit its type raises :class:`~newsprism.errors.StoreError`
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import sys
 import types
 import typing
@@ -193,12 +194,15 @@ def _compile_decoder(cls: type) -> _Decoder:
     ]
     general = ["    kw = {}"]
     # the fast path: a record with exactly the fields, passed positionally where they are the
-    # __init__'s parameters in order (no runtime-only field among them), else by keyword
+    # __init__'s parameters in order (no runtime-only field, init-only variable or own
+    # __init__ in between), else by keyword
     declared = _declared(cls)
-    params = [f.name for f in dataclasses.fields(cls) if f.init]
-    positional = [f.name for f, _ in declared if f.init] == params and not any(
-        f.kw_only for f, _ in declared
-    )
+    params = [
+        p.name
+        for p in inspect.signature(cls).parameters.values()
+        if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    ]
+    positional = [f.name for f, _ in declared if f.init] == params
     args: list[str] = []
     for n, (f, tp) in enumerate(declared):
         if not f.init:

@@ -90,18 +90,25 @@ def _beyond(run: dict) -> float:
     return float(run["wall"]) - _stage(run, "models")
 
 
+def _archive_files(work: Path, n: int) -> list[Path]:
+    """The store files and output folder of the archive of ``n`` in ``work``."""
+    return [*work.glob(f"store-{n}.db*"), work / f"out-store-{n}"]
+
+
+def _copy_into(paths: list[Path], folder: Path) -> None:
+    for path in paths:
+        copy = shutil.copytree if path.is_dir() else shutil.copy2
+        copy(path, folder / path.name)
+
+
 def _restore(src: Path, work: Path, n: int) -> None:
     """Put the store and output folder saved in ``src`` back in ``work`` (as they were)."""
-    for path in [*work.glob(f"store-{n}.db*"), work / f"out-store-{n}"]:
+    for path in _archive_files(work, n):
         if path.is_dir():
             shutil.rmtree(path)
         else:
             path.unlink(missing_ok=True)
-    for path in src.iterdir():
-        if path.is_dir():
-            shutil.copytree(path, work / path.name)
-        else:
-            shutil.copy2(path, work / path.name)
+    _copy_into(list(src.iterdir()), work)
 
 
 def measure(sizes: list[int], words: int, workers: int, adds: int = 3) -> dict:
@@ -123,9 +130,7 @@ def measure(sizes: list[int], words: int, workers: int, adds: int = 3) -> dict:
             # the same article added ``adds`` times, each time to the archive as analyzed
             saved = work / f"saved-{n}"
             saved.mkdir()
-            for path in [*work.glob(f"store-{n}.db*"), work / f"out-store-{n}"]:
-                copy = shutil.copytree if path.is_dir() else shutil.copy2
-                copy(path, saved / path.name)
+            _copy_into(_archive_files(work, n), saved)
             trials = []
             for k in range(adds):
                 if k:

@@ -12,7 +12,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,6 @@ from newsprism.ingest.dedup import Fingerprint, fingerprints, link_duplicates
 from newsprism.ingest.language import release as release_language_model
 from newsprism.ingest.meta import unify_outlets
 from newsprism.model import (
-    STORED_LAZILY,
     AnalysisResult,
     Article,
     Enriched,
@@ -576,10 +575,6 @@ def _story_texts(
     return texts
 
 
-#: the fields a story held as its text (:class:`~newsprism.model.StoredStory`) keeps decoded
-_EAGER = tuple(f.name for f in fields(Story) if f.name not in STORED_LAZILY)
-
-
 def _held_as_text(story: Story, by_id: dict[str, Article], cache: StoryCache) -> StoredStory:
     """A story just compared, held from now on as its record (JSON text), its comparison
     decoded again only if someone reads it (a run over a large archive holds texts, not
@@ -587,7 +582,7 @@ def _held_as_text(story: Story, by_id: dict[str, Article], cache: StoryCache) ->
     record = story_to_dict(story, by_id)
     text = json.dumps(record)
     cache.kept[story.id] = (text, _fields_digest(record), None)
-    return StoredStory.of(text, **{k: getattr(story, k) for k in _EAGER})
+    return StoredStory.holding(story, text)
 
 
 def build_stories(

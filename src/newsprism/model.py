@@ -685,6 +685,17 @@ class StoredStory(Story):
         story.record = record
         return story
 
+    @classmethod
+    def holding(cls, story: Story, record: str) -> StoredStory:
+        """``story`` held as ``record``, its own record's text: its eager fields are kept as
+        they are, the lazy ones let go (decoded from ``record`` when read)."""
+        return cls.of(
+            record,
+            **{
+                f.name: getattr(story, f.name) for f in fields(Story) if f.name not in STORED_LAZILY
+            },
+        )
+
     def _decode(self) -> None:
         data = json.loads(self.record)
         lazy = {k: data[k] for k in STORED_LAZILY if k in data}

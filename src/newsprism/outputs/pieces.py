@@ -153,7 +153,7 @@ def _held(p: _Piece, i: int, last: int | None = None) -> list[str | None]:
     """Texts ``i`` to ``last`` of the piece's entry (:meth:`Entry.read`); None for each when
     its cache file cannot give them (the piece is rendered again)."""
     try:
-        return list(p.entry.read(i, last))
+        return list(p.entry.read(i, last))  # (a list of str | None)
     except (OSError, UnicodeDecodeError) as exc:
         log.debug("output cache entry %s: %s; rendered again", p.key, exc)
         return [None] * ((i if last is None else last) - i + 1)

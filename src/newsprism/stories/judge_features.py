@@ -197,8 +197,9 @@ def _gaps(a: TextInfo, b: TextInfo, sm: SequenceMatcher) -> tuple[int, int]:
     return ga, gb
 
 
-#: pairs whose 4-grams are matched at a time by :func:`char_cosines`
-_CHAR_PAIRS = 2048
+#: pairs handled at a time by :func:`char_cosines` (their 4-grams matched) and
+#: :func:`pair_cosines` (their rows gathered): memory bounded, every value the same
+_PAIR_CHUNK = 2048
 
 
 def char_cosines(infos: Sequence[TextInfo], ia: np.ndarray, ib: np.ndarray) -> np.ndarray:
@@ -219,8 +220,8 @@ def char_cosines(infos: Sequence[TextInfo], ia: np.ndarray, ib: np.ndarray) -> n
     dot = np.zeros(len(ia), dtype=np.float64)
     # pairs a chunk at a time: each pair's sum is the same (its 4-grams in the order of their
     # ids), the memory is that of the chunk's 4-grams
-    for start in range(0, len(ia), _CHAR_PAIRS):
-        ca, cb = ia[start : start + _CHAR_PAIRS], ib[start : start + _CHAR_PAIRS]
+    for start in range(0, len(ia), _PAIR_CHUNK):
+        ca, cb = ia[start : start + _PAIR_CHUNK], ib[start : start + _PAIR_CHUNK]
         pair = np.arange(len(ca), dtype=np.int64)
         ka = np.repeat(pair, lens[ca]) * size + np.concatenate([ids[i] for i in ca])
         kb = np.repeat(pair, lens[cb]) * size + np.concatenate([ids[i] for i in cb])
@@ -332,8 +333,8 @@ def pair_cosines(
     if ia is None or ib is None:
         return np.einsum("ij,ij->i", u, v)
     out = np.empty(len(ia), dtype=np.float32)
-    for start in range(0, len(ia), _CHAR_PAIRS):
-        stop = start + _CHAR_PAIRS
+    for start in range(0, len(ia), _PAIR_CHUNK):
+        stop = start + _PAIR_CHUNK
         out[start:stop] = np.einsum("ij,ij->i", u[ia[start:stop]], v[ib[start:stop]])
     return out
 

@@ -954,7 +954,7 @@ def test_scoring_in_small_chunks_gives_the_same_alignment() -> None:
     assert (whole.p > 0).sum() >= 10  # enough scored pairs to span several chunks
     with (
         patch.object(align_mod, "_CANDIDATE_ROWS", 3),
-        patch.object(jf, "_CHAR_PAIRS", 2),
+        patch.object(jf, "_PAIR_CHUNK", 2),
     ):
         chunked = score_pairs(claims, vectors)
     assert np.array_equal(whole.p, chunked.p)

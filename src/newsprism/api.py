@@ -174,11 +174,10 @@ def _analyze(
     enriched = db.enrichment_outline()
     todo = [a for a in articles if a.id not in enriched]
     if todo:
-        fresh = _enrich(todo, options, db, progress)
-        # the new records are stored: keep their outline too, read them back when compared
-        # (memory stays what the stored articles' outlines take)
-        enriched.update({e.article_id: _outline(e) for e in fresh})
-        del fresh
+        # each batch of new records is stored as it comes, and only its outline is kept: the
+        # whole records are read back when their story is compared (memory stays what the
+        # outlines take, never the run's whole records at once)
+        enriched.update({e.article_id: e for e in _enrich(todo, options, db, progress)})
     lap("parse")  # what the workers' own timing (parse, annotate, models) left over
 
     entities = canonicalize({a.id: enriched[a.id].entities for a in articles}, options.aliases)
@@ -235,7 +234,8 @@ def _analyze(
 def _enrich(
     todo: list[Article], options: AnalyzeOptions, db: ArticleStore, progress: Progress | None
 ) -> list[Enriched]:
-    """Enrich ``todo`` with the chosen engine, storing each batch as soon as it is done."""
+    """Enrich ``todo`` with the chosen engine, storing each batch as soon as it is done; what
+    comes back is the outline of each record (:func:`_outline`)."""
     if options.engine == "ray":
         from newsprism.engine import ray as ray_engine  # optional: needs ray
 
@@ -245,8 +245,11 @@ def _enrich(
             address=options.ray_address,
             progress=progress,
             sink=db.add_enrichment,
+            keep=_outline,
         )
-    return local.enrich(todo, workers=options.workers, progress=progress, sink=db.add_enrichment)
+    return local.enrich(
+        todo, workers=options.workers, progress=progress, sink=db.add_enrichment, keep=_outline
+    )
 
 
 def _outline(e: Enriched) -> Enriched:

@@ -45,24 +45,36 @@ def enrich(
     progress: Progress | None = None,
     min_parallel: int | None = None,
     sink: Callable[[list[Enriched]], None] | None = None,
+    keep: Callable[[Enriched], Enriched] | None = None,
 ) -> list[Enriched]:
     """Enrich ``articles`` (same order out), in worker processes when there are at least
     ``min_parallel`` of them. Workers start from a fork server, never by forking this process,
     which may hold model threads (torch) that a fork would copy in a broken state.
 
     ``sink``, when given, receives each finished batch (at most ``CHUNK`` articles) as soon as
-    it is done, so a caller can store work before the whole run ends (a killed run resumes)."""
+    it is done, so a caller can store work before the whole run ends (a killed run resumes).
+    ``keep``, when given, is what is returned of each record, taken once the sink has it (a
+    caller that stores the records can keep an outline of each: the whole records of a run are
+    then never held at once)."""
     total = len(articles)
     workers = default_workers() if workers is None else max(1, workers)
     min_parallel = MIN_PARALLEL if min_parallel is None else min_parallel
     done = 0
     out: list[Enriched] = []
+
+    def finished(batch: list[Enriched]) -> None:
+        if sink:
+            sink(batch)
+        out.extend(map(keep, batch) if keep else batch)
+
     if workers == 1 or total < max(min_parallel, 2):
+        batch: list[Enriched] = []
         for e in enrich_articles(articles):
-            out.append(e)
+            batch.append(e)
             done += 1
-            if sink and (done % CHUNK == 0 or done == total):
-                sink(out[-(done % CHUNK or CHUNK) :])
+            if done % CHUNK == 0 or done == total:
+                finished(batch)
+                batch = []
             if progress:
                 progress("enrich", done, total)
         return out
@@ -76,11 +88,9 @@ def enrich(
         for chunk_out, seconds in pool.map(_enrich_chunk_timed, chunks):
             for stage, secs in seconds.items():
                 worker_seconds[stage] = worker_seconds.get(stage, 0.0) + secs
-            out.extend(chunk_out)
-            if sink:
-                t0 = time.perf_counter()
-                sink(chunk_out)
-                started += time.perf_counter() - t0  # the sink times itself (store)
+            t0 = time.perf_counter()
+            finished(chunk_out)
+            started += time.perf_counter() - t0  # the sink times itself (store)
             done += len(chunk_out)
             if progress:
                 progress("enrich", done, total)

@@ -235,10 +235,12 @@ def enrich(
     address: str | None = None,
     progress: Progress | None = None,
     sink: Callable[[list[Enriched]], None] | None = None,
+    keep: Callable[[Enriched], Enriched] | None = None,
 ) -> list[Enriched]:
     """Enrich ``articles`` on Ray (same order out, same results as the local engine).
 
-    ``sink`` receives each enriched shard as soon as a worker has written it."""
+    ``sink`` receives each enriched shard as soon as a worker has written it; ``keep`` is what
+    is returned of each record, taken once the sink has it (as in the local engine)."""
     import pyarrow.parquet as pq  # heavy: pyarrow, only to read the shards
     import ray  # optional: needs ray (the ray extra)
 
@@ -274,9 +276,9 @@ def enrich(
                     for r in table
                     if r["article_id"] not in by_id
                 ]
-                by_id.update({e.article_id: e for e in fresh})
                 if sink and fresh:
                     sink(fresh)
+                by_id.update({e.article_id: keep(e) if keep else e for e in fresh})
                 if progress:
                     progress("enrich", len(by_id), total)
     finally:

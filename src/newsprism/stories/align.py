@@ -94,7 +94,10 @@ class Alignment:
 def score_pairs(claims: list[Claim], vectors: np.ndarray) -> Alignment:
     """Judge probabilities for the candidate pairs of a story's claims."""
     n = len(claims)
-    cos = (vectors @ vectors.T).astype(np.float32) if n else np.zeros((0, 0), np.float32)
+    # (float32 vectors give a float32 product: not copied again; n x n is the story's largest)
+    cos = (
+        (vectors @ vectors.T).astype(np.float32, copy=False) if n else np.zeros((0, 0), np.float32)
+    )
     p = np.zeros((n, n), dtype=np.float32)
     same = np.zeros((n, n), dtype=bool)
     if n < 2:

@@ -93,7 +93,7 @@ def may_conflict(a: Claim, b: Claim) -> bool:
 
 def may_conflict_matrix(claims: Sequence[Claim]) -> np.ndarray:
     """:func:`may_conflict` of every pair of ``claims`` at once (a boolean matrix)."""
-    slots = np.array([slot_mask(c) for c in claims], dtype=np.int64)
+    slots = np.array([slot_mask(c) for c in claims], dtype=np.uint8)  # (n x n of them below)
     negated = np.array([c.negated for c in claims], dtype=bool)
     shared: np.ndarray = (slots[:, None] & slots[None, :]) != 0
     return shared | (negated[:, None] != negated[None, :])

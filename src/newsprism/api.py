@@ -116,7 +116,8 @@ def analyze(
 
 @dataclass
 class Ingested:
-    """What :func:`ingest_into_store` did; ``articles`` is everything now in the store."""
+    """What :func:`ingest_into_store` did; ``articles`` is everything now in the store, ``new``
+    those of them this run added (the same objects)."""
 
     articles: list[Article]
     new: list[Article]
@@ -151,6 +152,10 @@ def ingest_into_store(
     if renamed:
         db.set_sources(renamed)
     _link_duplicates(articles, db)
+    # the new articles as the store now holds them (outlet unified, near-duplicates linked):
+    # the very objects of ``articles``, not a second copy of their texts held for the run
+    added = {a.id for a in new}
+    new = [a for a in articles if a.id in added]
     return Ingested(articles, new, result.skipped, result.files_read, result.unchanged)
 
 

@@ -497,11 +497,15 @@ class SQLStore:
 
         def work() -> None:
             self._lock_stories()
-            old = self.story_texts()
-            stale = [(sid,) for sid, text in old.items() if rows.get(sid, ("", None))[1] != text]
-            fresh = [
-                (sid, title, text) for sid, (title, text) in rows.items() if old.get(sid) != text
-            ]
+            # the stored texts one at a time, never all of them at once beside the new ones
+            kept: set[str] = set()
+            stale: list[tuple[str]] = []
+            for sid, text in self._rows("SELECT id, data FROM stories"):
+                if rows.get(sid, ("", None))[1] == text:
+                    kept.add(sid)
+                else:
+                    stale.append((sid,))
+            fresh = [(sid, title, text) for sid, (title, text) in rows.items() if sid not in kept]
             self._exec_many("DELETE FROM story_articles WHERE story_id = ?", stale)
             self._exec_many("DELETE FROM stories WHERE id = ?", stale)
             self._exec_many("INSERT INTO stories (id, title, data) VALUES (?, ?, ?)", fresh)

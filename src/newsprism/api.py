@@ -686,6 +686,16 @@ def build_stories(
         job.story.attributions = story_attributions(job.members, job.enriched)
         return job
 
+    by_id = {a.id: a for a in articles}
+
+    def settle(place: tuple[int, str], compared: Story) -> None:
+        i, key = place
+        stories[i] = compared
+        if cache is not None:
+            # held as its record from now on: a run holds each compared story's text, never
+            # all the compared stories as objects at once
+            stories[i] = cache.built[key] = _held_as_text(compared, by_id, cache)
+
     if options.engine == "ray" and len(jobs) > 1:
         from newsprism.engine import ray as ray_engine  # optional: needs ray
 
@@ -701,18 +711,20 @@ def build_stories(
         if complete is not None:
             for job in jobs:
                 _forget(job, enriched)
+        for place, compared in zip(places, results, strict=True):
+            settle(place, compared)
     else:
-        results = []
-        for job in jobs:
-            results.append(compare_members(ready(job)))
+        pending = list(zip(places, jobs, strict=True))[::-1]  # (taken from the end)
+        jobs.clear()  # a job is let go once its story is settled
+        count = 0
+        while pending:
+            place, job = pending.pop()
+            compared = compare_members(ready(job))
             if complete is not None:
                 _forget(job, enriched)
-            done(len(results))
-    by_id = {a.id: a for a in articles}
-    for (i, key), compared in zip(places, results, strict=True):
-        stories[i] = compared
-        if cache is not None:
-            stories[i] = cache.built[key] = _held_as_text(compared, by_id, cache)
+            settle(place, compared)
+            count += 1
+            done(count)
     if cache is not None and cache.reused:
         log.info(
             "%d of %d stories unchanged since the last run: reused", cache.reused, len(ordered)

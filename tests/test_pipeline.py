@@ -604,3 +604,30 @@ def test_a_story_held_as_its_record_is_the_story(corpus_run: tuple[dict, Path, s
     assert fresh.facts == [] and fresh.brief == whole.brief
     with pytest.raises(TypeError):
         StoredStory.of(text, facts=[])  # the comparison comes from the record only
+
+
+def test_each_compared_story_is_held_as_its_record_before_the_next_is_compared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run over a large archive never holds all its compared stories as objects: when a
+    story is compared, none compared before it is still alive as a whole :class:`Story` (each
+    is held as its record text, a :class:`StoredStory`)."""
+    import gc
+
+    from newsprism import api
+
+    compare = api.compare_members
+    alive: list[int] = []
+
+    def counting(job: api.CompareJob) -> Story:
+        gc.collect()
+        alive.append(
+            sum(1 for o in gc.get_objects() if type(o) is Story and o.facts and o is not job.story)
+        )
+        return compare(job)
+
+    monkeypatch.setattr(api, "compare_members", counting)
+    code, _, err = _run(["analyze", str(EXAMPLES), "-o", str(tmp_path / "out")])
+    assert code == 0, err
+    assert len(alive) == len(EXPECTED["stories"])  # every story compared
+    assert alive == [0] * len(alive)

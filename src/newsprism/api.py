@@ -719,10 +719,9 @@ def build_stories(
         count = 0
         while pending:
             place, job = pending.pop()
-            compared = compare_members(ready(job))
+            settle(place, compare_members(ready(job)))  # (no name left holding the story)
             if complete is not None:
                 _forget(job, enriched)
-            settle(place, compared)
             count += 1
             done(count)
     if cache is not None and cache.reused:

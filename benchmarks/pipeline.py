@@ -400,11 +400,12 @@ NOTES = [
     "- Peak memory: the main process of `analyze` holds spaCy (about 330 MB, see the parse "
     "alone) and one encoder at a time (full precision about 170 MB, int8 about 90 MB); the worker column reads 0 where workers are children of the fork "
     "server and escape `RUSAGE_CHILDREN` (a worker holds about what the parse's worker holds). "
-    "10,000 articles were not run here: what grows with the corpus in the main process is the "
-    "articles and their enrichment (loaded from the store), the clustering state (784 MB for "
-    "100,000 articles in the clustering benchmark) and the in-process embedding cache, which is "
-    "bounded (20,000 vectors, about 20 MB; the rest stay in the store). `benchmarks/archive.py` "
-    "measures the memory of archives of 250 and 1,000 articles, step by step.",
+    "What grows with the corpus in the main process is the articles and the outlines of their "
+    "enrichment (the whole records stay in the store), the stories' record texts, the "
+    "clustering state (784 MB for 100,000 articles in the clustering benchmark) and the "
+    "in-process embedding cache, which is bounded (20,000 vectors, about 20 MB; the rest stay "
+    "in the store). `benchmarks/archive.py` measures archives of 250 to 1,500 articles step by "
+    "step, and `benchmarks/memory.py` runs 10,000 (\"Peak memory at 10,000 articles\").",
     "- `NEWSPRISM_EMBEDDER=onnx-int8` (int8 weights, per-channel dynamic quantization) ran "
     "the encoder about 2.3x faster than torch on 200 sentences (full-precision ONNX: 1.3x "
     "there), cosines within 0.01 of torch, but it costs clustering quality: ECB+ BCubed F1 "

@@ -36,7 +36,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from docs_section import cpu_label, publish
+from docs_section import conclude, cpu_label, output_args
 from newsprism.nlp.embed import DEFAULT_BACKEND as ENCODER
 from pipeline import run_child
 
@@ -345,8 +345,8 @@ WHAT_IS_LEFT = [
     "- A run lets the language identifier go once its inputs are read (2026-12-07): "
     "py3langid's tables, about 75 MB, were held for the rest of every run (peak of 1,000 "
     "articles from scratch 541 -> 469 MiB).",
-    "- Measured at 10,000 articles (`benchmarks/memory.py`, \"Peak memory at 10,000 "
-    "articles\"): the main process peaked at 1,177 MB, under the 2 GB target. The linear "
+    '- Measured at 10,000 articles (`benchmarks/memory.py`, "Peak memory at 10,000 '
+    'articles"): the main process peaked at 1,177 MB, under the 2 GB target. The linear '
     "extrapolation above overstates it: part of what grows between 250 and 1,500 articles "
     "stops growing, as the in-process caches reach their caps (sentence vectors, the judge's "
     "stems, the summarizer's sentences) and the largest story's pair matrices grow only until "
@@ -365,15 +365,14 @@ def main() -> None:
     ap.add_argument("--words", type=int, default=400)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--adds", type=int, default=3, help="times the one article is added")
-    ap.add_argument("--no-write", action="store_true")
-    ap.add_argument("--json", type=Path, help="also save the raw measurements here")
-    ap.add_argument("--from-json", type=Path, help="render saved measurements, measure nothing")
+    output_args(ap)
     args = ap.parse_args()
-    if args.from_json:
-        res = json.loads(args.from_json.read_text(encoding="utf-8"))
-    else:
-        res = measure(sorted(args.sizes), args.words, args.workers, args.adds)
-    publish(SECTION, render(res), res, args.json, write=not args.no_write)
+    conclude(
+        SECTION,
+        args,
+        lambda: measure(sorted(args.sizes), args.words, args.workers, args.adds),
+        render,
+    )
 
 
 if __name__ == "__main__":

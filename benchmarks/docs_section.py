@@ -3,10 +3,12 @@ every other section), and reading article texts from the evaluation data."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
@@ -42,6 +44,25 @@ def publish(
     print(text)
     if write:
         write_section(heading, text)
+
+
+def output_args(ap: argparse.ArgumentParser) -> None:
+    """The options a benchmark takes for its results: --no-write, --json and --from-json."""
+    ap.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    ap.add_argument("--json", type=Path, help="also save the raw measurements here")
+    ap.add_argument("--from-json", type=Path, help="render saved measurements, measure nothing")
+
+
+def conclude(
+    heading: str,
+    args: argparse.Namespace,
+    measure: Callable[[], Any],
+    render: Callable[[Any], str],
+) -> None:
+    """Measure (or read the measurements of ``--from-json``), then :func:`publish` them as
+    the :func:`output_args` options say."""
+    res = json.loads(args.from_json.read_text(encoding="utf-8")) if args.from_json else measure()
+    publish(heading, render(res), res, args.json, write=not args.no_write)
 
 
 def read_texts(path: Path, limit: int) -> list[str]:

@@ -29,7 +29,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from docs_section import cpu_label, publish
+from docs_section import conclude, cpu_label, output_args
 from newsprism.nlp.embed import DEFAULT_BACKEND as ENCODER
 from pipeline import run_child
 
@@ -170,15 +170,9 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--outlets", type=int, default=13, help="versions of each source article")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--no-write", action="store_true")
-    ap.add_argument("--json", type=Path, help="also save the raw measurements here")
-    ap.add_argument("--from-json", type=Path, help="render saved measurements, measure nothing")
+    output_args(ap)
     args = ap.parse_args()
-    if args.from_json:
-        res = json.loads(args.from_json.read_text(encoding="utf-8"))
-    else:
-        res = measure(args.articles, args.outlets, args.workers)
-    publish(SECTION, render(res), res, args.json, write=not args.no_write)
+    conclude(SECTION, args, lambda: measure(args.articles, args.outlets, args.workers), render)
 
 
 if __name__ == "__main__":

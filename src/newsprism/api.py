@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -530,10 +530,7 @@ def _attributions_reader(
     def attributions_of(story: Story) -> list[StoryAttribution]:
         complete(story.articles)
         found = story_attributions([by_id[a] for a in story.articles], enriched)
-        for aid in story.articles:
-            e = enriched[aid]
-            if not e.partial and e.digest:
-                enriched[aid] = _outline(e)
+        _outlines_again(story.articles, enriched)
         return found
 
     return attributions_of
@@ -714,11 +711,11 @@ def build_stories(
         for place, compared in zip(places, results, strict=True):
             settle(place, compared)
     else:
-        pending = list(zip(places, jobs, strict=True))[::-1]  # (taken from the end)
+        pending = deque(zip(places, jobs, strict=True))
         jobs.clear()  # a job is let go once its story is settled
         count = 0
         while pending:
-            place, job = pending.pop()
+            place, job = pending.popleft()
             settle(place, compare_members(ready(job)))  # (no name left holding the story)
             if complete is not None:
                 _forget(job, enriched)
@@ -734,10 +731,17 @@ def build_stories(
 def _forget(job: CompareJob, enriched: dict[str, Enriched]) -> None:
     """Leave a compared story's records as outlines again (they are in the store): a run holds
     the whole records of one story at a time."""
-    for aid, e in job.enriched.items():
+    _outlines_again(job.enriched, enriched)
+    job.enriched = {}
+
+
+def _outlines_again(ids: Iterable[str], enriched: dict[str, Enriched]) -> None:
+    """The whole records among ``ids`` in ``enriched`` cut back to their outlines (only those
+    the store holds: a record with a digest), once what needed them is done."""
+    for aid in ids:
+        e = enriched[aid]
         if not e.partial and e.digest:
             enriched[aid] = _outline(e)
-    job.enriched = {}
 
 
 @dataclass

@@ -895,6 +895,35 @@ def test_related_coverage_is_not_corroboration() -> None:
 
 
 @pytest.mark.slow
+def test_a_denial_and_a_question_corroborate_nothing() -> None:
+    """One outlet reports a crossing, another that the ministry denies it and asks a
+    question: the denial states the opposite, and a question states nothing, so no fact is
+    corroborated and the question is no fact at all."""
+
+    def article(aid: str, outlet: str, text: str) -> Article:
+        return Article(id=aid, text=text, source=outlet, published="2031-05-14")
+
+    a = article(
+        "d1",
+        "Kell Tribune",
+        "Troops had crossed the border near the village of Orsk on Sunday night. "
+        "Residents said they heard armoured vehicles for several hours.",
+    )
+    b = article(
+        "d2",
+        "Valley Post",
+        "The defence ministry denied that troops had crossed the border near the village of "
+        "Orsk on Sunday night. Why would the army risk a war over a village of 300 people?",
+    )
+    comp = compare_story([a, b], {x.id: _enrich(x) for x in (a, b)})
+    assert not [f for f in comp.facts if f.status == "corroborated"], [
+        [s.text for s in f.sources] for f in comp.facts
+    ]
+    assert not [f for f in comp.facts if "Why would" in f.text]
+    assert _fact_with(comp, "denied that troops").status == "single-source"
+
+
+@pytest.mark.slow
 def test_other_verbs_over_the_same_participants_are_not_corroboration() -> None:
     """Two outlets name the same people and the same party but say different things happened
     ("would appeal" / "would protest"; "declared its formation" / "is its founder"): the

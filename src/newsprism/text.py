@@ -53,6 +53,12 @@ def is_negation(token: str) -> bool:
     return t in NEGATION_WORDS or t.endswith("n't")
 
 
+def is_question(text: str) -> bool:
+    """Whether a sentence or clause asks rather than states: it ends with a question mark
+    (closing quotes and brackets aside)."""
+    return text.rstrip().rstrip("\"'”’»)]").endswith("?")
+
+
 def content_hash(data: bytes | str) -> str:
     """The sha256 hex digest of raw bytes (a string is hashed as UTF-8): an input's content
     hash (incremental runs) and a stored record's digest (story cache keys)."""

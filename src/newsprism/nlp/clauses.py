@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from newsprism.model import Clause, Sentence
-from newsprism.nlp.attributions_lexicon import INVERSION_VERBS
+from newsprism.nlp.attributions_lexicon import INVERSION_VERBS, ORG_NOUNS
+from newsprism.nlp.entities import role_word
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -146,17 +147,7 @@ def _core(toks: list[Token], head: Token) -> list[Token]:
             if nxt < len(head.doc) and head.doc[nxt].text in (",", "–", "—", ":"):
                 keep.discard(nxt)
     if subj is not None and subj.right_edge.i - subj.left_edge.i + 1 > LONG_SUBJECT:
-        names = [
-            e for e in head.doc.ents if e.label_ == "PERSON" and e.start <= subj.i < e.end
-        ] or [
-            e
-            for e in head.doc.ents
-            if e.label_ == "PERSON"
-            and subj.left_edge.i <= e.start
-            and e.end <= subj.right_edge.i + 1
-            and e.end == subj.right_edge.i + 1
-        ]
-        name_span = (names[0].start, names[0].end) if names else _final_name(subj)
+        name_span = _name_span(subj)
         if name_span is not None:
             lo, hi = name_span
             keep.difference_update(range(subj.left_edge.i, subj.right_edge.i + 1))
@@ -167,6 +158,38 @@ def _core(toks: list[Token], head: Token) -> list[Token]:
     while out and (out[-1].is_punct or out[-1].is_space):
         out = out[:-1]
     return out if _content_len(out) >= MIN_CLAUSE_TOKENS - 1 else toks
+
+
+def _name_span(subj: Token) -> tuple[int, int] | None:
+    """The person's name that a subject is (token range): the name its head is part of, or
+    the name that ends a subject headed by a title ("President of X and leader of Y Xi
+    Jinping" -> "Xi Jinping"); never a name inside the modifiers of another noun ("groups
+    targeted in advance of the Asian Games")."""
+    end = subj.right_edge.i + 1
+    titled = role_word(subj)
+    for e in subj.doc.ents:
+        if e.label_ == "PERSON" and (e.start <= subj.i < e.end or (titled and e.end == end)):
+            return (e.start, e.end)
+    span = _final_name(subj)
+    if span is None:
+        return None
+    if span[0] <= subj.i < span[1]:
+        return span
+    # after a title only a name that no entity type marks as something else ("the head
+    # prosecutor from the National Court" is not "National Court")
+    words = subj.doc[span[0] : span[1]]
+    return span if titled and all(t.ent_type_ in ("", "PERSON") for t in words) else None
+
+
+def _speaker(subj: Token) -> str | None:
+    """The words that stand for a subject when a pronoun is replaced by it: the whole subject
+    when short, else the person's name it is; None when neither (a long subject is often a
+    misparse: "Citing X's threats ..., Y and Z have said they ...")."""
+    words = list(subj.subtree)
+    if len(words) <= MAX_BORROWED_SUBJECT:
+        return _text_of(words)
+    span = _name_span(subj)
+    return _text_of(list(subj.doc[span[0] : span[1]])) if span is not None else None
 
 
 def _final_name(subj: Token) -> tuple[int, int] | None:
@@ -184,6 +207,27 @@ def _final_name(subj: Token) -> tuple[int, int] | None:
     return (i, end) if 2 <= end - i <= 3 else None
 
 
+def _complementizer(tok: Token) -> bool:
+    """A word that only introduces a clause ("said that ...", "because"), not the demonstrative
+    "that" the clause is about ("I think that is why ...")."""
+    return tok.dep_ == "mark" or (tok.lower_ == "that" and tok.dep_ not in _NOMINAL_DEPS)
+
+
+_NOMINAL_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "det", "dative"})
+
+
+def _after_coordinator(verb: Token) -> bool:
+    """Whether a verb without a subject of its own follows "and"/"but"/a comma, as a second
+    verb of the same subject does ("inspected the tunnel and promised new pumps"); a verb
+    right after a noun has that noun for its subject, whatever the parse says ("showed the
+    mayor and his companies lost 9 million": not "the Post lost 9 million")."""
+    k = verb.left_edge.i - 1
+    if k < 0:
+        return False
+    prev = verb.doc[k]
+    return prev.dep_ in ("cc", "punct") or prev.is_punct or prev.is_space
+
+
 def _run_on(verb: Token) -> bool:
     """A past-tense verb the parser hung on another as an adverbial clause although nothing
     subordinates it ("he urged calm, called for talks"): coordination in all but name."""
@@ -197,15 +241,67 @@ def _run_on(verb: Token) -> bool:
 
 def _agrees(pronoun: Token, antecedent: Token) -> bool:
     """Whether a subject pronoun can stand for the antecedent subject's head: "he"/"she" for a
-    person, "it" for a singular non-person, "they" for a plural or a group."""
-    person = antecedent.ent_type_ == "PERSON"
+    person (a PERSON mention, or a common noun that names a person's function: "the
+    spokesman said he ..."), "it" for a singular named non-person or an organisation noun
+    ("the ministry said it ...", never "a retired teacher said it was the worst flood"),
+    "they" for a plural or a group."""
+    person = antecedent.ent_type_ == "PERSON" or (
+        not antecedent.ent_type_ and role_word(antecedent)
+    )
     plural = "Plur" in antecedent.morph.get("Number", []) or antecedent.ent_type_ == "NORP"
     word = pronoun.lower_
     if word in ("he", "she"):
-        return person
+        return person and not plural
     if word == "it":
-        return not person and not plural
+        if person or plural:
+            return False
+        if antecedent.ent_type_ or antecedent.pos_ == "PROPN":
+            return True
+        return antecedent.lemma_.lower() in ORG_NOUNS
     return plural
+
+
+def _named(tok: Token) -> bool:
+    """Whether a noun names someone or something: a proper noun or a named entity's word
+    (not a number, amount or date)."""
+    return tok.pos_ == "PROPN" or tok.ent_type_ in _NAMED_TYPES
+
+
+#: nouns that, set in apposition after a clause, sum the clause up rather than describe the
+#: noun before them ("moved soldiers into Phnom Penh, a contention that remains unproved")
+_CLAUSE_NOUNS = frozenset(
+    [
+        "accusation",
+        "allegation",
+        "assertion",
+        "charge",
+        "claim",
+        "contention",
+        "decision",
+        "development",
+        "figure",
+        "increase",
+        "jump",
+        "measure",
+        "move",
+        "rise",
+        "drop",
+        "fall",
+        "sign",
+        "step",
+    ]
+)
+
+_NAMED_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT"})
+
+
+def _replace_subject(toks: list[Token], subj: Token, words: str) -> str:
+    """The clause's words with its subject pronoun replaced by ``words`` ("she's thrilled" ->
+    "Hillary Clinton's thrilled", the contraction kept on its word)."""
+    before = _text_of([t for t in toks if t.i < subj.i])
+    after = _text_of([t for t in toks if t.i > subj.i])
+    glue = "" if subj.whitespace_ == "" and after[:1] in ("'", "’") else " "
+    return f"{before} {words}{glue}{after}".strip()
 
 
 def _text_of(tokens: list[Token]) -> str:
@@ -217,6 +313,75 @@ def _text_of(tokens: list[Token]) -> str:
             parts.append(" ")
     out = "".join(parts).strip()
     return out.strip(" ,;:–—-").strip()
+
+
+def _asserted(clause: Token, verb: Token) -> bool:
+    """Whether the verb a clause hangs on asserts it: not a denial ("denied that troops had
+    crossed"), not negated ("did not say that ..."), not an open question ("isn't saying
+    if ...", "asked whether ...")."""
+    if verb.lemma_ in _DENIAL_VERBS or _negated(verb):
+        return False
+    return not any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in clause.children)
+
+
+#: verbs whose clause states what someone says is not so
+_DENIAL_VERBS = frozenset({"deny", "dispute", "reject", "dismiss", "refute", "contest"})
+
+
+def _complement_of(clause: Token, verb: Token) -> bool:
+    """Whether a clause is what a verb of saying or knowing takes ("warned (that) prices would
+    rise", "fears the talks will fail"), or is introduced by "that"/"whether"/"if"."""
+    return (
+        verb.lemma_ in REPORTING_VERBS
+        or verb.lemma_ in _COMPLEMENT_VERBS
+        or any(c.dep_ == "mark" for c in clause.children)
+    )
+
+
+#: verbs besides the reporting ones whose object is a clause that states something
+_COMPLEMENT_VERBS = frozenset(
+    [
+        "agree",
+        "assume",
+        "doubt",
+        "ensure",
+        "expect",
+        "fear",
+        "feel",
+        "find",
+        "hear",
+        "hope",
+        "indicate",
+        "know",
+        "learn",
+        "mean",
+        "prove",
+        "realize",
+        "realise",
+        "see",
+        "show",
+        "understand",
+        "worry",
+    ]
+)
+
+
+def _set_apart(clause: Token, verb: Token) -> bool:
+    """Whether a dash, semicolon, colon, comma or line break sets a clause off from the verb it
+    hangs on ("China is neutral – Beijing refused ...", a headline above its first sentence),
+    unlike the object of the verb misread as a clause ("Hun Sen rejected opposition parties
+    demands for talks")."""
+    doc = clause.doc
+    if clause.i < verb.i:  # the separator follows the clause (or ends it)
+        before, edge = clause.right_edge.i, (clause.right_edge.i, clause.right_edge.i + 1)
+    else:  # it precedes the clause (or opens it)
+        before, edge = clause.left_edge.i - 1, (clause.left_edge.i - 1, clause.left_edge.i)
+    if 0 <= before < len(doc) and "\n" in doc[before].text_with_ws:
+        return True
+    return any(0 <= k < len(doc) and doc[k].text in _SEPARATORS for k in edge)
+
+
+_SEPARATORS = frozenset({",", ";", ":", "–", "—", "-"})
 
 
 class _Splitter:
@@ -233,10 +398,15 @@ class _Splitter:
         root = self.sent.root
         first: Token = root
         kind = "main"
-        if root.lemma_ in REPORTING_VERBS:
-            comp = [c for c in root.children if c.dep_ == "ccomp" and not self.quoted(c)]
-            if len(comp) == 1 and _content_len(comp[0].subtree) >= MIN_CLAUSE_TOKENS:
-                first, kind = comp[0], "reported"
+        frame = root
+        while frame.lemma_ in REPORTING_VERBS:  # frames in frames: "X said Y said ..."
+            comp = [c for c in frame.children if c.dep_ == "ccomp" and not self.quoted(c)]
+            if len(comp) != 1 or _content_len(comp[0].subtree) < MIN_CLAUSE_TOKENS:
+                break
+            if not _asserted(comp[0], frame):
+                break
+            first, kind = comp[0], "reported"
+            frame = first
         out = [(first, kind)]
         if kind == "main":
             # a clause set beside the root with its own subject ("X is neutral – Beijing
@@ -244,6 +414,8 @@ class _Splitter:
             for c in root.children:
                 if (
                     c.dep_ in ("ccomp", "parataxis")
+                    and (_set_apart(c, root) or _complement_of(c, root))
+                    and _asserted(c, root)
                     and c.pos_ in ("VERB", "AUX")
                     and _subject(c) is not None
                     and _finite(c)
@@ -260,6 +432,7 @@ class _Splitter:
                     (c.dep_ == "conj" or _run_on(c))
                     and c.pos_ in ("VERB", "AUX")
                     and _finite(c)
+                    and (_subject(c) is not None or _after_coordinator(c))
                     and not self.quoted(c)
                     and _content_len(c.subtree) >= MIN_CLAUSE_TOKENS - 1
                 ):
@@ -277,6 +450,10 @@ class _Splitter:
                 continue
             if tok.dep_ == "appos" and not any(t.pos_ == "VERB" for t in sub):
                 continue  # a bare descriptor ("the North Korean capital") states no news
+            if tok.dep_ == "appos" and not (_named(tok) or _named(tok.head)):
+                continue  # a list misread as one ("clad in uniforms, rubber boots and ...")
+            if tok.dep_ == "appos" and tok.lemma_.lower() in _CLAUSE_NOUNS:
+                continue  # "..., a contention that remains unproved" sums up the clause
             out.append((tok, tok.dep_))
         return out[:MAX_CLAUSES_PER_SENTENCE]
 
@@ -316,7 +493,7 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
     clauses: list[Clause] = []
     for head, kind in heads:
         toks = [t for t in sent if owner[t.i] == head.i and t.i not in dropped]
-        while toks and (toks[0].dep_ == "mark" or toks[0].lower_ == "that"):
+        while toks and _complementizer(toks[0]):
             toks = toks[1:]
         if kind in ("main", "reported", "conj"):
             # a clause's own words: drop the coordinator and the frame's punctuation at the edges
@@ -341,8 +518,21 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
             np_text = _text_of([t for t in np_toks if t.dep_ != "punct" or t.i > noun.left_edge.i])
             if kind == "relcl":
                 rel = next((t for t in toks if t.lower_ in _REL_PRONOUNS), None)
-                words = [t for t in toks if t is not rel]
-                gist = f"{np_text} {_text_of(words)}" if rel is not None else gist
+                words = _text_of([t for t in toks if t is not rel])
+                if rel is None:
+                    pass
+                elif rel.lower_ in ("when", "where"):  # "since May, when they left" -> in May
+                    gist = f"{words} in {np_text}"
+                elif rel.lower_ == "whose":  # "Lind, whose party won" -> Lind's party won
+                    gist = f"{np_text}'s {words}"
+                elif rel.dep_ == "pobj" and rel.head.dep_ == "prep":
+                    # "the show, in which chefs were given tasks" -> chefs were ... in the show
+                    prep = rel.head
+                    skip = {rel.i, prep.i}
+                    words = _text_of([t for t in toks if t.i not in skip])
+                    gist = f"{words} {prep.text} {np_text}"
+                else:
+                    gist = f"{np_text} {words}"
             else:
                 gist = f"{np_text} is {gist}"
             subject_text = np_text
@@ -356,16 +546,19 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
             if subj is None:
                 gist = f"{subject_text} {gist}"
             elif not _pronoun(subj_main):  # "it did not support it": "Beijing did not ..."
-                gist = _text_of([t for t in toks if t.i < subj.i]) + f" {subject_text} "
-                gist = (gist + _text_of([t for t in toks if t.i > subj.i])).strip()
+                gist = _replace_subject(toks, subj, subject_text)
         elif kind == "reported" and subj is not None and _pronoun(subj):
             # "China says it is ready": the reported clause's pronoun is the speaker
-            frame_subj = _subject(root)
+            frame_subj = _subject(head.head)  # the verb that reports this clause
             subject_text = _text_of(list(frame_subj.subtree)) if frame_subj is not None else None
-            if frame_subj is not None and not _pronoun(frame_subj) and _agrees(subj, frame_subj):
-                before = _text_of([t for t in toks if t.i < subj.i])
-                after = _text_of([t for t in toks if t.i > subj.i])
-                gist = f"{before} {subject_text} {after}".strip()
+            speaker = _speaker(frame_subj) if frame_subj is not None else None
+            if (
+                frame_subj is not None
+                and speaker
+                and not _pronoun(frame_subj)
+                and _agrees(subj, frame_subj)
+            ):
+                gist = _replace_subject(toks, subj, speaker)
         else:
             subject_text = _text_of(list(subj.subtree)) if subj is not None else None
         tense, modal = _tense_modal(head)
@@ -400,11 +593,18 @@ def _one(sent: Span, whole: Sentence, root: Token, index: int) -> Clause:
     start, end = whole.start + lo, whole.start + hi
     head = root
     gist = _text_of(_core([t for t in sent if not t.is_space], root)) or text[lo:hi]
-    if root.lemma_ in REPORTING_VERBS:
-        comp = next((c for c in root.children if c.dep_ == "ccomp"), None)
-        head = comp or root
-        if comp is not None and _content_len(comp.subtree) >= MIN_CLAUSE_TOKENS:
-            gist = _reported_gist(comp, root) or gist
+    frame = root
+    while frame.lemma_ in REPORTING_VERBS:  # frames in frames: "X said Y said ..."
+        comp = next((c for c in frame.children if c.dep_ == "ccomp"), None)
+        if comp is not None and not _asserted(comp, frame):
+            break  # "X denied that A", "X is not saying whether A": A is not the claim
+        if comp is not None and frame is root:
+            head = comp  # what the sentence's frame reports, however short
+        if comp is None or _content_len(comp.subtree) < MIN_CLAUSE_TOKENS:
+            break
+        head = comp
+        gist = _reported_gist(comp, frame) or gist
+        frame = comp
     subj = _subject(head)
     tense, modal = _tense_modal(head)
     return Clause(
@@ -427,21 +627,21 @@ def _reported_gist(comp: Token, frame: Token) -> str:
     stands for the speaker replaced by the speaker ("China says it is ready" -> "China is
     ready"). The claim still cites the whole sentence."""
     toks = [t for t in comp.subtree if t.text not in _QUOTE_CHARS]
-    while toks and (toks[0].dep_ in ("mark", "punct") or toks[0].lower_ == "that"):
+    while toks and (toks[0].dep_ == "punct" or _complementizer(toks[0])):
         toks = toks[1:]
     toks = _core(toks, comp)
     subj = _subject(comp)
     speaker = _subject(frame)
+    words = _speaker(speaker) if speaker is not None else None
     if (
         subj is not None
         and speaker is not None
+        and words
         and _pronoun(subj)
         and not _pronoun(speaker)
         and _agrees(subj, speaker)
     ):
-        before = _text_of([t for t in toks if t.i < subj.i])
-        after = _text_of([t for t in toks if t.i > subj.i])
-        return f"{before} {_text_of(list(speaker.subtree))} {after}".strip()
+        return _replace_subject(toks, subj, words)
     return _text_of(toks)
 
 

@@ -603,7 +603,7 @@ def _role(span: Span, name_tokens: list[Token], title_tokens: list[Token]) -> st
         and root.dep_ == "pobj"
         and head.lower_ == "of"
         and head.head.i < head.i
-        and _role_word(head.head)
+        and role_word(head.head)
     ):  # "the mayor of [Tindmark] Lena Oberg"
         left = (head.head.left_edge.i, name_tokens[0].i)
     if not left and not title_tokens and root.dep_ == "conj" and head.i < name_tokens[0].i:
@@ -641,7 +641,7 @@ def _left_modifiers(root: Token, ent_start: int) -> tuple[int, int] | None:
         toks = toks[1:]
     if not toks or len(toks) > ROLE_MAX_TOKENS:
         return None
-    if not any(_role_word(t) for t in toks):
+    if not any(role_word(t) for t in toks):
         return None
     return toks[0].i, toks[-1].i + 1
 
@@ -651,7 +651,7 @@ def _coordinated_titles(head: Token, ent_start: int) -> tuple[int, int] | None:
     makes the name a conjunct of the first title. The titles before the name are its role when
     they are coordinated ("and") and nominal all through (no verb but a participle modifier,
     no punctuation or line break)."""
-    if not _role_word(head):
+    if not role_word(head):
         return None
     toks = [head.doc[i] for i in range(head.left_edge.i, ent_start)]
     while toks and toks[0].lower_ in DROP_ROLE_LEAD:
@@ -721,12 +721,12 @@ def _apposition(root: Token, span: Span) -> str | None:
         run = run[1:]
     while run and run[-1].is_punct:
         run = run[:-1]
-    if not run or len(run) > ROLE_MAX_TOKENS or not _role_word(head):
+    if not run or len(run) > ROLE_MAX_TOKENS or not role_word(head):
         return None
     return doc[run[0].i : run[-1].i + 1].text
 
 
-def _role_word(tok: Token) -> bool:
+def role_word(tok: Token) -> bool:
     """Whether a word names a person's function: "President", "spokesman", "analyst"."""
     if tok.pos_ not in {"NOUN", "PROPN"}:
         return False

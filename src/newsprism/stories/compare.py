@@ -39,6 +39,7 @@ from newsprism.stories.framing import framing_terms
 from newsprism.stories.judge import RELATED
 from newsprism.stories.quotes import quotes_by_speaker
 from newsprism.stories.timeline import build_timeline
+from newsprism.text import is_question
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +170,9 @@ def story_claims(articles: list[Article], enriched: dict[str, Enriched]) -> list
 
 
 def _content(c: Claim) -> bool:
-    return is_content_sentence(Sentence(c.start, c.end, c.text))
+    """A claim worth comparing: content (not debris), and a statement (a question asks, it
+    states no fact an outlet could corroborate)."""
+    return is_content_sentence(Sentence(c.start, c.end, c.text)) and not is_question(c.text)
 
 
 def _vectors(

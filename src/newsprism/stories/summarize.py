@@ -33,6 +33,7 @@ from itertools import pairwise
 
 from newsprism.sentences import sentence_spans
 from newsprism.stopwords import summary_stop_words
+from newsprism.text import is_question
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,7 @@ def _is_candidate(sentence: str, n_words: int) -> bool:
     if not first or first.islower():
         return False
     if (
-        sentence.rstrip("\"'”’»)]").endswith("?")
+        is_question(sentence)
         or sentence.count('"') % 2
         or sentence.count("“") != sentence.count("”")
     ):

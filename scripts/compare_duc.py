@@ -1,4 +1,5 @@
-"""Fact labels on real multi-outlet coverage: DUC 2004 dev clusters as stories.
+"""Fact labels on real multi-outlet coverage: DUC 2004 dev clusters (or ECB+ dev events) as
+stories.
 
 Each DUC cluster (AP, New York Times and Xinhua articles on one topic, with their real dates
 from the doc ids) is compared as one story. The script counts each status and writes a sample
@@ -6,6 +7,10 @@ of corroborated facts and every conflict and update to a JSON file for hand-chec
 precision written in docs/compare.md comes from reading that file).
 
     python scripts/compare_duc.py ../shared/data/duc2004_dev.jsonl -o /tmp/duc_facts.json
+
+Given ECB+ dev records instead (``ecbplus_dev.jsonl``), each gold event (``label``) is one
+story and each document its own outlet (ECB+ gives neither outlets nor dates, and its text is
+tokenized: "San Diego 's Jackson").
 
 The evaluation data is read where it lies and never copied into the repository.
 """
@@ -40,6 +45,16 @@ def duc_articles(rec: dict) -> list[Article]:
     return out
 
 
+def ecb_stories(recs: list[dict]) -> list[tuple[str, list[Article]]]:
+    """ECB+ documents grouped by their gold event, each document its own outlet."""
+    by_event: dict[str, list[Article]] = {}
+    for r in recs:
+        by_event.setdefault(r["label"], []).append(
+            Article(id=r["id"], text=r["text"], source=r["id"], published=r.get("date"))
+        )
+    return [(label, arts) for label, arts in by_event.items() if len(arts) >= 2]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("data", type=Path)
@@ -49,19 +64,23 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
     recs = [json.loads(line) for line in args.data.open(encoding="utf-8") if line.strip()]
-    recs = recs[: args.limit] if args.limit else recs
+    stories = (
+        ecb_stories(recs)
+        if recs and "label" in recs[0]
+        else [(r["cluster_id"], duc_articles(r)) for r in recs]
+    )
+    stories = stories[: args.limit] if args.limit else stories
     counts: Counter[str] = Counter()
     corroborated, conflicts, updates = [], [], []
     t0 = time.perf_counter()
-    for n, rec in enumerate(recs, 1):
-        arts = duc_articles(rec)
+    for n, (story, arts) in enumerate(stories, 1):
         enriched = {e.article_id: e for e in local.enrich(arts, workers=1)}
         canonicalize({a.id: enriched[a.id].entities for a in arts})
         comp = compare_story(arts, enriched)
         for f in comp.facts:
             counts[f.status] += 1
             entry = {
-                "cluster": rec["cluster_id"],
+                "cluster": story,
                 "fact": f.id,
                 "status": f.status,
                 "p_same": round(f.p_same, 3),
@@ -77,14 +96,14 @@ def main() -> int:
             for u in f.updates:
                 updates.append({**entry, "update": u.to_dict()})
         print(
-            f"{n}/{len(recs)} {rec['cluster_id']}: {len(comp.facts)} facts "
+            f"{n}/{len(stories)} {story}: {len(comp.facts)} facts "
             f"({time.perf_counter() - t0:.0f} s)",
             file=sys.stderr,
         )
     rng = random.Random(args.seed)
     sample = rng.sample(corroborated, min(args.sample, len(corroborated)))
     report = {
-        "clusters": len(recs),
+        "clusters": len(stories),
         "counts": dict(counts),
         "updates": len(updates),
         "corroborated_sample": sample,

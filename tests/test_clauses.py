@@ -21,6 +21,20 @@ def _clauses(text: str) -> list[tuple[str, str, str]]:
     return [(c.kind, text[c.start : c.end], c.gist) for c in split_clauses(parse(text))]
 
 
+def test_numbers_are_read_as_counts_only_where_they_count() -> None:
+    def read(text: str) -> list[tuple[float, str, list[str]]]:
+        return [(n.value, n.unit, sorted(n.units)) for n in find_numbers(text)]
+
+    assert read("Kell hosts the 86th Lantern Festival.") == []  # a rank
+    assert read("The truck left Route 52 near Exit 14 just after midnight.") == []  # names
+    assert read("The climber fell about 600m down the gully.") == [(600.0, "m", ["m"])]
+    assert read("The club paid $600m for the harbour.") == [(600_000_000.0, "", [])]
+    # "five-boat" counts boats; "attack" is what they are
+    assert read("A five-boat attack was repelled.") == [(5.0, "boat", ["boat"])]
+    assert read("The town lies 15 miles north of Kell.") == [(15.0, "mile", ["mile"])]
+    assert read("Flight 370 carried 239 passengers.") == [(239.0, "passenger", ["passenger"])]
+
+
 def test_coordinated_clauses_become_two_claims() -> None:
     text = (
         "The harbour board closed the eastern quay on Monday and the ferry union called a strike."
@@ -332,6 +346,26 @@ def test_the_same_figure_disagreeing_on_the_same_day_is_a_conflict_with_its_reas
     conflicts, updates = merge_conflicts(pair_conflicts(a, b, cos=0.95, p=0.6))
     assert updates == [] and len(conflicts) == 1
     assert "kill" in conflicts[0].why and "pemberly" in conflicts[0].why
+
+
+def test_undated_counts_need_more_than_a_shared_unit_to_be_one_event() -> None:
+    # without publication dates nothing puts "19 seasons" and "four seasons" in one time
+    # frame: a shared verb and a low judge p are not enough; the same pair dated is checked
+    a = _claim("a", "Tomas Brek has spent 19 seasons with the Kell Rovers.", "", "spend", set())
+    b = _claim(
+        "b", "Before that, Tomas Brek spent four seasons as the Rovers' scout.", "", "spend", set()
+    )
+    assert pair_conflicts(a, b, cos=0.70, p=0.25) == []
+    # closely worded but undated: the wording must be close (0.80), not merely alike (0.60)
+    c = _claim("c", "The landslide in Pemberly killed 12 residents.", "", "kill", {"pemberly"})
+    d = _claim("d", "Nineteen residents died in the Pemberly landslide.", "", "die", {"pemberly"})
+    assert pair_conflicts(c, d, cos=0.70, p=0.40) == []
+    c.published = d.published = "2031-03-02"
+    conflicts, _ = merge_conflicts(pair_conflicts(c, d, cos=0.70, p=0.40))
+    assert len(conflicts) == 1 and conflicts[0].slot == "number"
+    # undated, closely worded and related in the judge's eyes: one event
+    c.published = d.published = ""
+    assert len(pair_conflicts(c, d, cos=0.85, p=0.40)) == 1
 
 
 def test_different_events_never_conflict() -> None:

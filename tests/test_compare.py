@@ -759,6 +759,25 @@ def test_two_holders_of_one_office_conflict_unless_both_named() -> None:
     assert not [f for f in comp2.facts if f.status == "conflicting"]
 
 
+def test_two_officers_of_one_force_are_two_people_not_a_conflict() -> None:
+    """A rank many people hold at once ("highway patrol officer") is not one office: two
+    outlets quoting two officers do not disagree about who holds it."""
+    a, ea = make(
+        "a",
+        "Ridge Times",
+        "Kell Highway Patrol officer Otto Vesk said the driver was arrested at 2 a.m.",
+        ents=[("Otto Vesk", "PERSON", "Otto Vesk", "Kell Highway Patrol officer")],
+    )
+    b, eb = make(
+        "b",
+        "Delta Post",
+        "The driver was arrested at 2 a.m., Kell Highway Patrol officer Ilse Moor said.",
+        ents=[("Ilse Moor", "PERSON", "Ilse Moor", "Kell Highway Patrol officer")],
+    )
+    comp = compare_story([a, b], {"a": ea, "b": eb})
+    assert not [c for f in comp.facts for c in f.conflicts if c.slot.startswith("person:")]
+
+
 def test_huge_story_is_capped() -> None:
     """Thousands of sentences: pairwise work stays bounded (each article keeps its lead)."""
     from newsprism.stories import compare as cmp
@@ -898,7 +917,7 @@ def test_related_coverage_is_not_corroboration() -> None:
 def test_a_denial_and_a_question_corroborate_nothing() -> None:
     """One outlet reports a crossing, another that the ministry denies it and asks a
     question: the denial states the opposite, and a question states nothing, so no fact is
-    corroborated and the question is no fact at all."""
+    corroborated and the question is no fact at all; nor are the credit lines in brackets."""
 
     def article(aid: str, outlet: str, text: str) -> Article:
         return Article(id=aid, text=text, source=outlet, published="2031-05-14")
@@ -907,19 +926,22 @@ def test_a_denial_and_a_question_corroborate_nothing() -> None:
         "d1",
         "Kell Tribune",
         "Troops had crossed the border near the village of Orsk on Sunday night. "
-        "Residents said they heard armoured vehicles for several hours.",
+        "Residents said they heard armoured vehicles for several hours.\n(Kell Tribune News "
+        "Article)",
     )
     b = article(
         "d2",
         "Valley Post",
         "The defence ministry denied that troops had crossed the border near the village of "
-        "Orsk on Sunday night. Why would the army risk a war over a village of 300 people?",
+        "Orsk on Sunday night. Why would the army risk a war over a village of 300 people?"
+        "\n(Valley Post Online Article)",
     )
     comp = compare_story([a, b], {x.id: _enrich(x) for x in (a, b)})
     assert not [f for f in comp.facts if f.status == "corroborated"], [
         [s.text for s in f.sources] for f in comp.facts
     ]
     assert not [f for f in comp.facts if "Why would" in f.text]
+    assert not [f for f in comp.facts if f.text.startswith("(")]  # credit lines are no facts
     assert _fact_with(comp, "denied that troops").status == "single-source"
 
 

@@ -128,7 +128,7 @@ _WORD_NUMBERS = {
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _NUM_WORD = "|".join(sorted((k for k in _WORD_NUMBERS if k != "dozens"), key=len, reverse=True))
 _NUMBER = re.compile(
-    r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?<![\w.,])(?<![A-Za-z]-)(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s*(?P<scale>million|billion|thousand|hundred|bn|m|k)\b)?"
     r"|(?<![\w-])(?:an?\s+)?(?P<word>(?:" + _NUM_WORD + r")(?:[\s-](?:" + _NUM_WORD + r"))*)"
     r"(?:\s+(?P<wscale>million|billion))?\b",
@@ -181,7 +181,58 @@ _UNIT_STOP = {
     "every",
     "percentage",
 }
-_NOT_UNIT = {"were", "was", "is", "are", "will", "would", "who", "which", "per", "year", "years"}
+_NOT_UNIT = {
+    "were",
+    "was",
+    "is",
+    "are",
+    "will",
+    "would",
+    "who",
+    "which",
+    "per",
+    "year",
+    "years",
+    # words after a number that say where or when, not what is counted ("State Route 52
+    # just past 2:30", "15 miles north", "fell 200 down", "shot 2 while")
+    "just",
+    "while",
+    "when",
+    "where",
+    "down",
+    "up",
+    "north",
+    "south",
+    "east",
+    "west",
+    "ago",
+    "later",
+    "earlier",
+    "also",
+    "still",
+    "only",
+    "but",
+    "near",
+    "past",
+    "outside",
+    "off",
+    "through",
+    "via",
+    "along",
+}
+#: a word before a number that makes it a name, not a count ("Route 52", "Flight 370",
+#: "Resolution 1244", "Game 7")
+_LABEL_BEFORE = re.compile(
+    r"\b(?:route|interstate|highway|freeway|flight|room|article|chapter|section|resolution"
+    r"|gate|terminal|exit|page|no\.|number|game|round|stage|phase|lap|hole|pier|platform"
+    r"|channel|building)\s*$",
+    re.IGNORECASE,
+)
+#: an ordinal suffix right after the digits ("86th", "19th season"): a rank, not a count
+_ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)
+#: a currency sign before the digits: "m"/"k" after them are then million/thousand ("$600m"),
+#: else a unit ("fell 600m" is metres)
+_CURRENCY_BEFORE = re.compile(r"[$£€¥]\s*$")
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
     "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -265,10 +316,9 @@ def find_areas(text: str, offset: int = 0) -> dict[str, tuple[str, int, int, str
     return out
 
 
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|neither|nor|none|denied|denies|deny|rejected|refused|"
-    r"cannot|can't|won't|didn't|doesn't|don't|isn't|wasn't|weren't|aren't|hasn't|haven't|hadn't)\b"
-    r"|n't\b",
+_NEGATION = re.compile(  # either apostrophe: outlets write "hadn't" and "hadn’t"
+    r"\b(?:not|no|never|neither|nor|none|denied|denies|deny|rejected|refused|cannot)\b"
+    r"|n['’]t\b",
     re.IGNORECASE,
 )
 _MODALITY = re.compile(
@@ -406,6 +456,15 @@ def find_numbers(text: str, offset: int = 0) -> list[Number]:
         s, e = m.start(), m.end()
         if m.group("num"):
             raw = m.group("num")
+            if _ORDINAL.match(text, e):
+                continue  # "86th": a rank
+            if _LABEL_BEFORE.search(text[max(0, s - 16) : s]):
+                continue  # "Route 52": a name
+            scale = (m.group("scale") or "").lower()
+            if scale in ("m", "k") and not _CURRENCY_BEFORE.search(text[max(0, s - 3) : s]):
+                # "600m" without a currency: a unit (metres), not a million
+                e = m.end("num")
+                value = float(raw.replace(",", ""))
             before, after = text[max(0, s - 12) : s], text[e : e + 16]
             if _MONTH_NEAR.search(before) or _MONTH_AFTER.match(after):
                 continue  # day of month: a date, not a quantity
@@ -426,7 +485,15 @@ def find_numbers(text: str, offset: int = 0) -> list[Number]:
                 unit = norm_word(w1)
                 units = {unit}
                 w2 = um.group(2)
-                if w2 and w2.lower() not in _UNIT_STOP and w2.lower() not in _NOT_UNIT:
+                # "a five-boat attack": the hyphen makes "boat" a modifier of "attack", and
+                # what is counted is boats, never attacks
+                hyphened = "-" in text[e : um.start(1)]
+                if (
+                    w2
+                    and not hyphened
+                    and w2.lower() not in _UNIT_STOP
+                    and w2.lower() not in _NOT_UNIT
+                ):
                     units |= {norm_word(w2), unit + norm_word(w2)}
                 if unit in _NOT_UNIT:
                     unit, units = "", set()

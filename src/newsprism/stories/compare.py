@@ -170,8 +170,12 @@ def story_claims(articles: list[Article], enriched: dict[str, Enriched]) -> list
 
 
 def _content(c: Claim) -> bool:
-    """A claim worth comparing: content (not debris), and a statement (a question asks, it
-    states no fact an outlet could corroborate)."""
+    """A claim worth comparing: content (not debris, nor a credit line in brackets such as
+    "(CNN News Article)"), and a statement (a question asks, it states no fact an outlet
+    could corroborate)."""
+    text = c.text.strip()
+    if text[:1] in "([" and text[-1:] in ")]" and text[-2:-1].strip() not in (".", "!", "?"):
+        return False  # (a bracketed sentence of its own ends in a full stop: "(... comment.)")
     return is_content_sentence(Sentence(c.start, c.end, c.text)) and not is_question(c.text)
 
 

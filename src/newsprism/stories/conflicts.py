@@ -31,7 +31,7 @@ import numpy as np
 
 from newsprism.stories.claims import Claim, RoleMention, norm_word
 from newsprism.stories.facts import Conflict, ConflictValue
-from newsprism.stories.judge import LIGHT_PREDICATES
+from newsprism.stories.judge import LIGHT_PREDICATES, RELATED
 from newsprism.text import stem_text
 
 NUMBER_TOLERANCE = 0.02  # relative difference under which two numbers are the same
@@ -224,10 +224,19 @@ def _roles_conflict(a: Claim, b: Claim, named: dict[str, set[str]]) -> RoleConfl
             na, nb = va.key, vb.key
             if na == nb or na in nb or nb in na or not roles_match(va.role, vb.role):
                 continue
+            if _cut_short(na) or _cut_short(nb):
+                continue  # "Sheriff Robert J." split off its surname: not a second holder
             if _names(na) & named.get(b.article, set()) or _names(nb) & named.get(a.article, set()):
                 continue
             return va, vb, min(ra, rb, key=len)
     return None
+
+
+def _cut_short(name: str) -> bool:
+    """Whether a name ends in an initial ("robert j", "robert j."): a name the sentence split
+    cut off before its surname."""
+    parts = name.replace(".", " ").split()
+    return len(parts) >= 2 and len(parts[-1]) == 1
 
 
 def _names(name: str) -> set[str]:
@@ -255,7 +264,7 @@ def _same_number(x: float, y: float) -> bool:
     return abs(x - y) <= NUMBER_TOLERANCE * max(abs(x), abs(y), 1e-9)
 
 
-_NEG_WORDS = re.compile(r"\b(?:not|never|no|n't)\b|n't", re.IGNORECASE)
+_NEG_WORDS = re.compile(r"\b(?:not|never|no)\b|n['’]t", re.IGNORECASE)  # "hadn't", "hadn’t"
 
 
 #: words whose negation states what the other word states ("pleaded not guilty" / "pleaded
@@ -446,11 +455,17 @@ def pair_conflicts(
         )
     if not may_conflict(a, b):
         return out
-    # a count of the same unit ties two claims more than a date does: looser wording for it
-    why_count = same_event(a, b, cos, p, min_cos=COUNT_COSINE)
+    # a count of the same unit ties two claims more than a date does: looser wording for it,
+    # once both publication days put them in one time frame (undated, "59 catches this
+    # season" and "two catches in the first game" may be two times: the closer wording
+    # then, and the judge must see them at least as related)
+    da, db = _day(a.published), _day(b.published)
+    dated = bool(da and db)
+    why_count = same_event(a, b, cos, p, min_cos=COUNT_COSINE if dated else EVENT_COSINE)
     if why_count is None:
         return out
-    out += _count_conflicts(a, b, why_count, _day(a.published), _day(b.published))
+    if dated or p >= RELATED:
+        out += _count_conflicts(a, b, why_count, da, db)
     why = same_event(a, b, cos, p)  # a date or a place needs the closer wording
     if why is None:
         return out
@@ -523,12 +538,36 @@ def _count_conflicts(
 def _office_is_specific(a: Claim, b: Claim, rc: RoleConflict) -> bool:
     """An office counts as one only when it is named specifically ("port authority chief
     executive") or both claims tie it to the same organisation or place: two countries'
-    "prime minister" are two offices."""
+    "prime minister" are two offices. A role that many people hold at once ("highway patrol
+    officer", "spokesman", "lawyer") is never one office."""
     ra, rb, _ = rc
+    if _many_holders(ra.role) or _many_holders(rb.role):
+        return False
     if len(_role_words(ra.role)) >= 3 and len(_role_words(rb.role)) >= 3:
         return True
     people = {ra.key, rb.key}
     return bool((a.entities & b.entities) - people)
+
+
+def _many_holders(role: str) -> bool:
+    """Whether a role names one of many people rather than an office with one holder: its
+    last word is a rank or function held by many ("California Highway Patrol officer")."""
+    words = re.findall(r"[a-z][a-z'-]+", role.lower())
+    return bool(words) and norm_word(words[-1]) in _MANY_HOLDERS
+
+
+#: head words of roles that many people hold at once: two of them are two people, not two
+#: reports of one office's holder
+_MANY_HOLDERS = frozenset(
+    {
+        "officer", "spokesman", "spokeswoman", "spokesperson", "official", "agent", "deputy",
+        "member", "lawyer", "attorney", "analyst", "aide", "adviser", "advisor", "trooper",
+        "detective", "investigator", "senator", "representative", "lawmaker", "legislator",
+        "diplomat", "source", "witness", "employee", "worker", "soldier", "doctor", "nurse",
+        "teacher", "professor", "student", "researcher", "economist", "expert", "correspondent",
+        "reporter", "journalist", "commentator", "activist", "volunteer", "resident", "player",
+    }
+)
 
 
 def merge_conflicts(pairs: list[PairConflict]) -> tuple[list[Conflict], list[Conflict]]:

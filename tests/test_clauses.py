@@ -78,6 +78,13 @@ def test_it_never_stands_for_a_person_who_speaks() -> None:
     text = "The harbour spokesman said he would not resign over the delays."
     gists = [g for _, _, g in _clauses(text)]
     assert gists == ["The harbour spokesman would not resign over the delays"]
+    # in the speaker's own words "he" is someone else: a speaker says "I" of themselves
+    for text in (
+        "“He will not resign,” said Anna Berg, the union leader.",
+        "He will not resign, said Anna Berg, the union leader.",  # the marks lost, order kept
+    ):
+        (got,) = _clauses(text)
+        assert got[2] == "He will not resign", text
     # a contraction stays on the name that replaces its pronoun
     (got,) = _clauses("Mayor Anna Berg said she’s thrilled to receive the support of the union.")
     assert got[2] == "Mayor Anna Berg’s thrilled to receive the support of the union"
@@ -175,6 +182,11 @@ def test_relative_adverbs_and_whose_read_as_statements() -> None:
     assert got[1][2] == "volunteers have filled sandbags along the river in Upper Orlen"
     got = _clauses("Edvard Lind, whose coalition won the vote in May, resigned on Friday.")
     assert "Edvard Lind's coalition won the vote in May" in [g for _, _, g in got]
+    # an object relative: the noun goes back after its verb
+    got = _clauses("The council approved the harbour plan, which the mayor had drafted in May.")
+    assert [g for k, _, g in got if k == "relcl"] == [
+        "the mayor had drafted the harbour plan in May"
+    ]
 
 
 def test_what_a_frame_denies_or_leaves_open_is_not_reported_as_said() -> None:

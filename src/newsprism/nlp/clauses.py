@@ -525,6 +525,12 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
                     gist = f"{words} in {np_text}"
                 elif rel.lower_ == "whose":  # "Lind, whose party won" -> Lind's party won
                     gist = f"{np_text}'s {words}"
+                elif rel.dep_ == "dobj" and rel.head.i == head.i:
+                    # "media interviews, which she was doing when ..." -> she was doing media
+                    # interviews when ...: the noun where the pronoun stood for it, after its verb
+                    words_before = _text_of([t for t in toks if t.i <= head.i and t.i != rel.i])
+                    words_after = _text_of([t for t in toks if t.i > head.i])
+                    gist = f"{words_before} {np_text} {words_after}".strip()
                 elif rel.dep_ == "pobj" and rel.head.dep_ == "prep":
                     # "the show, in which chefs were given tasks" -> chefs were ... in the show
                     prep = rel.head
@@ -557,6 +563,7 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
                 and speaker
                 and not _pronoun(frame_subj)
                 and _agrees(subj, frame_subj)
+                and not _direct_speech(head, head.head, frame_subj)
             ):
                 gist = _replace_subject(toks, subj, speaker)
         else:
@@ -640,9 +647,22 @@ def _reported_gist(comp: Token, frame: Token) -> str:
         and _pronoun(subj)
         and not _pronoun(speaker)
         and _agrees(subj, speaker)
+        and not _direct_speech(comp, frame, speaker)
     ):
         return _replace_subject(toks, subj, words)
     return _text_of(toks)
+
+
+def _direct_speech(comp: Token, frame: Token, speaker: Token) -> bool:
+    """Whether a clause is the speaker's own words: in quotation marks, or before a frame
+    whose subject follows its verb ("..., said Mark Worthington"), as a quotation is set even
+    where the marks were lost. A speaker says "I" of themselves there, so "he", "she", "it"
+    or "they" is someone else ("“He will not resign,” said Anna Berg")."""
+    doc = comp.doc
+    lo, hi = max(comp.left_edge.i - 1, 0), min(comp.right_edge.i + 2, len(doc))
+    if any(doc[k].text in _QUOTE_CHARS or doc[k].text in ("``", "''") for k in range(lo, hi)):
+        return True
+    return comp.i < frame.i < speaker.i
 
 
 def split_clauses(doc: Doc) -> list[Clause]:

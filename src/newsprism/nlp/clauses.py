@@ -414,8 +414,7 @@ class _Splitter:
             for c in root.children:
                 if (
                     c.dep_ in ("ccomp", "parataxis")
-                    and (_set_apart(c, root) or _complement_of(c, root))
-                    and _asserted(c, root)
+                    and (_set_apart(c, root) or (_complement_of(c, root) and _asserted(c, root)))
                     and c.pos_ in ("VERB", "AUX")
                     and _subject(c) is not None
                     and _finite(c)

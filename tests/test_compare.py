@@ -726,20 +726,20 @@ def test_roles_match_same_office_only() -> None:
     assert not roles_match("Kremlin spokesman", "Foreign Ministry spokesman")
 
 
+def _vesk_and_moor(roles: tuple[str, str], text_a: str, text_b: str):
+    """Two outlets, each naming one holder of a role (Otto Vesk in one, Ilse Moor in the
+    other), compared. Returns (comparison, a, b, eb)."""
+    a, ea = make("a", "Ridge Times", text_a, ents=[("Otto Vesk", "PERSON", "Otto Vesk", roles[0])])
+    b, eb = make("b", "Delta Post", text_b, ents=[("Ilse Moor", "PERSON", "Ilse Moor", roles[1])])
+    return compare_story([a, b], {"a": ea, "b": eb}), a, b, eb
+
+
 def test_two_holders_of_one_office_conflict_unless_both_named() -> None:
-    a, ea = make(
-        "a",
-        "Ridge Times",
+    comp, a, b, eb = _vesk_and_moor(
+        ("Harbour board chairman", "chairman of the harbour board"),
         "Harbour board chairman Otto Vesk said the new crane would arrive in spring.",
-        ents=[("Otto Vesk", "PERSON", "Otto Vesk", "Harbour board chairman")],
-    )
-    b, eb = make(
-        "b",
-        "Delta Post",
         "The harbour board's chairman, Ilse Moor, praised the dock crews for their patience.",
-        ents=[("Ilse Moor", "PERSON", "Ilse Moor", "chairman of the harbour board")],
     )
-    comp = compare_story([a, b], {"a": ea, "b": eb})
     (fact,) = [f for f in comp.facts if f.status == "conflicting"]
     (c,) = fact.conflicts
     assert c.slot.startswith("person:")
@@ -762,19 +762,11 @@ def test_two_holders_of_one_office_conflict_unless_both_named() -> None:
 def test_two_officers_of_one_force_are_two_people_not_a_conflict() -> None:
     """A rank many people hold at once ("highway patrol officer") is not one office: two
     outlets quoting two officers do not disagree about who holds it."""
-    a, ea = make(
-        "a",
-        "Ridge Times",
+    comp = _vesk_and_moor(
+        ("Kell Highway Patrol officer", "Kell Highway Patrol officer"),
         "Kell Highway Patrol officer Otto Vesk said the driver was arrested at 2 a.m.",
-        ents=[("Otto Vesk", "PERSON", "Otto Vesk", "Kell Highway Patrol officer")],
-    )
-    b, eb = make(
-        "b",
-        "Delta Post",
         "The driver was arrested at 2 a.m., Kell Highway Patrol officer Ilse Moor said.",
-        ents=[("Ilse Moor", "PERSON", "Ilse Moor", "Kell Highway Patrol officer")],
-    )
-    comp = compare_story([a, b], {"a": ea, "b": eb})
+    )[0]
     assert not [c for f in comp.facts for c in f.conflicts if c.slot.startswith("person:")]
 
 
@@ -913,23 +905,25 @@ def test_related_coverage_is_not_corroboration() -> None:
     assert not any(f.status == "corroborated" for f in comp.facts)
 
 
+def _dated(aid: str, outlet: str, text: str) -> Article:
+    """An article of 2031-05-14 (enriched by the tests with the real pipeline)."""
+    return Article(id=aid, text=text, source=outlet, published="2031-05-14")
+
+
 @pytest.mark.slow
 def test_a_denial_and_a_question_corroborate_nothing() -> None:
     """One outlet reports a crossing, another that the ministry denies it and asks a
     question: the denial states the opposite, and a question states nothing, so no fact is
     corroborated and the question is no fact at all; nor are the credit lines in brackets."""
 
-    def article(aid: str, outlet: str, text: str) -> Article:
-        return Article(id=aid, text=text, source=outlet, published="2031-05-14")
-
-    a = article(
+    a = _dated(
         "d1",
         "Kell Tribune",
         "Troops had crossed the border near the village of Orsk on Sunday night. "
         "Residents said they heard armoured vehicles for several hours.\n(Kell Tribune News "
         "Article)",
     )
-    b = article(
+    b = _dated(
         "d2",
         "Valley Post",
         "The defence ministry denied that troops had crossed the border near the village of "
@@ -952,22 +946,19 @@ def test_other_verbs_over_the_same_participants_are_not_corroboration() -> None:
     judge's shared-wording score reaches SAME, but not the higher bar for claims whose
     predicates differ, so they are related coverage. The same verb at once corroborates."""
 
-    def article(aid: str, outlet: str, text: str) -> Article:
-        return Article(id=aid, text=text, source=outlet, published="2031-05-14")
-
-    a = article(
+    a = _dated(
         "v1",
         "Kell Tribune",
         "Mira Kovac said she would likely appeal. "
         "Tomas Brandt publicly declared the Harbour Party's formation in June.",
     )
-    b = article(
+    b = _dated(
         "v2",
         "Valley Post",
         "Mira Kovac said she would protest the verdict. "
         "Tomas Brandt, 41, is the founder of the Harbour Party.",
     )
-    c = article("v3", "Coast Herald", "Mira Kovac said she would appeal the verdict.")
+    c = _dated("v3", "Coast Herald", "Mira Kovac said she would appeal the verdict.")
     enriched = {x.id: _enrich(x) for x in (a, b, c)}
 
     # the premise: both pairs score between SAME and the bar for differing predicates

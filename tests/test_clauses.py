@@ -82,6 +82,7 @@ def test_it_never_stands_for_a_person_who_speaks() -> None:
     for text in (
         "“He will not resign,” said Anna Berg, the union leader.",
         "He will not resign, said Anna Berg, the union leader.",  # the marks lost, order kept
+        "Anna Berg said , `` He will not resign . ''",  # typewriter quotes, tokenized text
     ):
         (got,) = _clauses(text)
         assert got[2] == "He will not resign", text

@@ -659,7 +659,7 @@ def _direct_speech(comp: Token, frame: Token, speaker: Token) -> bool:
     or "they" is someone else ("“He will not resign,” said Anna Berg")."""
     doc = comp.doc
     lo, hi = max(comp.left_edge.i - 1, 0), min(comp.right_edge.i + 2, len(doc))
-    if any(doc[k].text in _QUOTE_CHARS or doc[k].text in ("``", "''") for k in range(lo, hi)):
+    if any(doc[k].text in _QUOTE_CHARS or doc[k].text in ("``", "`", "''") for k in range(lo, hi)):
         return True
     return comp.i < frame.i < speaker.i
 

@@ -344,6 +344,14 @@ def test_no_false_positives_on_modal_may_and_money() -> None:
     assert find_dates(text, PUB) == []
 
 
+def test_a_month_that_is_a_first_name_is_no_date() -> None:
+    # a bare month before a capitalised word, with no "in"/"last"/"since" before it, is a name
+    text = "The play was praised by the critic August Lindqvist and the singer June Orsby."
+    assert find_dates(text, PUB) == []
+    got = find_dates("In August Parliament voted; the vote is set for June, officials said.", PUB)
+    assert [d.text for d in got] == ["August", "June"]
+
+
 # --- properties -----------------------------------------------------------------------------
 
 _VOCAB = st.sampled_from(

@@ -670,10 +670,18 @@ _MONTH_CUE = re.compile(
 
 
 def _ok_month(m: re.Match[str], text: str) -> bool:
-    """A bare "May" or "March" (a modal verb, a protest) needs a cue: "in May", "last March"."""
-    if m["rel"] or m["yrel"] or m["mod"] or m["mon"] not in ("May", "March"):
+    """A bare "May" or "March" (a modal verb, a protest) needs a cue: "in May", "last March".
+    Any bare month without a cue and right before a capitalised word is a first name:
+    "August Strindberg", "June Carter" (but "in August Parliament voted" is a date)."""
+    if m["rel"] or m["yrel"] or m["mod"]:
         return True
-    return bool(_MONTH_CUE.search(text, max(0, m.start() - 12), m.start()))
+    cued = bool(_MONTH_CUE.search(text, max(0, m.start() - 12), m.start()))
+    if m["mon"] in ("May", "March"):
+        return cued
+    return cued or not _NAME_AFTER.match(text, m.end())
+
+
+_NAME_AFTER = re.compile(r"[ \t]+[A-Z][a-z]")
 
 
 _NOT_YEAR_BEFORE = re.compile(

@@ -787,6 +787,34 @@ def test_huge_story_is_capped() -> None:
     assert 0 < len(claims) <= cmp.align.MAX_CLAIMS
 
 
+@pytest.mark.slow
+def test_who_said_what_lists_statements_not_acts() -> None:
+    """Attributions whose cue is an act ("published three books", "learned of the award",
+    "continued to study") are not listed under the speaker; what was said, rejected, pledged
+    or expressed is."""
+    from newsprism.stories.quotes import quotes_by_speaker
+
+    text = (
+        "Mayor Anna Berg said the bridge would reopen in May. Anna Berg rejected the harbour "
+        "plan. Anna Berg published three books of poetry. Anna Berg learned of the award on "
+        "Monday. Anna Berg continued to study at night. According to Anna Berg, the ferry will "
+        "run again. Anna Berg pledged to cut the tolls. Anna Berg expressed concern that the "
+        "dam could fail."
+    )
+    art = _dated("q1", "Kell Tribune", text)
+    listed = [
+        " ".join(text[s.start : s.end] for s in q.content)
+        for g in quotes_by_speaker([art], {art.id: _enrich(art)})
+        for q in g.quotes
+    ]
+    assert "the bridge would reopen in May" in listed
+    assert "the harbour plan" in listed
+    assert "to cut the tolls" in listed
+    assert any("the dam could fail" in c for c in listed)
+    for act in ("three books of poetry", "the award", "to study at night"):
+        assert not [c for c in listed if act in c], (act, listed)
+
+
 def test_speaker_groups_merge_surnames_but_not_organisations() -> None:
     from newsprism.stories.quotes import _speaker_key
 

@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import re
 
-from newsprism.model import Article, Enriched, Quote, SpeakerQuotes, StoryAttribution
+from newsprism.model import (
+    Article,
+    Attribution,
+    Enriched,
+    Quote,
+    SpeakerQuotes,
+    StoryAttribution,
+    Word,
+)
+from newsprism.nlp.attributions_lexicon import (
+    DOBJ_VERBS,
+    PREP_CONTENT,
+    SPEECH_VERBS,
+    XCOMP_VERBS,
+)
 
 
 def canonical_speakers(enriched: dict[str, Enriched]) -> None:
@@ -51,6 +65,7 @@ def quotes_by_speaker(
         en = enriched.get(a.id)
         if en is None:
             continue
+        words = en.words.unpack() if en.words else []
         actors = {
             n
             for m in en.entities
@@ -72,6 +87,8 @@ def quotes_by_speaker(
                 continue
             if att.cue and _IRREALIS.match(att.cue.text):
                 continue  # "refused to condemn", "should ... to call": not said, not done
+            if not _says_something(att, words):
+                continue  # "published 'a few books'", "learned of 'his award'": acts
             lo, hi = att.content[0].start, att.content[-1].end
             if any(via == att.speaker and r_lo < hi and lo < r_hi for via, r_lo, r_hi in relayed):
                 continue
@@ -84,6 +101,43 @@ def quotes_by_speaker(
             )
     return sorted(groups.values(), key=lambda g: (-len(g.quotes), g.speaker))
 
+
+def _says_something(att: Attribution, words: list[Word]) -> bool:
+    """Whether an attribution states something its speaker said, thought or stands for, as
+    "Who said what" lists it: its cue is a verb of saying or of stance, and its content has
+    the shape that verb takes. A clause ("said the talks failed") goes with any such verb; a
+    noun phrase only with a verb that takes one ("rejected the plan", "praised Saramago"); an
+    infinitive ("pledged to impose ...") only with a verb that takes one; a verb outside the
+    attribution lexicon only with a content clause. Acts the cue model also counts
+    ("published a few books", "returned to fiction", "learned of his award", "continued to
+    study") are not listed. Quotations, and every attribution of an article stored without
+    its words, are kept."""
+    if att.cue is None or not words or not att.content or att.kind != "indirect":
+        return True  # the speaker's own words in quotation marks are always listed
+    cue = [w for w in words if att.cue.start <= w.start and w.end <= att.cue.end]
+    verbs = [w for w in cue if w.pos in ("VERB", "AUX")]
+    if not verbs or any(w.lemma == "accord" for w in cue):
+        return True  # "according to", a quotation label, a noun cue ("the claim that ...")
+    lemma = verbs[-1].lemma
+    lo, hi = att.content[0].start, att.content[-1].end
+    inside = [w for w in words if lo <= w.start and w.end <= hi]
+    if lemma not in _STANCE_VERBS:
+        # a verb the lexicon lacks counts with a content clause ("expressed concern that the
+        # war could spin out of control"), not with an object ("returned to fiction")
+        return any(
+            w.lemma in ("that", "whether", "if")
+            and any(v.pos in ("VERB", "AUX") for v in inside[k + 1 :])
+            for k, w in enumerate(inside)
+        )
+    if not any(w.pos in ("VERB", "AUX") for w in inside):
+        return lemma in DOBJ_VERBS or lemma in PREP_CONTENT
+    if inside[0].lemma == "to" and inside[0].pos == "PART":
+        return lemma in XCOMP_VERBS
+    return True
+
+
+#: cue lemmas that say, think or take a stance (the attribution lexicon's verbs)
+_STANCE_VERBS = SPEECH_VERBS | DOBJ_VERBS | XCOMP_VERBS | frozenset(PREP_CONTENT)
 
 _ACTOR_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 _IRREALIS = re.compile(r"to\s", re.IGNORECASE)

@@ -162,6 +162,13 @@ def test_a_demonstrative_that_is_kept_as_the_subject() -> None:
     assert got[2] == "that is why you see the momentum in this campaign"
 
 
+def test_a_verb_of_knowing_with_a_that_clause_leaves_no_fragment() -> None:
+    # the frame ("the mayor implied on Thursday") is no claim of its own
+    text = "The mayor implied on Thursday that the union had broken its promises."
+    gists = [g for _, _, g in _clauses(text)]
+    assert len(gists) == 1 and "the union had broken its promises" in gists[0], gists
+
+
 def test_a_frame_inside_a_frame_is_dropped_too() -> None:
     text = (
         "Inspector Marta Okoye said the dam had been leaking for weeks, the Valley Post reported."
@@ -200,6 +207,13 @@ def test_what_a_frame_denies_or_leaves_open_is_not_reported_as_said() -> None:
     ):
         (got,) = _clauses(text)
         assert got[2] == text.rstrip("."), got
+    # doubt, as a verb or as the object of one, asserts nothing either
+    for text in (
+        "The mayor doubted that the new bridge would reopen in May.",
+        "The mayor expressed doubt last week that the new bridge would reopen in May.",
+    ):
+        gists = [g for _, _, g in _clauses(text)]
+        assert "the new bridge would reopen in May" not in gists, gists
     # an asserting frame still gives what it reports
     (got,) = _clauses("The ministry confirmed that troops had crossed the border near Kell.")
     assert got[2] == "troops had crossed the border near Kell"

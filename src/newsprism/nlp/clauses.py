@@ -321,11 +321,17 @@ def _asserted(clause: Token, verb: Token) -> bool:
     if ...", "asked whether ...")."""
     if verb.lemma_ in _DENIAL_VERBS or _negated(verb):
         return False
+    if any(c.dep_ == "dobj" and c.lemma_.lower() in _DOUBT_NOUNS for c in verb.children):
+        return False  # "expressed doubt that the complex would be completed on time"
     return not any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in clause.children)
 
 
-#: verbs whose clause states what someone says is not so
-_DENIAL_VERBS = frozenset({"deny", "dispute", "reject", "dismiss", "refute", "contest"})
+#: verbs whose clause states what someone says is not so, or doubts
+_DENIAL_VERBS = frozenset(
+    {"deny", "dispute", "reject", "dismiss", "refute", "contest", "doubt", "question"}
+)
+#: nouns that, as a verb's object, make its clause doubted ("expressed doubt that ...")
+_DOUBT_NOUNS = frozenset({"doubt", "doubts", "denial", "skepticism", "scepticism", "disbelief"})
 
 
 def _complement_of(clause: Token, verb: Token) -> bool:
@@ -407,6 +413,20 @@ class _Splitter:
                 break
             first, kind = comp[0], "reported"
             frame = first
+        if kind == "main":
+            # a verb of knowing or showing with a "that" clause frames it as a reporting verb
+            # does: "Hun Sen implied Thursday that the opposition failed ..." is one claim, not
+            # "Hun Sen implied Thursday" beside "the opposition failed ..."
+            comp = [c for c in root.children if c.dep_ == "ccomp" and not self.quoted(c)]
+            if (
+                len(comp) == 1
+                and comp[0].i > root.i
+                and not _set_apart(comp[0], root)
+                and _complement_of(comp[0], root)
+                and _asserted(comp[0], root)
+                and _content_len(comp[0].subtree) >= MIN_CLAUSE_TOKENS
+            ):
+                first, kind = comp[0], "reported"
         out = [(first, kind)]
         if kind == "main":
             # a clause set beside the root with its own subject ("X is neutral – Beijing

@@ -137,6 +137,20 @@ PAIRS = [
 ]
 
 
+def test_align_stage_never_calls_a_doubt_the_same_fact(tmp_path: Path) -> None:
+    """One text doubts what the other states: the wording is close (p_same over SAME), but the
+    relation is at most related."""
+    pair = {
+        "id": "doubt",
+        "a": "The mayor doubted that the new Lund ferry pier would reopen in May.",
+        "b": "The new Lund ferry pier will reopen in May, the mayor said.",
+    }
+    code, rows, _ = _invoke(["align", str(_write(tmp_path / "doubt.jsonl", [pair], ()))])
+    assert code == 0
+    (row,) = rows
+    assert row["relation"] in ("related", "different"), row
+
+
 def test_align_stage_contract(tmp_path: Path) -> None:
     infile = _write(
         tmp_path / "pairs.jsonl",

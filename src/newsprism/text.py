@@ -24,9 +24,26 @@ NEGATION_WORDS: frozenset[str] = frozenset(
         "n't",
     ]
 )
-#: verbs that deny or refuse what follows: a negation of the reported fact, not of the clause
+#: verbs that deny, refuse or doubt what follows: a negation of the reported fact, not of the
+#: clause ("the mayor doubted that the bridge would reopen" does not state that it will)
 DENIAL_WORDS: frozenset[str] = frozenset(
-    ["deny", "denies", "denied", "refuse", "refuses", "refused", "reject", "rejects", "rejected"]
+    [
+        "deny",
+        "denies",
+        "denied",
+        "refuse",
+        "refuses",
+        "refused",
+        "reject",
+        "rejects",
+        "rejected",
+        # verb forms only: "no doubt", "a decade-long dispute", "the disputed region" do
+        # not negate anything
+        "doubted",
+        "refute",
+        "refutes",
+        "refuted",
+    ]
 )
 
 

@@ -19,6 +19,7 @@ from newsprism.stories.align import relation
 from newsprism.stories.claims import Claim, whole_text_claim
 from newsprism.stories.conflicts import pair_conflicts
 from newsprism.stories.judge import SameFactJudge
+from newsprism.stories.judge_features import analyse
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +58,9 @@ def _claims(texts: list[str], published: list[str | None], sources: list[str]) -
 
 
 def align_pairs(pairs: list[PairInput]) -> list[PairResult]:
-    """Judge each pair: ``same`` (p_same >= SAME), ``conflicting`` (about one event with a
-    slot that truly disagrees), ``related`` (p_same >= RELATED) or ``different``."""
+    """Judge each pair: ``same`` (p_same >= SAME, and neither text alone denies, doubts or
+    negates), ``conflicting`` (about one event with a slot that truly disagrees), ``related``
+    (p_same >= RELATED) or ``different``."""
     if not pairs:
         return []
     a = _claims(
@@ -75,9 +77,14 @@ def align_pairs(pairs: list[PairInput]) -> list[PairResult]:
     for k in range(len(pairs)):
         p = float(probs[k])
         found = [pc for pc in pair_conflicts(a[k], b[k], float(cos[k]), p) if pc.kind == "conflict"]
+        rel = relation(p, bool(found))
+        if rel == "same" and analyse(a[k].gist).negated != analyse(b[k].gist).negated:
+            # one text denies, doubts or negates what the other states ("the mayor doubted
+            # that the bridge would reopen" / "the bridge will reopen"): never the same fact
+            rel = "related"
         out.append(
             PairResult(
-                relation=relation(p, bool(found)),
+                relation=rel,
                 p_same=p,
                 conflicts=[
                     {"slot": pc.slot, "a": pc.a.value, "b": pc.b.value, "why": pc.why}

@@ -14,6 +14,7 @@ import base64
 import json
 import sys
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import MISSING, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal, Self
@@ -284,26 +285,58 @@ class Words(Record):
 
     def unpack(self) -> list[Word]:
         """The words, in text order; empty when the record is missing or malformed."""
+        index = self.index()
+        return index.within(0, _PAST_ANY_OFFSET) if index.starts else []
+
+    def index(self) -> WordIndex:
+        """The words by offset (see :class:`WordIndex`)."""
+        return WordIndex(self)
+
+
+_PAST_ANY_OFFSET = 2**32  # beyond every uint32 offset a record can hold
+
+
+class WordIndex:
+    """An article's :class:`Words` decoded once, each :class:`Word` made only when a span asks
+    for it: a story's steps read the words of a few claims or attributions of each article,
+    not all of them. Empty (``starts == []``) when the record is missing or malformed."""
+
+    __slots__ = ("_ends", "_flags", "_lemmas", "_tags", "starts")
+
+    def __init__(self, words: Words) -> None:
+        self.starts: list[int] = []
+        self._ends: list[int] = []
+        self._lemmas: list[str] = []
+        self._tags = self._flags = ""
         try:
-            spans = array("I", base64.b64decode(self.spans, validate=True))
+            spans = array("I", base64.b64decode(words.spans, validate=True))
         except ValueError:
-            return []
-        if sys.byteorder != "little":  # pragma: no cover - as in pack
+            return
+        if sys.byteorder != "little":  # pragma: no cover - as in Words.pack
             spans.byteswap()
-        lemmas = self.lemmas.split(" ")
-        n = len(self.tags)
-        if len(spans) != 2 * n or len(lemmas) != n or len(self.flags) != n:
-            return []
-        bounds = iter(spans)  # start, end of each word in turn
-        try:
-            return [
-                Word(start, end, lemma, _POS_OF[tag], _FLAG_OF[flag])
-                for start, end, lemma, tag, flag in zip(
-                    bounds, bounds, lemmas, self.tags, self.flags, strict=True
-                )
-            ]
-        except KeyError:
-            return []
+        lemmas = words.lemmas.split(" ")
+        n = len(words.tags)
+        if len(spans) != 2 * n or len(lemmas) != n or len(words.flags) != n:
+            return
+        if not set(words.tags) <= _POS_OF.keys() or not set(words.flags) <= _FLAG_OF.keys():
+            return
+        self.starts, self._ends = spans[0::2].tolist(), spans[1::2].tolist()
+        self._lemmas, self._tags, self._flags = lemmas, words.tags, words.flags
+
+    def within(self, start: int, end: int) -> list[Word]:
+        """The words that lie within ``[start, end)`` of the article, in text order."""
+        lo = bisect_left(self.starts, start)
+        return [
+            Word(
+                self.starts[k],
+                self._ends[k],
+                self._lemmas[k],
+                _POS_OF[self._tags[k]],
+                _FLAG_OF[self._flags[k]],
+            )
+            for k in range(lo, bisect_left(self.starts, end, lo=lo))
+            if self._ends[k] <= end
+        ]
 
 
 @dataclass(slots=True)

@@ -40,7 +40,6 @@ import logging
 import math
 import os
 import re
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -62,6 +61,7 @@ from newsprism.model import (
     FramingItem,
     Span,
     Word,
+    WordIndex,
 )
 from newsprism.nlp.canonical import normalize_name, one_word_aliases
 from newsprism.nlp.events import load_gazetteer
@@ -292,12 +292,12 @@ def _claim_units(
     collapsed into one unit keyed by their canonical name or state actor. The words come from
     the article's parse kept with its enrichment (:class:`~newsprism.model.Words`); a claim of
     an article stored without them is parsed here."""
-    kept: dict[str, tuple[list[int], list[Word]]] = {}  # article -> (word starts, words)
+    kept: dict[str, WordIndex] = {}  # article -> its words by offset
     for aid in dict.fromkeys(c.article for c in claims):
         en = enriched.get(aid)
-        words = en.words.unpack() if en is not None and aid in articles else []
-        if words:
-            kept[aid] = ([w.start for w in words], words)
+        index = en.words.index() if en is not None and aid in articles else None
+        if index is not None and index.starts:
+            kept[aid] = index
     unparsed = [c for c in claims if c.article not in kept]
     docs: dict[str, Any] = {}
     if unparsed and nlp is None:
@@ -312,13 +312,9 @@ def _claim_units(
     out: dict[str, list[_Unit]] = {}
     for c in claims:
         if c.article in kept:
-            starts, words = kept[c.article]
             text = articles[c.article].text
-            first = bisect_left(starts, c.start)
             units = [
-                _word_unit(w, text[w.start : w.end])
-                for w in words[first : bisect_left(starts, c.end, lo=first)]
-                if w.end <= c.end
+                _word_unit(w, text[w.start : w.end]) for w in kept[c.article].within(c.start, c.end)
             ]
         elif c.text in docs:
             units = _token_units(docs[c.text], c.text, c.start)

@@ -11,7 +11,7 @@ from newsprism.model import (
     Quote,
     SpeakerQuotes,
     StoryAttribution,
-    Word,
+    WordIndex,
 )
 from newsprism.nlp.attributions_lexicon import (
     DOBJ_VERBS,
@@ -65,7 +65,7 @@ def quotes_by_speaker(
         en = enriched.get(a.id)
         if en is None:
             continue
-        words = en.words.unpack() if en.words else []
+        index = en.words.index() if en.words else None
         actors = {
             n
             for m in en.entities
@@ -87,7 +87,7 @@ def quotes_by_speaker(
                 continue
             if att.cue and _IRREALIS.match(att.cue.text):
                 continue  # "refused to condemn", "should ... to call": not said, not done
-            if not _says_something(att, words):
+            if not _says_something(att, index):
                 continue  # "published 'a few books'", "learned of 'his award'": acts
             lo, hi = att.content[0].start, att.content[-1].end
             if any(via == att.speaker and r_lo < hi and lo < r_hi for via, r_lo, r_hi in relayed):
@@ -102,7 +102,7 @@ def quotes_by_speaker(
     return sorted(groups.values(), key=lambda g: (-len(g.quotes), g.speaker))
 
 
-def _says_something(att: Attribution, words: list[Word]) -> bool:
+def _says_something(att: Attribution, index: WordIndex | None) -> bool:
     """Whether an attribution states something its speaker said, thought or stands for, as
     "Who said what" lists it: its cue is a verb of saying or of stance, and its content has
     the shape that verb takes. A clause ("said the talks failed") goes with any such verb; a
@@ -112,15 +112,17 @@ def _says_something(att: Attribution, words: list[Word]) -> bool:
     ("published a few books", "returned to fiction", "learned of his award", "continued to
     study") are not listed. Quotations, and every attribution of an article stored without
     its words, are kept."""
-    if att.cue is None or not words or not att.content or att.kind != "indirect":
+    if att.cue is None or not att.content or att.kind != "indirect":
         return True  # the speaker's own words in quotation marks are always listed
-    cue = [w for w in words if att.cue.start <= w.start and w.end <= att.cue.end]
+    if index is None or not index.starts:
+        return True  # stored without its words
+    cue = index.within(att.cue.start, att.cue.end)
     verbs = [w for w in cue if w.pos in ("VERB", "AUX")]
     if not verbs or any(w.lemma == "accord" for w in cue):
         return True  # "according to", a quotation label, a noun cue ("the claim that ...")
     lemma = verbs[-1].lemma
     lo, hi = att.content[0].start, att.content[-1].end
-    inside = [w for w in words if lo <= w.start and w.end <= hi]
+    inside = index.within(lo, hi)
     if lemma not in _STANCE_VERBS:
         # a verb the lexicon lacks counts with a content clause ("expressed concern that the
         # war could spin out of control"), not with an object ("returned to fiction")

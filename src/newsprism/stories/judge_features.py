@@ -98,9 +98,23 @@ class TextInfo:
     content_before: tuple[int, ...]  # content words among the first i tokens, i = 0..len
 
 
+def _lower(raw: list[str]) -> tuple[str, ...]:
+    return tuple(t.lower().replace("’", "'") for t in raw)
+
+
+def _denies(toks: Sequence[str]) -> bool:
+    return any(is_negation(t) or t in DENIAL_WORDS for t in toks)
+
+
+def denies(text: str) -> bool:
+    """Whether a text negates, denies or doubts what it states: the judge's negation feature
+    (:attr:`TextInfo.negated`) without the rest of :func:`analyse`."""
+    return _denies(_lower(tokens(text or "")))
+
+
 def analyse(text: str) -> TextInfo:
     raw = tokens(text or "")
-    toks = tuple(t.lower().replace("’", "'") for t in raw)
+    toks = _lower(raw)
     content = [t for t in toks if t not in FUNCTION_WORDS]
     names = frozenset(
         t.lower()
@@ -135,7 +149,7 @@ def analyse(text: str) -> TextInfo:
         stems=frozenset(stem(t) for t in content),
         numbers=frozenset(numbers),
         names=names,
-        negated=any(is_negation(t) or t in DENIAL_WORDS for t in toks),
+        negated=_denies(toks),
         dates=dates,
         char4=char4,
         char4_norm=math.sqrt(sum(v * v for v in char4.values())),

@@ -19,7 +19,7 @@ from newsprism.stories.align import relation
 from newsprism.stories.claims import Claim, whole_text_claim
 from newsprism.stories.conflicts import pair_conflicts
 from newsprism.stories.judge import SameFactJudge
-from newsprism.stories.judge_features import analyse
+from newsprism.stories.judge_features import denies
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,7 @@ def align_pairs(pairs: list[PairInput]) -> list[PairResult]:
         p = float(probs[k])
         found = [pc for pc in pair_conflicts(a[k], b[k], float(cos[k]), p) if pc.kind == "conflict"]
         rel = relation(p, bool(found))
-        if rel == "same" and analyse(a[k].gist).negated != analyse(b[k].gist).negated:
+        if rel == "same" and denies(a[k].gist) != denies(b[k].gist):
             # one text denies, doubts or negates what the other states ("the mayor doubted
             # that the bridge would reopen" / "the bridge will reopen"): never the same fact
             rel = "related"

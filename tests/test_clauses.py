@@ -133,6 +133,27 @@ def test_an_object_misread_as_a_clause_stays_in_its_sentence() -> None:
     assert "rejected opposition parties demands for talks abroad" in gists[0]
 
 
+def test_fronted_phrases_the_parser_made_the_root_are_adjuncts_not_a_claim() -> None:
+    # the parser makes "with" the root and "put" its conjunct: there is one statement, and the
+    # words before its subject only set the scene ("with union leaders" had been a claim)
+    text = (
+        "After meetings of the deputy minister Tom Berg, first with union leaders, and then "
+        "with the owners in Oslo in May, the ministry put forward a proposal to end the strike."
+    )
+    assert _clauses(text) == [
+        ("sentence", text, "the ministry put forward a proposal to end the strike")
+    ]
+    # here the parser hangs "first with local leaders, and" under a comma: still scene-setting
+    text = (
+        "After talks of the senior Norwegian envoy Kari Lund, first with local leaders, and "
+        "then with the mayor in Bergen in March, the council put forward a plan to reopen the "
+        "harbour."
+    )
+    assert [g for _, _, g in _clauses(text)] == [
+        "the council put forward a plan to reopen the harbour"
+    ]
+
+
 def test_a_clause_set_apart_by_a_dash_is_its_own_claim() -> None:
     # the dash follows the first clause, which the parser hangs on the second one's verb
     text = (

@@ -109,6 +109,26 @@ def _subject(head: Token) -> Token | None:
     return next((c for c in head.children if c.dep_ in _SUBJ), None)
 
 
+#: parts of speech of a word that cannot head a sentence's statement (the parser sometimes
+#: makes a fronted preposition or adverb the root and the real verb its conjunct)
+_ADJUNCT_POS = frozenset({"ADP", "ADV", "SCONJ", "CCONJ", "PART"})
+
+
+def _verb_root(sent: Span) -> Token:
+    """The verb that heads a sentence's statement: its root, or, where the parser made a
+    fronted preposition or adverb the root ("After talks with X, first with Western leaders,
+    and then with Putin in February, China put forward a plan": "with"), the first verb
+    coordinated with it that has a subject of its own (the words before it are then adjuncts
+    of that verb, not a clause of their own)."""
+    root = sent.root
+    if root.pos_ not in _ADJUNCT_POS:
+        return root
+    for c in root.children:
+        if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and _subject(c) is not None:
+            return c
+    return root
+
+
 def _within(tok: Token, head: Token) -> bool:
     return head.left_edge.i <= tok.i <= head.right_edge.i
 
@@ -132,6 +152,17 @@ _ADJUNCTS = frozenset({"prep", "advmod", "npadvmod", "advcl", "intj", "dep"})
 LONG_SUBJECT = 6
 
 
+def _misparsed_comma(comma: Token, subj: Token | None) -> bool:
+    """A comma the parser gave words of their own, all before the subject and outside any
+    quotation: a fronted adjunct misparsed ("After talks ..., first with local leaders, and
+    then ..., the council put forward ...": "with local leaders" hangs under the comma)."""
+    if comma.text != "," or not (comma.n_lefts + comma.n_rights) or subj is None:
+        return False
+    if comma.right_edge.i >= subj.left_edge.i:
+        return False
+    return not any(t.is_quote for t in comma.doc[comma.sent.start : subj.left_edge.i])
+
+
 def _core(toks: list[Token], head: Token) -> list[Token]:
     """The words that state a clause's proposition: fronted adjuncts, the punctuation after
     them and trailing punctuation dropped; a long subject naming a person shortened to the
@@ -140,7 +171,7 @@ def _core(toks: list[Token], head: Token) -> list[Token]:
     subj = _subject(head)
     limit = subj.left_edge.i if subj is not None else head.i
     for c in head.children:
-        if c.i < limit and c.dep_ in _ADJUNCTS:
+        if c.i < limit and (c.dep_ in _ADJUNCTS or _misparsed_comma(c, subj)):
             span = range(c.left_edge.i, c.right_edge.i + 1)
             keep.difference_update(span)
             nxt = c.right_edge.i + 1
@@ -401,7 +432,7 @@ class _Splitter:
         return _inside(tok.idx, self.regions)
 
     def heads(self) -> list[tuple[Token, str]]:
-        root = self.sent.root
+        root = _verb_root(self.sent)
         first: Token = root
         kind = "main"
         frame = root
@@ -485,7 +516,7 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
     if not text:
         return []
     heads = sp.heads() if _content_len(sent) >= 2 * MIN_CLAUSE_TOKENS else []
-    root = sent.root
+    root = _verb_root(sent)
     if len(heads) <= 1:
         return [_one(sent, whole, root, index)]
     head_set = {h.i for h, _ in heads}
@@ -526,6 +557,8 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
         end = max(t.idx + len(t.text) for t in toks)
         subj = _subject(head)
         if kind in ("main", "reported", "conj"):
+            if head.i == root.i != sent.root.i:  # words before a misparsed root's verb
+                toks = [t for t in toks if _within(t, head)] or toks  # are its adjuncts
             toks = _core(toks, head)
         gist = _text_of(toks)
         subject_text: str | None
@@ -618,7 +651,10 @@ def _one(sent: Span, whole: Sentence, root: Token, index: int) -> Clause:
         hi -= 1
     start, end = whole.start + lo, whole.start + hi
     head = root
-    gist = _text_of(_core([t for t in sent if not t.is_space], root)) or text[lo:hi]
+    # (``root`` is the sentence's verb, :func:`_verb_root`: what a misparsed fronted root
+    # holds is an adjunct of that verb, left out of the gist as fronted adjuncts are)
+    words = [t for t in sent if not t.is_space and (root.i == sent.root.i or _within(t, root))]
+    gist = _text_of(_core(words, root)) or text[lo:hi]
     frame = root
     while frame.lemma_ in REPORTING_VERBS:  # frames in frames: "X said Y said ..."
         comp = next((c for c in frame.children if c.dep_ == "ccomp"), None)

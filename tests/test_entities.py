@@ -369,6 +369,28 @@ def test_short_mentions_take_the_full_name_of_the_article(nlp) -> None:
 
 
 @pytest.mark.slow
+def test_a_shared_surname_goes_to_the_person_the_article_names_most(nlp) -> None:
+    # two Holms, each named in full once; the article is about Linda, named three more times
+    # by her first name, so her bare surname is hers even right after Erik's full name
+    text = (
+        "Linda Holm hid her injury from the selectors, her former coach says. "
+        "Linda kept training through the spring. "
+        "The coach, who had worked under the federation chief Erik Holm, said that Holm "
+        "refused to see a doctor. Linda later wrote about it, and Holm wrote that she "
+        "had been afraid of losing her place. Linda now coaches juniors."
+    )
+    ms = ents(nlp, text)
+    holm = [m for m in ms if m.text == "Holm"]
+    assert len(holm) == 2 and all(m.name == "Linda Holm" for m in holm)
+    assert [m.name for m in ms if m.text == "Erik Holm"] == ["Erik Holm"]
+    # and "Who said what" names her, never Erik, as the one who wrote it
+    from newsprism.nlp.attributions import extract_attributions
+
+    wrote = [a for a in extract_attributions(nlp(text), ms) if a.cue and a.cue.text == "wrote"]
+    assert [a.speaker for a in wrote] == ["Linda Holm"]
+
+
+@pytest.mark.slow
 def test_strips_the_article_and_possessive(nlp) -> None:
     text = "The Pelmar Daily Courier reported that Lena Varga's car was found near the Tindmark Bridge."
     ms = ents(nlp, text)

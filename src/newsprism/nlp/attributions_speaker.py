@@ -29,6 +29,7 @@ from newsprism.nlp.attributions_lexicon import (
     RELATIVE_PRONOUNS,
     ROLE_SYNONYMS,
 )
+from newsprism.nlp.canonical import token_key
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -96,6 +97,11 @@ class Mention:
     place: bool = False  # a country or city: never "he"/"she"
 
 
+def _first_key(name: str) -> str:
+    words = name.split()
+    return token_key(words[0]) if len(words) >= 2 else ""
+
+
 def _clean_name(name: str) -> str:
     name = name.strip()
     for suf in ("'s", "’s", "'", "’"):
@@ -155,17 +161,31 @@ class _Context:
         return max(0, bisect.bisect_right(self.sent_starts, pos) - 1)
 
     def _surnames(self) -> dict[str, str]:
-        """Last word -> full name, from multi-word names (persons first; NER often mislabels)."""
+        """Last word -> full name, from multi-word names (persons first; NER often mislabels).
+        A surname two different people of the article share ("Bill Clinton", "Hillary
+        Clinton") stands for neither: the entity resolution, which weighs how often each is
+        named, has already chosen where it could."""
         out: dict[str, str] = {}
+        shared: set[str] = set()
+
+        def add(last: str, name: str, persons: bool) -> None:
+            if last in out and persons and _first_key(out[last]) != _first_key(name):
+                shared.add(last)  # (not a spelling variant: "Dmitry" / "Dmitri Peskov")
+            out.setdefault(last, name)
+
         for ent in sorted(self.ents, key=lambda e: e.label_ != "PERSON"):
             toks = [t for t in ent if t.pos_ == "PROPN"]
             if len(toks) >= 2 and len(toks) == len(ent) and len(ent) <= 4:
-                out.setdefault(_clean_name(toks[-1].text).lower(), _clean_name(ent.text))
+                add(
+                    _clean_name(toks[-1].text).lower(),
+                    _clean_name(ent.text),
+                    ent.label_ == "PERSON",
+                )
         for m in self.mentions:
             words = m.name.split()
             if m.kind == _PERSON and len(words) >= 2:
-                out.setdefault(words[-1].lower(), m.name)
-        return out
+                add(words[-1].lower(), m.name, True)
+        return {k: v for k, v in out.items() if k not in shared}
 
     def _from_doc_ents(self) -> None:
         full: dict[str, str] = {}

@@ -769,9 +769,12 @@ def _resolve_persons(mentions: list[EntityMention]) -> None:
             full.append((i, m, [token_key(w) for w in words]))
     if not full:
         return
-    full_count: dict[str, int] = {}
+    # how often the article names each person, a short form that fits only that person
+    # ("Hillary" beside "Hillary Clinton" and "Bill Clinton") counted too
+    support: dict[str, int] = {}
     for _, f, _ in full:
-        full_count[f.name] = full_count.get(f.name, 0) + 1
+        support[f.name] = support.get(f.name, 0) + 1
+    short: list[tuple[int, EntityMention, list[tuple[int, EntityMention]]]] = []
     for i, m in enumerate(mentions):
         if m.label != "PERSON":
             continue
@@ -787,13 +790,19 @@ def _resolve_persons(mentions: list[EntityMention]) -> None:
             (j, f) for j, f, fkeys in full if f is not m and _short_form(words, keys, fkeys)
         ]
         if candidates:
-            # the most mentioned full name of the article wins ("Clinton" after both
-            # "Hillary Clinton" and "Chelsea Clinton"); ties: the nearest one before
-            def rank(c: tuple[int, EntityMention], i: int = i) -> tuple[int, int, int]:
-                j, f = c
-                return (full_count[f.name], j < i, j if j < i else -j)
+            short.append((i, m, candidates))
+            names = {f.name for _, f in candidates}
+            if len(names) == 1:
+                support[next(iter(names))] += 1
+    for i, m, candidates in short:
+        # the most named of the full names it fits wins ("Clinton" after "Hillary Clinton",
+        # "Hillary" three times and "Bill Clinton" once is Hillary Clinton); ties: the
+        # nearest one before
+        def rank(c: tuple[int, EntityMention], i: int = i) -> tuple[int, int, int]:
+            j, f = c
+            return (support[f.name], j < i, j if j < i else -j)
 
-            m.name = max(candidates, key=rank)[1].name
+        m.name = max(candidates, key=rank)[1].name
     # "Brekke's office" tagged ORG after "Halvard Brekke": a one-word name of a person here
     surnames = {fkeys[-1]: f.name for _, f, fkeys in full}
     typed = alias_types()

@@ -329,6 +329,20 @@ def test_a_weekday_in_a_future_clause_is_the_coming_one() -> None:
     assert values == ["2031-06-05", "2031-05-29"]
 
 
+def test_a_weekday_takes_the_tense_of_the_verb_it_belongs_to() -> None:
+    # 2031-06-04 is a Wednesday. The quotation is in the future, but Monday is when the chief
+    # spoke: the Monday before (it had been read as the Monday after, from the quotation)
+    text = (
+        "“I will just make this promise to you: we will finish the bridge in this case,” "
+        "the harbour chief Ona Brandt said Monday. The council will vote on Friday, its chair "
+        "said on Tuesday."
+    )
+    art = Article(id="t2", text=text, published="2031-06-04")
+    en = enrich_doc(art, parse(text))
+    got = {d.text: d.value for d in en.dates}
+    assert got == {"Monday": "2031-06-02", "Friday": "2031-06-06", "Tuesday": "2031-06-03"}
+
+
 def test_follow_tense_leaves_other_dates_alone() -> None:
     text = "The inquiry will publish its report on June 9."
     dates = find_dates(text, "2031-06-04")

@@ -13,6 +13,7 @@ Pure functions over a spaCy ``Doc``; called once per article during enrichment.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -738,4 +739,35 @@ def split_clauses(doc: Doc) -> list[Clause]:
         active = [r for r in active if r[1] > sent.start_char]
         out.extend(split_sentence(sent, index, active))
         index += 1
+    return out
+
+
+def governing_tenses(doc: Doc, spans: Iterable[tuple[int, int]]) -> dict[int, str]:
+    """Start offset -> tense ("past" | "present" | "future") of the verb each span (a date
+    mention) hangs from in the parse, through prepositions and adverbs only: in "“We will
+    act,” the chief said Monday" Monday is said's (past), not the quotation's (future). A
+    span under a noun ("Monday's attack"), under a bare participle, or with no verb above it
+    is left out."""
+    out: dict[int, str] = {}
+    if not len(doc):
+        return out
+    starts = [t.idx for t in doc]
+    for start, end in spans:
+        k = bisect.bisect_right(starts, start) - 1
+        if k < 0:
+            continue
+        tok = doc[k]
+        while tok.i + 1 < len(doc) and doc[tok.i + 1].idx < end and tok.head.i == tok.i + 1:
+            tok = doc[tok.i + 1]  # the span's own head word ("on Monday" -> Monday)
+        if tok.pos_ in ("VERB", "AUX"):
+            continue  # (a date read as a verb by the parser: no governor to trust)
+        node = tok.head
+        for _ in range(4):  # up through prepositions and adverbs only ("on", "early")
+            if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("aux", "auxpass"):
+                if _finite(node):  # (a bare participle, "followed by Friday", tells no tense)
+                    out[start] = _tense_modal(node)[0]
+                break
+            if node.pos_ not in ("ADP", "ADV") or node.head.i == node.i:
+                break  # a noun ("Monday's attack"), a clause word, or the root: no verb
+            node = node.head
     return out

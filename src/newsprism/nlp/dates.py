@@ -1303,28 +1303,35 @@ def follow_tense(
     dates: list[DateMention],
     clauses: list[Clause],
     published: str | dt.date | dt.datetime | None,
+    tenses: dict[int, str] | None = None,
 ) -> list[DateMention]:
-    """Bare weekdays re-read by the tense of the clause that holds them (from the parse).
+    """Bare weekdays re-read by the tense of the verb that holds them (from the parse).
 
     The regex tagger reads "will release its report on Thursday" by nearby cue words and can
-    miss the future; the parsed clause knows it. A bare weekday in a future clause is the
-    first one on or after publication, in a past clause the last one on or before it.
+    miss the future; the parse knows it. A bare weekday of a future verb is the first one on or
+    after publication, of a past verb the last one on or before it. ``tenses`` (start ->
+    tense, :func:`newsprism.nlp.clauses.governing_tenses`) gives the verb each weekday hangs
+    from; a weekday it does not name takes its clause's tense ("“We will act,” the chief
+    said Monday": the verb is "said", the clause's head the quotation's "act").
     """
     dct = parse_published(published)
-    if dct is None or not clauses:
+    if dct is None or not (clauses or tenses):
         return dates
     out: list[DateMention] = []
     for d in dates:
         if d.type != "DATE" or not d.value or not _BARE_WEEKDAY.match(d.text.strip()):
             out.append(d)
             continue
-        holders = [c for c in clauses if c.start <= d.start and d.end <= c.end]
-        clause = min(holders, key=lambda c: c.end - c.start) if holders else None
-        if clause is None or clause.tense not in ("future", "past"):
+        told = (tenses or {}).get(d.start)
+        if told is None:
+            holders = [c for c in clauses if c.start <= d.start and d.end <= c.end]
+            clause = min(holders, key=lambda c: c.end - c.start) if holders else None
+            told = clause.tense if clause is not None else None
+        if told not in ("future", "past"):
             out.append(d)
             continue
         weekday = WEEKDAYS[d.text.strip().split()[-1].lower()]
-        tense: Literal["past", "future"] = "future" if clause.tense == "future" else "past"
+        tense: Literal["past", "future"] = "future" if told == "future" else "past"
         day = pick_weekday(weekday, dct, tense, None)
         value = day_value(day) if day else d.value
         out.append(DateMention(d.start, d.end, d.text, value, d.type))

@@ -49,7 +49,8 @@ def enrich_doc(article: Article, doc) -> Enriched:
         log.exception("%s: date normalization failed", article.id)
     try:
         out.clauses = clauses_mod.split_clauses(doc)
-        out.dates = dates_mod.follow_tense(out.dates, out.clauses, article.published)
+        tenses = clauses_mod.governing_tenses(doc, ((d.start, d.end) for d in out.dates))
+        out.dates = dates_mod.follow_tense(out.dates, out.clauses, article.published, tenses)
     except Exception:  # pragma: no cover - guards: clause rules on an arbitrary parse
         log.exception("%s: clause splitting failed", article.id)
     try:

@@ -53,6 +53,17 @@ def test_direct_quote_speaker_after() -> None:
     assert a.speaker == "Lena Varga"
 
 
+def test_a_dash_is_never_a_cue() -> None:
+    # the tagger reads the first bar as a verb, and the learned cue model took it for one:
+    # "Varga ― 'a father and student who sang ...'" was listed as something Varga said
+    text = (
+        "Harbour police released a video on Monday of the crash. Varga, 52 ― a father and "
+        "student who sang at church every week ― was shot and wounded by a guard after his "
+        "van stalled in the middle of a bridge."
+    )
+    assert attributions(text) == []
+
+
 def test_direct_quote_speaker_before_with_colon() -> None:
     text = "Harbour minister Tomas Ruland said: “The eastern harbour will reopen next week.”"
     a = by_cue(attributions(text), "said")

@@ -188,6 +188,8 @@ def _rule_drafts(
     lexical, verbs = _candidates(doc)
     for i in sorted(set(lexical) | set(verbs)):
         tok = doc[i]
+        if not any(ch.isalpha() for ch in tok.text):
+            continue  # a dash the tagger read as a verb ("Crutcher, 40 ― a father ...") says nothing
         d = None
         p = 0.0
         if tok.lower_ == "according":

@@ -53,6 +53,13 @@ def test_direct_quote_speaker_after() -> None:
     assert a.speaker == "Lena Varga"
 
 
+def test_what_the_object_was_called_is_part_of_the_content() -> None:
+    # "described the harbour plan" alone says nothing; what it was described as is the point
+    text = "Governor Pavel Osk described the harbour plan as a “costly mistake” after the vote."
+    a = by_cue(attributions(text), "described")
+    assert content_text(a) == "the harbour plan as a “costly mistake”"
+
+
 def test_a_dash_is_never_a_cue() -> None:
     # the tagger reads the first bar as a verb, and the learned cue model took it for one:
     # "Varga ― 'a father and student who sang ...'" was listed as something Varga said

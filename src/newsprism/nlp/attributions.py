@@ -459,7 +459,11 @@ def _content_dobj(cx: _VerbContext) -> _Found:
         return None
     lo, hi = dobj.left_edge.i, dobj.right_edge.i
     for c in children:
-        if c.dep_ in ("oprd", "xcomp") and c.i > dobj.i:
+        # what the object was called: "called the plan a fraud", "described Roe as a
+        # disgrace" (the object alone, "described Roe", says nothing)
+        if c.i > dobj.i and (
+            c.dep_ in ("oprd", "xcomp") or (c.dep_ == "prep" and c.lower_ == "as")
+        ):
             hi = max(hi, c.right_edge.i)
     return [(doc[lo].idx, _tok_end(doc[hi]))], "dobj"
 

@@ -348,6 +348,18 @@ def test_a_weekday_takes_the_tense_of_the_verb_it_belongs_to() -> None:
     }
 
 
+def test_this_weekend_in_the_past_tense_is_the_one_just_past() -> None:
+    # written on Monday 2031-06-09: what the mayor told them "this weekend" happened on the
+    # 7th and 8th (it had been the weekend to come); what she will do is still to come
+    text = (
+        "The mayor told the crowd this weekend she would not resign. "
+        "Her deputy will visit the harbour this weekend."
+    )
+    art = Article(id="t3", text=text, published="2031-06-09")
+    got = [d.value for d in enrich_doc(art, parse(text)).dates]
+    assert got == ["2031-W23-WE", "2031-W24-WE"]
+
+
 def test_follow_tense_leaves_other_dates_alone() -> None:
     text = "The inquiry will publish its report on June 9."
     dates = find_dates(text, "2031-06-04")

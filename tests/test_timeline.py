@@ -128,6 +128,23 @@ def test_ranges_and_weeks_keep_their_extent() -> None:
     assert _entry(events, "Repairs").label.startswith("week of")
 
 
+def test_weeks_and_weekends_sit_at_their_first_day() -> None:
+    # a weekend is named as one (it was shown "2024-W11-WE"), and a week or weekend sorts at
+    # its first day: "2024-W13" had sorted after every day of 2024 ("W" after the digits)
+    assert date_label("2024-W12-WE") == "weekend of 2024-03-23"
+    text = (
+        "The ferry strike began on March 18. Repairs start next week. "
+        "Crowds came to the harbour last weekend. The harbour reopens on April 2."
+    )
+    events = build_timeline(_facts({"a1": (text, "2024-03-20")}), ["2024-03-20"])
+    assert [e.label for e in events] == [
+        "weekend of 2024-03-16",
+        "2024-03-18",
+        "week of 2024-03-25",
+        "2024-04-02",
+    ]
+
+
 # ---------------------------------------------------------------- publication dates
 
 

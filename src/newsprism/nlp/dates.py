@@ -1297,6 +1297,7 @@ def find_dates(
 
 
 _BARE_WEEKDAY = re.compile(rf"^(?:on\s+)?{_WEEKDAY}$", re.IGNORECASE)
+_THIS_WEEKEND = re.compile(r"^this\s+weekend$", re.IGNORECASE)
 
 
 def follow_tense(
@@ -1305,7 +1306,8 @@ def follow_tense(
     published: str | dt.date | dt.datetime | None,
     tenses: dict[int, str] | None = None,
 ) -> list[DateMention]:
-    """Bare weekdays re-read by the tense of the verb that holds them (from the parse).
+    """Bare weekdays and "this weekend" re-read by the tense of the verb that holds them (from
+    the parse).
 
     The regex tagger reads "will release its report on Thursday" by nearby cue words and can
     miss the future; the parse knows it. A bare weekday of a future verb is the first one on or
@@ -1319,7 +1321,8 @@ def follow_tense(
         return dates
     out: list[DateMention] = []
     for d in dates:
-        if d.type != "DATE" or not d.value or not _BARE_WEEKDAY.match(d.text.strip()):
+        weekend = _THIS_WEEKEND.match(d.text.strip()) is not None
+        if d.type != "DATE" or not d.value or not (weekend or _BARE_WEEKDAY.match(d.text.strip())):
             out.append(d)
             continue
         told = (tenses or {}).get(d.start)
@@ -1329,6 +1332,11 @@ def follow_tense(
             told = clause.tense if clause is not None else None
         if told not in ("future", "past"):
             out.append(d)
+            continue
+        if weekend:  # "this weekend" on a weekday: the one just past in the past tense
+            ref = add_days(dct, -7) if told == "past" and dct.weekday() < 5 else dct
+            value = f"{week_value(ref)}-WE" if ref else d.value
+            out.append(DateMention(d.start, d.end, d.text, value, d.type))
             continue
         weekday = WEEKDAYS[d.text.strip().split()[-1].lower()]
         tense: Literal["past", "future"] = "future" if told == "future" else "past"

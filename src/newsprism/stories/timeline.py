@@ -115,6 +115,10 @@ def date_sort_key(value: str) -> tuple[str, int]:
     """Sort key for a TIMEX3 value: by its first day, coarser values first on ties."""
     first = value.split("/", 1)[0]
     first = re.sub(r"-(SP|SU|FA|AU|WI)$", lambda m: _SEASON[m.group(1)], first)
+    week = _WEEK.match(first)
+    if week:  # a week (or its weekend) sorts at its first day, before that day's own entries
+        start = _week_start(week)
+        return (start.isoformat(), -1) if start else ("9999", 9)
     m = _DAY.match(first)
     if not m:
         return ("9999", 9)
@@ -135,14 +139,25 @@ def date_label(value: str) -> str:
     season = re.match(r"^(\d{4})-(SP|SU|FA|AU|WI)$", value)
     if season:
         return f"{_SEASON_NAMES[season[2]]} {season[1]}"
-    m = re.match(r"^(\d{4})-W(\d\d)$", value)
-    if m:
-        try:
-            monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
-            return f"week of {monday.isoformat()}"
-        except ValueError:
+    week = _WEEK.fullmatch(value)
+    if week:
+        start = _week_start(week)
+        if start is None:
             return value
+        return f"{'weekend' if week[3] else 'week'} of {start.isoformat()}"
     return value
+
+
+#: an ISO week, or its weekend ("2016-W38-WE")
+_WEEK = re.compile(r"^(\d{4})-W(\d\d)(-WE)?")
+
+
+def _week_start(week: re.Match[str]) -> dt.date | None:
+    """The Monday of a week, the Saturday of a weekend."""
+    try:
+        return dt.date.fromisocalendar(int(week[1]), int(week[2]), 6 if week[3] else 1)
+    except ValueError:
+        return None
 
 
 def date_bounds(value: str) -> tuple[dt.date, dt.date] | None:
@@ -151,10 +166,12 @@ def date_bounds(value: str) -> tuple[dt.date, dt.date] | None:
         a, b = (date_bounds(v) for v in value.split("/", 1))
         return (a[0], b[1]) if a and b else None
     try:
-        m = re.match(r"^(\d{4})-W(\d\d)", value)
-        if m:
-            first = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
-            return first, first + dt.timedelta(days=6)
+        week = _WEEK.match(value)
+        if week:
+            first = _week_start(week)
+            if first is None:
+                return None
+            return first, first + dt.timedelta(days=1 if week[3] else 6)
         m = _FULL_DAY.match(value)
         if m:
             d = dt.date(int(m[1]), int(m[2]), int(m[3]))

@@ -119,6 +119,9 @@ PARTIAL = [
     ("The ferry stopped running last February.", "last February", "2023-02"),
     ("The ferry stopped running in February last year.", "February last year", "2022-02"),
     ("The tunnel should be ready by June next year.", "June next year", "2024-06"),
+    # an "-ed" word after an article is an adjective, not a past cue: the closest July
+    ("The party faces a contested convention in July.", "July", "2023-07"),
+    ("Mayor Brun set an April 15 deadline for the bids.", "April 15", "2023-04-15"),
 ]
 
 

@@ -253,6 +253,8 @@ _PASSIVE_AUX = frozenset(_wordlist("be been being is are am get gets got"))
 _NOT_PAST_ED = frozenset(
     _wordlist("need speed embed seed feed breed shed red bed bred hundred indeed united based led")
 )
+#: words after which an "-ed" word is an adjective ("a designated day"), not a verb
+_ARTICLES = frozenset(_wordlist("the a an his her its their our my your"))
 _DETERMINERS = frozenset(
     _wordlist("the a an his her its their our my your this that these those each every")
 )
@@ -288,8 +290,9 @@ def _cue(
     participle = lw in _PAST and lw not in _AUX_PAST
     if participle or (w.islower() and lw.endswith("ed") and len(lw) > 4 and lw not in _NOT_PAST_ED):
         prev = words[i - 1].lower() if i > 0 else ""
-        # "will be held", "is expected": a passive participle says nothing about the time
-        return "skip" if prev in _PASSIVE_AUX else "past"
+        # "will be held", "is expected": a passive participle says nothing about the time,
+        # nor does one after a determiner ("a designated day", "the revised plan"): an adjective
+        return "skip" if prev in _PASSIVE_AUX or prev in _ARTICLES else "past"
     if lw in _PAST:
         return "past"
     return None

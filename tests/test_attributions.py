@@ -60,6 +60,16 @@ def test_what_the_object_was_called_is_part_of_the_content() -> None:
     assert content_text(a) == "the harbour plan as a “costly mistake”"
 
 
+def test_a_dateline_is_not_part_of_what_was_said() -> None:
+    # a horizontal bar after the dateline, as some outlets set it
+    text = (
+        "KESSEL ― The mayor’s plan to sell the harbour is an insult to every fisherman, "
+        "union leaders said Friday."
+    )
+    a = by_cue(attributions(text), "said")
+    assert content_text(a).startswith("The mayor’s plan to sell the harbour")
+
+
 def test_a_dash_is_never_a_cue() -> None:
     # the tagger reads the first bar as a verb, and the learned cue model took it for one:
     # "Varga ― 'a father and student who sang ...'" was listed as something Varga said

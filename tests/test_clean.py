@@ -42,6 +42,8 @@ def test_caption_first_line_ad_debris_tags_and_source_link() -> None:
     assert set(reasons(c)) >= {"caption", "ad-script", "html-tag", "html-entity", "source-link"}
     assert c.text.startswith("Dunmore/Kessel – Mayor Elise Varro will travel")  # dateline kept
     assert c.dateline == "Dunmore/Kessel"
+    # a horizontal bar after the place, as some outlets set it
+    assert clean_text("KESSEL ― The harbour closed on Friday after the storm.").dateline == "KESSEL"
     # the ad line is recorded with its raw line number
     assert any(r.reason == "ad-script" and r.line == 3 for r in c.removed)
     assert "\n\n" in c.text and "\n\n\n" not in c.text

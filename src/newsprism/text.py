@@ -82,3 +82,44 @@ def content_hash(data: bytes | str) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
     return hashlib.sha256(data).hexdigest()
+
+
+_PLACE = r"[A-Z][A-Za-z.'’-]+(?: [A-Z][A-Za-z.'’-]+){0,3}"
+_DATE = r"[A-Z][a-z]{2,9}\.? \d{1,2}(?:, \d{4})?|\d{1,2} [A-Z][a-z]{2,9}\.?(?: \d{4})?"
+_DATELINE = re.compile(
+    rf"^(?P<dl>(?P<place>{_PLACE}(?:\s*/\s*{_PLACE})*)(?:, (?:{_DATE}|{_PLACE}))*"
+    rf"(?:\s*(?P<agency>\([A-Z][\w&.’' -]{{0,30}}\)))?)\s*(?P<dash>--|[-–—―])\s+(?=\S)"
+)
+_DATELINE_STOP = {
+    "The", "A", "An", "But", "And", "Meanwhile", "However", "Yes", "No", "So", "Now", "Then",
+    "Also", "Still", "Earlier", "Later", "Today", "Yesterday",
+}  # fmt: skip
+
+
+def _dateline_match(paragraph: str) -> re.Match[str] | None:
+    m = _DATELINE.match(paragraph)
+    if not m:
+        return None
+    place, dash = m.group("place"), m.group("dash")
+    if place.split()[0] in _DATELINE_STOP:
+        return None
+    letters = [c for c in place if c.isalpha()]
+    allcaps = len(letters) >= 3 and all(c.isupper() for c in letters)
+    if dash == "-" and not (m.group("agency") or allcaps):
+        return None
+    if not (m.group("agency") or allcaps or "/" in place or len(place.split()) <= 3):
+        return None
+    return m
+
+
+def dateline(paragraph: str) -> str | None:
+    """The dateline at the start of a paragraph (``BEIJING (Reuters)``, ``Beijing/Moscow``,
+    ``WASHINGTON ―``'s place), or None."""
+    m = _dateline_match(paragraph)
+    return m.group("dl").strip() if m else None
+
+
+def dateline_end(paragraph: str) -> int:
+    """Where the words after a paragraph's dateline and its dash begin (0 without one)."""
+    m = _dateline_match(paragraph)
+    return m.end() if m else 0

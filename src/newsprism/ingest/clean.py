@@ -36,6 +36,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from newsprism.model import Removed
+from newsprism.text import dateline
 
 __all__ = ["Cleaned", "clean_text", "decode_entities", "same_title"]
 
@@ -230,17 +231,6 @@ def _is_credit_line(s: str) -> bool:
     )
 
 
-_PLACE = r"[A-Z][A-Za-z.'’-]+(?: [A-Z][A-Za-z.'’-]+){0,3}"
-_DATE = r"[A-Z][a-z]{2,9}\.? \d{1,2}(?:, \d{4})?|\d{1,2} [A-Z][a-z]{2,9}\.?(?: \d{4})?"
-_DATELINE = re.compile(
-    rf"^(?P<dl>(?P<place>{_PLACE}(?:\s*/\s*{_PLACE})*)(?:, (?:{_DATE}|{_PLACE}))*"
-    rf"(?:\s*(?P<agency>\([A-Z][\w&.’' -]{{0,30}}\)))?)\s*(?P<dash>--|[-–—])\s+(?=\S)"
-)
-_DATELINE_STOP = {
-    "The", "A", "An", "But", "And", "Meanwhile", "However", "Yes", "No", "So", "Now", "Then",
-    "Also", "Still", "Earlier", "Later", "Today", "Yesterday",
-}  # fmt: skip
-
 _WORD_RE = re.compile(r"\w+")
 _BULLET_RE = re.compile(r"^([•·▪●◦‣∙◆■□➤►-])\s*")
 _TERMINAL = tuple('.!?:;"”’)]»…')
@@ -370,23 +360,6 @@ def _looks_like_title(s: str) -> bool:
     if not (first.isupper() or first.isdigit() or first in "\"'“‘"):
         return False
     return not re.search(r"[a-z]{2}[.!?] [A-Z]", s)  # no sentence break inside
-
-
-def dateline(paragraph: str) -> str | None:
-    """The dateline at the start of a paragraph (``BEIJING (Reuters)``, ``Beijing/Moscow``)."""
-    m = _DATELINE.match(paragraph)
-    if not m:
-        return None
-    place, dash = m.group("place"), m.group("dash")
-    if place.split()[0] in _DATELINE_STOP:
-        return None
-    letters = [c for c in place if c.isalpha()]
-    allcaps = len(letters) >= 3 and all(c.isupper() for c in letters)
-    if dash == "-" and not (m.group("agency") or allcaps):
-        return None
-    if not (m.group("agency") or allcaps or "/" in place or len(place.split()) <= 3):
-        return None
-    return m.group("dl").strip()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from newsprism.nlp.attributions_model import (
 from newsprism.nlp.attributions_quotes import Quote, QuoteIndex, find_quotes
 from newsprism.nlp.attributions_speaker import resolve_speakers
 from newsprism.nlp.dates_calendar import WEEKDAYS
+from newsprism.text import dateline_end
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -898,6 +899,10 @@ def _finish(text: str, d: Draft, qidx: QuoteIndex) -> Draft:
     out: list[tuple[int, int]] = []
     for a, b in sorted(grown):
         a, b = _trim(text, a, b, qidx)
+        if (
+            a == 0 or text[a - 1] == "\n"
+        ):  # "WASHINGTON ― Trump's ...": the dateline is no one's words
+            a += dateline_end(text[a:b])
         if b - a < 2 or text[a:b].lower() in _PRONOUN_CONTENT:
             continue
         if out and a <= out[-1][1]:

@@ -154,6 +154,18 @@ def test_fronted_phrases_the_parser_made_the_root_are_adjuncts_not_a_claim() -> 
     ]
 
 
+def test_a_dateline_is_no_part_of_the_gist() -> None:
+    # two outlets compare what was stated, not where it was filed from
+    for dateline in ("KESSEL ―", "Kessel/Orlen –"):
+        text = f"{dateline} The harbour board closed the eastern quay after the storm."
+        assert [g for _, _, g in _clauses(text)] == [
+            "The harbour board closed the eastern quay after the storm"
+        ]
+    # a name before a dash opens no dateline; the dash that closed the cut apposition goes too
+    text = "Anna Berg – a teacher from Kessel – won the poetry prize on Friday."
+    assert [g for _, _, g in _clauses(text)] == ["Anna Berg won the poetry prize on Friday"]
+
+
 def test_a_clause_set_apart_by_a_dash_is_its_own_claim() -> None:
     # the dash follows the first clause, which the parser hangs on the second one's verb
     text = (

@@ -119,7 +119,17 @@ def dateline(paragraph: str) -> str | None:
     return m.group("dl").strip() if m else None
 
 
-def dateline_end(paragraph: str) -> int:
-    """Where the words after a paragraph's dateline and its dash begin (0 without one)."""
+def dateline_end(paragraph: str, strict: bool = False) -> int:
+    """Where the words after a paragraph's dateline and its dash begin (0 without one).
+    ``strict``: only a dateline no sentence could start with: a place in capitals, with an
+    agency, or two places ("KESSEL ―", "Kessel (Meridian) -", "Kessel/Orlen –"), not
+    "Anna Berg – ..." ."""
     m = _dateline_match(paragraph)
-    return m.end() if m else 0
+    if m is None:
+        return 0
+    if strict:
+        letters = [c for c in m.group("place") if c.isalpha()]
+        caps = len(letters) >= 3 and all(c.isupper() for c in letters)
+        if not (caps or m.group("agency") or "/" in m.group("place")):
+            return 0
+    return m.end()

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from newsprism.model import Clause, Sentence
 from newsprism.nlp.attributions_lexicon import INVERSION_VERBS, ORG_NOUNS
 from newsprism.nlp.entities import role_word
+from newsprism.text import dateline_end
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -191,6 +192,9 @@ def _core(toks: list[Token], head: Token) -> list[Token]:
             lo, hi = name_span
             keep.difference_update(range(subj.left_edge.i, subj.right_edge.i + 1))
             keep.update(range(lo, hi))
+            after = subj.right_edge.i + 1  # the dash or comma that closed what was cut
+            if after < len(head.doc) and head.doc[after].text in (",", "–", "—", "―"):
+                keep.discard(after)
     out = [t for t in head.doc[min(keep) : max(keep) + 1] if t.i in keep] if keep else []
     while out and (out[0].is_punct or out[0].is_space or out[0].dep_ == "cc"):
         out = out[1:]
@@ -637,7 +641,7 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
                 kind=kind,
                 predicate=head.lemma_.lower(),
                 subject=subject_text,
-                gist=gist,
+                gist=_undated(gist, sent) if clauses == [] else gist,
                 negated=_negated(head),
                 tense=tense,
                 modal=modal,
@@ -684,11 +688,22 @@ def _one(sent: Span, whole: Sentence, root: Token, index: int) -> Clause:
         kind="sentence",
         predicate=head.lemma_.lower(),
         subject=_text_of(list(subj.subtree)) if subj is not None else None,
-        gist=gist,
+        gist=_undated(gist, sent),
         negated=_negated(head),
         tense=tense,
         modal=modal,
     )
+
+
+def _undated(gist: str, sent: Span) -> str:
+    """A gist without the dateline its paragraph opens with ("WASHINGTON ― The plan ..."):
+    the place of filing is no part of what the sentence states."""
+    if sent.start > 0:  # (not ``doc.text``: it joins the whole article on every call)
+        prev = sent.doc[sent.start - 1]
+        if "\n" not in prev.text + prev.whitespace_:
+            return gist
+    cut = dateline_end(gist, strict=True)
+    return gist[cut:] if cut and gist[cut:].strip() else gist
 
 
 def _reported_gist(comp: Token, frame: Token) -> str:

@@ -160,6 +160,14 @@ WEEKDAYS = [
     ("The vote was delayed until next Friday.", "next Friday", "2023-03-24"),
     ("The vote took place last Friday.", "last Friday", "2023-03-10"),
     ("On Wednesday morning, police closed the road.", "Wednesday morning", "2023-03-15TMO"),
+    # "coming" and "going" point ahead only as "coming to", "going into", "the coming ..."
+    (
+        "The cheers coming out of the hall on Monday night faded fast.",
+        "Monday night",
+        "2023-03-13TNI",
+    ),
+    ("The mayor is coming off a strong debate on Thursday.", "Thursday", "2023-03-16"),
+    ("Turnout is the question going into Sunday.", "Sunday", "2023-03-19"),
 ]
 
 

@@ -128,6 +128,14 @@ def test_ranges_and_weeks_keep_their_extent() -> None:
     assert _entry(events, "Repairs").label.startswith("week of")
 
 
+def test_a_day_of_unknown_date_is_not_placed() -> None:
+    # "the day" reads as "2040-XX-XX": some day of the year, which the timeline had shown
+    # as its date
+    text = "The harbour reopened on March 12. The ferries returned on the day after the vote."
+    events = build_timeline(_facts({"a1": (text, "2040-03-14")}), ["2040-03-14"])
+    assert [e.label for e in events] == ["2040-03-12"]
+
+
 def test_weeks_and_weekends_sit_at_their_first_day() -> None:
     # a weekend is named as one (it was shown "2024-W11-WE"), and a week or weekend sorts at
     # its first day: "2024-W13" had sorted after every day of 2024 ("W" after the digits)

@@ -787,7 +787,15 @@ def governing_tenses(doc: Doc, spans: Iterable[tuple[int, int]]) -> dict[int, st
         for _ in range(4):  # up through prepositions and adverbs only ("on", "early")
             if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("aux", "auxpass"):
                 if _finite(node):  # (a bare participle, "followed by Friday", tells no tense)
-                    out[start] = _tense_modal(node)[0]
+                    tense = _tense_modal(node)[0]
+                    if (
+                        tense == "present"
+                        and node.tag_ in ("VBZ", "VBP")
+                        and not any(c.dep_ in ("aux", "auxpass") for c in node.children)
+                        and node.lemma_ not in REPORTING_VERBS
+                    ):
+                        tense = "future"  # a schedule: "the series starts Sunday"
+                    out[start] = tense
                 break
             if node.pos_ not in ("ADP", "ADV") or node.head.i == node.i:
                 break  # a noun ("Monday's attack"), a clause word, or the root: no verb

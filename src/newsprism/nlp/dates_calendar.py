@@ -269,6 +269,12 @@ def _cue(
         return "stop"
     if lw in _REPORTING:
         return "skip"
+    if lw in ("coming", "going"):
+        # "going to", "going into", "the coming days" point ahead; "the crowds coming out",
+        # "coming off a debate", "going from 40 percent" do not
+        nxt = words[i + 1].lower() if i + 1 < len(words) else ""
+        prev = words[i - 1].lower() if i > 0 else ""
+        return "future" if nxt in ("to", "into") or prev in _ARTICLES or prev == "this" else None
     if lw in _FUTURE or lw.endswith("'ll"):
         return "future"
     if lw == "to":

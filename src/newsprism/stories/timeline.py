@@ -191,7 +191,7 @@ def date_bounds(value: str) -> tuple[dt.date, dt.date] | None:
 
 def _anchored(value: str | None) -> str | None:
     """The calendar part of a DATE/TIME value (``2023-03-20TAF`` -> ``2023-03-20``)."""
-    if not value:
+    if not value or "XX" in value:  # "2016-XX-XX": some day of 2016, no date to place
         return None
     value = value.split("T", 1)[0] if _FULL_DAY.match(value) and "/" not in value else value
     return value if _DAY.match(value) else None

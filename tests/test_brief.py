@@ -115,3 +115,33 @@ def test_full_brief_respects_max_facts(story) -> None:
     assert len([ln for ln in lines if ln.section == "timeline"]) <= 2
     assert build_brief(arts, comp, max_facts=0) == []
     assert build_brief([], compare_story([], {})) == []
+
+
+def test_key_facts_open_with_sentences_that_read_alone() -> None:
+    # a piece of a longer quotation ("And the fishermen ...", the first-person "We have to
+    # ...") or a sentence that leans on the one before ("But the board's chair ...") cannot be
+    # read on its own: the sentences that can come first, however central the others are
+    from newsprism.nlp.enrich import enrich_doc
+    from newsprism.nlp.pipeline import parse
+
+    text = (
+        "Senator Ilse Varga urged the harbour board on Tuesday to stop the sale of the eastern "
+        "quay.\n\n"
+        '"I will tell you, the sale of the quay is the worst idea this board has had. '
+        "And the fishermen of Kessel will pay for the sale of the quay. "
+        'We have to stop the sale of the quay before the board votes," Varga said in a radio '
+        "interview.\n\n"
+        "The harbour board plans to vote on the sale of the eastern quay in May.\n\n"
+        "But the board's chair said the sale of the quay would fund new piers.\n\n"
+        "The eastern quay has been used by the Kessel fishing fleet since 1890."
+    )
+    art = Article(id="a1", text=text, source="Coast Herald", published="2031-06-04")
+    lines = build_brief([art], compare_story([art], {"a1": enrich_doc(art, parse(text))}))
+    _check_citations(lines, [art])
+    key = [ln.text for ln in lines if ln.section == "key"]
+    assert sorted(key[:3]) == [
+        "Senator Ilse Varga urged the harbour board on Tuesday to stop the sale of the eastern "
+        "quay.",
+        "The eastern quay has been used by the Kessel fishing fleet since 1890.",
+        "The harbour board plans to vote on the sale of the eastern quay in May.",
+    ]

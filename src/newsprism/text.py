@@ -133,3 +133,36 @@ def dateline_end(paragraph: str, strict: bool = False) -> int:
         if not (caps or m.group("agency") or "/" in m.group("place")):
             return 0
     return m.end()
+
+
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|we|We|my|My|our|Our|us|me)\b")
+_DANGLING = re.compile(
+    r"^(?:But|And|Or|So|Also|However|Still|Yet|Meanwhile|Then|Instead|Moreover|"
+    r"He|She|It|They|This|These|Those|That|His|Her|Its|Their)\b"
+)
+_OPENING = "\"'“‘«(["
+
+
+def leans_on_previous(sentence: str) -> bool:
+    """Whether a sentence reads only after the one before it: it opens with a connective or a
+    pronoun ("But ...", "He said ...", "This is ...")."""
+    return bool(_DANGLING.match(sentence))
+
+
+def reads_alone(sentence: str) -> bool:
+    """Whether a sentence makes sense quoted on its own: it opens in upper case (not in the
+    middle of something), asks no question, opens and closes its quotations, is not a
+    first-person quotation (whose "I" or "we" the reader cannot place) and ends as a sentence
+    does. Connectives and pronouns at the start: :func:`leans_on_previous`."""
+    first = sentence.lstrip(_OPENING)[:1]
+    if not first or first.islower():
+        return False
+    if (
+        is_question(sentence)
+        or sentence.count('"') % 2
+        or sentence.count("“") != sentence.count("”")
+    ):
+        return False
+    if _FIRST_PERSON.search(sentence):
+        return False
+    return sentence.rstrip("\"'”’»)]")[-1:] in ".!…"

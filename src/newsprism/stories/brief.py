@@ -14,6 +14,7 @@ import numpy as np
 
 from newsprism.model import Article, BriefLine, Citation
 from newsprism.settings import default
+from newsprism.text import leans_on_previous, reads_alone
 
 if TYPE_CHECKING:
     from newsprism.stories.facts import Comparison, Fact
@@ -73,9 +74,12 @@ def build_brief(
             used_sentences.add((f.claims[0].article, f.claims[0].sent_start))
         lines.append(BriefLine(text, cites, section))
 
+    # a sentence a reader can take in on its own goes first: not a question, a first-person
+    # quotation, a piece of a longer quotation, or one that opens with "But" or "He"
+    alone = [reads_alone(s) and not leans_on_previous(s) for s, _ in map(sentence_of, facts)]
     ranked = sorted(
         range(len(facts)),
-        key=lambda i: (-min(facts[i].independent, 3), -facts[i].centrality),
+        key=lambda i: (-min(facts[i].independent, 3), not alone[i], -facts[i].centrality),
     )
     key: list[int] = []
     n_key = min(max_facts, 10)
@@ -92,7 +96,7 @@ def build_brief(
 
     used = set(key)
     by_outlet: dict[str, list[int]] = defaultdict(list)
-    for i in sorted(range(len(facts)), key=lambda i: -facts[i].centrality):
+    for i in sorted(range(len(facts)), key=lambda i: (not alone[i], -facts[i].centrality)):
         f = facts[i]
         if f.status == "single-source" and i not in used:
             by_outlet[f.outlets[0]].append(i)

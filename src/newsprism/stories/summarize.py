@@ -33,7 +33,7 @@ from itertools import pairwise
 
 from newsprism.sentences import sentence_spans
 from newsprism.stopwords import summary_stop_words
-from newsprism.text import is_question
+from newsprism.text import leans_on_previous, reads_alone
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +49,6 @@ ILP_TIME_LIMIT_S = 10.0  # per summary; only huge inputs come near it
 # -- features ------------------------------------------------------------------------------
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|we|We|my|My|our|Our|us|me)\b")
-_DANGLING = re.compile(
-    r"^(?:But|And|Or|So|Also|However|Still|Yet|Meanwhile|Then|Instead|Moreover|"
-    r"He|She|It|They|This|These|Those|That|His|Her|Its|Their)\b"
-)
 
 
 @lru_cache(maxsize=1)
@@ -95,20 +90,7 @@ class _Candidate:
 
 
 def _is_candidate(sentence: str, n_words: int) -> bool:
-    if not MIN_WORDS <= n_words <= MAX_WORDS:
-        return False
-    first = sentence.lstrip("\"'“‘«([")[:1]
-    if not first or first.islower():
-        return False
-    if (
-        is_question(sentence)
-        or sentence.count('"') % 2
-        or sentence.count("“") != sentence.count("”")
-    ):
-        return False
-    if _FIRST_PERSON.search(sentence):
-        return False
-    return sentence.rstrip("\"'”’»)]")[-1:] in ".!…"
+    return MIN_WORDS <= n_words <= MAX_WORDS and reads_alone(sentence)
 
 
 # -- selection -------------------------------------------------------------------------------
@@ -176,9 +158,7 @@ def _candidates(texts: list[str]) -> list[_Candidate]:
                 prev = None
                 continue
             seen.add(key)
-            cand = _Candidate(
-                i, start, end, pos, n, _concepts(sent), bool(_DANGLING.match(sent)), prev
-            )
+            cand = _Candidate(i, start, end, pos, n, _concepts(sent), leans_on_previous(sent), prev)
             if not cand.dangling or prev is not None:
                 out.append(cand)
             prev = cand if (not cand.dangling or prev is not None) else None

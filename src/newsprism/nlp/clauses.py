@@ -84,8 +84,8 @@ def _tense_modal(head: Token) -> tuple[str, str | None]:
         head.lemma_ in _PLAN_WORDS
         and head.tag_ == "VBN"
         and any(a.lower_ in ("is", "are", "am", "'s", "'re") for a in auxes)
-        and any(c.dep_ in ("xcomp", "prep") for c in head.children)
-    ):  # "is scheduled to arrive", "are set for Friday": a plan, not a past act
+    ):  # "is scheduled to arrive", "are set for Friday", "an agreement is expected as early as
+        # Thursday": a plan, not a past act
         return "future", head.lemma_
     gov = head.head if head.dep_ in ("xcomp", "ccomp") else None
     if gov is not None and any(c.lower_ in _FUTURE_AUX for c in gov.children if c.dep_ == "aux"):

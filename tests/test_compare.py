@@ -799,7 +799,9 @@ def test_who_said_what_lists_statements_not_acts() -> None:
         "plan. Anna Berg published three books of poetry. Anna Berg learned of the award on "
         "Monday. Anna Berg continued to study at night. According to Anna Berg, the ferry will "
         "run again. Anna Berg pledged to cut the tolls. Anna Berg expressed concern that the "
-        "dam could fail."
+        "dam could fail. After the strike, Anna Berg found herself living in a small town far "
+        "from the harbour. The Kell town council passed a resolution that condemned the "
+        "strike as reckless and urged both sides to return to talks."
     )
     art = _dated("q1", "Kell Tribune", text)
     listed = [
@@ -811,7 +813,13 @@ def test_who_said_what_lists_statements_not_acts() -> None:
     assert "the harbour plan" in listed
     assert "to cut the tolls" in listed
     assert any("the dam could fail" in c for c in listed)
-    for act in ("three books of poetry", "the award", "to study at night"):
+    for act in (
+        "three books of poetry",
+        "the award",
+        "to study at night",
+        "living in a small town",  # found herself: a state, not a finding
+        "a resolution that condemned",  # passing a resolution is an act
+    ):
         assert not [c for c in listed if act in c], (act, listed)
 
 

@@ -126,11 +126,16 @@ def _says_something(att: Attribution, index: WordIndex | None) -> bool:
     if lemma not in _STANCE_VERBS:
         # a verb the lexicon lacks counts with a content clause ("expressed concern that the
         # war could spin out of control"), not with an object ("returned to fiction")
+        # (a conjunction: the "that" of "passed a resolution that condemned ..." is a
+        # relative pronoun, and passing a resolution is an act)
         return any(
             w.lemma in ("that", "whether", "if")
+            and w.pos == "SCONJ"
             and any(v.pos in ("VERB", "AUX") for v in inside[k + 1 :])
             for k, w in enumerate(inside)
         )
+    if lemma == "find" and inside and inside[0].lemma in _REFLEXIVES:
+        return False  # "found himself living in an isolated city": a state, not a finding
     if not any(w.pos in ("VERB", "AUX") for w in inside):
         return lemma in DOBJ_VERBS or lemma in PREP_CONTENT
     if inside[0].lemma == "to" and inside[0].pos == "PART":
@@ -138,6 +143,7 @@ def _says_something(att: Attribution, index: WordIndex | None) -> bool:
     return True
 
 
+_REFLEXIVES = frozenset({"himself", "herself", "themselves", "itself", "myself", "ourselves"})
 #: cue lemmas that say, think or take a stance (the attribution lexicon's verbs)
 _STANCE_VERBS = SPEECH_VERBS | DOBJ_VERBS | XCOMP_VERBS | frozenset(PREP_CONTENT)
 

@@ -765,3 +765,12 @@ def test_reporting_flag_tells_speech_from_stance() -> None:
     assert by_cue(atts, "said").reporting is True
     assert by_cue(atts, "skeptical of").reporting is False
     assert by_cue(atts, "said").to_dict()["reporting"] is True
+
+
+def test_a_speaker_name_never_carries_the_quotation_mark_before_it() -> None:
+    # a source span that opened on the previous paragraph's closing quotation mark had named
+    # the speaker '"\n\nBrandt' in Who said what
+    from newsprism.nlp.attributions_speaker import _clean_name
+
+    assert _clean_name('"\n\nBrandt') == "Brandt"
+    assert _clean_name("\u201d Ona Brandt\u2019s") == "Ona Brandt"

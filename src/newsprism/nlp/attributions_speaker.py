@@ -103,7 +103,9 @@ def _first_key(name: str) -> str:
 
 
 def _clean_name(name: str) -> str:
-    name = name.strip()
+    # (a source span can open on the closing quotation mark of the paragraph before:
+    # '"\n\nSchiff, 56, ...')
+    name = name.strip().lstrip("\"'“”‘’«»").strip()
     for suf in ("'s", "’s", "'", "’"):
         if name.endswith(suf):
             name = name[: -len(suf)]

@@ -774,3 +774,9 @@ def test_a_speaker_name_never_carries_the_quotation_mark_before_it() -> None:
 
     assert _clean_name('"\n\nBrandt') == "Brandt"
     assert _clean_name("\u201d Ona Brandt\u2019s") == "Ona Brandt"
+
+
+def test_lets_say_is_no_one_speaking() -> None:
+    # the writer's "Let's say ..." had been an attribution whose speaker was "s"
+    text = "Let's say you think a year at the Kessel college will cost $16,000 in ten years."
+    assert attributions(text) == []

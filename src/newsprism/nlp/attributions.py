@@ -139,7 +139,7 @@ def _extract(doc: Doc, entities: list[EntityMention] | None) -> list[Attribution
     drafts.extend(_labelled(doc, text, drafts))
     drafts = _link_via(text, drafts)
     drafts = [_finish(text, d, qidx) for d in drafts]
-    drafts = [d for d in drafts if d.content]
+    drafts = [d for d in drafts if d.content and not _lets(text, d)]
     drafts = _dedupe(drafts)
     _attach_orphan_quotes(text, drafts, quotes)
     drafts.sort(key=lambda d: d.anchor)
@@ -148,6 +148,17 @@ def _extract(doc: Doc, entities: list[EntityMention] | None) -> list[Attribution
     if cuts:
         doc.user_data[CONTENT_CUTS_KEY] = cuts
     return [_to_attribution(text, d, qidx) for d in drafts]
+
+
+def _lets(text: str, d: Draft) -> bool:
+    """ "Let's say you think ...": the writer's suggestion, not anyone's statement (the "'s"
+    had been the speaker)."""
+    if d.source is None:
+        return False
+    a, b = d.source
+    return text[a:b].strip().replace("’", "'").lower() in ("'s", "s", "us") and text[
+        max(0, a - 4) : a
+    ].lower().endswith("let")
 
 
 def _cap_content(text: str, d: Draft, limit: int) -> bool:

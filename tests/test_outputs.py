@@ -371,3 +371,32 @@ def _same_report(a: str, b: str) -> bool:
     """Equal but for the per-render nonce of the script policy."""
     nonce = re.compile(r"nonce-[A-Za-z0-9_-]+|nonce=\"[A-Za-z0-9_-]+\"")
     return nonce.sub("N", a) == nonce.sub("N", b)
+
+
+def test_scare_quotes_are_shown_in_quotation_marks_once() -> None:
+    # a scare-quote hedge brings its own marks: both reports had shown "““reckless””"
+    from newsprism.model import FramingItem
+
+    result = _result()
+    story = result.stories[0]
+    hedge = FramingItem.from_dict(
+        {
+            "kind": "hedge",
+            "outlet": "Meridian Wire",
+            "ours": "\u201creckless\u201d",
+            "theirs": "",
+            "score": 1.2,
+            "with": ["Harbour Courier"],
+            "counts": [1, 9, 0, 10],
+            "prior": [0.5, 0.5],
+            "evidence": [],
+            "aspect": "scare quotes",
+        }
+    )
+    story.framing["Meridian Wire"] = [hedge]
+    doc = result_to_document(result)
+    md = render_markdown(doc)
+    html = render_html(doc)
+    assert "\u201creckless\u201d" in md and "\u201c\u201creckless" not in md
+    assert "\u201creckless\u201d" in html and "\u201c\u201creckless" not in html
+    assert "&ldquo;\u201creckless" not in html

@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from markupsafe import Markup, escape
 
-from newsprism.outputs.view import speaker_quotes, story_sections, storyline_groups
+from newsprism.outputs.view import quoted, speaker_quotes, story_sections, storyline_groups
 from newsprism.runtime import cache_dir
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ def _env() -> Environment:
     )
     env.filters["cite_id"] = cite_id
     env.filters["speaker_quotes"] = speaker_quotes
+    env.filters["quoted"] = lambda text: quoted([text])
     env.globals["cite_labels"] = cite_labels
     return env
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from newsprism.outputs.view import speaker_quotes, story_sections, storyline_groups
+from newsprism.outputs.view import quoted, speaker_quotes, story_sections, storyline_groups
 
 
 def _cite(c: dict[str, Any], articles: dict[str, dict[str, Any]]) -> str:
@@ -25,11 +25,12 @@ def _framing_item(t: dict[str, Any], articles: dict[str, dict[str, Any]]) -> str
     theirs = _one_line(str(t.get("theirs") or ""))
     names = t.get("with") or t.get("others") or ["others"]
     verb = "writes" if len(names) == 1 and names != ["others"] else "write"
+    shown = quoted([ours])  # (scare quotes bring their own marks: "““disgrace””" had been shown)
     if kind == "hedge":  # the counterpart is the lexicon's neutral word, not a quote of others
-        line = f"*{what}*: “{ours}”" + (f" (neutral: “{theirs}”)" if theirs else "")
+        line = f"*{what}*: {shown}" + (f" (neutral: “{theirs}”)" if theirs else "")
     else:
         where = f" where {', '.join(names)} {verb} “{theirs}”" if theirs else ""
-        line = f"*{what}*: “{ours}”{where}"
+        line = f"*{what}*: {shown}{where}"
     cites = " ".join(_cite(c, articles) for c in t.get("evidence") or t.get("examples") or [])
     return f"{line} {cites}".rstrip()
 

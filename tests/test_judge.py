@@ -248,3 +248,26 @@ def test_char_cosines_of_all_pairs_at_once_equal_the_pairwise_ones() -> None:
     want = [one_pair(infos[i].char4, infos[j].char4) for i, j in zip(ia, ib, strict=True)]
     assert np.allclose(got, want, atol=1e-12)
     assert char_cosines(infos, ia[:0], ib[:0]).shape == (0,)
+
+
+@pytest.mark.slow
+def test_words_swapped_for_near_synonyms_count_as_matched_softly() -> None:
+    # the encoder's static word vectors put "plan" near "initiative" and "war" near
+    # "conflict", not near "harbour" or "ferry": a paraphrase's swapped words score as near
+    # matches, another fact's different words do not
+    from newsprism.nlp.embed import word_vectors
+
+    v = word_vectors(["plan", "initiative", "war", "conflict", "harbour", "ferry"])
+    sims = v @ v.T
+    assert sims[0, 1] > 0.2 and sims[2, 3] > 0.3
+    assert max(sims[0, 4], sims[0, 5], sims[2, 4], sims[2, 5]) < sims[0, 1]
+    col = {n: i for i, n in enumerate(SCALAR_FEATURES)}
+    a = ["Varnia presented a plan to end the war.", "Varnia presented a plan to end the war."]
+    b = [
+        "Varnia put forward an initiative to end the conflict.",
+        "Varnia closed the harbour to every ferry.",
+    ]
+    vecs = _unit(1, 0)
+    X = pair_features(a, b, np.vstack([vecs, vecs]), np.vstack([vecs, vecs]))
+    assert X[0, col["soft_near"]] > X[1, col["soft_near"]]
+    assert X[0, col["soft_mean"]] > X[1, col["soft_mean"]]

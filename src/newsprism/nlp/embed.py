@@ -39,6 +39,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import threading
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -564,3 +565,57 @@ def embed(texts: Sequence[str], batch_size: int = 64, backend: str | None = None
     out = np.vstack([found[k] for k in keys]).astype(np.float32)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return out / np.where(norms == 0, 1.0, norms)
+
+
+# --------------------------------------------------------------------------- word vectors
+
+
+class _WordTable:
+    """The sentence encoder's input word-piece table, read from the packaged model: a word's
+    vector is the normalised mean of its word pieces' rows. These static vectors place
+    synonyms near each other ("plan" / "initiative" 0.26, "killed" / "died" 0.58, against
+    0.02-0.12 for unrelated words) without running the encoder."""
+
+    def __init__(self) -> None:
+        from safetensors import safe_open  # light: reads the one tensor it is asked for
+        from tokenizers import Tokenizer  # heavy-ish: already loaded by the ONNX encoder
+
+        path = _model_dir()
+        with safe_open(str(path / "model.safetensors"), framework="numpy") as f:
+            table = f.get_tensor("embeddings.word_embeddings.weight")
+        self.table = np.asarray(table, dtype=np.float16)  # 30,522 x 384: 23 MB
+        self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.no_truncation()
+        self.cache: dict[str, np.ndarray] = {}
+
+    def vector(self, word: str) -> np.ndarray:
+        v = self.cache.get(word)
+        if v is None:
+            ids = self.tokenizer.encode(word, add_special_tokens=False).ids
+            if ids:
+                v = self.table[ids].astype(np.float32).mean(axis=0)
+                n = float(np.linalg.norm(v))
+                v = v / n if n else v
+            else:
+                v = np.zeros(DIM, dtype=np.float32)
+            if len(self.cache) < 200_000:  # bounded: one vector per distinct word seen
+                self.cache[word] = v
+        return v
+
+
+_word_table: _WordTable | None = None
+_word_lock = threading.Lock()
+
+
+def word_vectors(words: Sequence[str]) -> np.ndarray:
+    """One L2-normalised float32 row per word (lower-case): the encoder's static word-piece
+    vectors (:class:`_WordTable`), loaded from the installed model package on first use."""
+    global _word_table
+    if _word_table is None:
+        with _word_lock:
+            if _word_table is None:
+                _word_table = _WordTable()
+    if not words:
+        return np.zeros((0, DIM), dtype=np.float32)
+    return np.stack([_word_table.vector(w) for w in words])

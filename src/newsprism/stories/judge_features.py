@@ -76,7 +76,11 @@ SCALAR_FEATURES: tuple[str, ...] = (
     "runs3",
     "gap_max",
     "gap_min",
+    "soft_near",
+    "soft_mean",
 )
+#: static word-vector cosine at which an unmatched word has a near-synonym on the other side
+SOFT_NEAR = 0.25
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,7 @@ class TextInfo:
     char4_norm: float  # Euclidean norm of char4
     content: tuple[str | None, ...]  # per token: its stem, or None for a function word
     content_before: tuple[int, ...]  # content words among the first i tokens, i = 0..len
+    words: dict[str, str]  # stem -> the first word written with it (alphabetic, 3+ letters)
 
 
 def _lower(raw: list[str]) -> tuple[str, ...]:
@@ -155,7 +160,34 @@ def analyse(text: str) -> TextInfo:
         char4_norm=math.sqrt(sum(v * v for v in char4.values())),
         content=per_token,
         content_before=tuple(before),
+        words=_surface_words(content),
     )
+
+
+def _surface_words(content: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for t in content:
+        if len(t) > 2 and t.isalpha():
+            out.setdefault(stem(t), t)
+    return out
+
+
+def _soft(a: TextInfo, b: TextInfo) -> tuple[float, float]:
+    """How close the words each text has and the other lacks come to each other, by the
+    encoder's static word vectors (:func:`newsprism.nlp.embed.word_vectors`): the share of
+    those words with a near-synonym on the other side (cosine >= :data:`SOFT_NEAR`: "plan" /
+    "initiative", "war" / "conflict") and the mean best cosine. A paraphrase swaps words for
+    near-synonyms; two different facts differ in words that are not."""
+    ua = [w for st, w in a.words.items() if st not in b.stems]
+    ub = [w for st, w in b.words.items() if st not in a.stems]
+    if not ua or not ub:
+        return 0.0, 0.0
+    from newsprism.nlp.embed import word_vectors  # lazy: reads the model's word table once
+
+    sims = word_vectors(ua) @ word_vectors(ub).T
+    best_a, best_b = sims.max(axis=1), sims.max(axis=0)
+    near = int(np.count_nonzero(best_a >= SOFT_NEAR)) + int(np.count_nonzero(best_b >= SOFT_NEAR))
+    return near / (len(ua) + len(ub)), float(best_a.mean() + best_b.mean()) / 2
 
 
 def _jac(a: frozenset, b: frozenset) -> float:
@@ -281,6 +313,7 @@ def pair_scalars(
     ga, gb = _gaps(a, b, lcs)
     na_un = len(a.names - b.names)
     nb_un = len(b.names - a.names)
+    soft_near, soft_mean = _soft(a, b)
     return [
         cosine,
         _jac(a.uni, b.uni),
@@ -317,6 +350,8 @@ def pair_scalars(
         float(runs_a + runs_b),
         float(max(ga, gb)),
         float(min(ga, gb)),
+        soft_near,
+        soft_mean,
     ]
 
 

@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -178,16 +179,24 @@ def _soft(a: TextInfo, b: TextInfo) -> tuple[float, float]:
     those words with a near-synonym on the other side (cosine >= :data:`SOFT_NEAR`: "plan" /
     "initiative", "war" / "conflict") and the mean best cosine. A paraphrase swaps words for
     near-synonyms; two different facts differ in words that are not."""
-    ua = [w for st, w in a.words.items() if st not in b.stems]
-    ub = [w for st, w in b.words.items() if st not in a.stems]
-    if not ua or not ub:
+    ma = [st not in b.stems for st in a.words]
+    mb = [st not in a.stems for st in b.words]
+    if not any(ma) or not any(mb):
         return 0.0, 0.0
-    from newsprism.nlp.embed import word_vectors  # lazy: reads the model's word table once
-
-    sims = word_vectors(ua) @ word_vectors(ub).T
+    # each text's word vectors are stacked once, however many pairs it is in
+    va = _word_matrix(tuple(a.words.values()))[ma]
+    vb = _word_matrix(tuple(b.words.values()))[mb]
+    sims = va @ vb.T
     best_a, best_b = sims.max(axis=1), sims.max(axis=0)
     near = int(np.count_nonzero(best_a >= SOFT_NEAR)) + int(np.count_nonzero(best_b >= SOFT_NEAR))
-    return near / (len(ua) + len(ub)), float(best_a.mean() + best_b.mean()) / 2
+    return near / (len(va) + len(vb)), float(best_a.mean() + best_b.mean()) / 2
+
+
+@lru_cache(maxsize=8192)
+def _word_matrix(words: tuple[str, ...]) -> np.ndarray:
+    from newsprism.nlp.embed import word_vectors  # lazy: reads the model's word table once
+
+    return word_vectors(words)
 
 
 def _jac(a: frozenset, b: frozenset) -> float:

@@ -126,12 +126,31 @@ def score_pairs(claims: list[Claim], vectors: np.ndarray) -> Alignment:
         ):
             probs[k] = SAME  # one claim states the other's fact and adds a detail
         agree = predicates_agree([claims[i].predicate], texts[i], [claims[j].predicate], texts[j])
-        ok[k] = probs[k] >= same_threshold(agree)
+        ok[k] = probs[k] >= same_threshold(agree) and not (
+            probs[k] < SAME_WORDING and _other_speakers(claims[i], claims[j])
+        )
     p[ii, jj] = probs
     p[jj, ii] = probs
     same[ii, jj] = ok
     same[jj, ii] = ok
     return Alignment(p, cos, same)
+
+
+#: p_same from which two quotations are one quotation, whoever each outlet credits it to
+SAME_WORDING = 0.9
+
+
+def _other_speakers(a: Claim, b: Claim) -> bool:
+    """Two quotations in two people's own words are two statements, however alike ("this is a
+    terrible tragedy" / "It was horrible to see", said by two witnesses): never one fact.
+    Reported speech is not held to this (two officials can report one fact), nor is a
+    quotation whose speaker is unknown; a surname matches its full name. (The caller spares
+    one quotation worded alike in both, p >= :data:`SAME_WORDING`: one quotation credited to
+    two people, as when "he" was resolved to two names, is a question of attribution.)"""
+    if a.kind != "direct" or b.kind != "direct" or not a.speaker or not b.speaker:
+        return False
+    sa, sb = a.speaker.split(), b.speaker.split()
+    return bool(sa and sb) and sa[-1].casefold() != sb[-1].casefold()
 
 
 #: rows of the cosine matrix ranked at a time for the candidates (memory: rows x claims)

@@ -156,9 +156,8 @@ def _lets(text: str, d: Draft) -> bool:
     if d.source is None:
         return False
     a, b = d.source
-    return text[a:b].strip().replace("’", "'").lower() in ("'s", "s", "us") and text[
-        max(0, a - 4) : a
-    ].lower().endswith("let")
+    source = text[a:b].strip().replace("’", "'").lower()
+    return source in ("'s", "s", "us") and text[max(0, a - 4) : a].lower().endswith("let")
 
 
 def _cap_content(text: str, d: Draft, limit: int) -> bool:
@@ -910,10 +909,8 @@ def _finish(text: str, d: Draft, qidx: QuoteIndex) -> Draft:
     out: list[tuple[int, int]] = []
     for a, b in sorted(grown):
         a, b = _trim(text, a, b, qidx)
-        if (
-            a == 0 or text[a - 1] == "\n"
-        ):  # "WASHINGTON ― Trump's ...": the dateline is no one's words
-            a += dateline_end(text[a:b])
+        if a == 0 or text[a - 1] == "\n":
+            a += dateline_end(text[a:b])  # "WASHINGTON ― Trump's ...": no one's words
         if b - a < 2 or text[a:b].lower() in _PRONOUN_CONTENT:
             continue
         if out and a <= out[-1][1]:

@@ -599,7 +599,7 @@ class _WordTable:
                 v = v / n if n else v
             else:
                 v = np.zeros(DIM, dtype=np.float32)
-            if len(self.cache) < 200_000:  # bounded: one vector per distinct word seen
+            if len(self.cache) < 50_000:  # bounded: at most 50,000 words, about 80 MB
                 self.cache[word] = v
         return v
 

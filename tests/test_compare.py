@@ -502,10 +502,13 @@ def test_seed_story(seeds_dir: Path, tmp_path: Path) -> None:
         ("phone call", "on the phone"),  # Qin-Kuleba
     ]
     found = [p for p in pairs if shared(*p)]
-    # issue 11 asks for 5 of 6; the MRPC-trained judge reaches 2 (docs/compare.md): the
+    # issue 11 asks for 5 of 6; the MRPC-trained judge reaches 3 (docs/compare.md): the
     # others are worded too differently ("a twelve-point plan" / "an initiative") for it
-    assert len(found) >= 2, f"shared facts corroborated: {found}"
+    assert len(found) >= 3, f"shared facts corroborated: {found}"
     assert ("refused to condemn", "did not condemn") in found
+    # "considering providing Moscow with military aid" / "... supplying Russia with weapons":
+    # joined since the judge reads near-synonyms (p 0.65; 0.53 before)
+    assert ("considering providing", "considering the possibility") in found
     # every corroborated fact pairs claims that state one thing (checked by hand: the visit,
     # the refusal to condemn, the principle of sovereignty): none pairs the skeptical West
     # with China's accusation, nor the declaration with Putin's earlier remark

@@ -22,7 +22,7 @@ from newsprism.model import (
 from newsprism.nlp.canonical import canonicalize
 from newsprism.sentences import split_sentences
 from newsprism.stories.align import independence_keys, score_pairs
-from newsprism.stories.claims import extract_claims, find_numbers
+from newsprism.stories.claims import Claim, extract_claims, find_numbers
 from newsprism.stories.compare import _vectors, compare_story, story_claims
 from newsprism.stories.facts import Comparison
 from newsprism.stories.judge import SAME, SAME_OTHER_PREDICATE, SameFactJudge
@@ -1068,3 +1068,19 @@ def test_two_peoples_quotations_are_two_statements() -> None:
     assert [f.status for f in quotes] == ["single-source", "single-source"], quotes
     # what both outlets report in their own words is still one fact
     assert [f.status for f in comp.facts if "terminal" in f.text] == ["corroborated"]
+
+
+@pytest.mark.slow
+def test_a_lead_in_or_a_sentence_cut_inside_a_name_is_no_fact() -> None:
+    """ "Mayor Anna Berg:" opens what follows and "Kell police Lt." was cut inside a name by
+    the sentence splitter: neither states its fact, so neither is compared (two outlets'
+    identical lead-ins had been one corroborated fact)."""
+    from newsprism.stories.compare import _content
+
+    def claim(text: str) -> Claim:
+        return Claim(id="c", article="a", outlet="o", text=text, start=0, end=len(text), index=0)
+
+    assert not _content(claim("In a statement, Mayor Anna Berg of Kell said:"))
+    assert not _content(claim("The crash was confirmed by Kell police Lt ."))
+    assert _content(claim("The ferry office moved to a new building on Elm St."))
+    assert _content(claim("The harbour board closed the eastern quay on Monday."))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -176,7 +177,18 @@ def _content(c: Claim) -> bool:
     text = c.text.strip()
     if text[:1] in "([" and text[-1:] in ")]" and text[-2:-1].strip() not in (".", "!", "?"):
         return False  # (a bracketed sentence of its own ends in a full stop: "(... comment.)")
+    if text.endswith(":") or (len(text.split()) <= 6 and _CUT_AT_TITLE.search(text)):
+        # a lead-in ("President Barack Obama:") or a few words cut inside a name ("Troy police
+        # Lt.", the rest taken for a sentence of its own): no fact stated yet (a long sentence
+        # cut at a name still states most of its own)
+        return False
     return is_content_sentence(Sentence(c.start, c.end, c.text)) and not is_question(c.text)
+
+
+#: a title that only ever stands before a name: a claim ending in one was cut inside the name
+_CUT_AT_TITLE = re.compile(
+    r"\b(?:Lt|Sgt|Capt|Cpl|Col|Gen|Adm|Maj|Gov|Sen|Rep|Dr|Mr|Mrs|Ms|Prof|Rev|Insp|Det)\s?\.$"
+)
 
 
 def _vectors(

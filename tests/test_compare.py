@@ -1072,15 +1072,18 @@ def test_two_peoples_quotations_are_two_statements() -> None:
 
 @pytest.mark.slow
 def test_a_lead_in_or_a_sentence_cut_inside_a_name_is_no_fact() -> None:
-    """ "Mayor Anna Berg:" opens what follows and "Kell police Lt." was cut inside a name by
-    the sentence splitter: neither states its fact, so neither is compared (two outlets'
-    identical lead-ins had been one corroborated fact)."""
+    """A lead-in ("... Mayor Anna Berg of Kell said:") opens what follows, and a few words
+    cut inside a name by the sentence splitter ("Confirmed by Kell police Lt.") state no fact
+    yet: neither is compared (on ECB+, "President Barack Obama :" and "Troy Police Lt ." had
+    been corroborated facts)."""
     from newsprism.stories.compare import _content
 
     def claim(text: str) -> Claim:
         return Claim(id="c", article="a", outlet="o", text=text, start=0, end=len(text), index=0)
 
     assert not _content(claim("In a statement, Mayor Anna Berg of Kell said:"))
-    assert not _content(claim("The crash was confirmed by Kell police Lt ."))
+    assert not _content(claim("Confirmed by Kell police Lt ."))
+    # a long sentence cut at a name still states most of its fact
+    assert _content(claim("Witnesses said the driver ran two red lights, Kell police Lt ."))
     assert _content(claim("The ferry office moved to a new building on Elm St."))
     assert _content(claim("The harbour board closed the eastern quay on Monday."))

@@ -582,8 +582,12 @@ class _WordTable:
 
         path = _model_dir()
         with safe_open(str(path / "model.safetensors"), framework="numpy") as f:
-            table = f.get_tensor("embeddings.word_embeddings.weight")
-        self.table = np.asarray(table, dtype=np.float16)  # 30,522 x 384: 23 MB
+            rows = f.get_slice("embeddings.word_embeddings.weight")
+            n, dim = rows.get_shape()
+            self.table = np.empty((n, dim), dtype=np.float16)  # 30,522 x 384: 23 MB
+            for start in range(0, n, 4096):  # (a block at a time: never the 47 MB float32 copy)
+                stop = min(n, start + 4096)
+                self.table[start:stop] = rows[start:stop]
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()

@@ -70,10 +70,14 @@ def is_negation(token: str) -> bool:
     return t in NEGATION_WORDS or t.endswith("n't")
 
 
+#: what may close a sentence after its final punctuation: quotation marks and brackets
+_CLOSING = "\"'”’»)]"
+
+
 def is_question(text: str) -> bool:
     """Whether a sentence or clause asks rather than states: it ends with a question mark
     (closing quotes and brackets aside)."""
-    return text.rstrip().rstrip("\"'”’»)]").endswith("?")
+    return text.rstrip().rstrip(_CLOSING).endswith("?")
 
 
 def content_hash(data: bytes | str) -> str:
@@ -96,7 +100,9 @@ _DATELINE_STOP = {
 }  # fmt: skip
 
 
-def _dateline_match(paragraph: str) -> re.Match[str] | None:
+def _dateline_match(paragraph: str, strict: bool = False) -> re.Match[str] | None:
+    """The dateline's match, or None. ``strict``: only one no sentence could open with: a
+    place in capitals, with an agency, or two places."""
     m = _DATELINE.match(paragraph)
     if not m:
         return None
@@ -105,9 +111,12 @@ def _dateline_match(paragraph: str) -> re.Match[str] | None:
         return None
     letters = [c for c in place if c.isalpha()]
     allcaps = len(letters) >= 3 and all(c.isupper() for c in letters)
+    strong = bool(m.group("agency")) or allcaps or "/" in place
+    if strict and not strong:
+        return None
     if dash == "-" and not (m.group("agency") or allcaps):
         return None
-    if not (m.group("agency") or allcaps or "/" in place or len(place.split()) <= 3):
+    if not (strong or len(place.split()) <= 3):
         return None
     return m
 
@@ -124,15 +133,8 @@ def dateline_end(paragraph: str, strict: bool = False) -> int:
     ``strict``: only a dateline no sentence could start with: a place in capitals, with an
     agency, or two places ("KESSEL ―", "Kessel (Meridian) -", "Kessel/Orlen –"), not
     "Anna Berg – ..." ."""
-    m = _dateline_match(paragraph)
-    if m is None:
-        return 0
-    if strict:
-        letters = [c for c in m.group("place") if c.isalpha()]
-        caps = len(letters) >= 3 and all(c.isupper() for c in letters)
-        if not (caps or m.group("agency") or "/" in m.group("place")):
-            return 0
-    return m.end()
+    m = _dateline_match(paragraph, strict)
+    return m.end() if m else 0
 
 
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|we|We|my|My|our|Our|us|me)\b")
@@ -165,4 +167,4 @@ def reads_alone(sentence: str) -> bool:
         return False
     if _FIRST_PERSON.search(sentence):
         return False
-    return sentence.rstrip("\"'”’»)]")[-1:] in ".!…"
+    return sentence.rstrip(_CLOSING)[-1:] in ".!…"

@@ -67,16 +67,18 @@ def build_brief(
         c = f.claims[0] if f.claims else None
         return c is not None and (c.article, c.sent_start) in used_sentences
 
+    sentences = [sentence_of(f) for f in facts]  # each fact's line and citations, made once
+
     def emit(i: int, section: str) -> None:
         f = facts[i]
-        text, cites = sentence_of(f)
+        text, cites = sentences[i]
         if f.claims:
             used_sentences.add((f.claims[0].article, f.claims[0].sent_start))
         lines.append(BriefLine(text, cites, section))
 
     # a sentence a reader can take in on its own goes first: not a question, a first-person
     # quotation, a piece of a longer quotation, or one that opens with "But" or "He"
-    alone = [reads_alone(s) and not leans_on_previous(s) for s, _ in map(sentence_of, facts)]
+    alone = [reads_alone(s) and not leans_on_previous(s) for s, _ in sentences]
     ranked = sorted(
         range(len(facts)),
         key=lambda i: (-min(facts[i].independent, 3), not alone[i], -facts[i].centrality),

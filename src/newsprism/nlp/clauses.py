@@ -443,8 +443,9 @@ class _Splitter:
     def quoted(self, tok: Token) -> bool:
         return _inside(tok.idx, self.regions)
 
-    def heads(self) -> list[tuple[Token, str]]:
-        root = _verb_root(self.sent)
+    def heads(self, root: Token) -> list[tuple[Token, str]]:
+        """The claims' heads, the first of them the main or reported clause; ``root`` is the
+        sentence's verb (:func:`_verb_root`)."""
         first: Token = root
         kind = "main"
         frame = root
@@ -527,8 +528,8 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
     text = sent.text.strip()
     if not text:
         return []
-    heads = sp.heads() if _content_len(sent) >= 2 * MIN_CLAUSE_TOKENS else []
     root = _verb_root(sent)
+    heads = sp.heads(root) if _content_len(sent) >= 2 * MIN_CLAUSE_TOKENS else []
     if len(heads) <= 1:
         return [_one(sent, whole, root, index)]
     head_set = {h.i for h, _ in heads}
@@ -672,7 +673,7 @@ def _one(sent: Span, whole: Sentence, root: Token, index: int) -> Clause:
         comp = next((c for c in frame.children if c.dep_ == "ccomp"), None)
         if comp is not None and not _asserted(comp, frame):
             break  # "X denied that A", "X is not saying whether A": A is not the claim
-        if comp is not None and frame is root:
+        if comp is not None and frame.i == root.i:
             head = comp  # what the sentence's frame reports, however short
         if comp is None or _content_len(comp.subtree) < MIN_CLAUSE_TOKENS:
             break

@@ -32,6 +32,7 @@ from newsprism.nlp.attributions_lexicon import (
     INVERSION_VERBS,
     NEEDS_CLAUSE,
     PREP_CONTENT,
+    REFLEXIVES,
     SPEECH_VERBS,
 )
 from newsprism.nlp.attributions_model import (
@@ -707,7 +708,6 @@ def _source_range(doc: Doc, subj: Token, anchor: Token | None = None) -> tuple[i
 
 _EMPHATIC = frozenset({"even"})
 _DECLINED = frozenset({"comment", "say", "speak", "discuss", "elaborate", "respond"})
-_REFLEXIVE = frozenset({"himself", "herself", "itself", "themselves"})
 _TIME_WORDS = frozenset(
     {
         *WEEKDAYS,
@@ -786,7 +786,7 @@ def _cut_kind(c: Token, subj: Token, comma: bool) -> str | None:
         return "medium"
     if c.dep_ in ("prep", "npadvmod") and _is_time(c):
         return "time"
-    if c.lower_ in _REFLEXIVE:
+    if c.lower_ in REFLEXIVES:
         return "reflexive"
     if c.lower_ in ("all", "both") and c.i == c.right_edge.i:
         return "quantifier"

@@ -94,6 +94,13 @@ RELATIVE_PRONOUNS: frozenset[str] = _words(
     """
 )
 
+# Reflexive pronouns of the third person ("Sanders himself", "found himself ...").
+REFLEXIVES: frozenset[str] = _words(
+    """
+    himself herself itself themselves
+    """
+)
+
 FIRST_SECOND: frozenset[str] = _words(
     """
     i me us we you

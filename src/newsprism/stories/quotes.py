@@ -16,6 +16,7 @@ from newsprism.model import (
 from newsprism.nlp.attributions_lexicon import (
     DOBJ_VERBS,
     PREP_CONTENT,
+    REFLEXIVES,
     SPEECH_VERBS,
     XCOMP_VERBS,
 )
@@ -143,7 +144,8 @@ def _says_something(att: Attribution, index: WordIndex | None) -> bool:
     return True
 
 
-_REFLEXIVES = frozenset({"himself", "herself", "themselves", "itself", "myself", "ourselves"})
+#: reflexives a cue's object can be ("found herself living ..."), the first person's too
+_REFLEXIVES = REFLEXIVES | frozenset({"myself", "ourselves"})
 #: cue lemmas that say, think or take a stance (the attribution lexicon's verbs)
 _STANCE_VERBS = SPEECH_VERBS | DOBJ_VERBS | XCOMP_VERBS | frozenset(PREP_CONTENT)
 

@@ -235,6 +235,28 @@ def test_pronoun_gender_agreement() -> None:
     assert she.speaker == "Helen Varga"
 
 
+
+def test_he_is_not_a_person_left_behind_when_a_country_took_over() -> None:
+    # a translated wire story calls the country "he": the minister three sentences up is
+    # not the one who urged anything; an unresolved speaker is better than a wrong one
+    text = (
+        "Foreign Minister Arvid Lenz had a call with his Norwegian counterpart on Monday. "
+        "Lenz said the talks were useful.\n"
+        "Norway has stayed neutral in the dispute over the fishing grounds. "
+        "Officials in Oslo warned that quotas could fall.\n"
+        "In May, Norway presented a five-point plan for the fisheries. "
+        "Among other things, he urged both fleets to respect the closed season."
+    )
+    atts = attributions(text)
+    urged = by_cue(atts, "urged")
+    assert urged.source is not None and urged.source.text == "he"
+    assert urged.speaker is None
+    # the same pronoun a sentence after the minister still is the minister
+    near = text.replace("Norway has stayed neutral in the dispute over the fishing grounds. ", "")
+    near = near.replace("Officials in Oslo warned that quotas could fall.\n", "")
+    near = near.replace("In May, Norway presented a five-point plan for the fisheries. ", "")
+    assert by_cue(attributions(near), "urged").speaker == "Arvid Lenz"
+
 def test_surname_resolves_to_full_name() -> None:
     text = "Harbour minister Tomas Ruland visited the docks. Ruland said the cranes were too old."
     a = by_cue(attributions(text), "said")

@@ -45,6 +45,21 @@ def test_coordinated_clauses_become_two_claims() -> None:
     assert got[1][1] == "the ferry union called a strike"
 
 
+def test_a_phrase_after_but_also_belongs_to_the_verb_it_leaves_out() -> None:
+    # "called for ..., but also for ...": the parser hangs the second "for" phrase on "urged"
+    text = (
+        "In its letter, the union urged the owners to reopen the mill within a month, "
+        "called for the payment of back wages, but also for the return of the dismissed workers."
+    )
+    got = _clauses(text)
+    assert [k for k, _, _ in got] == ["main", "conj"]
+    assert got[0][2] == "the union urged the owners to reopen the mill within a month"
+    assert got[1][1] == (
+        "called for the payment of back wages, but also for the return of the dismissed workers"
+    )
+    assert got[1][2].startswith("the union called for")
+
+
 def test_shared_subject_is_borrowed_into_the_gist() -> None:
     text = "Mayor Ilse Varga inspected the flooded tunnel and promised new pumps by the autumn."
     got = _clauses(text)

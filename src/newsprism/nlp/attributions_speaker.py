@@ -426,6 +426,48 @@ def _by_role(ctx: _Context, pos: int, lemma: str, word: str) -> str | None:
     return None
 
 
+#: a person this many sentences back or more is not "he"/"she" once the sentences since are
+#: about an organisation or a country acting on its own ("Beijing presented a plan. ... he
+#: urged ...": a translation's "he" for Beijing, not the minister two paragraphs up)
+_ACTOR_SHIFT_SENTS = 3
+
+
+def _shifted_to_actor(ctx: _Context, best: Mention, pos: int, sent: int) -> bool:
+    """Whether the story's subject moved from the person ``best`` to a country acting on its
+    own: a person pronoun at ``pos`` is then no longer about that person."""
+    if sent - best.sent < _ACTOR_SHIFT_SENTS:
+        return False
+    names = set(best.name.lower().split())
+    actor = False
+    lo = bisect.bisect_right(ctx.mentions, best.end, key=lambda x: x.start)
+    hi = bisect.bisect_left(ctx.mentions, pos, key=lambda x: x.start)
+    for m in ctx.mentions[lo:hi]:
+        if m.reported:
+            continue
+        if (m.kind == _PERSON and not m.plural) or set(m.name.lower().split()) & names:
+            return False  # another person came in between (the scores weighed them), or
+            # the same one again under another tag
+        actor = actor or (
+            m.kind == _ORG
+            and m.subject
+            and sent - m.sent <= 2
+            and _label_at(ctx, m.start) == "GPE"
+            and not _person_like(ctx, m.name)
+        )
+    return actor
+
+
+def _label_at(ctx: _Context, pos: int) -> str:
+    tok = _token_at(ctx.doc, pos)
+    return tok.ent_type_ if tok is not None else ""
+
+
+def _person_like(ctx: _Context, name: str) -> bool:
+    """Whether a mention tagged as an organisation is a person's name after all (an NER slip:
+    "Trump" as ORG): one of its words is a known person's surname."""
+    return any(w.lower() in ctx.surnames for w in name.split())
+
+
 def _antecedent(
     ctx: _Context, pos: int, kinds: set[str], gender: str, plural: bool = False
 ) -> str | None:
@@ -460,6 +502,8 @@ def _antecedent(
         if score > best_score:
             best, best_score = m, score
     if best is None:
+        return None
+    if kinds == {_PERSON} and not plural and _shifted_to_actor(ctx, best, pos, sent):
         return None
     if gender:
         ctx.gender.setdefault(best.name, gender)

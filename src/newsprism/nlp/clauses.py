@@ -540,6 +540,7 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
         while t.i not in head_set and t.head.i != t.i:
             t = t.head
         owner[tok.i] = t.i if t.i in head_set else heads[0][0].i
+    _reattach_elided(sent, head_set, owner)
     main_head = heads[0][0]
     subj_main = _subject(main_head)
     # the reporting frame ("X said") belongs to the attribution, and the commas around a
@@ -651,6 +652,29 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
     if len(clauses) <= 1:
         return [_one(sent, whole, root, index)]
     return clauses
+
+
+def _reattach_elided(sent: Span, head_set: set[int], owner: dict[int, int]) -> None:
+    """A phrase right after a coordinator belongs to the verb the coordinator joins, where the
+    verb is left out: "urged restraint, called for corridors, but also for an end to
+    sanctions" calls for the end of sanctions, although the parser hangs "for an end ..." on
+    "urged". ``owner`` (token index -> claim head) is corrected in place."""
+    doc = sent.doc
+    for prep in sent:
+        if prep.dep_ != "prep" or prep.head.i not in head_set:
+            continue
+        k = prep.i - 1
+        if k > sent.start and doc[k].dep_ == "advmod" and doc[k].head.dep_ == "cc":
+            k -= 1  # "but also"
+        cc = doc[k] if k >= sent.start else None
+        if cc is None or cc.dep_ != "cc" or not prep.head.i < cc.head.i < cc.i:
+            continue  # only a phrase hung back across the coordinator on an earlier verb
+        verb = cc.head
+        if verb.i not in head_set or owner.get(cc.i) != verb.i:
+            continue
+        for t in prep.subtree:
+            if owner.get(t.i) == prep.head.i:
+                owner[t.i] = verb.i
 
 
 def _one(sent: Span, whole: Sentence, root: Token, index: int) -> Clause:

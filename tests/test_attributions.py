@@ -235,7 +235,6 @@ def test_pronoun_gender_agreement() -> None:
     assert she.speaker == "Helen Varga"
 
 
-
 def test_he_is_not_a_person_left_behind_when_a_country_took_over() -> None:
     # a translated wire story calls the country "he": the minister three sentences up is
     # not the one who urged anything; an unresolved speaker is better than a wrong one
@@ -256,6 +255,7 @@ def test_he_is_not_a_person_left_behind_when_a_country_took_over() -> None:
     near = near.replace("Officials in Oslo warned that quotas could fall.\n", "")
     near = near.replace("In May, Norway presented a five-point plan for the fisheries. ", "")
     assert by_cue(attributions(near), "urged").speaker == "Arvid Lenz"
+
 
 def test_surname_resolves_to_full_name() -> None:
     text = "Harbour minister Tomas Ruland visited the docks. Ruland said the cranes were too old."

@@ -690,3 +690,45 @@ def test_a_full_name_the_recogniser_missed_once_is_recovered(nlp) -> None:
     tags[k], tags[k + 1] = "B-PERSON", "I-PERSON"
     doc.ents = biluo_tags_to_spans(doc, iob_to_biluo(tags))
     assert [m.start for m in extract_entities(doc) if m.label == "PERSON"] == [text.rindex("Ilse")]
+
+
+def test_a_name_with_an_age_or_a_persons_title_is_a_person(nlp) -> None:
+    # the small model reads some foreign names as organisations or places; the article's own
+    # description settles it: an age after the name, or an apposition only a person can be
+    from newsprism.nlp.entities import extract_entities
+
+    text = (
+        "Vera Merzlyakova was shot in Kellport on Friday. Merzlyakova, 52, had been threatened. "
+        "Merzlyakova had planned to run. Arno Tessel, the novelist, spoke at her grave. "
+        "Senator Ola Brin of Dunmoor, the majority leader, stayed away. "
+        "In Kellport, a neighbour said the stairs were dark. Kellport, 1998, was calmer."
+    )
+    doc = nlp(text)
+    spans = []
+    for phrase, label, nth in [
+        ("Vera Merzlyakova", "ORG", 0),
+        ("Kellport", "GPE", 0),
+        ("Merzlyakova", "GPE", 1),
+        ("Merzlyakova", "ORG", 2),
+        ("Arno Tessel", "ORG", 0),
+        ("Ola Brin", "PERSON", 0),
+        ("Dunmoor", "GPE", 0),
+        ("Kellport", "GPE", 1),
+        ("Kellport", "GPE", 2),
+    ]:
+        starts = [i for i in range(len(text)) if text.startswith(phrase, i)]
+        start = starts[nth]
+        spans.append(doc.char_span(start, start + len(phrase), label=label))
+    doc.ents = spans
+    got = [(m.text, m.label) for m in extract_entities(doc)]
+    assert got == [
+        ("Vera Merzlyakova", "PERSON"),  # her surname is given an age
+        ("Kellport", "GPE"),
+        ("Merzlyakova", "PERSON"),  # "Merzlyakova, 52,"
+        ("Merzlyakova", "PERSON"),  # the same name elsewhere
+        ("Arno Tessel", "PERSON"),  # "the novelist"
+        ("Ola Brin", "PERSON"),
+        ("Dunmoor", "GPE"),  # "of Dunmoor, the majority leader": the leader is Brin
+        ("Kellport", "GPE"),  # "In Kellport, a neighbour said": a new clause's subject
+        ("Kellport", "GPE"),  # "Kellport, 1998,": a year, not an age
+    ]

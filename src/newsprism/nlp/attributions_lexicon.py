@@ -175,6 +175,17 @@ PERSON_ROLE_NOUNS: frozenset[str] = _words(
     """
 )
 
+# What an apposition can call a person and nothing else ("X, 52, a founder of the party",
+# "X, the novelist"): the role nouns and some more (not "member": a country is one too).
+PERSON_NOUNS: frozenset[str] = PERSON_ROLE_NOUNS | _words(
+    """
+    activist actor actress attorney author bishop brother campaigner coach daughter
+    dissident doctor economist father founder husband journalist lawyer legislator man
+    mother novelist physician physicist pilot player poet priest professor scientist singer
+    sister son student survivor veteran widow wife woman writer
+    """
+)
+
 # Common given names with a clear gender, for he/she agreement (a name not listed is unknown).
 FEMALE_NAMES: frozenset[str] = _words(
     """

@@ -26,6 +26,7 @@ import re
 from typing import TYPE_CHECKING
 
 from newsprism.model import EntityMention
+from newsprism.nlp.attributions_lexicon import PERSON_NOUNS
 from newsprism.nlp.canonical import acronym, alias_types, token_key
 from newsprism.stopwords import spacy_english
 
@@ -344,12 +345,92 @@ def extract_entities(doc: Doc) -> list[EntityMention]:
             mentions.append(mention)
             if _place_context(ent):
                 ctx.place_mentions.add(id(mention))
+    _persons_by_description(mentions, ctx)
     mentions += _repeats_missed(mentions, ctx)
     mentions.sort(key=lambda m: m.start)
     _resolve_persons(mentions)
     _resolve_acronyms(mentions)
     _persons_used_as_places(mentions, ctx.place_mentions)
     return mentions
+
+
+#: labels the recogniser gives a foreign person's name by mistake ("Galina Starovoitova" ORG)
+_MISREAD_AS = frozenset({"ORG", "GPE", "LOC", "FAC"})
+#: an age given after a name ("Starovoitova, 52, tried ...") is at most this
+_MAX_AGE = 119
+
+
+def _age_follows(span: Span) -> bool:
+    """An age after the name ("X, 52, ..."): a small number set off by commas."""
+    doc = span.doc
+    k = span.end
+    if k + 1 >= len(doc) or doc[k].text != "," or not doc[k + 1].text.isdigit():
+        return False
+    if not 0 < int(doc[k + 1].text) <= _MAX_AGE:
+        return False
+    return k + 2 >= len(doc) or doc[k + 2].text in (",", ")", ";")
+
+
+def _person_apposition(span: Span) -> bool:
+    """An apposition of the name itself ("X, a founder of ...", "X, the party's leader"; not
+    of a noun the name hangs on: "Senator Y of Utah, the majority leader") whose head noun
+    only a person can be."""
+    root = span.root
+    if root.dep_ == "pobj" or span.text.isupper():  # "of Utah, ...", "Jo Lind, MD, ..."
+        return False
+    for tok in root.children:
+        if tok.dep_ == "appos" and tok.i > span.end and tok.pos_ == "NOUN":
+            first = tok.left_edge
+            if first.i != span.end + 1 and not span.doc[first.i - 1].is_punct:
+                continue
+            if any(t.ent_type_ == "PERSON" for t in tok.subtree):
+                return False  # "Reuters, Yeltsin's adviser Y": someone else named
+            return tok.lemma_.lower() in PERSON_NOUNS
+    return False
+
+
+_PLACE_PREPS = frozenset({"in", "to", "from", "across", "throughout", "inside", "near", "at"})
+
+
+def _in_place_slot(doc: Doc, m: EntityMention) -> bool:
+    """A word used as a place here ("in Lincoln", "Lincoln's government")."""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    if tok.dep_ == "pobj" and tok.head.lower_ in _PLACE_PREPS:
+        return True
+    return tok.dep_ == "poss" and tok.head.lower_ in PLACE_HEADS
+
+
+def _persons_by_description(mentions: list[EntityMention], ctx: _DocContext) -> None:
+    """A name the recogniser took for an organisation or a place, though the article gives
+    the person's age or calls them a founder, a novelist ... ("Galina Starovoitova, 52, a
+    leader of the party"): that name is a person's in the whole article, and so is its last
+    word on its own ("Starovoitova said") where it never stands in a place's slot, and a
+    full name that ends in a surname so described."""
+    doc = ctx.doc
+    named: set[str] = set()
+    for m in mentions:
+        if m.label not in _MISREAD_AS:
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None or not all(t.pos_ == "PROPN" for t in span):
+            continue
+        if _age_follows(span) or _person_apposition(span):
+            named.add(m.name)
+    if not named:
+        return
+    surnames = {n.split()[-1] for n in named if len(n.split()) >= 2}
+    placed = {m.name for m in mentions if m.name in surnames and _in_place_slot(doc, m)}
+    for m in mentions:
+        words = m.name.split()
+        if m.label in _MISREAD_AS and (
+            m.name in named
+            or (m.name in surnames and m.name not in placed)
+            or (len(words) >= 2 and words[-1] in named)  # "Starovoitova, 52," names her
+        ):
+            m.label = "PERSON"
 
 
 def _repeats_missed(mentions: list[EntityMention], ctx: _DocContext) -> list[EntityMention]:

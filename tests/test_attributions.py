@@ -60,6 +60,16 @@ def test_what_the_object_was_called_is_part_of_the_content() -> None:
     assert content_text(a) == "the harbour plan as a “costly mistake”"
 
 
+def test_what_the_object_is_accused_of_is_part_of_the_content() -> None:
+    # "accused the harbour master" alone says nothing either
+    text = "The Kell Gazette accused the harbour master of secretly selling the berths."
+    a = by_cue(attributions(text), "accused")
+    assert content_text(a) == "the harbour master of secretly selling the berths"
+    text = "The union blamed the council for the closure of the ferry."
+    a = by_cue(attributions(text), "blamed")
+    assert content_text(a) == "the council for the closure of the ferry"
+
+
 def test_a_dateline_is_not_part_of_what_was_said() -> None:
     # a horizontal bar after the dateline, as some outlets set it
     text = (

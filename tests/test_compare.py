@@ -804,7 +804,10 @@ def test_who_said_what_lists_statements_not_acts() -> None:
         "run again. Anna Berg pledged to cut the tolls. Anna Berg expressed concern that the "
         "dam could fail. After the strike, Anna Berg found herself living in a small town far "
         "from the harbour. The Kell town council passed a resolution that condemned the "
-        "strike as reckless and urged both sides to return to talks."
+        "strike as reckless and urged both sides to return to talks. In the past two months, "
+        "gunmen have claimed the lives of a well-known sailor and a high-ranking port "
+        "official. Over the weekend, Anna Berg even had to call a news conference to say "
+        "there was no evidence that the harbour master was involved."
     )
     art = _dated("q1", "Kell Tribune", text)
     listed = [
@@ -822,6 +825,8 @@ def test_who_said_what_lists_statements_not_acts() -> None:
         "to study at night",
         "living in a small town",  # found herself: a state, not a finding
         "a resolution that condemned",  # passing a resolution is an act
+        "the lives of",  # claiming lives is killing ("high-ranking" is no verb of a clause)
+        "to call a news conference",  # "had to": an act
     ):
         assert not [c for c in listed if act in c], (act, listed)
 

@@ -31,6 +31,7 @@ from newsprism.model import Attribution, AttributionKind, EntityMention, Span
 from newsprism.nlp.attributions_lexicon import (
     INVERSION_VERBS,
     NEEDS_CLAUSE,
+    OBJECT_PREPS,
     PREP_CONTENT,
     REFLEXIVES,
     SPEECH_VERBS,
@@ -412,6 +413,8 @@ class _VerbContext:
 
 
 _Found = tuple[list[tuple[int, int]], str] | None
+_AS = frozenset({"as"})
+_OBJECT_PREPS = {verb: preps | _AS for verb, preps in OBJECT_PREPS.items()}
 
 
 def _content_ccomp(cx: _VerbContext) -> _Found:
@@ -472,9 +475,11 @@ def _content_dobj(cx: _VerbContext) -> _Found:
     lo, hi = dobj.left_edge.i, dobj.right_edge.i
     for c in children:
         # what the object was called: "called the plan a fraud", "described Roe as a
-        # disgrace" (the object alone, "described Roe", says nothing)
+        # disgrace", or what it did: "accused the mayor of fraud" (the object alone,
+        # "described Roe", says nothing)
         if c.i > dobj.i and (
-            c.dep_ in ("oprd", "xcomp") or (c.dep_ == "prep" and c.lower_ == "as")
+            c.dep_ in ("oprd", "xcomp")
+            or (c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS.get(cx.lemma, _AS))
         ):
             hi = max(hi, c.right_edge.i)
     return [(doc[lo].idx, _tok_end(doc[hi]))], "dobj"

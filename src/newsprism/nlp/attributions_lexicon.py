@@ -44,6 +44,18 @@ DOBJ_VERBS: frozenset[str] = _words(
     """
 )
 
+# Prepositions that finish what is said of a verb's object ("accused the mayor of fraud",
+# "blamed the council for the delay"): the object alone says nothing.
+OBJECT_PREPS: dict[str, frozenset[str]] = {
+    "accuse": _words("of"),
+    "blame": _words("for"),
+    "charge": _words("with"),
+    "condemn": _words("for"),
+    "criticise": _words("for"),
+    "criticize": _words("for"),
+    "praise": _words("for"),
+}
+
 # Prepositions that carry content after some verbs ("called for talks", "called on Kiev to ...").
 PREP_CONTENT: dict[str, frozenset[str]] = {
     "call": _words("for on"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from newsprism.model import (
+    WORD_GLUED,
     Article,
     Attribution,
     Enriched,
@@ -124,6 +125,8 @@ def _says_something(att: Attribution, index: WordIndex | None) -> bool:
     lemma = verbs[-1].lemma
     lo, hi = att.content[0].start, att.content[-1].end
     inside = index.within(lo, hi)
+    if inside and inside[0].lemma == "to" and inside[0].pos == "PART":
+        return lemma in XCOMP_VERBS  # "had to call a news conference": an act
     if lemma not in _STANCE_VERBS:
         # a verb the lexicon lacks counts with a content clause ("expressed concern that the
         # war could spin out of control"), not with an object ("returned to fiction")
@@ -137,10 +140,9 @@ def _says_something(att: Attribution, index: WordIndex | None) -> bool:
         )
     if lemma == "find" and inside and inside[0].lemma in _REFLEXIVES:
         return False  # "found himself living in an isolated city": a state, not a finding
-    if not any(w.pos in ("VERB", "AUX") for w in inside):
+    if not any(w.pos in ("VERB", "AUX") and not w.has(WORD_GLUED) for w in inside):
+        # (a participle in a compound is no verb: "claimed the lives of a high-ranking aide")
         return lemma in DOBJ_VERBS or lemma in PREP_CONTENT
-    if inside[0].lemma == "to" and inside[0].pos == "PART":
-        return lemma in XCOMP_VERBS
     return True
 
 

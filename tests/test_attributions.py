@@ -68,6 +68,9 @@ def test_what_the_object_is_accused_of_is_part_of_the_content() -> None:
     text = "The union blamed the council for the closure of the ferry."
     a = by_cue(attributions(text), "blamed")
     assert content_text(a) == "the council for the closure of the ferry"
+    text = "Mayor Tam Ro fled after the governor accused him of plotting a coup."
+    a = by_cue(attributions(text), "accused")
+    assert content_text(a) == "him of plotting a coup"  # not "plotting a coup", as said
 
 
 def test_a_dateline_is_not_part_of_what_was_said() -> None:

@@ -47,3 +47,19 @@ def test_claims_fall_back_to_the_same_splitter() -> None:
         "The U.S. Navy said so!",
         "Board meets Friday",
     ]
+
+
+def test_a_name_ending_like_a_title_ends_a_parsed_sentence() -> None:
+    # the tokenizer keeps "Sen." whole (as in "Sen. Ola Brin"), so the parser ran two
+    # sentences into one; the article's own "Lon Sen said" shows it is a name
+    from newsprism.nlp.pipeline import parse
+
+    text = (
+        "Lon Sen said on Monday that he would stay in office. The opposition leader asked for "
+        "guarantees promised by Lon Sen. Tam Ro wrote that he would return. "
+        "Republican Sen. Ola Brin agreed with him."
+    )
+    got = [s.text for s in parse(text).sents]
+    assert "The opposition leader asked for guarantees promised by Lon Sen." in got
+    assert "Tam Ro wrote that he would return." in got
+    assert "Republican Sen. Ola Brin agreed with him." in got  # a title: no "Republican Sen"

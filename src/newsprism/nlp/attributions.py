@@ -459,10 +459,11 @@ def _content_dobj(cx: _VerbContext) -> _Found:
     quotation beside the verb)."""
     doc, tok, children = cx.doc, cx.tok, cx.children
     dobj = next((c for c in children if c.dep_ == "dobj"), None)
+    preps = _OBJECT_PREPS.get(cx.lemma, _AS)
     if (
         dobj is not None
         and dobj.pos_ == "PRON"
-        and any(c.dep_ == "prep" and c.i > dobj.i for c in children)
+        and any(c.dep_ == "prep" and c.i > dobj.i and c.lower_ not in preps for c in children)
     ):
         dobj = None  # "distanced himself from X", "pressed him on X": the phrase is what
     if dobj is not None and cx.lemma == "tell":
@@ -478,8 +479,7 @@ def _content_dobj(cx: _VerbContext) -> _Found:
         # disgrace", or what it did: "accused the mayor of fraud" (the object alone,
         # "described Roe", says nothing)
         if c.i > dobj.i and (
-            c.dep_ in ("oprd", "xcomp")
-            or (c.dep_ == "prep" and c.lower_ in _OBJECT_PREPS.get(cx.lemma, _AS))
+            c.dep_ in ("oprd", "xcomp") or (c.dep_ == "prep" and c.lower_ in preps)
         ):
             hi = max(hi, c.right_edge.i)
     return [(doc[lo].idx, _tok_end(doc[hi]))], "dobj"

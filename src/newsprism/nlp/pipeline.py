@@ -12,6 +12,7 @@ from newsprism.errors import ModelMissingError
 from newsprism.model import Sentence
 from newsprism.nlp.bounds import add_sentence_cap, pipe_bounded
 from newsprism.nlp.embed import embed as _embed
+from newsprism.nlp.name_ends import add_name_ends
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -38,6 +39,7 @@ def load_nlp() -> Language:
             ) from exc
     nlp.max_length = MAX_CHARS + 1
     add_sentence_cap(nlp)  # bounded sentence length (see newsprism.nlp.bounds)
+    add_name_ends(nlp)  # "Hun Sen. Sam Rainsy wrote": two sentences
     log.debug("loaded spaCy pipeline %s", SPACY_MODEL)
     return nlp
 

@@ -248,6 +248,20 @@ def test_pronoun_gender_agreement() -> None:
     assert she.speaker == "Helen Varga"
 
 
+def test_he_after_a_named_counterpart_is_that_person() -> None:
+    # "His counterpart, Ivo Marek, said": the speaker is a person although the subject is
+    # a common noun; "he said" two sentences on is Marek, not the one who spoke before him
+    text = (
+        "We still have a long road ahead, Harbour Board chief Daniel Osk told reporters.\n"
+        "His counterpart at the port authority, Ivo Marek, said the day was a turning point.\n"
+        "Today we took a real step forward.\n"
+        "The port is ready to take the larger ships, he said."
+    )
+    said = [a for a in attributions(text) if a.cue is not None and a.cue.text == "said"]
+    assert said[-1].source is not None and said[-1].source.text == "he"
+    assert said[-1].speaker == "Ivo Marek"
+
+
 def test_he_is_not_a_person_left_behind_when_a_country_took_over() -> None:
     # a translated wire story calls the country "he": the minister three sentences up is
     # not the one who urged anything; an unresolved speaker is better than a wrong one

@@ -140,6 +140,7 @@ class _Context:
         else:
             self._from_doc_ents()
         self.mentions.sort(key=lambda m: m.start)
+        self.person_names = {m.name for m in self.mentions if m.kind == _PERSON}
         self.surnames = self._surnames()
         self._mark_subjects_and_genders()
 
@@ -330,6 +331,8 @@ def _kind_of(ctx: _Context, d: Draft) -> str:
         or tok.lemma_.lower() in PERSON_ROLE_NOUNS
         or tok.lemma_.lower() in _PEOPLE
     ):
+        return _PERSON
+    if d.speaker in ctx.person_names:  # "His counterpart, Yuri Koptev, said"
         return _PERSON
     return ""  # "the ruling", "the videos": no antecedent for he/she
 

@@ -73,6 +73,18 @@ def test_what_the_object_is_accused_of_is_part_of_the_content() -> None:
     assert content_text(a) == "him of plotting a coup"  # not "plotting a coup", as said
 
 
+def test_a_reported_subject_read_as_the_object_is_part_of_the_content() -> None:
+    text = (
+        "Ivo Marek, head of the Norland Space Agency, said the launching of Kestrel, a "
+        "42,000-pound space tugboat that will supply power and propulsion in the early stages "
+        "of station construction, was a needed vindication for the troubled Norland space "
+        "program."
+    )
+    a = by_cue(attributions(text), "said")
+    assert content_text(a).startswith("the launching of Kestrel, a 42,000-pound")
+    assert content_text(a).endswith("a needed vindication for the troubled Norland space program")
+
+
 def test_a_dateline_is_not_part_of_what_was_said() -> None:
     # a horizontal bar after the dateline, as some outlets set it
     text = (

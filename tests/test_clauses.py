@@ -60,6 +60,23 @@ def test_a_phrase_after_but_also_belongs_to_the_verb_it_leaves_out() -> None:
     assert got[1][2].startswith("the union called for")
 
 
+def test_a_reported_subject_read_as_the_object_stays_with_its_clause() -> None:
+    # the parser hangs "the launching of Kestrel" on "said" as its object and leaves "was a
+    # needed vindication ..." without a subject; the claim keeps its subject
+    text = (
+        "Ivo Marek, head of the Norland Space Agency, said the launching of Kestrel, a "
+        "42,000-pound space tugboat that will supply power and propulsion in the early stages "
+        "of station construction, was a needed vindication for the troubled Norland space "
+        "program."
+    )
+    got = _clauses(text)
+    assert got[0][0] == "reported"
+    assert got[0][2] == (
+        "the launching of Kestrel was a needed vindication for the troubled Norland space program"
+    )
+    assert got[0][1].startswith("the launching of Kestrel, a 42,000-pound space tugboat")
+
+
 def test_shared_subject_is_borrowed_into_the_gist() -> None:
     text = "Mayor Ilse Varga inspected the flooded tunnel and promised new pumps by the autumn."
     got = _clauses(text)

@@ -429,7 +429,29 @@ def _content_ccomp(cx: _VerbContext) -> _Found:
         and not (c.i < tok.i and any(t.text == ";" for t in doc[c.right_edge.i + 1 : tok.i]))
     ]
     content = [_subtree_range(doc, c) for c in cx.ccomps]
+    dobj = next((c for c in cx.children if c.dep_ in ("dobj", "nsubj") and c.i > tok.i), None)
+    if (
+        content
+        and dobj is not None
+        and not _has_subject(cx.ccomps[0])
+        and dobj.i < cx.ccomps[0].i
+        and not any(t.text in (":", ";") for t in doc[dobj.i : cx.ccomps[0].i])
+    ):
+        # "said the launching of Zarya, ..., was a vindication": the parser took the
+        # clause's subject for the verb's object (or a second subject); the content starts
+        # with it
+        content[0] = (doc[dobj.left_edge.i].idx, content[0][1])
     return (content, "ccomp") if content else None
+
+
+def _subject_of_later(noun: Token, verb: Token) -> bool:
+    """Whether ``noun``, hung on ``verb`` after it, is the subject of a clause that follows
+    without one ("said the launching of Zarya, ..., was a vindication")."""
+    return any(c.dep_ == "ccomp" and c.i > noun.i and not _has_subject(c) for c in verb.children)
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in verb.children)
 
 
 def _content_prep_clause(cx: _VerbContext) -> _Found:
@@ -622,7 +644,7 @@ def _subject(tok: Token) -> Token | None:
             if len(subjects) > 1 and cur.i == tok.i and tok.i > 0 and _after_punct(tok):
                 # "..., the plan will fail, said Jane Roe": the reported clause's subject was
                 # attached to the verb too; the subject after the verb is the speaker
-                after = [c for c in subjects if c.i > tok.i]
+                after = [c for c in subjects if c.i > tok.i and not _subject_of_later(c, tok)]
                 if after:
                     return after[0]
             # '"..., its heart beating, ...," said Carly Fiorina': a verb parsed as a second

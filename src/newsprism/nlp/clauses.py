@@ -547,7 +547,12 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
     # split-off relative clause or apposition to neither claim
     dropped: set[int] = set()
     if heads[0][1] == "reported":
-        dropped |= {t.i for t in sent if owner[t.i] == main_head.i and not _within(t, main_head)}
+        subject = _misread_subject(main_head)
+        dropped |= {
+            t.i
+            for t in sent
+            if owner[t.i] == main_head.i and not _within(t, main_head) and t.i not in subject
+        }
     for head, kind in heads:
         if kind in ("relcl", "appos"):
             left, right = head.left_edge.i - 1, head.right_edge.i + 1
@@ -675,6 +680,22 @@ def _reattach_elided(sent: Span, head_set: set[int], owner: dict[int, int]) -> N
         for t in prep.subtree:
             if owner.get(t.i) == prep.head.i:
                 owner[t.i] = verb.i
+
+
+def _misread_subject(comp: Token) -> set[int]:
+    """The tokens of a reported clause's subject that the parser hung on the reporting verb,
+    as its object or a second subject ("said the launching of the module, ..., was a
+    vindication"), else none."""
+    frame = comp.head
+    if any(c.dep_ in _SUBJ for c in comp.children):
+        return set()
+    dobj = next(
+        (c for c in frame.children if c.dep_ in ("dobj", "nsubj") and frame.i < c.i < comp.i),
+        None,
+    )
+    if dobj is None or any(t.text in (":", ";") for t in comp.doc[dobj.i : comp.i]):
+        return set()  # "described a way: draw on ...": the object announces the clause
+    return {t.i for t in dobj.subtree}
 
 
 def _one(sent: Span, whole: Sentence, root: Token, index: int) -> Clause:

@@ -68,6 +68,21 @@ def test_date_in_a_relative_clause_is_not_the_event_date() -> None:
     assert _entry(every, "mayors will meet").date == "2021-06-14"
 
 
+def test_a_span_of_years_describes_a_period_not_the_event() -> None:
+    text = (
+        "In Kell, the arrest drew cheers from victims of Ostrel's 1981-1994 regime. "
+        "The warrant covers torture during his 1981-94 rule. "
+        "It was a private visit, said a spokesman for Lena Varga, mayor from 1990-98. "
+        "The mill fair ran in 2019-20 and drew crowds."
+    )
+    tl = story_timeline(_facts({"a1": (text, "2021-06-10")}), ["2021-06-10"])
+    every = tl.events + tl.background
+    assert _entry(every, "drew cheers") is None  # "Ostrel's 1981-1994 regime"
+    assert _entry(every, "covers torture") is None  # "his 1981-94 rule"
+    assert _entry(every, "private visit") is None  # "mayor from 1990-98": her tenure
+    assert _entry(every, "mill fair ran").date == "2019"  # a range that is the event's own
+
+
 def test_relative_day_counts_from_the_previous_date_of_the_article() -> None:
     text = (
         "The ferry union said the strike starts on September 3. "

@@ -6,7 +6,8 @@ claim's main predicate. A sentence mentions many dates that are not the date of 
 invaded Ukraine in February 2022" is not a February 2022 event. So a mention is left out when
 
 - it anchors a span (``since 2022``, ``until March``), or
-- it modifies a noun (``the February 2022 invasion``, ``2022's election``), or
+- it modifies a noun (``the February 2022 invasion``, ``2022's election``, ``his 1973-90
+  rule``), or describes a period of years (``prime minister from 1979-90``), or
 - it sits in a relative or adverbial clause (after ``which``, ``who``, ``since``, ``after``,
   ``before``, ``when``, ``while``, ``because``... unless that word directly governs the date,
   as in ``before March 20``).
@@ -107,6 +108,9 @@ _RELATIVE = re.compile(
     r"|the\s+day\s+(?P<dir3>before|after))$",
     re.IGNORECASE,
 )
+# the other end of a span of years ("1973-1990", "1973-90") beside a year mention
+_YEARS_AFTER = re.compile(r"^[-–](?:\d{4}|\d\d)\b")
+_YEARS_BEFORE = re.compile(r"\b\d{4}[-–]$")
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _FORWARD = {"later", "after", "afterward", "afterwards", "next", "following"}
 
@@ -203,6 +207,16 @@ def _is_event_date(claim_text: str, rel_start: int, rel_end: int) -> bool:
     after = claim_text[rel_end:]
     if _SPAN_WORDS.search(before.lower()):
         return False
+    if _YEARS_BEFORE.search(before):
+        return False  # the end of a span of years: "1973-90"
+    years = _YEARS_AFTER.match(after)
+    if years:  # a span of years describes a period: "his 1973-90 rule", "minister from
+        # 1979-90", "Pinochet's 1973-1990 regime"
+        rest = _NOUN_AFTER.match(after[years.end() :])
+        if re.search(r"\bfrom\s+$", before.lower()) or (
+            rest and rest.group(1) and rest.group(1).lower() not in _NOT_NOUNS
+        ):
+            return False
     m = _NOUN_AFTER.match(after)
     if m and _DET.search(before):
         word = m.group(1)

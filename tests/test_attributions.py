@@ -85,6 +85,17 @@ def test_a_reported_subject_read_as_the_object_is_part_of_the_content() -> None:
     assert content_text(a).endswith("a needed vindication for the troubled Norland space program")
 
 
+def test_a_verb_of_saying_in_a_condition_reports_nothing() -> None:
+    text = (
+        "Governor Ola Brin has the final word. If Brin decides that the port should be closed "
+        "because of the storms and the cost of repairs, the ferries will stop. "
+        "Mayor Tam Ro said the port would stay open."
+    )
+    cues = [a.cue.text for a in attributions(text) if a.cue is not None]
+    assert "said" in cues
+    assert "decides" not in cues  # nobody has decided anything
+
+
 def test_a_dateline_is_not_part_of_what_was_said() -> None:
     # a horizontal bar after the dateline, as some outlets set it
     text = (

@@ -141,7 +141,7 @@ def _extract(doc: Doc, entities: list[EntityMention] | None) -> list[Attribution
     drafts.extend(_labelled(doc, text, drafts))
     drafts = _link_via(text, drafts)
     drafts = [_finish(text, d, qidx) for d in drafts]
-    drafts = [d for d in drafts if d.content and not _lets(text, d)]
+    drafts = [d for d in drafts if d.content and not _lets(text, d) and not _hypothetical(d)]
     drafts = _dedupe(drafts)
     _attach_orphan_quotes(text, drafts, quotes)
     drafts.sort(key=lambda d: d.anchor)
@@ -150,6 +150,15 @@ def _extract(doc: Doc, entities: list[EntityMention] | None) -> list[Attribution
     if cuts:
         doc.user_data[CONTENT_CUTS_KEY] = cuts
     return [_to_attribution(text, d, qidx) for d in drafts]
+
+
+def _hypothetical(d: Draft) -> bool:
+    """A verb of saying in a condition ("if the minister decides that ...", "unless he says
+    so") reports nothing anybody said."""
+    verb = d.verb
+    return verb is not None and any(
+        c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children
+    )
 
 
 def _lets(text: str, d: Draft) -> bool:

@@ -96,6 +96,12 @@ def test_a_verb_of_saying_in_a_condition_reports_nothing() -> None:
     assert "decides" not in cues  # nobody has decided anything
 
 
+def test_who_is_urged_is_part_of_what_is_urged() -> None:
+    text = "The Kell council has urged the port board to reopen the east quay before winter."
+    a = by_cue(attributions(text), "has urged")
+    assert content_text(a) == "the port board to reopen the east quay before winter"
+
+
 def test_a_dateline_is_not_part_of_what_was_said() -> None:
     # a horizontal bar after the dateline, as some outlets set it
     text = (

@@ -29,6 +29,7 @@ import numpy as np
 
 from newsprism.model import Attribution, AttributionKind, EntityMention, Span
 from newsprism.nlp.attributions_lexicon import (
+    ADDRESSEE_VERBS,
     INVERSION_VERBS,
     NEEDS_CLAUSE,
     OBJECT_PREPS,
@@ -482,6 +483,17 @@ def _content_prep_clause(cx: _VerbContext) -> _Found:
 def _content_xcomp(cx: _VerbContext) -> _Found:
     """ "pledged to act", "wants to leave": the open complement."""
     content = [_subtree_range(cx.doc, c) for c in cx.children if c.dep_ == "xcomp"]
+    xcomp = next((c for c in cx.children if c.dep_ == "xcomp"), None)
+    dobj = next((c for c in cx.children if c.dep_ == "dobj"), None)
+    if (
+        content
+        and xcomp is not None
+        and dobj is not None
+        and cx.tok.i < dobj.i < xcomp.i
+        and cx.lemma in ADDRESSEE_VERBS
+    ):
+        # "urged Britain to release Pinochet": who is urged belongs to what is urged
+        content[0] = (cx.doc[dobj.left_edge.i].idx, content[0][1])
     return (content, "xcomp") if content else None
 
 

@@ -44,6 +44,15 @@ DOBJ_VERBS: frozenset[str] = _words(
     """
 )
 
+# Verbs whose object is who is asked to act ("urged Britain to release him"): part of what
+# is said, with the infinitive after it.
+ADDRESSEE_VERBS: frozenset[str] = _words(
+    """
+    advise ask beg call encourage implore instruct invite order persuade press push request
+    tell urge warn
+    """
+)
+
 # Prepositions that finish what is said of a verb's object ("accused the mayor of fraud",
 # "blamed the council for the delay"): the object alone says nothing.
 OBJECT_PREPS: dict[str, frozenset[str]] = {

@@ -291,6 +291,15 @@ def test_he_after_a_named_counterpart_is_that_person() -> None:
     assert said[-1].speaker == "Ivo Marek"
 
 
+def test_a_relative_named_by_apposition_is_not_the_relative_of_the_story() -> None:
+    text = (
+        "Former governor Carlos Marran was arrested in Kell on Friday. Any defense is up to "
+        "the family. Marran's son, Carlos, said the family would hire the best lawyers."
+    )
+    said = by_cue(attributions(text), "said")
+    assert said.speaker == "Marran's son Carlos"  # not "Carlos Marran", the governor
+
+
 def test_he_is_not_a_person_left_behind_when_a_country_took_over() -> None:
     # a translated wire story calls the country "he": the minister three sentences up is
     # not the one who urged anything; an unresolved speaker is better than a wrong one

@@ -196,15 +196,27 @@ PERSON_ROLE_NOUNS: frozenset[str] = _words(
     """
 )
 
+# Relatives named by apposition ("Pinochet's son, Augusto"): the first name is the
+# relative's, never the full name of the one they are related to.
+KIN_NOUNS: frozenset[str] = _words(
+    """
+    aunt brother cousin daughter father granddaughter grandfather grandmother grandson
+    husband mother nephew niece sister son uncle widow widower wife
+    """
+)
+
 # What an apposition can call a person and nothing else ("X, 52, a founder of the party",
 # "X, the novelist"): the role nouns and some more (not "member": a country is one too).
-PERSON_NOUNS: frozenset[str] = PERSON_ROLE_NOUNS | _words(
-    """
-    activist actor actress attorney author bishop brother campaigner coach daughter
-    dissident doctor economist father founder husband journalist lawyer legislator man
-    mother novelist physician physicist pilot player poet priest professor scientist singer
-    sister son student survivor veteran widow wife woman writer
-    """
+PERSON_NOUNS: frozenset[str] = (
+    PERSON_ROLE_NOUNS
+    | KIN_NOUNS
+    | _words(
+        """
+        activist actor actress attorney author bishop campaigner coach dissident doctor
+        economist founder journalist lawyer legislator man novelist physician physicist pilot
+        player poet priest professor scientist singer student survivor veteran woman writer
+        """
+    )
 )
 
 # Common given names with a clear gender, for he/she agreement (a name not listed is unknown).

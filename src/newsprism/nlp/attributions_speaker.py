@@ -19,6 +19,7 @@ from newsprism.nlp.attributions_lexicon import (
     FEMALE_NAMES,
     FEMALE_TITLES,
     FIRST_SECOND,
+    KIN_NOUNS,
     MALE_NAMES,
     MALE_TITLES,
     NEUTER_PRONOUNS,
@@ -379,6 +380,9 @@ def _resolve(ctx: _Context, d: Draft, src_text: str) -> str | None:
     # a person named inside the phrase by apposition ("the spokesman, Dmitry Peskov")
     for c in tok.children:
         if c.dep_ == "appos" and c.ent_type_ == "PERSON":
+            if tok.lemma_.lower() in KIN_NOUNS and any(k.dep_ == "poss" for k in tok.children):
+                # "Pinochet's son, Augusto": the son, not the Augusto Pinochet of the story
+                return f"{_np_text(tok)} {c.text}"
             return ctx.full_name(c.idx, c.idx + len(c.text), c.text)[0]
     # a description: "the spokesman", "the ministry"
     det = next((c for c in tok.children if c.dep_ == "det"), None)

@@ -773,6 +773,17 @@ def test_two_officers_of_one_force_are_two_people_not_a_conflict() -> None:
     assert not [c for f in comp.facts for c in f.conflicts if c.slot.startswith("person:")]
 
 
+def test_a_former_holder_is_not_a_second_holder_of_the_office() -> None:
+    """An office has one holder at a time but any number of former ones: "former harbour board
+    chairman Ilse Moor" does not contradict "harbour board chairman Otto Vesk"."""
+    comp = _vesk_and_moor(
+        ("Harbour board chairman", "Former harbour board chairman"),
+        "Harbour board chairman Otto Vesk said the new crane would arrive in spring.",
+        "Former harbour board chairman Ilse Moor praised the dock crews for their patience.",
+    )[0]
+    assert not [c for f in comp.facts for c in f.conflicts if c.slot.startswith("person:")]
+
+
 def test_huge_story_is_capped() -> None:
     """Thousands of sentences: pairwise work stays bounded (each article keeps its lead)."""
     from newsprism.stories import compare as cmp

@@ -224,12 +224,26 @@ def _roles_conflict(a: Claim, b: Claim, named: dict[str, set[str]]) -> RoleConfl
             na, nb = va.key, vb.key
             if na == nb or na in nb or nb in na or not roles_match(va.role, vb.role):
                 continue
+            if _past_holder(va.role) or _past_holder(vb.role):
+                continue  # "former House speaker Newt Gingrich": not the speaker now
             if _cut_short(na) or _cut_short(nb):
                 continue  # "Sheriff Robert J." split off its surname: not a second holder
             if _names(na) & named.get(b.article, set()) or _names(nb) & named.get(a.article, set()):
                 continue
             return va, vb, min(ra, rb, key=len)
     return None
+
+
+#: words that make a role one held before ("former", "ex-", "then-", "the late")
+_PAST_HOLDER = re.compile(
+    r"\b(?:former|ex|then|late|onetime|one-time|erstwhile|previous|past)\b", re.IGNORECASE
+)
+
+
+def _past_holder(role: str) -> bool:
+    """Whether a role is one its holder no longer holds: an office has one holder at a time,
+    but any number of former ones."""
+    return bool(_PAST_HOLDER.search(role))
 
 
 def _cut_short(name: str) -> bool:

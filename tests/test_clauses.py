@@ -495,6 +495,47 @@ def test_undated_counts_need_more_than_a_shared_unit_to_be_one_event() -> None:
     assert len(pair_conflicts(c, d, cos=0.85, p=0.40)) == 1
 
 
+def test_lengths_of_two_periods_and_an_elided_count_are_no_conflict() -> None:
+    # "stayed seven seasons ... until the Rovers hired him" / "was fired after four seasons as
+    # coach": two periods of one career, not two lengths of one
+    a = _claim(
+        "a",
+        "Tomas Brek stayed for seven seasons until the Rovers hired him as coach.",
+        "",
+        "stay",
+        {"tomas brek", "rovers"},
+    )
+    b = _claim(
+        "b",
+        "Tomas Brek was fired after four seasons as coach of the Rovers.",
+        "",
+        "fire",
+        {"tomas brek", "rovers"},
+    )
+    assert pair_conflicts(a, b, cos=0.85, p=0.40) == []
+    # "played 11 seasons and served as a coach for seven": the bare seven is the same count
+    # as the other outlet's seven seasons of coaching
+    c = _claim(
+        "c",
+        "Tomas Brek played for the Rovers for 11 seasons and served as a coach for seven.",
+        "",
+        "play",
+        {"tomas brek", "rovers"},
+    )
+    d = _claim(
+        "d",
+        "Tomas Brek also spent seven seasons as a coach for the Rovers.",
+        "",
+        "spend",
+        {"tomas brek", "rovers"},
+    )
+    assert pair_conflicts(c, d, cos=0.85, p=0.50) == []
+    # the same verb and two lengths of one period still disagree
+    e = _claim("e", "Tomas Brek coached the Rovers for seven seasons.", "", "coach", {"rovers"})
+    f = _claim("f", "Tomas Brek coached the Rovers for nine seasons.", "", "coach", {"rovers"})
+    assert len(pair_conflicts(e, f, cos=0.90, p=0.60)) == 1
+
+
 def test_different_events_never_conflict() -> None:
     # Sunday's hostage-taking and Monday's negotiations: other predicates, other days
     a = _claim(

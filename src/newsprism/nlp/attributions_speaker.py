@@ -98,6 +98,23 @@ class Mention:
     place: bool = False  # a country or city: never "he"/"she"
 
 
+def name_gender(name: str, before: str = "") -> str:
+    """'m', 'f' or '' for a person's name, from a title just before it ("Mr.", "Mrs.") or
+    a given name with a clear gender ("Hillary Clinton", "H. Amanda Robb")."""
+    words = before.lower().split()
+    if words and words[-1] in MALE_TITLES:
+        return "m"
+    if words and words[-1] in FEMALE_TITLES:
+        return "f"
+    given = [w.lower() for w in name.split()[:-1] or name.split()[:1]]
+    given = [w for w in given if len(w.rstrip(".")) > 1][:1]  # skip initials: "H. Amanda"
+    if given and given[0] in MALE_NAMES:
+        return "m"
+    if given and given[0] in FEMALE_NAMES:
+        return "f"
+    return ""
+
+
 def _first_key(name: str) -> str:
     words = name.split()
     return token_key(words[0]) if len(words) >= 2 else ""
@@ -238,12 +255,9 @@ class _Context:
                 root = root.head
             m.subject = root.dep_ in ("nsubj", "nsubjpass")
             if m.kind == _PERSON:
-                before = text[max(0, m.start - 6) : m.start].lower().split()
-                first = m.name.split()[0].lower() if m.name.split() else ""
-                if (before and before[-1] in MALE_TITLES) or first in MALE_NAMES:
-                    self.gender.setdefault(m.name, "m")
-                elif (before and before[-1] in FEMALE_TITLES) or first in FEMALE_NAMES:
-                    self.gender.setdefault(m.name, "f")
+                gender = name_gender(m.name, text[max(0, m.start - 6) : m.start])
+                if gender:
+                    self.gender.setdefault(m.name, gender)
 
     def full_name(self, start: int, end: int, fallback: str) -> tuple[str, str]:
         """Name and kind of the mention that overlaps ``[start, end)`` (prefer persons)."""

@@ -13,6 +13,7 @@ from newsprism.nlp import dates as dates_mod
 from newsprism.nlp import entities as entities_mod
 from newsprism.nlp.bounds import note_limits
 from newsprism.nlp.events import extract_events
+from newsprism.nlp.gist_pronouns import name_pronouns
 from newsprism.nlp.pipeline import parse_many, sentences
 from newsprism.nlp.words import article_words
 
@@ -57,6 +58,10 @@ def enrich_doc(article: Article, doc) -> Enriched:
         out.attributions = attributions_mod.extract_attributions(doc, out.entities)
     except Exception:  # pragma: no cover - guards: attribution rules on an arbitrary parse
         log.exception("%s: attribution extraction failed", article.id)
+    try:
+        out.clauses = name_pronouns(doc, out.clauses, out.entities, out.attributions)
+    except Exception:  # pragma: no cover - guards: the gists stay as the clauses gave them
+        log.exception("%s: naming the pronouns of claims failed", article.id)
     try:
         out.words = article_words(doc)
     except Exception:  # pragma: no cover - guards: framing then parses the claims it needs

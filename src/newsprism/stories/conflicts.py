@@ -31,7 +31,7 @@ import numpy as np
 
 from newsprism.stories.claims import Claim, RoleMention, norm_word
 from newsprism.stories.facts import Conflict, ConflictValue
-from newsprism.stories.judge import LIGHT_PREDICATES, RELATED
+from newsprism.stories.judge import LIGHT_PREDICATES, RELATED, predicates_agree
 from newsprism.text import stem_text
 
 NUMBER_TOLERANCE = 0.02  # relative difference under which two numbers are the same
@@ -162,12 +162,23 @@ def _numbers_conflict(a: Claim, b: Claim) -> tuple[Any, Any, str] | None:
         return None
     units = {u for x, y in pairs for u in x.units & y.units}
     for unit in sorted(units):
-        xs = [x for x in a.numbers if unit in x.units]
-        ys = [y for y in b.numbers if unit in y.units]
-        if any(_ranges_meet(x, y) for x in xs for y in ys):
+        # a bare number may count the same thing ("played 11 seasons and coached for seven")
+        xs = [x for x in a.numbers if unit in x.units or not x.units]
+        ys = [y for y in b.numbers if unit in y.units or not y.units]
+        if any(_ranges_meet(x, y) for x in xs for y in ys if x.units or y.units):
             return None  # some pair agrees: the rest are probably other quantities
     x, y = pairs[0]
-    return x, y, sorted(x.units & y.units, key=len)[-1]
+    unit = sorted(x.units & y.units, key=len)[-1]
+    if unit in _DURATIONS and not predicates_agree([a.predicate], a.text, [b.predicate], b.text):
+        return None  # "stayed seven seasons" / "was fired after four seasons": two periods
+    return x, y, unit
+
+
+#: units of time: a story holds many periods, so two lengths of time are one slot only when
+#: the claims say the same thing happened ("served seven seasons" / "served eleven seasons")
+_DURATIONS = frozenset(
+    {"second", "minute", "hour", "day", "week", "month", "year", "season", "term", "decade"}
+)
 
 
 def _ranges_meet(x: Any, y: Any) -> bool:

@@ -536,6 +536,21 @@ def test_lengths_of_two_periods_and_an_elided_count_are_no_conflict() -> None:
     assert len(pair_conflicts(e, f, cos=0.90, p=0.60)) == 1
 
 
+def test_a_negation_split_by_tokenized_text_is_still_a_negation() -> None:
+    # "hadn ’ t" (text tokenized before it was published) parses without a negation; the
+    # words still say it, so the two outlets do not disagree
+    a = _claim(
+        "a", "The city office said the case hadn’t been filed by Tuesday.", "", "file", set()
+    )
+    b = _claim(
+        "b", "The city office said the case hadn ’ t been filed by Tuesday .", "", "file", set()
+    )
+    a.negated, b.negated = True, False
+    assert pair_conflicts(a, b, cos=0.97, p=0.95) == []
+    b.text = b.gist = "The city office said the case had been filed by Tuesday."
+    assert [c.slot for c in pair_conflicts(a, b, cos=0.97, p=0.95)] == ["negation"]
+
+
 def test_different_events_never_conflict() -> None:
     # Sunday's hostage-taking and Monday's negotiations: other predicates, other days
     a = _claim(

@@ -289,7 +289,8 @@ def _same_number(x: float, y: float) -> bool:
     return abs(x - y) <= NUMBER_TOLERANCE * max(abs(x), abs(y), 1e-9)
 
 
-_NEG_WORDS = re.compile(r"\b(?:not|never|no)\b|n['’]t", re.IGNORECASE)  # "hadn't", "hadn’t"
+# "hadn't", "hadn’t", and "hadn ’ t" of text that was tokenized before it was published
+_NEG_WORDS = re.compile(r"\b(?:not|never|no)\b|n ?['’] ?t\b", re.IGNORECASE)
 
 
 #: words whose negation states what the other word states ("pleaded not guilty" / "pleaded

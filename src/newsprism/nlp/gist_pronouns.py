@@ -11,8 +11,9 @@ replaced by the person it stands for when that person is beyond doubt:
   sentence before ("Knoblauch stood at second. He did not look up").
 
 A person's gender comes from a title or a given name (:func:`name_gender`) or from the
-article's own "he said"/"she said" about them; a person of unknown gender counts as a
-candidate for either, so two candidates leave the pronoun as it is. A possessive takes "'s".
+article's own "he said"/"she said" about them. A person of unknown gender counts as a
+candidate for either pronoun, so that two candidates leave it as it is, but is never put in
+its place. A possessive takes "'s".
 Only the gist changes: what a fact cites is still the clause's own text.
 """
 
@@ -130,13 +131,17 @@ def _person_for(
     sent = bisect_right(starts, tok.idx) - 1
     lo = bisect_left(people, (starts[max(0, sent - 1)],))
     hi = bisect_left(people, (tok.idx,))
-    fits = [p for p in people[lo:hi] if gender.get(p.name, want) == want]
+    window = people[lo:hi]
     for k in (sent, sent - 1):
-        names = {p.name for p in fits if p.sentence == k}
-        if len(names) == 1:
-            return names.pop()
-        if names:
+        names = {p.name for p in window if p.sentence == k and gender.get(p.name, want) == want}
+        if len(names) > 1:
             return None  # two people it could be
+        if names:
+            name = names.pop()
+            # a person whose gender the article does not tell is no match for "she": the
+            # victim named two sentences up may be the one ("She was in the crosswalk when
+            # the car hit her", after a police sergeant spoke)
+            return name if gender.get(name) == want else None
     return None
 
 

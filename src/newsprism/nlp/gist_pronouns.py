@@ -20,9 +20,11 @@ Only the gist changes: what a fact cites is still the clause's own text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
+from newsprism.nlp.attributions_lexicon import PERSON_PRONOUNS
 from newsprism.nlp.attributions_speaker import name_gender
 from newsprism.nlp.clauses import quote_regions
 
@@ -32,7 +34,8 @@ if TYPE_CHECKING:
     from newsprism.model import Attribution, Clause, EntityMention
 
 #: third-person singular pronouns a person can stand behind, and the gender each asks for
-PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f"}
+#: ("hers" stands for a thing, not for her)
+PRONOUN_GENDER = {w: g for w, g in PERSON_PRONOUNS.items() if w != "hers"}
 _PRONOUN_WORD = re.compile(r"\b(?:he|him|his|she|her)\b", re.IGNORECASE)
 
 
@@ -56,7 +59,7 @@ def name_pronouns(
         return clauses
     text = doc.text
     starts = [s.start_char for s in doc.sents]
-    people = _people(text, starts, entities)
+    people = _people(starts, entities)
     if not people:
         return clauses
     gender = _genders(text, entities, attributions or [])
@@ -76,9 +79,7 @@ def name_pronouns(
     return [named.get(id(c), c) for c in clauses]
 
 
-def _people(text: str, starts: list[int], entities: list[EntityMention]) -> list[_Person]:
-    from bisect import bisect_right
-
+def _people(starts: list[int], entities: list[EntityMention]) -> list[_Person]:
     return sorted(
         _Person(e.start, e.name, bisect_right(starts, e.start) - 1)
         for e in entities
@@ -97,10 +98,9 @@ def _genders(
             if g:
                 out[e.name] = g
     for a in attributions:
-        if a.source is not None and a.speaker and a.speaker not in out:
-            g = PRONOUN_GENDER.get(a.source.text.strip().lower(), "")
-            if g and a.source.text.strip().lower() in ("he", "she"):
-                out[a.speaker] = g
+        word = a.source.text.strip().lower() if a.source is not None else ""
+        if word in ("he", "she") and a.speaker and a.speaker not in out:
+            out[a.speaker] = PRONOUN_GENDER[word]
     return out
 
 
@@ -125,8 +125,6 @@ def _person_for(
     tok: Token, people: list[_Person], gender: dict[str, str], starts: list[int]
 ) -> str | None:
     """The one person the pronoun ``tok`` can stand for, else None."""
-    from bisect import bisect_left, bisect_right
-
     want = PRONOUN_GENDER[tok.lower_]
     sent = bisect_right(starts, tok.idx) - 1
     lo = bisect_left(people, (starts[max(0, sent - 1)],))

@@ -373,3 +373,19 @@ def test_closing_credit_line_of_a_wire_copy_is_removed() -> None:
     # a sentence of the story that mentions who provided something stays
     kept = BODY + "\n\nThe figures were provided by the water board in March."
     assert "provided by the water board" in clean_text(kept).text
+
+
+def test_a_sites_own_tags_and_a_tweet_credit_go_the_words_stay() -> None:
+    raw = (
+        "The mayor answered on Tuesday.\n\n"
+        '<tweet id="1234" author="@KellMayor" datetime="2031-07-05">The bridge stays open '
+        "for now. pic.twitter.com/AbCd12 — Lena Varga (@KellMayor) July 5, 2031</tweet>\n\n"
+        "Traffic was light, with under <5 percent of lanes closed and a sign reading <tweet."
+    )
+    c = clean_text(raw)
+    assert "The bridge stays open for now." in c.text
+    assert "<tweet" not in c.text.split("reading")[0]  # the embed's tags
+    assert "pic.twitter.com" not in c.text and "(@KellMayor)" not in c.text
+    assert "under <5 percent" in c.text and "reading <tweet." in c.text  # prose stays
+    reasons = Counter(r.reason for r in c.removed)
+    assert reasons["html-tag"] == 2 and reasons["credit"] == 1

@@ -71,9 +71,21 @@ _INLINE_TAGS = (
     "u|time|picture|source|video|audio|embed|object|param|link|meta|label|button|input|form|"
     "select|option|textarea|svg|path|caption|col|colgroup|wbr|script|style|noscript"
 )
+_KNOWN_TAGS = frozenset(t for t in (_BLOCK_TAGS + "|" + _INLINE_TAGS).split("|") if t.isalpha()) | {
+    f"h{k}" for k in range(1, 7)
+}
 _TAG_RE = re.compile(
     rf"<\s*/?\s*(?:(?P<block>{_BLOCK_TAGS})|(?:{_INLINE_TAGS}))\b(?:\s[^<>]{{0,500}})?/?\s*>",
     re.IGNORECASE,
+)
+# a tag of a site's own making ("<tweet id=...>...</tweet>"): removed, its words kept, when the
+# text also closes it (a lone "<tweet" may be prose)
+_CUSTOM_TAG_RE = r"<\s*/?\s*{name}\b(?:\s[^<>]{{0,500}})?/?\s*>"
+_CLOSED_NAME_RE = re.compile(r"<\s*/\s*([a-z][a-z0-9-]{1,30})\s*>", re.IGNORECASE)
+# the credit line a tweet embed leaves: "pic.twitter.com/x — Paul Ryan (@SpeakerRyan) July 5, 2016"
+_EMBED_CREDIT_RE = re.compile(
+    r"\s*(?:pic\.twitter\.com/\w+\s*)?[—–]\s*[^()\n—–]{1,80}\(@\w{1,30}\)\s+"
+    r"[A-Z][a-z]+\.? \d{1,2}, \d{4}"
 )
 # zero-width joiners (ZWJ, ZWNJ) between two non-ASCII characters build emoji sequences and
 # shape scripts such as Persian or Devanagari: those stay; elsewhere they are debris
@@ -390,6 +402,19 @@ def _markup_pass(raw: str, removed: list[Removed]) -> list[_Line | None]:
 
     if "<" in text:
         text = _BLOCK_RE.sub(block, text)
+        custom = {n.lower() for n in _CLOSED_NAME_RE.findall(text)} - _KNOWN_TAGS
+        if custom:
+            names = "|".join(sorted(re.escape(n) for n in custom))
+            custom_re = re.compile(_CUSTOM_TAG_RE.format(name=f"(?:{names})"), re.IGNORECASE)
+
+            current = text
+
+            def tag(m: re.Match[str]) -> str:
+                no = current.count("\n", 0, m.start()) + 1
+                removed.append(Removed(m.group(0), "html-tag", no))
+                return ""
+
+            text = custom_re.sub(tag, current)
     out: list[_Line | None] = []
     for no, line in enumerate(text.splitlines(), 1):
         if "&" in line:
@@ -410,6 +435,10 @@ def _markup_pass(raw: str, removed: list[Removed]) -> list[_Line | None]:
             buf.append(line[pos:])
             parts.append("".join(buf))
         for part in parts:
+            if "(@" in part:
+                for m in _EMBED_CREDIT_RE.finditer(part):
+                    removed.append(Removed(m.group(0).strip(), "credit", no))
+                part = _EMBED_CREDIT_RE.sub("", part)
             inv = _INVISIBLE_RE.findall(part)
             if inv:
                 removed.append(Removed("".join(inv), "invisible", no))

@@ -389,18 +389,10 @@ def _person_apposition(span: Span) -> bool:
     return False
 
 
-_PLACE_PREPS = frozenset({"in", "to", "from", "across", "throughout", "inside", "near", "at"})
-
-
 def _in_place_slot(doc: Doc, m: EntityMention) -> bool:
-    """A word used as a place here ("in Lincoln", "Lincoln's government")."""
+    """A mention used as a place here ("in Lincoln", "Lincoln's government")."""
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
-    if span is None:
-        return False
-    tok = span.root
-    if tok.dep_ == "pobj" and tok.head.lower_ in _PLACE_PREPS:
-        return True
-    return tok.dep_ == "poss" and tok.head.lower_ in PLACE_HEADS
+    return span is not None and _place_slot(span.root)
 
 
 def _persons_by_description(mentions: list[EntityMention], ctx: _DocContext) -> None:
@@ -476,10 +468,16 @@ PLACE_HEADS = frozenset(
 
 def _place_context(ent: Span) -> bool:
     """A one-word PERSON used like a place: "in Estrelia", "Estrelia's government"."""
-    if ent.label_ != "PERSON" or len(ent) != 1:
-        return False
-    tok = ent[0]
-    if tok.dep_ == "pobj" and tok.head.lower_ in {"in", "across", "throughout", "inside"}:
+    return ent.label_ == "PERSON" and len(ent) == 1 and _place_slot(ent[0])
+
+
+#: prepositions whose object is a place ("in Estrelia")
+_PLACE_PREPS = frozenset({"in", "across", "throughout", "inside"})
+
+
+def _place_slot(tok: Token) -> bool:
+    """Whether a name's word stands where a place does: "in Estrelia", "Estrelia's army"."""
+    if tok.dep_ == "pobj" and tok.head.lower_ in _PLACE_PREPS:
         return True
     return tok.dep_ == "poss" and tok.head.lower_ in PLACE_HEADS
 

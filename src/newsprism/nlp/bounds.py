@@ -31,7 +31,6 @@ __all__ = [
     "CHUNK_CHARS",
     "CUTS_KEY",
     "MAX_SENTENCE_TOKENS",
-    "add_sentence_cap",
     "cap_sentences",
     "note_limits",
     "pipe_bounded",
@@ -72,16 +71,6 @@ def cap_sentences(doc: Doc, max_tokens: int = MAX_SENTENCE_TOKENS) -> Doc:
             run, soft = 0, -1
     doc.user_data[CUTS_KEY] = cuts
     return doc
-
-
-def add_sentence_cap(nlp: Language) -> None:
-    """Put :func:`cap_sentences` before the parser of ``nlp`` (once)."""
-    from spacy.language import Language  # heavy: spacy (~1.6 s), not loaded at import
-
-    if not Language.has_factory(COMPONENT):
-        Language.component(COMPONENT, func=cap_sentences)
-    if COMPONENT not in nlp.pipe_names and "parser" in nlp.pipe_names:
-        nlp.add_pipe(COMPONENT, before="parser")
 
 
 def split_text(text: str, limit: int = CHUNK_CHARS) -> list[str]:

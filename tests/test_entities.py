@@ -566,6 +566,18 @@ def test_place_glued_to_a_name_goes_to_the_role(nlp) -> None:
     assert all("Tindmark" not in m.name for m in ms if m.text != "Tindmark")
 
 
+def _tagged(nlp, text: str, tags: list[tuple[str, str, int]]):
+    """``text`` parsed, with the recogniser's entities replaced by ``tags``: (phrase, label,
+    which occurrence of the phrase), so a test does not depend on what the model tags."""
+    doc = nlp(text)
+    spans = []
+    for phrase, label, nth in tags:
+        start = [i for i in range(len(text)) if text.startswith(phrase, i)][nth]
+        spans.append(doc.char_span(start, start + len(phrase), label=label))
+    doc.ents = spans
+    return doc
+
+
 @pytest.mark.slow
 def test_one_word_persons_in_place_slots_become_places(nlp) -> None:
     from newsprism.nlp.entities import extract_entities
@@ -574,20 +586,18 @@ def test_one_word_persons_in_place_slots_become_places(nlp) -> None:
         "Ilse Marran was born in Brask. Trade fell in Estrelia last year, and Estrelia's "
         "ambassador left. Marran's government fell, and Norvania's army stayed home."
     )
-    doc = nlp(text)
-    spans = []
-    for phrase, label, nth in [
-        ("Ilse Marran", "PERSON", 0),
-        ("Brask", "PERSON", 0),
-        ("Estrelia", "PERSON", 0),
-        ("Estrelia", "PERSON", 1),
-        ("Marran", "PERSON", 1),
-        ("Norvania", "ORG", 0),
-    ]:
-        starts = [i for i in range(len(text)) if text.startswith(phrase, i)]
-        start = starts[nth]
-        spans.append(doc.char_span(start, start + len(phrase), label=label))
-    doc.ents = spans
+    doc = _tagged(
+        nlp,
+        text,
+        [
+            ("Ilse Marran", "PERSON", 0),
+            ("Brask", "PERSON", 0),
+            ("Estrelia", "PERSON", 0),
+            ("Estrelia", "PERSON", 1),
+            ("Marran", "PERSON", 1),
+            ("Norvania", "ORG", 0),
+        ],
+    )
     got = [(m.text, m.label, m.name) for m in extract_entities(doc)]
     assert got == [
         ("Ilse Marran", "PERSON", "Ilse Marran"),
@@ -703,23 +713,21 @@ def test_a_name_with_an_age_or_a_persons_title_is_a_person(nlp) -> None:
         "Senator Ola Brin of Dunmoor, the majority leader, stayed away. "
         "In Kellport, a neighbour said the stairs were dark. Kellport, 1998, was calmer."
     )
-    doc = nlp(text)
-    spans = []
-    for phrase, label, nth in [
-        ("Vera Merzlyakova", "ORG", 0),
-        ("Kellport", "GPE", 0),
-        ("Merzlyakova", "GPE", 1),
-        ("Merzlyakova", "ORG", 2),
-        ("Arno Tessel", "ORG", 0),
-        ("Ola Brin", "PERSON", 0),
-        ("Dunmoor", "GPE", 0),
-        ("Kellport", "GPE", 1),
-        ("Kellport", "GPE", 2),
-    ]:
-        starts = [i for i in range(len(text)) if text.startswith(phrase, i)]
-        start = starts[nth]
-        spans.append(doc.char_span(start, start + len(phrase), label=label))
-    doc.ents = spans
+    doc = _tagged(
+        nlp,
+        text,
+        [
+            ("Vera Merzlyakova", "ORG", 0),
+            ("Kellport", "GPE", 0),
+            ("Merzlyakova", "GPE", 1),
+            ("Merzlyakova", "ORG", 2),
+            ("Arno Tessel", "ORG", 0),
+            ("Ola Brin", "PERSON", 0),
+            ("Dunmoor", "GPE", 0),
+            ("Kellport", "GPE", 1),
+            ("Kellport", "GPE", 2),
+        ],
+    )
     got = [(m.text, m.label) for m in extract_entities(doc)]
     assert got == [
         ("Vera Merzlyakova", "PERSON"),  # her surname is given an age

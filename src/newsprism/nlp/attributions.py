@@ -46,6 +46,7 @@ from newsprism.nlp.attributions_model import (
 )
 from newsprism.nlp.attributions_quotes import Quote, QuoteIndex, find_quotes
 from newsprism.nlp.attributions_speaker import resolve_speakers
+from newsprism.nlp.clauses import misread_subject
 from newsprism.nlp.dates_calendar import WEEKDAYS
 from newsprism.text import dateline_end
 
@@ -439,29 +440,22 @@ def _content_ccomp(cx: _VerbContext) -> _Found:
         and not (c.i < tok.i and any(t.text == ";" for t in doc[c.right_edge.i + 1 : tok.i]))
     ]
     content = [_subtree_range(doc, c) for c in cx.ccomps]
-    dobj = next((c for c in cx.children if c.dep_ in ("dobj", "nsubj") and c.i > tok.i), None)
-    if (
-        content
-        and dobj is not None
-        and not _has_subject(cx.ccomps[0])
-        and dobj.i < cx.ccomps[0].i
-        and not any(t.text in (":", ";") for t in doc[dobj.i : cx.ccomps[0].i])
-    ):
+    subject = misread_subject(cx.ccomps[0]) if cx.ccomps else None
+    if subject is not None and subject.head.i == tok.i:
         # "said the launching of Zarya, ..., was a vindication": the parser took the
         # clause's subject for the verb's object (or a second subject); the content starts
         # with it
-        content[0] = (doc[dobj.left_edge.i].idx, content[0][1])
+        content[0] = (doc[subject.left_edge.i].idx, content[0][1])
     return (content, "ccomp") if content else None
 
 
 def _subject_of_later(noun: Token, verb: Token) -> bool:
     """Whether ``noun``, hung on ``verb`` after it, is the subject of a clause that follows
     without one ("said the launching of Zarya, ..., was a vindication")."""
-    return any(c.dep_ == "ccomp" and c.i > noun.i and not _has_subject(c) for c in verb.children)
-
-
-def _has_subject(verb: Token) -> bool:
-    return any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in verb.children)
+    return any(
+        c.dep_ == "ccomp" and getattr(misread_subject(c), "i", None) == noun.i
+        for c in verb.children
+    )
 
 
 def _content_prep_clause(cx: _VerbContext) -> _Found:

@@ -547,7 +547,8 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
     # split-off relative clause or apposition to neither claim
     dropped: set[int] = set()
     if heads[0][1] == "reported":
-        subject = _misread_subject(main_head)
+        misread = misread_subject(main_head)
+        subject = {t.i for t in misread.subtree} if misread is not None else set()
         dropped |= {
             t.i
             for t in sent
@@ -682,20 +683,20 @@ def _reattach_elided(sent: Span, head_set: set[int], owner: dict[int, int]) -> N
                 owner[t.i] = verb.i
 
 
-def _misread_subject(comp: Token) -> set[int]:
-    """The tokens of a reported clause's subject that the parser hung on the reporting verb,
-    as its object or a second subject ("said the launching of the module, ..., was a
-    vindication"), else none."""
+def misread_subject(comp: Token) -> Token | None:
+    """The subject of the clause ``comp`` (a verb's clausal complement) where the parser hung
+    it on that verb instead, as its object or a second subject ("said the launching of the
+    module, ..., was a vindication"), else None."""
     frame = comp.head
     if any(c.dep_ in _SUBJ for c in comp.children):
-        return set()
-    dobj = next(
+        return None
+    noun = next(
         (c for c in frame.children if c.dep_ in ("dobj", "nsubj") and frame.i < c.i < comp.i),
         None,
     )
-    if dobj is None or any(t.text in (":", ";") for t in comp.doc[dobj.i : comp.i]):
-        return set()  # "described a way: draw on ...": the object announces the clause
-    return {t.i for t in dobj.subtree}
+    if noun is None or any(t.text in (":", ";") for t in comp.doc[noun.i : comp.i]):
+        return None  # "described a way: draw on ...": the object announces the clause
+    return noun
 
 
 def _one(sent: Span, whole: Sentence, root: Token, index: int) -> Clause:

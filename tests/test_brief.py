@@ -145,3 +145,28 @@ def test_key_facts_open_with_sentences_that_read_alone() -> None:
         "The eastern quay has been used by the Kessel fishing fleet since 1890.",
         "The harbour board plans to vote on the sale of the eastern quay in May.",
     ]
+
+
+def test_a_fact_is_shown_in_the_sentence_that_states_it_alone() -> None:
+    # one outlet says it in a relative clause of the governor's pledge, the other in its own
+    # sentence: the line is the latter, so that the second citation does not seem to back
+    # the pledge too
+    from newsprism.nlp.enrich import enrich_doc
+    from newsprism.nlp.pipeline import parse
+
+    a_text = (
+        "Governor Ola Brin said on Saturday that he would oversee the inquiry into the death "
+        "of the harbour master Tam Ro, who was shot on the stairs of his building on Friday "
+        "night."
+    )
+    b_text = "The harbour master Tam Ro was shot on the stairs of his building on Friday night."
+    arts = [
+        Article(id="a", text=a_text, source="Ridge Times", published="2031-06-07"),
+        Article(id="b", text=b_text, source="Delta Post", published="2031-06-07"),
+    ]
+    en = {x.id: enrich_doc(x, parse(x.text)) for x in arts}
+    lines = build_brief(arts, compare_story(arts, en))
+    _check_citations(lines, arts)
+    shot = [ln for ln in lines if "was shot on the stairs" in ln.text and len(ln.citations) == 2]
+    assert shot, [ln.text for ln in lines]
+    assert shot[0].text == b_text

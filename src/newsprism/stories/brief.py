@@ -40,45 +40,51 @@ def build_brief(
     texts = {a.id: a.text for a in articles}
     used_sentences: set[tuple[str, int]] = set()
 
-    def sentence_of(f: Fact) -> tuple[str, list[Citation]]:
+    def sentence_of(f: Fact) -> tuple[str, list[Citation], tuple[str, int] | None]:
+        """The fact's line, its citations, and the (article, start) of the line's sentence."""
         seen: set[str] = set()
         out: list[Citation] = []
         text = f.text
-        for n, c in enumerate(f.claims or []):
+        key: tuple[str, int] | None = None
+        best = -1.0
+        for c in f.claims or []:
             if c.article in seen:
                 continue
             seen.add(c.article)
             start, end = (
                 (c.sent_start, c.sent_end) if c.sent_end > c.sent_start else (c.start, c.end)
             )
-            if n == 0 and c.article in texts:
-                text = texts[c.article][start:end]
+            # the line is the sentence that states the fact most nearly alone: of "Yeltsin
+            # said he would oversee the inquiry into the killing of X, who was gunned down
+            # ..." and "X was gunned down in the lobby", the fact is the second one
+            share = (c.end - c.start) / max(1, end - start)
+            if c.article in texts and share > best + 0.05:
+                text, best, key = texts[c.article][start:end], share, (c.article, c.sent_start)
             out.append(Citation(c.article, start, end))
         if not out:
             out = [Citation(s.article, s.start, s.end) for s in f.sources]
-        return text, out
+        return text, out, key
 
     def redundant(i: int, chosen: list[int]) -> bool:
         if vecs is None or not chosen:
             return False
         return float(np.max(vecs[chosen] @ vecs[i])) >= REDUNDANCY
 
-    def repeats_sentence(f: Fact) -> bool:
-        c = f.claims[0] if f.claims else None
-        return c is not None and (c.article, c.sent_start) in used_sentences
-
     sentences = [sentence_of(f) for f in facts]  # each fact's line and citations, made once
 
+    def repeats_sentence(i: int) -> bool:
+        key = sentences[i][2]
+        return key is not None and key in used_sentences
+
     def emit(i: int, section: str) -> None:
-        f = facts[i]
-        text, cites = sentences[i]
-        if f.claims:
-            used_sentences.add((f.claims[0].article, f.claims[0].sent_start))
+        text, cites, key = sentences[i]
+        if key is not None:
+            used_sentences.add(key)
         lines.append(BriefLine(text, cites, section))
 
     # a sentence a reader can take in on its own goes first: not a question, a first-person
     # quotation, a piece of a longer quotation, or one that opens with "But" or "He"
-    alone = [reads_alone(s) and not leans_on_previous(s) for s, _ in sentences]
+    alone = [reads_alone(s) and not leans_on_previous(s) for s, _, _ in sentences]
     ranked = sorted(
         range(len(facts)),
         key=lambda i: (-min(facts[i].independent, 3), not alone[i], -facts[i].centrality),
@@ -91,7 +97,7 @@ def build_brief(
         f = facts[i]
         if f.independent < 2 and len(key) >= min(KEY_MIN, n_key):
             break
-        if f.status == "conflicting" or redundant(i, key) or repeats_sentence(f):
+        if f.status == "conflicting" or redundant(i, key) or repeats_sentence(i):
             continue
         key.append(i)
         emit(i, "key")
@@ -108,7 +114,7 @@ def build_brief(
         for i in by_outlet.get(outlet, []):
             if len(picked) >= min(per_outlet, 3):
                 break
-            if redundant(i, key + picked) or repeats_sentence(facts[i]):
+            if redundant(i, key + picked) or repeats_sentence(i):
                 continue
             picked.append(i)
             emit(i, "adds")

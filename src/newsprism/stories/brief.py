@@ -30,8 +30,8 @@ def build_brief(
     """Key facts, what each outlet adds, conflicts (both sides) and the dated timeline.
 
     A fact is a clause; its brief line is a whole sentence that carries it (verbatim: of its
-    outlets' sentences, the one the clause fills most), and
-    each citation points at that sentence in every article that carries the fact."""
+    outlets' sentences, the one the clause fills most), and each citation points at the
+    sentence that carries it in every article that carries the fact."""
     facts = comparison.facts
     vecs = comparison.vectors
     lines: list[BriefLine] = []

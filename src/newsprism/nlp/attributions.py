@@ -476,14 +476,13 @@ def _content_prep_clause(cx: _VerbContext) -> _Found:
 
 def _content_xcomp(cx: _VerbContext) -> _Found:
     """ "pledged to act", "wants to leave": the open complement."""
-    content = [_subtree_range(cx.doc, c) for c in cx.children if c.dep_ == "xcomp"]
-    xcomp = next((c for c in cx.children if c.dep_ == "xcomp"), None)
+    xcomps = [c for c in cx.children if c.dep_ == "xcomp"]
+    content = [_subtree_range(cx.doc, c) for c in xcomps]
     dobj = next((c for c in cx.children if c.dep_ == "dobj"), None)
     if (
-        content
-        and xcomp is not None
+        xcomps
         and dobj is not None
-        and cx.tok.i < dobj.i < xcomp.i
+        and cx.tok.i < dobj.i < xcomps[0].i
         and cx.lemma in ADDRESSEE_VERBS
     ):
         # "urged Britain to release Pinochet": who is urged belongs to what is urged

@@ -63,7 +63,8 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
-def _inside(pos: int, regions: list[tuple[int, int]]) -> bool:
+def inside_quote(pos: int, regions: list[tuple[int, int]]) -> bool:
+    """Whether ``pos`` lies inside one of the :func:`quote_regions`."""
     return any(s < pos < e for s, e in regions)
 
 
@@ -441,7 +442,7 @@ class _Splitter:
         self.regions = regions
 
     def quoted(self, tok: Token) -> bool:
-        return _inside(tok.idx, self.regions)
+        return inside_quote(tok.idx, self.regions)
 
     def heads(self, root: Token) -> list[tuple[Token, str]]:
         """The claims' heads, the first of them the main or reported clause; ``root`` is the

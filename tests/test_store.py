@@ -123,6 +123,7 @@ def test_enrichment_round_trip_and_delete(store_location: str) -> None:
                 kind="indirect",
             )
         ],
+        enricher="5e1f00d2c0ffee00",
     )
     with open_store(store_location) as db:
         db.add_articles([_article(1, text), _article(2)])
@@ -135,6 +136,7 @@ def test_enrichment_round_trip_and_delete(store_location: str) -> None:
         # the outline: the entities only, read from the record by the database
         outline = db.enrichment_outline()["a1"]
         assert outline.partial and outline.digest == e.digest
+        assert outline.enricher == "5e1f00d2c0ffee00"  # which analysis made it: read out too
         assert e.attributions and outline.entities == e.entities
         assert outline.sentences == outline.dates == outline.clauses == outline.attributions == []
         assert not db.enrichment()["a1"].partial

@@ -40,6 +40,7 @@ from newsprism.nlp.canonical import canonicalize
 from newsprism.nlp.embed import backend_name, cluster_backend, release_encoder, vectors_id
 from newsprism.nlp.embed import persistent as embedding_store
 from newsprism.nlp.embed import remote as embedding_remote
+from newsprism.nlp.enrich import enricher_id
 from newsprism.nlp.pubdate import date_from_stories, date_from_text
 from newsprism.profile import Profile, Timed, activate, lap, stage
 from newsprism.record import derived_fields, story_to_dict
@@ -75,6 +76,7 @@ class AnalyzeOptions:
     max_facts: int = default("max_facts")
     engine: Engine = default("engine")
     ray_address: str | None = default("ray_address")
+    reenrich: bool = default("reenrich")
 
 
 def analyze(
@@ -178,6 +180,7 @@ def _analyze(
     # record is read when its story is compared again
     enriched = db.enrichment_outline()
     todo = [a for a in articles if a.id not in enriched]
+    todo += _stale(articles, enriched, options.reenrich)
     if todo:
         # each batch of new records is stored as it comes, and only its outline is kept: the
         # whole records are read back when their story is compared (memory stays what the
@@ -257,12 +260,35 @@ def _enrich(
     )
 
 
+def _stale(articles: list[Article], enriched: dict[str, Enriched], redo: bool) -> list[Article]:
+    """The stored articles whose enrichment another version of the language analysis made
+    (:func:`~newsprism.nlp.enrich.enricher_id`), to enrich again when ``redo``; otherwise they
+    are kept as they are, and a warning says how many there are and how to redo them. Redone
+    records are stored batch by batch with the current id, so a stopped redo resumes."""
+    current = enricher_id()
+    stale = [a for a in articles if a.id in enriched and enriched[a.id].enricher != current]
+    if not stale:
+        return []
+    if redo:
+        log.info("enriching again %d articles enriched by another version", len(stale))
+        return stale
+    log.warning(
+        "%d of %d stored articles were enriched by another version of newsprism; their "
+        "claims, quotes, dates and events may differ from what this version finds. Run again "
+        "with --reenrich to redo them (it resumes if stopped).",
+        len(stale),
+        len(enriched),
+    )
+    return []
+
+
 def _outline(e: Enriched) -> Enriched:
     """A stored record's outline: its entities and digest (see
     :meth:`~newsprism.store.sql.SQLStore.enrichment_outline`)."""
     return Enriched(
         e.article_id,
         entities=e.entities,
+        enricher=e.enricher,
         digest=e.record_digest(),  # (a store that did not note it: the record's own)
         partial=True,
     )

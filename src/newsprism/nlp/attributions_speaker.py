@@ -312,7 +312,9 @@ def resolve_speakers(
         if d.speaker:
             kind = _kind_of(ctx, d)
             plural = d.subject is not None and d.subject.tag_ in ("NNS", "NNPS")
-            gender = _pronoun_gender(d.subject)
+            gender = _pronoun_gender(d.subject) or (
+                "" if plural else _reported_pronoun_gender(doc, d)
+            )
             if gender and d.speaker:
                 ctx.gender.setdefault(d.speaker, gender)
             m = Mention(
@@ -327,6 +329,20 @@ def resolve_speakers(
 
 def _pronoun_gender(tok: Token | None) -> str:
     return PERSON_PRONOUNS.get(tok.lower_, "") if tok is not None else ""
+
+
+def _reported_pronoun_gender(doc: Doc, d: Draft) -> str:
+    """The gender a named or described speaker shows by reporting of themselves: "The
+    reporter said he talked to ...", whose content opens with the subject "he" (an opening
+    "that" passed over). Only for a speaker whose own words are not a pronoun."""
+    if d.subject is None or d.subject.lower_ in PERSON_PRONOUNS or not d.content:
+        return ""
+    k = _token_at(doc, d.content[0][0])
+    if k is not None and k.lower_ == "that" and k.i + 1 < len(doc):
+        k = doc[k.i + 1]
+    if k is None or k.dep_ != "nsubj" or k.lower_ not in ("he", "she"):
+        return ""
+    return PERSON_PRONOUNS[k.lower_]
 
 
 def _kind_of(ctx: _Context, d: Draft) -> str:

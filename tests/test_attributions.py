@@ -886,3 +886,19 @@ def test_a_speaker_who_reports_of_himself_is_no_she() -> None:
     got = {a.source.text: a.speaker for a in extract_attributions(doc, extract_entities(doc))}
     assert got["The reporter"] == "reporter"
     assert got["She"] == "Marta Quiroga"
+
+
+def test_a_description_keeps_the_words_that_single_it_out() -> None:
+    # "the royalist party" is not the Harbour People's Party named before it, and "the prime
+    # minister" not the foreign minister who spoke last: each had been the nearest mention
+    # whose name or role holds the noun
+    text = (
+        "Prime Minister Tomas Brenner met the opposition on Monday. The Harbour People's Party "
+        "said it would join the talks. The royalist party rejected the offer, insisting that "
+        "its leader be included. Foreign Minister Lea Varga said the talks would resume. "
+        "The prime minister said that the coalition would hold."
+    )
+    doc = parse(text)
+    got = [(a.source.text, a.speaker) for a in extract_attributions(doc, extract_entities(doc))]
+    assert ("The royalist party", "royalist party") in got
+    assert ("The prime minister", "Tomas Brenner") in got

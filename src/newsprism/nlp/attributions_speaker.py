@@ -423,7 +423,7 @@ def _resolve(ctx: _Context, d: Draft, src_text: str) -> str | None:
         and not has_poss
         and tok.tag_ == "NN"
     ):
-        found = _by_role(ctx, a, tok.lemma_.lower(), tok.lower_)
+        found = _by_role(ctx, a, tok.lemma_.lower(), tok.lower_, _telling_modifiers(tok))
         if found:
             return found
         if tok.lemma_.lower() in PERSON_ROLE_NOUNS:  # "the senator": a definite description
@@ -445,7 +445,32 @@ def _np_text(tok: Token) -> str:
     return _clean_name(tok.doc[lo : tok.i + 1].text)
 
 
-def _by_role(ctx: _Context, pos: int, lemma: str, word: str) -> str | None:
+#: adjectives that do not tell one party, ministry or spokesman from another
+_PLAIN_MODIFIERS = frozenset(
+    {"main", "new", "former", "same", "other", "local", "official", "top", "senior", "chief"}
+    | {"current", "recent", "whole", "entire", "own", "latest", "first", "second", "last"}
+)
+
+
+def _telling_modifiers(tok: Token) -> frozenset[str]:
+    """The adjectives and common nouns before it that single out what a description names
+    ("the royalist party", "the prime minister"): each must be found in the name or role of
+    the mention it stands for. A nationality ("the Chinese ministry") is left to the name."""
+    return frozenset(
+        c.lower_
+        for c in tok.children
+        if (c.dep_, c.tag_) in (("amod", "JJ"), ("compound", "NN"))
+        and not c.ent_type_
+        and c.lower_ not in _PLAIN_MODIFIERS
+    )
+
+
+def _by_role(
+    ctx: _Context, pos: int, lemma: str, word: str, modifiers: frozenset[str] = frozenset()
+) -> str | None:
+    """The nearest earlier mention a description ("the ministry", "the spokesman") stands
+    for: its role or its name holds the noun, and every telling adjective of the description
+    ("the royalist party" is not the Cambodian People's Party)."""
     nouns = ROLE_SYNONYMS.get(lemma, frozenset({lemma, word}))
     # "the union", "the ministry": an organisation, never the person whose role names it
     # ("union leader Oleksandr Marchenko")
@@ -455,9 +480,11 @@ def _by_role(ctx: _Context, pos: int, lemma: str, word: str) -> str | None:
         if m.start >= pos:
             continue
         role = set(m.role.lower().replace("'s", " ").replace("’s", " ").split())
+        name = m.name.lower()
+        if modifiers and not modifiers <= role | set(name.split()):
+            continue
         if role & nouns and not (org_only and m.kind == _PERSON):
             return m.name
-        name = m.name.lower()
         if m.kind == _ORG and (lemma in name.split() or word in name.split()):
             return m.name
     return None

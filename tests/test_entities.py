@@ -353,6 +353,22 @@ def test_roles_from_titles_and_appositions(nlp) -> None:
 
 
 @pytest.mark.slow
+def test_an_apposition_is_a_role_only_right_after_the_name(nlp) -> None:
+    # the parser hangs a later apposition on the sentence's first name: "the armed movement
+    # that rules the valley" had become Mira Holt's title, "the majority leader" Karl Ivers's
+    text = (
+        "Mira Holt remains at large and is believed to be hiding in the hills under the "
+        "protection of the Velt Brotherhood, the armed movement that rules the valley.\n"
+        "Karl Ivers and Sen. Ola Brin of Tindmark, the majority leader, voted against it.\n"
+        "Tomas Reed, 36, editor of a harbour weekly, left for Pelmar.\n"
+    )
+    ms = ents(nlp, text)
+    assert by_text(ms, "Mira Holt")[0].role is None
+    assert by_text(ms, "Karl Ivers")[0].role is None
+    assert by_text(ms, "Tomas Reed")[0].role == "editor of a harbour weekly"  # an age between
+
+
+@pytest.mark.slow
 def test_short_mentions_take_the_full_name_of_the_article(nlp) -> None:
     text = (
         "Chen Liwei arrived in Pelmar on Tuesday. Later, President Chen met local officials. "

@@ -754,6 +754,26 @@ def _coordinated_titles(head: Token, ent_start: int) -> tuple[int, int] | None:
     return toks[0].i, ent_start
 
 
+#: what may stand between a name and its apposition besides commas: "Jeff Terry, MD, chair of"
+_DEGREES = frozenset({"MD", "M.D", "PhD", "Ph.D", "Jr", "Sr", "II", "III", "Esq"})
+
+
+def _set_after(span: Span, start: int) -> bool:
+    """Whether an apposition starting at token ``start`` is set right after the name: only
+    commas, an age, a degree or a word such as "himself", "then" between them ("Tony Smith,
+    36, editor of ..."). Not "Bin Laden ... under the protection of the Taliban, the Islamic
+    fundamentalist movement", nor "Gingrich and Sen. Trent Lott, the majority leader", which
+    the parser hung on the first name."""
+    doc = span.doc
+    return all(
+        doc[i].is_punct
+        or doc[i].like_num
+        or doc[i].pos_ in ("ADV", "PRON")
+        or doc[i].text.rstrip(".") in _DEGREES
+        for i in range(span.end, start)
+    )
+
+
 def _apposition(root: Token, span: Span) -> str | None:
     """Role from "Dmitry Peskov, the Kremlin spokesman" or "the Kremlin spokesman, Dmitry Peskov"."""
     doc = span.doc
@@ -773,7 +793,12 @@ def _apposition(root: Token, span: Span) -> str | None:
         exclude = {t.i for t in root.subtree}
     else:
         for child in root.rights:
-            if child.dep_ == "appos" and child.pos_ == "NOUN" and child.ent_type_ == "":
+            if (
+                child.dep_ == "appos"
+                and child.pos_ == "NOUN"
+                and child.ent_type_ == ""
+                and _set_after(span, child.left_edge.i)
+            ):
                 head = child
                 break
     if head is None:

@@ -818,7 +818,10 @@ def test_who_said_what_lists_statements_not_acts() -> None:
         "strike as reckless and urged both sides to return to talks. In the past two months, "
         "gunmen have claimed the lives of a well-known sailor and a high-ranking port "
         "official. Over the weekend, Anna Berg even had to call a news conference to say "
-        "there was no evidence that the harbour master was involved."
+        "there was no evidence that the harbour master was involved. Anna Berg got "
+        "interested in sailing as a girl. Anna Berg was quick to close the ferry office. "
+        "Anna Berg was guilty of ignoring the harbour rules. Anna Berg is critical of the "
+        "toll increase."
     )
     art = _dated("q1", "Kell Tribune", text)
     listed = [
@@ -830,6 +833,7 @@ def test_who_said_what_lists_statements_not_acts() -> None:
     assert "the harbour plan" in listed
     assert "to cut the tolls" in listed
     assert any("the dam could fail" in c for c in listed)
+    assert "the toll increase" in listed  # an adjective of stance: "critical of"
     for act in (
         "three books of poetry",
         "the award",
@@ -838,6 +842,9 @@ def test_who_said_what_lists_statements_not_acts() -> None:
         "a resolution that condemned",  # passing a resolution is an act
         "the lives of",  # claiming lives is killing ("high-ranking" is no verb of a clause)
         "to call a news conference",  # "had to": an act
+        "sailing",  # "interested in": a state
+        "to close the ferry office",  # "quick to": an act
+        "ignoring the harbour rules",  # "guilty of": an act
     ):
         assert not [c for c in listed if act in c], (act, listed)
 

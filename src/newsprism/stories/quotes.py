@@ -12,6 +12,7 @@ from newsprism.model import (
     Quote,
     SpeakerQuotes,
     StoryAttribution,
+    Word,
     WordIndex,
 )
 from newsprism.nlp.attributions_lexicon import (
@@ -120,30 +121,53 @@ def _says_something(att: Attribution, index: WordIndex | None) -> bool:
         return True  # stored without its words
     cue = index.within(att.cue.start, att.cue.end)
     verbs = [w for w in cue if w.pos in ("VERB", "AUX")]
+    lo, hi = att.content[0].start, att.content[-1].end
+    inside = index.within(lo, hi)
+    if not verbs and cue and all(w.pos in ("ADJ", "ADP", "PART") for w in cue):
+        # an adjective of stance counts ("critical of the plan", "skeptical about the
+        # reasons"); another only with a content clause ("glad that it passed"), not with an
+        # object or an infinitive ("interested in politics", "quick to close embassies",
+        # "guilty of interfering": a state or an act)
+        adjective = next((w.lemma for w in cue if w.pos == "ADJ"), "")
+        return adjective in STANCE_ADJECTIVES or _content_clause(inside)
     if not verbs or any(w.lemma == "accord" for w in cue):
         return True  # "according to", a quotation label, a noun cue ("the claim that ...")
     lemma = verbs[-1].lemma
-    lo, hi = att.content[0].start, att.content[-1].end
-    inside = index.within(lo, hi)
     if inside and inside[0].lemma == "to" and inside[0].pos == "PART":
         return lemma in XCOMP_VERBS  # "had to call a news conference": an act
     if lemma not in _STANCE_VERBS:
         # a verb the lexicon lacks counts with a content clause ("expressed concern that the
         # war could spin out of control"), not with an object ("returned to fiction")
-        # (a conjunction: the "that" of "passed a resolution that condemned ..." is a
-        # relative pronoun, and passing a resolution is an act)
-        return any(
-            w.lemma in ("that", "whether", "if")
-            and w.pos == "SCONJ"
-            and any(v.pos in ("VERB", "AUX") for v in inside[k + 1 :])
-            for k, w in enumerate(inside)
-        )
+        return _content_clause(inside)
     if lemma == "find" and inside and inside[0].lemma in _REFLEXIVES:
         return False  # "found himself living in an isolated city": a state, not a finding
     if not any(w.pos in ("VERB", "AUX") and not w.has(WORD_GLUED) for w in inside):
         # (a participle in a compound is no verb: "claimed the lives of a high-ranking aide")
         return lemma in DOBJ_VERBS or lemma in PREP_CONTENT
     return True
+
+
+#: adjectives that hold a stance toward what follows them ("critical of", "wary about")
+STANCE_ADJECTIVES = frozenset(
+    {"critical", "skeptical", "sceptical", "suspicious", "wary", "optimistic", "pessimistic"}
+    | {"hopeful", "adamant", "supportive", "confident", "certain", "sure", "convinced"}
+    | {"opposed", "concerned", "worried", "doubtful", "fearful", "dismissive", "firm"}
+    | {"insistent", "clear", "unhappy", "happy", "pleased", "satisfied", "disappointed"}
+    | {"reluctant", "eager", "willing", "unwilling", "ready", "determined", "committed"}
+    | {"devoted", "aware", "proud", "ashamed", "sorry", "grateful", "angry", "furious"}
+)
+
+
+def _content_clause(inside: list[Word]) -> bool:
+    """Whether a content opens a clause: "that", "whether" or "if" as a conjunction with a verb
+    after it (the "that" of "passed a resolution that condemned ..." is a relative pronoun,
+    and passing a resolution is an act)."""
+    return any(
+        w.lemma in ("that", "whether", "if")
+        and w.pos == "SCONJ"
+        and any(v.pos in ("VERB", "AUX") for v in inside[k + 1 :])
+        for k, w in enumerate(inside)
+    )
 
 
 #: reflexives a cue's object can be ("found herself living ..."), the first person's too

@@ -162,6 +162,28 @@ def test_substitutions_filter_what_is_not_one_referent(framing) -> None:
     }
 
 
+def test_a_negation_on_one_side_is_no_substitution() -> None:
+    # "pleaded innocent" / "pleaded not guilty": the stretch trimmed of its "not" had read as
+    # the antonyms "innocent" / "guilty"
+    h = _article("h", "Eastern Herald", ["All three dockers pleaded innocent in court on Tuesday."])
+    c = _article(
+        "c", "Western Courier", ["All three dockers pleaded not guilty in court on Tuesday."]
+    )
+    en = {a.id: Enriched(a.id, sentences=split_sentences(a.text)) for a in (h, c)}
+    pair = [extract_claims(h, en["h"])[0], extract_claims(c, en["c"])[0]]
+    fact = Fact(
+        "f0",
+        pair[0].text,
+        "corroborated",
+        [x.outlet for x in pair],
+        [Source.of(x) for x in pair],
+        claims=pair,
+    )
+    got = _terms([h, c], en, [fact])
+    words = {w for v in got.values() for i in v for w in (i["ours"].lower(), i["theirs"].lower())}
+    assert not words & {"innocent", "guilty", "not guilty"}
+
+
 def test_every_item_cites_exact_spans(story, framing) -> None:
     arts = {a.id: a for a in story[0]}
     assert any(framing.values())

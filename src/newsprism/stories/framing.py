@@ -536,7 +536,11 @@ def _split_block(xa: list[_Unit], xb: list[_Unit]) -> list[tuple[list[_Unit], li
     """The candidate pairs inside one differing stretch between two anchors: the stretch
     when short, else its chunks between function words, paired in order when both sides
     have as many chunks; else the first chunks, what follows them being a phrase of its own
-    ("the war" / "the conflict in Ukraine")."""
+    ("the war" / "the conflict in Ukraine"). A stretch negated on one side only ("pleaded
+    innocent" / "pleaded not guilty") is none: trimmed of its "not", it would read as a
+    choice of antonyms."""
+    if _negated(xa) != _negated(xb):
+        return []
     xa, xb = _trim(xa), _trim(xb)
     if not xa or not xb or len(xa) > MAX_BLOCK or len(xb) > MAX_BLOCK:
         return []
@@ -605,7 +609,7 @@ def _substitution(
         return None
     if not (_one_phrase(xa) and _one_phrase(xb)):
         return None  # "accord signed", "arrest earlier": more than the word that differs
-    if any(u.lemma in _NEGATION or u.text.lower() in _NEGATION for u in xa + xb):
+    if _negated(xa + xb):
         return None
     content_a = [
         u for u in xa if u.pos in _CONTENT_POS or u.pos == "ENT" or (not u.pos and not u.stop)
@@ -636,6 +640,10 @@ def _substitution(
     if all(u.stop for u in content_a) or all(u.stop for u in content_b):
         return None
     return xa, xb
+
+
+def _negated(units: list[_Unit]) -> bool:
+    return any(u.lemma in _NEGATION or u.text.lower() in _NEGATION for u in units)
 
 
 def _one_phrase(units: list[_Unit]) -> bool:

@@ -418,6 +418,15 @@ def test_a_modal_puts_an_act_ahead_and_an_upcoming_noun_too() -> None:
     ]
 
 
+def test_this_week_written_on_a_sunday_and_ahead_is_the_coming_week() -> None:
+    # 2031-06-08 is a Sunday: "will meet this week" is the week of Monday the 9th (ISO week 24,
+    # it had been week 23, which ends that Sunday); what was done "this week" stays in week 23
+    text = "The council will meet this week. The board met this week."
+    art = Article(id="t5", text=text, published="2031-06-08")
+    got = [d.value for d in enrich_doc(art, parse(text)).dates]
+    assert got == ["2031-W24", "2031-W23"]
+
+
 def test_this_weekend_in_the_past_tense_is_the_one_just_past() -> None:
     # written on Monday 2031-06-09: what the mayor told them "this weekend" happened on the
     # 7th and 8th (it had been the weekend to come); what she will do is still to come

@@ -1299,6 +1299,7 @@ def find_dates(
 
 _BARE_WEEKDAY = re.compile(rf"^(?:on\s+)?{_WEEKDAY}(?:['’]s)?$", re.IGNORECASE)
 _THIS_WEEKEND = re.compile(r"^this\s+weekend$", re.IGNORECASE)
+_THIS_WEEK = re.compile(r"^this\s+week$", re.IGNORECASE)
 
 
 def follow_tense(
@@ -1318,7 +1319,8 @@ def follow_tense(
     said Monday": the verb is "said", the clause's head the quotation's "act"), except a
     possessive one ("Monday's attack"), which only its noun's own words place ("Monday's
     upcoming trial"). A bare verb of an act after "may", "might", "should", "must" or "can"
-    points ahead ("may reconvene on Tuesday"; not "must know Monday").
+    points ahead ("may reconvene on Tuesday"; not "must know Monday"). Written on a Sunday,
+    "will meet this week" is the week that starts the next day.
     """
     dct = parse_published(published)
     if dct is None or not (clauses or tenses):
@@ -1326,7 +1328,17 @@ def follow_tense(
     out: list[DateMention] = []
     for d in dates:
         weekend = _THIS_WEEKEND.match(d.text.strip()) is not None
-        if d.type != "DATE" or not d.value or not (weekend or _BARE_WEEKDAY.match(d.text.strip())):
+        week = _THIS_WEEK.match(d.text.strip()) is not None
+        if d.type != "DATE" or not d.value:
+            out.append(d)
+            continue
+        if week:  # written on a Sunday, "will meet this week": the week that starts next day
+            nxt = add_days(dct, 1)
+            if (tenses or {}).get(d.start) == "future" and dct.weekday() == 6 and nxt:
+                d = DateMention(d.start, d.end, d.text, week_value(nxt), d.type)
+            out.append(d)
+            continue
+        if not (weekend or _BARE_WEEKDAY.match(d.text.strip())):
             out.append(d)
             continue
         told = (tenses or {}).get(d.start)

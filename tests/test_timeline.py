@@ -83,6 +83,21 @@ def test_a_span_of_years_describes_a_period_not_the_event() -> None:
     assert _entry(every, "mill fair ran").date == "2019"  # a range that is the event's own
 
 
+def test_a_date_inside_the_subjects_apposition_is_not_the_event_date() -> None:
+    # "Ola Brin, a leader of the dock strike in 2009 and now 41, founded the party in June": the
+    # party's founding is in June, not in 2009 (it had gone to Background, 2009); an opening
+    # phrase is no name ("In Kell, the council said Tuesday ...")
+    text = (
+        "Ola Brin, a leader of the dock strike in 2009 and now 41, founded the harbour party in "
+        "June. In Kell, the council said Tuesday that the ferry would run again, its chair "
+        "confirmed."
+    )
+    tl = story_timeline(_facts({"a1": (text, "2021-06-10")}), ["2021-06-10"])
+    every = tl.events + tl.background
+    assert _entry(every, "founded the harbour party").date == "2021-06"
+    assert _entry(every, "the council said Tuesday").date == "2021-06-08"
+
+
 def test_relative_day_counts_from_the_previous_date_of_the_article() -> None:
     text = (
         "The ferry union said the strike starts on September 3. "

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsprism.model import DatedSource, Fact, Span, TimelineEntry
+from newsprism.stopwords import english
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,13 @@ _CLAUSE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _DET = re.compile(r"(?:\b(?:the|its|their|his|her|a|an)|['’]s)\s+$", re.IGNORECASE)
+#: a claim that opens with a name and an apposition still open before the date: "Wang
+#: Youcai, a student leader of the demonstrations in [1989] and now 32, declared ..."
+_IN_APPOSITION = re.compile(
+    r"^((?:[A-Z][\w.'’-]*\s+)*[A-Z][\w.'’-]*),\s+(?:a|an|the|his|her|their|its)\s[^,;]*$"
+)
+#: words that open a sentence before a comma without being a name ("In Kinshasa, the ...")
+_OPENERS = frozenset({"indeed", "meanwhile", "however", "still", "instead", "now", "then"})
 _NOUN_AFTER = re.compile(r"^(?:'s|’s)|^\s+([A-Za-z][\w\-]*)")
 # words that can follow a date without the date modifying them
 _NOT_NOUNS = frozenset(
@@ -207,6 +215,9 @@ def _is_event_date(claim_text: str, rel_start: int, rel_end: int) -> bool:
     after = claim_text[rel_end:]
     if _SPAN_WORDS.search(before.lower()):
         return False
+    appos = _IN_APPOSITION.match(before)
+    if appos and "," in after and _names_someone(appos.group(1)):
+        return False  # it dates the apposition's noun, not what the claim tells
     if _YEARS_BEFORE.search(before):
         return False  # the end of a span of years: "1973-90"
     years = _YEARS_AFTER.match(after)
@@ -229,6 +240,12 @@ def _is_event_date(claim_text: str, rel_start: int, rel_end: int) -> bool:
         if between and not re.fullmatch(r"(?:on|in|at|by|of|the|early|late|mid-?)\s*", between):
             return False  # inside a clause that word opens
     return True
+
+
+def _names_someone(words: str) -> bool:
+    """Whether the capitalised words that open a claim are a name, not an opening phrase
+    ("In Kinshasa", "Indeed")."""
+    return not any(w.lower() in english() or w.lower() in _OPENERS for w in words.split())
 
 
 @dataclass

@@ -427,6 +427,20 @@ def test_this_week_written_on_a_sunday_and_ahead_is_the_coming_week() -> None:
     assert got == ["2031-W24", "2031-W23"]
 
 
+def test_a_weekday_of_a_participle_is_not_read_by_the_main_verb() -> None:
+    # written on Thursday 2031-06-05. "in a letter dated Monday" and "the 13 years given Brin
+    # on Monday" are the Monday before (the 2nd); the parse had hung them on "will publish"
+    # and "expects to be jailed" and read the Monday to come
+    text = (
+        "The inquiry will publish its findings in a letter dated Monday. "
+        "He expects to be jailed, likely for a few years less than the 13 given Ola Brin on "
+        "Monday."
+    )
+    art = Article(id="t6", text=text, published="2031-06-05")
+    got = [d.value for d in enrich_doc(art, parse(text)).dates if d.text.endswith("Monday")]
+    assert got == ["2031-06-02", "2031-06-02"]
+
+
 def test_this_weekend_in_the_past_tense_is_the_one_just_past() -> None:
     # written on Monday 2031-06-09: what the mayor told them "this weekend" happened on the
     # 7th and 8th (it had been the weekend to come); what she will do is still to come

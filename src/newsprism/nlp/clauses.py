@@ -825,12 +825,31 @@ def split_clauses(doc: Doc) -> list[Clause]:
     return out
 
 
+def _participle_between(verb: Token, date: Token) -> bool:
+    """Whether a participle that modifies a noun stands between a verb and a date the parser
+    hung on that verb, with the date right after the participle's phrase: the date may as
+    well be the participle's ("... less than the 13 given Xu on Monday": when the 13 years
+    were given, not when he "expects to be jailed"), so the parse tells no tense."""
+    if date.i <= verb.i:
+        return False
+    lo = date.left_edge.i if date.left_edge.i < date.i else date.i
+    while lo > 0 and date.doc[lo - 1].dep_ == "prep" and date.doc[lo - 1].head.i == verb.i:
+        lo -= 1  # the preposition of "on Monday", hung on the verb too
+    for t in date.doc[verb.i + 1 : lo]:
+        if t.tag_ == "VBN" and t.dep_ in ("acl", "amod", "relcl") and t.right_edge.i == lo - 1:
+            return True
+    return False
+
+
 def governing_tenses(doc: Doc, spans: Iterable[tuple[int, int]]) -> dict[int, str]:
     """Start offset -> tense ("past" | "present" | "future") of the verb each span (a date
     mention) hangs from in the parse, through prepositions and adverbs only: in "“We will
     act,” the chief said Monday" Monday is said's (past), not the quotation's (future). A
     span under a noun ("Monday's attack"), under a bare participle, or with no verb above it
-    is left out."""
+    is left out; "unknown" (the date keeps the value its own words gave it, the clause's
+    tense is not read either) under a past participle that modifies a noun ("a letter dated
+    Tuesday") and where the date may as well be such a participle's that stands between
+    (:func:`_participle_between`)."""
     out: dict[int, str] = {}
     if not len(doc):
         return out
@@ -847,6 +866,9 @@ def governing_tenses(doc: Doc, spans: Iterable[tuple[int, int]]) -> dict[int, st
         node = tok.head
         for _ in range(4):  # up through prepositions and adverbs only ("on", "early")
             if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("aux", "auxpass"):
+                if _participle_between(node, tok):
+                    out[start] = "unknown"  # "expects to be jailed ... the 13 given Xu on
+                    break  # Monday": no tense to read, not even the clause's
                 if _finite(node):  # (a bare participle, "followed by Friday", tells no tense)
                     tense, modal = _tense_modal(node)
                     if (
@@ -864,6 +886,8 @@ def governing_tenses(doc: Doc, spans: Iterable[tuple[int, int]]) -> dict[int, st
                     ):
                         tense = "future"  # "may reconvene on Tuesday"
                     out[start] = tense
+                elif node.tag_ == "VBN" and node.dep_ in ("acl", "amod"):
+                    out[start] = "unknown"  # "the plan approved by the board on Monday"
                 break
             if node.pos_ in ("NOUN", "PROPN") and any(
                 c.dep_ == "amod" and c.lower_ in _AHEAD_WORDS for c in node.children

@@ -170,3 +170,57 @@ def test_a_fact_is_shown_in_the_sentence_that_states_it_alone() -> None:
     shot = [ln for ln in lines if "was shot on the stairs" in ln.text and len(ln.citations) == 2]
     assert shot, [ln.text for ln in lines]
     assert shot[0].text == b_text
+
+
+def test_what_an_outlet_adds_is_what_the_others_do_not_cover() -> None:
+    # the Herald's crane fact has related coverage in the Courier ("bought a crane"), so what
+    # the Herald adds is its bakery line, though the crane fact is the more central one
+    from newsprism.model import Source
+    from newsprism.stories.claims import extract_claims, split_sentences
+    from newsprism.stories.facts import Comparison, Fact
+
+    herald = Article(
+        id="h",
+        text="The harbour board met on Monday. The dock workers ended their strike. "
+        "The board approved a new crane. The mayor opened a bakery on the quay.",
+        source="Harbour Herald",
+    )
+    courier = Article(
+        id="c",
+        text="The harbour board met on Monday. The dock workers ended their strike. "
+        "The board bought a crane.",
+        source="Courier",
+    )
+    claims = {
+        a.id: extract_claims(a, Enriched(a.id, sentences=split_sentences(a.text)))
+        for a in (herald, courier)
+    }
+    (h_met, h_strike, h_crane, h_bakery), (c_met, c_strike, c_crane) = claims["h"], claims["c"]
+
+    def fact(fid: str, cs: list, centrality: float, related: list | None = None) -> Fact:
+        status = "corroborated" if len(cs) > 1 else "single-source"
+        return Fact(
+            fid,
+            cs[0].text,
+            status,
+            [c.outlet for c in cs],
+            [Source.of(c) for c in cs],
+            related=related or [],
+            claims=cs,
+            independent=len(cs),
+            centrality=centrality,
+        )
+
+    facts = [
+        fact("f1", [h_met, c_met], 0.9),
+        fact("f2", [h_strike, c_strike], 0.85),
+        fact("f3", [h_crane], 0.8, [Source.of(c_crane)]),
+        fact("f4", [h_bakery], 0.1),
+        fact("f5", [c_crane], 0.7, [Source.of(h_crane)]),
+    ]
+    comp = Comparison(facts=facts, outlets=["Harbour Herald", "Courier"])
+    lines = build_brief([herald, courier], comp, max_facts=2)
+    adds = [ln.text for ln in lines if ln.section == "adds"]
+    assert "The mayor opened a bakery on the quay." in adds
+    assert "The board approved a new crane." not in adds
+    _check_citations(lines, [herald, courier])

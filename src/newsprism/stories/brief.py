@@ -105,7 +105,18 @@ def build_brief(
 
     used = set(key)
     by_outlet: dict[str, list[int]] = defaultdict(list)
-    for i in sorted(range(len(facts)), key=lambda i: (not alone[i], -facts[i].centrality)):
+
+    def covered_elsewhere(f: Fact) -> bool:
+        """Another outlet has related coverage of the fact: not what only this one adds
+        ("China put forward an initiative to end the conflict" beside the other outlet's
+        "Beijing presented a twelve-point plan to end the war")."""
+        return any(r.outlet not in f.outlets for r in f.related)
+
+    order = sorted(
+        range(len(facts)),
+        key=lambda i: (covered_elsewhere(facts[i]), not alone[i], -facts[i].centrality),
+    )
+    for i in order:
         f = facts[i]
         if f.status == "single-source" and i not in used:
             by_outlet[f.outlets[0]].append(i)

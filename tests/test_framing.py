@@ -278,6 +278,28 @@ def test_quoted_words_of_a_speaker_are_not_scare_quotes() -> None:
     assert not [i for i in out["North Wire"] if i["kind"] == "hedge"]
 
 
+def test_insisting_that_someone_act_is_a_demand_not_a_hedge() -> None:
+    # "insisted that Brin convene the board" (a bare verb: a demand) is no loaded "said"; "insists
+    # the strike has ended" is ("insisted that Arafat convene ..." was counted on DUC dev)
+    from newsprism.nlp.enrich import enrich_doc
+    from newsprism.nlp.pipeline import parse
+
+    a = _article(
+        "a",
+        "North Wire",
+        [
+            "The council insisted that Brin convene the harbour board.",
+            "The union insists the dock strike has ended.",
+        ],
+    )
+    b = _article("b", "South Post", ["The council met on Monday and the union met on Tuesday."])
+    en = {x.id: enrich_doc(x, parse(x.text)) for x in (a, b)}
+    en["a"].attributions = []  # (what the union reports would not count as the outlet's word)
+    hedges = {i["ours"].lower() for i in _terms([a, b], en, [])["North Wire"]}
+    assert "insists" in hedges
+    assert "insisted" not in hedges
+
+
 def test_hedge_lexicon_is_extensible(tmp_path) -> None:
     extra = tmp_path / "hedges.json"
     extra.write_text(json.dumps({"hedges": {"purported": "", "claimed": ""}}), encoding="utf-8")

@@ -1102,6 +1102,7 @@ def hedges(
         said = [  # reported words: an evaluative word there is the speaker's, not the outlet's
             (sp.start, sp.end) for at in (en.attributions if en else []) for sp in at.content
         ]
+        index = en.words.index() if en is not None else None
         for s, e in content.get(a.id, []):
             sent = a.text[s:e]
             words_by[o] += len(_WORD.findall(sent))
@@ -1116,6 +1117,8 @@ def hedges(
                 ms = s + m.start(1)
                 if any(cs <= ms < ce for cs, ce in said):
                     continue
+                if w.startswith("insist") and _demands(a.text, index, s + m.end(1), e):
+                    continue  # "insisted that Arafat convene the council": a demand
                 _add_use(uses, where, o, w, a, s, e, ms, s + m.end(1))
             for m in _QUOTE.finditer(sent):
                 inner = m.group(1).strip()
@@ -1152,6 +1155,35 @@ def hedges(
                 )
             )
     return items
+
+
+#: subjects whose verb shows the present's "-s": their bare verb after "insist that" is a
+#: demand ("that he strike a deal"), not a report
+_SINGULAR_SUBJECTS = frozenset({"he", "she", "it"})
+
+
+def _demands(text: str, index: WordIndex | None, start: int, end: int) -> bool:
+    """Whether "insist" at ``start`` demands rather than asserts: its clause ("that" optional)
+    has a singular subject (he, she, it, a name, a singular noun) and a bare verb ("insisted that Arafat
+    convene the council", "that he strike a deal directly"), not a finite one ("insists it
+    has already banned them")."""
+    if index is None or not index.starts:
+        return False
+    words = index.within(start, end)
+    if words and words[0].lemma == "that":
+        words = words[1:]
+    subject: list[Word] = []
+    for w in words[:8]:
+        if w.pos in ("VERB", "AUX"):
+            surface = text[w.start : w.end].lower()
+            one = subject[-1] if subject else None
+            singular = one is not None and (
+                one.lemma in _SINGULAR_SUBJECTS
+                or (one.pos in ("PROPN", "NOUN") and not text[one.start : one.end].endswith("s"))
+            )
+            return singular and surface == w.lemma and w.lemma not in ("be", "have")
+        subject.append(w)
+    return False
 
 
 def _add_use(

@@ -369,6 +369,22 @@ def test_an_apposition_is_a_role_only_right_after_the_name(nlp) -> None:
 
 
 @pytest.mark.slow
+def test_a_name_set_after_a_persons_title_is_a_person(nlp) -> None:
+    # the recogniser read both names as organisations; the title before them says otherwise
+    # (and gives the role), but a title without its article before an organisation does not
+    text = (
+        "By one vote, the prime minister of Tindmark, Romano Vesti, lost a confidence vote in "
+        "parliament on Friday.\n"
+        "Late on Friday the hardline Norvanian president, Nikola Brekovac, refused to sign.\n"
+    )
+    ms = ents(nlp, text)
+    vesti = by_text(ms, "Romano Vesti")[0]
+    assert vesti.label == "PERSON" and vesti.role == "prime minister of Tindmark"
+    brekovac = by_text(ms, "Nikola Brekovac")[0]
+    assert brekovac.label == "PERSON" and brekovac.role == "hardline Norvanian president"
+
+
+@pytest.mark.slow
 def test_short_mentions_take_the_full_name_of_the_article(nlp) -> None:
     text = (
         "Chen Liwei arrived in Pelmar on Tuesday. Later, President Chen met local officials. "

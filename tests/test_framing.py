@@ -184,6 +184,46 @@ def test_a_negation_on_one_side_is_no_substitution() -> None:
     assert not words & {"innocent", "guilty", "not guilty"}
 
 
+def test_a_persons_title_is_no_substitution() -> None:
+    # "Premier Ilse Brandt's center-left coalition lost" / "the center-left mayor of Kell, Ilse
+    # Brandt, lost": the diff paired "coalition" with "mayor", a word of Brandt's title (how
+    # an outlet titles her is naming, and stays)
+    h = _article(
+        "h",
+        "Eastern Herald",
+        [
+            "By one vote, Premier Ilse Brandt's center-left coalition lost a confidence vote in "
+            "the council on Friday."
+        ],
+    )
+    c = _article(
+        "c",
+        "Western Courier",
+        [
+            "By only one vote, the center-left mayor of Kell, Ilse Brandt, lost a confidence "
+            "vote in the council on Friday."
+        ],
+    )
+    en = {a.id: Enriched(a.id, sentences=split_sentences(a.text)) for a in (h, c)}
+    en["h"].entities = [_mention(h, "Ilse Brandt", "PERSON", "Ilse Brandt", "Premier")]
+    en["c"].entities = [
+        _mention(c, "Ilse Brandt", "PERSON", "Ilse Brandt", "center-left mayor of Kell")
+    ]
+    pair = [extract_claims(h, en["h"])[0], extract_claims(c, en["c"])[0]]
+    fact = Fact(
+        "f0",
+        pair[0].text,
+        "corroborated",
+        [x.outlet for x in pair],
+        [Source.of(x) for x in pair],
+        claims=pair,
+    )
+    got = _terms([h, c], en, [fact])
+    kinds = {(i["kind"], i["ours"]) for v in got.values() for i in v}
+    assert not [k for k in kinds if k[0] == "substitution"], kinds
+    assert ("naming", "Premier Ilse Brandt") in kinds
+
+
 def test_every_item_cites_exact_spans(story, framing) -> None:
     arts = {a.id: a for a in story[0]}
     assert any(framing.values())
@@ -298,6 +338,17 @@ def test_insisting_that_someone_act_is_a_demand_not_a_hedge() -> None:
     hedges = {i["ours"].lower() for i in _terms([a, b], en, [])["North Wire"]}
     assert "insists" in hedges
     assert "insisted" not in hedges
+
+
+def test_a_denied_label_is_not_the_outlets_word() -> None:
+    # "he is no terrorist" denies the label; "the terrorists fled" uses it
+    a = _article("a", "North Wire", ["But he is no terrorist, his lawyer said in court."])
+    b = _article("b", "South Post", ["His lawyer spoke in court on Monday."])
+    c = _article("c", "North Wire", ["The terrorists fled across the border."])
+    for arts, used in (([a, b], False), ([c, b], True)):
+        en = {x.id: Enriched(x.id, sentences=split_sentences(x.text)) for x in arts}
+        hedges = {i["ours"].lower() for i in _terms(arts, en, [])["North Wire"]}
+        assert ("terrorist" in hedges or "terrorists" in hedges) is used, hedges
 
 
 def test_hedge_lexicon_is_extensible(tmp_path) -> None:

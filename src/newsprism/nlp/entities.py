@@ -374,10 +374,28 @@ def _age_follows(span: Span) -> bool:
 def _person_apposition(span: Span) -> bool:
     """An apposition of the name itself ("X, a founder of ...", "X, the party's leader"; not
     of a noun the name hangs on: "Senator Y of Utah, the majority leader") whose head noun
-    only a person can be."""
+    only a person can be; or the name set in apposition after such a noun ("the prime
+    minister of Italy, Romano Prodi")."""
     root = span.root
     if root.dep_ == "pobj" or span.text.isupper():  # "of Utah, ...", "Jo Lind, MD, ..."
         return False
+    heads = [root.head]
+    if root.head.dep_ == "pobj" and root.head.head.dep_ == "prep":
+        heads.append(root.head.head.head)  # "the prime minister of Norvania, X": the parser
+        # hangs the name on "Norvania"
+    if (
+        root.dep_ == "appos"
+        and len(span) >= 2  # a full name ("California", "Dr" after a title are not)
+        and span.doc[span.start - 1].text == ","
+        and any(
+            head.i < span.start
+            and head.pos_ == "NOUN"
+            and head.lemma_.lower() in PERSON_NOUNS
+            and any(c.dep_ in ("det", "poss") for c in head.children)  # not "Lee, president,
+            for head in heads  # ABC Entertainment Group"
+        )
+    ):  # the name set after a person's title: "the prime minister of Italy, Romano Prodi"
+        return True
     for tok in root.children:
         if tok.dep_ == "appos" and tok.i > span.end and tok.pos_ == "NOUN":
             first = tok.left_edge
@@ -423,6 +441,9 @@ def _persons_by_description(mentions: list[EntityMention], ctx: _DocContext) -> 
             or (len(words) >= 2 and words[-1] in named)  # "Starovoitova, 52," names her
         ):
             m.label = "PERSON"
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if m.role is None and span is not None:  # a person's title, read as for one
+                m.role = _role(span, list(span), [])
 
 
 def _repeats_missed(mentions: list[EntityMention], ctx: _DocContext) -> list[EntityMention]:

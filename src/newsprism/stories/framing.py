@@ -264,6 +264,7 @@ class _Unit:
     lemma: str = ""
     name: str = ""  # the entity's canonical key (entities only)
     glued: bool = False  # joined to the previous word by a hyphen ("twelve-point")
+    title: bool = False  # part of a person's title ("the prime minister of Italy, Prodi")
 
 
 def _nlp() -> Any:
@@ -326,6 +327,7 @@ def _claim_units(
             for m in (en.entities if en else [])
             if c.start <= m.start and m.end <= c.end and m.label not in _NUMERIC_LABELS
         ]
+        _mark_titles(units, mentions, articles[c.article].text if c.article in articles else "")
         out[c.id] = _collapse(units, mentions)
     return out
 
@@ -381,6 +383,21 @@ def _plain_units(c: Claim) -> list[_Unit]:
 
 
 _NUMERIC_LABELS = frozenset({"CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"})
+
+
+def _mark_titles(units: list[_Unit], mentions: list[EntityMention], text: str) -> None:
+    """Mark the words of a person's title in the claim ("center-left prime minister of Italy"
+    before "Romano Prodi"): how an outlet titles someone is naming, compared apart, never a
+    substitution for another outlet's words ("Prodi's coalition")."""
+    spans = []
+    for m in mentions:
+        if m.label == "PERSON" and m.role and text:
+            rs, re_ = _find_role(text, m)
+            if rs is not None:
+                spans.append((rs, re_))
+    for u in units:
+        if any(rs <= u.start < re_ for rs, re_ in spans):
+            u.title = True
 
 
 def _collapse(words: list[_Unit], mentions: list[EntityMention]) -> list[_Unit]:
@@ -611,6 +628,8 @@ def _substitution(
         return None  # "accord signed", "arrest earlier": more than the word that differs
     if _negated(xa + xb):
         return None
+    if any(u.title for u in xa + xb):
+        return None  # a person's title: naming (handled apart), not a wording of the fact
     content_a = [
         u for u in xa if u.pos in _CONTENT_POS or u.pos == "ENT" or (not u.pos and not u.stop)
     ]
@@ -1119,6 +1138,8 @@ def hedges(
                     continue
                 if w.startswith("insist") and _demands(a.text, index, s + m.end(1), e):
                     continue  # "insisted that Arafat convene the council": a demand
+                if _DENIED_LABEL.search(sent[: m.start(1)]):
+                    continue  # "he is no terrorist": the label denied, not used
                 _add_use(uses, where, o, w, a, s, e, ms, s + m.end(1))
             for m in _QUOTE.finditer(sent):
                 inner = m.group(1).strip()
@@ -1157,6 +1178,8 @@ def hedges(
     return items
 
 
+#: what denies the label that follows it: "he is no terrorist", "not a regime"
+_DENIED_LABEL = re.compile(r"\b(?:no|not\s+an?|never\s+an?)\s+$", re.IGNORECASE)
 #: subjects whose verb shows the present's "-s": their bare verb after "insist that" is a
 #: demand ("that he strike a deal"), not a report
 _SINGULAR_SUBJECTS = frozenset({"he", "she", "it"})

@@ -162,6 +162,20 @@ def test_substitutions_filter_what_is_not_one_referent(framing) -> None:
     }
 
 
+def _one_fact(h: Article, c: Article, en: dict[str, Enriched]) -> Fact:
+    """The first claims of two one-sentence articles as one corroborated fact (the judge's
+    job, done by hand)."""
+    pair = [extract_claims(h, en[h.id])[0], extract_claims(c, en[c.id])[0]]
+    return Fact(
+        "f0",
+        pair[0].text,
+        "corroborated",
+        [x.outlet for x in pair],
+        [Source.of(x) for x in pair],
+        claims=pair,
+    )
+
+
 def test_a_negation_on_one_side_is_no_substitution() -> None:
     # "pleaded innocent" / "pleaded not guilty": the stretch trimmed of its "not" had read as
     # the antonyms "innocent" / "guilty"
@@ -170,16 +184,7 @@ def test_a_negation_on_one_side_is_no_substitution() -> None:
         "c", "Western Courier", ["All three dockers pleaded not guilty in court on Tuesday."]
     )
     en = {a.id: Enriched(a.id, sentences=split_sentences(a.text)) for a in (h, c)}
-    pair = [extract_claims(h, en["h"])[0], extract_claims(c, en["c"])[0]]
-    fact = Fact(
-        "f0",
-        pair[0].text,
-        "corroborated",
-        [x.outlet for x in pair],
-        [Source.of(x) for x in pair],
-        claims=pair,
-    )
-    got = _terms([h, c], en, [fact])
+    got = _terms([h, c], en, [_one_fact(h, c, en)])
     words = {w for v in got.values() for i in v for w in (i["ours"].lower(), i["theirs"].lower())}
     assert not words & {"innocent", "guilty", "not guilty"}
 
@@ -209,16 +214,7 @@ def test_a_persons_title_is_no_substitution() -> None:
     en["c"].entities = [
         _mention(c, "Ilse Brandt", "PERSON", "Ilse Brandt", "center-left mayor of Kell")
     ]
-    pair = [extract_claims(h, en["h"])[0], extract_claims(c, en["c"])[0]]
-    fact = Fact(
-        "f0",
-        pair[0].text,
-        "corroborated",
-        [x.outlet for x in pair],
-        [Source.of(x) for x in pair],
-        claims=pair,
-    )
-    got = _terms([h, c], en, [fact])
+    got = _terms([h, c], en, [_one_fact(h, c, en)])
     kinds = {(i["kind"], i["ours"]) for v in got.values() for i in v}
     assert not [k for k in kinds if k[0] == "substitution"], kinds
     assert ("naming", "Premier Ilse Brandt") in kinds

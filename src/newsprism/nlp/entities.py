@@ -379,20 +379,15 @@ def _person_apposition(span: Span) -> bool:
     root = span.root
     if root.dep_ == "pobj" or span.text.isupper():  # "of Utah, ...", "Jo Lind, MD, ..."
         return False
-    heads = [root.head]
-    if root.head.dep_ == "pobj" and root.head.head.dep_ == "prep":
-        heads.append(root.head.head.head)  # "the prime minister of Norvania, X": the parser
-        # hangs the name on "Norvania"
     if (
-        root.dep_ == "appos"
-        and len(span) >= 2  # a full name ("California", "Dr" after a title are not)
+        len(span) >= 2  # a full name ("California", "Dr" after a title are not)
         and span.doc[span.start - 1].text == ","
         and any(
             head.i < span.start
             and head.pos_ == "NOUN"
             and head.lemma_.lower() in PERSON_NOUNS
             and any(c.dep_ in ("det", "poss") for c in head.children)  # not "Lee, president,
-            for head in heads  # ABC Entertainment Group"
+            for head in _titled_by(root)  # ABC Entertainment Group"
         )
     ):  # the name set after a person's title: "the prime minister of Italy, Romano Prodi"
         return True
@@ -795,22 +790,29 @@ def _set_after(span: Span, start: int) -> bool:
     )
 
 
+def _titled_by(root: Token) -> list[Token]:
+    """The words a name set in apposition may follow as its title: the word the parser hung
+    it on, and for "the leader of Norvania, Ilse Brandt" (hung on "Norvania") the word before
+    "of" too. Empty when the name is no apposition."""
+    if root.dep_ != "appos":
+        return []
+    heads = [root.head]
+    if root.head.dep_ == "pobj" and root.head.head.dep_ == "prep":
+        heads.append(root.head.head.head)
+    return heads
+
+
 def _apposition(root: Token, span: Span) -> str | None:
     """Role from "Dmitry Peskov, the Kremlin spokesman" or "the Kremlin spokesman, Dmitry Peskov"."""
     doc = span.doc
     head: Token | None = None
     exclude: set[int] = set()
-    if root.dep_ == "appos" and root.head.pos_ == "NOUN" and root.head.ent_type_ == "":
-        head = root.head
+    titled = _titled_by(root)
+    if titled and titled[0].pos_ == "NOUN" and titled[0].ent_type_ == "":
+        head = titled[0]
         exclude = {t.i for t in root.subtree}
-    elif (
-        root.dep_ == "appos"
-        and root.head.dep_ == "pobj"
-        and root.head.head.dep_ == "prep"
-        and root.head.head.head.pos_ == "NOUN"
-        and root.head.head.head.i < root.i
-    ):  # "The leader of Norvania, Ilse Brandt": the parser hangs the name on "Norvania"
-        head = root.head.head.head
+    elif len(titled) > 1 and titled[1].pos_ == "NOUN" and titled[1].i < root.i:
+        head = titled[1]
         exclude = {t.i for t in root.subtree}
     else:
         for child in root.rights:

@@ -1121,7 +1121,7 @@ def hedges(
         said = [  # reported words: an evaluative word there is the speaker's, not the outlet's
             (sp.start, sp.end) for at in (en.attributions if en else []) for sp in at.content
         ]
-        index = en.words.index() if en is not None else None
+        index: WordIndex | None = None  # the article's words, decoded at its first "insist"
         for s, e in content.get(a.id, []):
             sent = a.text[s:e]
             words_by[o] += len(_WORD.findall(sent))
@@ -1136,8 +1136,11 @@ def hedges(
                 ms = s + m.start(1)
                 if any(cs <= ms < ce for cs, ce in said):
                     continue
-                if w.startswith("insist") and _demands(a.text, index, s + m.end(1), e):
-                    continue  # "insisted that Arafat convene the council": a demand
+                if w.startswith("insist"):
+                    if index is None and en is not None:
+                        index = en.words.index()
+                    if _demands(a.text, index, s + m.end(1), e):
+                        continue  # "insisted that Arafat convene the council": a demand
                 if _DENIED_LABEL.search(sent[: m.start(1)]):
                     continue  # "he is no terrorist": the label denied, not used
                 _add_use(uses, where, o, w, a, s, e, ms, s + m.end(1))

@@ -122,17 +122,17 @@ def _says_something(att: Attribution, index: WordIndex | None) -> bool:
     cue = index.within(att.cue.start, att.cue.end)
     verbs = [w for w in cue if w.pos in ("VERB", "AUX")]
     lo, hi = att.content[0].start, att.content[-1].end
-    inside = index.within(lo, hi)
     if not verbs and cue and all(w.pos in ("ADJ", "ADP", "PART") for w in cue):
         # an adjective of stance counts ("critical of the plan", "skeptical about the
         # reasons"); another only with a content clause ("glad that it passed"), not with an
         # object or an infinitive ("interested in politics", "quick to close embassies",
         # "guilty of interfering": a state or an act)
         adjective = next((w.lemma for w in cue if w.pos == "ADJ"), "")
-        return adjective in STANCE_ADJECTIVES or _content_clause(inside)
+        return adjective in STANCE_ADJECTIVES or _content_clause(index.within(lo, hi))
     if not verbs or any(w.lemma == "accord" for w in cue):
         return True  # "according to", a quotation label, a noun cue ("the claim that ...")
     lemma = verbs[-1].lemma
+    inside = index.within(lo, hi)
     if inside and inside[0].lemma == "to" and inside[0].pos == "PART":
         return lemma in XCOMP_VERBS  # "had to call a news conference": an act
     if lemma not in _STANCE_VERBS:

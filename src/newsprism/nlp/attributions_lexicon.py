@@ -34,6 +34,18 @@ XCOMP_VERBS: frozenset[str] = _words(
     """
 )
 
+# Adjectives that hold a stance toward what follows them ("critical of the plan", "reluctant
+# to endorse him"): "Who said what" lists them as what their holder stands for.
+STANCE_ADJECTIVES: frozenset[str] = _words(
+    """
+    critical skeptical sceptical suspicious wary optimistic pessimistic hopeful adamant
+    supportive confident certain sure convinced opposed concerned worried doubtful fearful
+    dismissive firm insistent clear unhappy happy pleased satisfied disappointed reluctant
+    eager willing unwilling ready determined committed devoted aware proud ashamed sorry
+    grateful angry furious
+    """
+)
+
 # Verbs whose content may be a plain object ("denied the report", "cited a poll").
 DOBJ_VERBS: frozenset[str] = _words(
     """

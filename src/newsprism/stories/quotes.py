@@ -20,6 +20,7 @@ from newsprism.nlp.attributions_lexicon import (
     PREP_CONTENT,
     REFLEXIVES,
     SPEECH_VERBS,
+    STANCE_ADJECTIVES,
     XCOMP_VERBS,
 )
 
@@ -145,17 +146,6 @@ def _says_something(att: Attribution, index: WordIndex | None) -> bool:
         # (a participle in a compound is no verb: "claimed the lives of a high-ranking aide")
         return lemma in DOBJ_VERBS or lemma in PREP_CONTENT
     return True
-
-
-#: adjectives that hold a stance toward what follows them ("critical of", "wary about")
-STANCE_ADJECTIVES = frozenset(
-    {"critical", "skeptical", "sceptical", "suspicious", "wary", "optimistic", "pessimistic"}
-    | {"hopeful", "adamant", "supportive", "confident", "certain", "sure", "convinced"}
-    | {"opposed", "concerned", "worried", "doubtful", "fearful", "dismissive", "firm"}
-    | {"insistent", "clear", "unhappy", "happy", "pleased", "satisfied", "disappointed"}
-    | {"reluctant", "eager", "willing", "unwilling", "ready", "determined", "committed"}
-    | {"devoted", "aware", "proud", "ashamed", "sorry", "grateful", "angry", "furious"}
-)
 
 
 def _content_clause(inside: list[Word]) -> bool:

@@ -45,6 +45,12 @@ def _facts(articles: dict[str, tuple[str, str | None]]) -> list[SimpleNamespace]
     return facts
 
 
+def _every_entry(text: str, published: str) -> list:
+    """Events and background of one article's timeline (one fact per sentence)."""
+    tl = story_timeline(_facts({"a1": (text, published)}), [published])
+    return tl.events + tl.background
+
+
 def _entry(entries: list[dict], words: str) -> dict | None:
     return next((e for e in entries if words in e.text), None)
 
@@ -60,8 +66,7 @@ def test_date_in_a_relative_clause_is_not_the_event_date() -> None:
         "The March 2019 seizure still angers farmers. "
         "The mayors will meet on June 14."
     )
-    tl = story_timeline(_facts({"a1": (text, "2021-06-10")}), ["2021-06-10"])
-    every = tl.events + tl.background
+    every = _every_entry(text, "2021-06-10")
     assert _entry(every, "offered on Tuesday").date == "2021-06-08"
     assert _entry(every, "ready to host talks") is None  # the 2019 date is not the offer's
     assert _entry(every, "seizure still angers") is None  # "the March 2019 seizure": a modifier
@@ -75,8 +80,7 @@ def test_a_span_of_years_describes_a_period_not_the_event() -> None:
         "It was a private visit, said a spokesman for Lena Varga, mayor from 1990-98. "
         "The mill fair ran in 2019-20 and drew crowds."
     )
-    tl = story_timeline(_facts({"a1": (text, "2021-06-10")}), ["2021-06-10"])
-    every = tl.events + tl.background
+    every = _every_entry(text, "2021-06-10")
     assert _entry(every, "drew cheers") is None  # "Ostrel's 1981-1994 regime"
     assert _entry(every, "covers torture") is None  # "his 1981-94 rule"
     assert _entry(every, "private visit") is None  # "mayor from 1990-98": her tenure
@@ -92,8 +96,7 @@ def test_a_date_inside_the_subjects_apposition_is_not_the_event_date() -> None:
         "June. In Kell, the council said Tuesday that the ferry would run again, its chair "
         "confirmed."
     )
-    tl = story_timeline(_facts({"a1": (text, "2021-06-10")}), ["2021-06-10"])
-    every = tl.events + tl.background
+    every = _every_entry(text, "2021-06-10")
     assert _entry(every, "founded the harbour party").date == "2021-06"
     assert _entry(every, "the council said Tuesday").date == "2021-06-08"
 

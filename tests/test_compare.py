@@ -448,6 +448,31 @@ def test_broken_enrichment_is_tolerated() -> None:
     assert comp.facts and comp.facts[0].status == "corroborated"
 
 
+def test_a_comparison_runs_at_the_collector_pace_of_a_run_whoever_calls_it() -> None:
+    """Called straight from the library (the web app, a notebook), a comparison still gets the
+    run's rarer cyclic collections, and the caller's pace comes back afterwards."""
+    import gc
+
+    from newsprism.runtime import RUN_THRESHOLDS
+    from newsprism.stories import compare as compare_mod
+
+    a, e = make("a", "Ridge Times", "The harbour reopened on Monday after the storm passed.")
+    b, f = make("b", "Delta Courier", "The harbour reopened on Monday after the storm.")
+    seen: list[tuple[int, int, int]] = []
+    real = compare_mod.story_claims
+
+    def spying(*args: object) -> list[Claim]:
+        seen.append(gc.get_threshold())
+        return real(*args)  # type: ignore[arg-type]
+
+    before = gc.get_threshold()
+    with patch.object(compare_mod, "story_claims", spying):
+        comp = compare_story([a, b], {"a": e, "b": f})
+    assert comp.facts
+    assert seen and seen[0][0] >= RUN_THRESHOLDS[0] > before[0]
+    assert gc.get_threshold() == before
+
+
 # --------------------------------------------------------------------------- seeds
 
 

@@ -116,15 +116,16 @@ def score_pairs(claims: list[Claim], vectors: np.ndarray) -> Alignment:
     probs = judge.p_same_given_cosines(
         [texts[i] for i in ii], [texts[j] for j in jj], pair_cosines(vectors, vectors, ii, jj)
     )
-    words = [_content_words(t) for t in texts]
-    ok = np.zeros(len(ordered), dtype=bool)
-    for k, (i, j) in enumerate(ordered):
-        if (
-            RELATED <= probs[k] < SAME
-            and cos[i, j] >= CONTAINED_COSINE
-            and _containment(words[i], words[j]) >= CONTAINED_SHARE
-        ):
+    pair_cos = cos[ii, jj]
+    # only pairs in the band and worded alike can be lifted, and only pairs at SAME or above
+    # can be "same": the rest are read no further (most candidates are neither)
+    for k in np.nonzero((probs >= RELATED) & (probs < SAME) & (pair_cos >= CONTAINED_COSINE))[0]:
+        i, j = ordered[k]
+        if _containment(_content_words(texts[i]), _content_words(texts[j])) >= CONTAINED_SHARE:
             probs[k] = SAME  # one claim states the other's fact and adds a detail
+    ok = np.zeros(len(ordered), dtype=bool)
+    for k in np.nonzero(probs >= SAME)[0]:
+        i, j = ordered[k]
         agree = predicates_agree([claims[i].predicate], texts[i], [claims[j].predicate], texts[j])
         ok[k] = probs[k] >= same_threshold(agree) and not (
             probs[k] < SAME_WORDING and _other_speakers(claims[i], claims[j])

@@ -23,6 +23,7 @@ import numpy as np
 
 from newsprism.model import Article, Enriched, Sentence
 from newsprism.nlp.pipeline import embed
+from newsprism.runtime import fewer_collections
 from newsprism.stories import align
 from newsprism.stories.claims import Claim, entity_key, extract_claims, is_content_sentence
 from newsprism.stories.conflicts import (
@@ -58,7 +59,20 @@ def compare_story(
     on odd input: articles without text or enrichment just contribute nothing).
 
     ``embeddings``: each article's sentence vectors, one row per sentence, made by
-    :func:`~newsprism.nlp.pipeline.embed` (claims are embedded here when absent)."""
+    :func:`~newsprism.nlp.pipeline.embed` (claims are embedded here when absent).
+
+    Runs at the collector pace of a run (:func:`~newsprism.runtime.fewer_collections`), for
+    every caller: a comparison makes hundreds of thousands of short-lived records and no
+    reference cycles, and at CPython's default pace the collector took a tenth of its time."""
+    with fewer_collections():
+        return _compare(articles, enriched, embeddings)
+
+
+def _compare(
+    articles: list[Article],
+    enriched: dict[str, Enriched],
+    embeddings: dict[str, np.ndarray] | None,
+) -> Comparison:
     articles = [a for a in articles if a is not None]
     outlets = list(dict.fromkeys(a.source or a.id for a in articles))
     claims = story_claims(articles, enriched)
@@ -81,36 +95,35 @@ def compare_story(
     for k, g in enumerate(groups):
         gc = [claims[i] for i in g]
         pcs = list(found.get(k, []))
-        for x, i in enumerate(g):
-            for j in g[x + 1 :]:
-                if not checkable[i, j]:
-                    continue
+        rep, p_link = g[0], 1.0
+        if len(g) > 1:
+            # the fact's pairs, each once (x before y), as index arrays into g
+            sub = np.ix_(g, g)
+            cos_g, p_g = scores.cos[sub], scores.p[sub]
+            xs, ys = np.nonzero(np.triu(checkable[sub], 1))
+            for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
+                i, j = g[x], g[y]
                 pcs.extend(
                     pair_conflicts(
                         claims[i],
                         claims[j],
-                        float(scores.cos[i, j]),
-                        float(scores.p[i, j]),
+                        float(cos_g[x, y]),
+                        float(p_g[x, y]),
                         ctx,
                         story_places,
                         spans,
                     )
                 )
+            rep = g[int(np.argmax(cos_g.sum(axis=1)))]
+            # the weakest link between two independent sources the judge scored
+            art_keys = np.array([ind_key.get(c.article) for c in gc], dtype=object)
+            linked = np.triu((art_keys[:, None] != art_keys[None, :]) & (p_g > 0), 1)
+            if linked.any():
+                p_link = float(p_g[linked].min())
         conflicts, updates = merge_conflicts(pcs)
         keys = {ind_key.get(c.article, c.outlet) for c in gc}
         indep = len(keys)
-        rep = g[0] if len(g) == 1 else g[int(np.argmax(scores.cos[np.ix_(g, g)].sum(axis=1)))]
         status = "conflicting" if conflicts else ("corroborated" if indep >= 2 else "single-source")
-        p_link = min(
-            (
-                float(scores.p[i, j])
-                for x, i in enumerate(g)
-                for j in g[x + 1 :]
-                if ind_key.get(claims[i].article) != ind_key.get(claims[j].article)
-                and scores.p[i, j] > 0
-            ),
-            default=1.0,
-        )
         related = _related(claims, g, scores, ind_key, keys, where, k)
         facts.append(
             Fact(
@@ -304,16 +317,21 @@ def _cross_conflicts(
         | (keyed[:, None] & keyed[None, :])
     )
     mask &= checkable
+    # pairs inside one fact are never checked here, and stay inside one fact below (only a
+    # claim alone moves to another fact): left out before the loop
+    group_of = np.array([where[i] for i in range(n)])
+    mask &= group_of[:, None] != group_of[None, :]
     iu, ju = np.nonzero(np.triu(mask, k=1))
     rank = scores.p[iu, ju] + scores.cos[iu, ju]
     checks: Counter[int] = Counter()
     attached: set[int] = set()
-    for k in np.argsort(-rank, kind="stable"):
-        i, j = int(iu[k]), int(ju[k])
+    order = np.argsort(-rank, kind="stable")
+    is_keyed_claim = keyed.tolist()
+    for i, j in zip(iu[order].tolist(), ju[order].tolist(), strict=True):
         a, b = claims[i], claims[j]
         if where[i] == where[j]:  # (independence and may_conflict are in the mask)
             continue
-        is_keyed = bool(keyed[i] and keyed[j])
+        is_keyed = is_keyed_claim[i] and is_keyed_claim[j]
         if not is_keyed and (checks[i] >= CROSS_CHECKS or checks[j] >= CROSS_CHECKS):
             continue  # only a claim's best few partners outside its fact
         checks[i] += 1

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -56,6 +56,7 @@ class StoryContext:
 
     named: dict[str, set[str]] = field(default_factory=dict)  # article -> person names/surnames
     areas: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # article -> area -> dirs
+    slots: dict[str, int] = field(default_factory=dict)  # claim id -> its slot_mask
 
 
 def story_context(claims: list[Claim]) -> StoryContext:
@@ -66,6 +67,7 @@ def story_context(claims: list[Claim]) -> StoryContext:
             names |= _names(e)
         for key, v in c.areas.items():
             ctx.areas.setdefault(c.article, {}).setdefault(key, set()).add(v[0])
+        ctx.slots[c.id] = slot_mask(c)
     return ctx
 
 
@@ -399,25 +401,37 @@ def same_event(
     Agreeing participants (no disjoint named entities), publication days within
     :data:`TIME_FRAME_DAYS`, and the same predicate (not a light verb like "be"/"say") or
     wording at least ``min_cos`` alike."""
+    basis = _event_basis(a, b, cos, p, min_cos)
+    return None if basis is None else _event_reason(a, b, cos, p, basis)
+
+
+def _event_basis(a: Claim, b: Claim, cos: float, p: float, min_cos: float) -> str | None:
+    """What ties ``a`` and ``b`` to one event ("verb": the same predicate, "wording": a
+    cosine of at least ``min_cos``), or None: :func:`same_event` without its explanation."""
     if not _participants_agree(a, b):
         return None
     da, db = _day(a.published), _day(b.published)
     if da and db and abs((da - db).days) > TIME_FRAME_DAYS:
         return None
-    shared = sorted(a.entities & b.entities)
     if (
         a.predicate
         and a.predicate == b.predicate
         and a.predicate not in LIGHT_PREDICATES
         and (p >= MIN_P_SAME_VERB or cos >= min_cos)
     ):
-        reason = f"both say '{a.predicate}'"
-    elif cos >= min_cos:
-        reason = f"closely worded (similarity {cos:.2f})"
-    else:
-        return None
+        return "verb"
+    return "wording" if cos >= min_cos else None
+
+
+def _event_reason(a: Claim, b: Claim, cos: float, p: float, basis: str) -> str:
+    """The explanation :func:`same_event` gives for a tie found by :func:`_event_basis`."""
+    reason = (
+        f"both say '{a.predicate}'" if basis == "verb" else f"closely worded (similarity {cos:.2f})"
+    )
+    shared = sorted(a.entities & b.entities)
     if shared:
         reason += " about " + ", ".join(shared[:3])
+    da, db = _day(a.published), _day(b.published)
     if da and db:
         reason += f", published {da.isoformat()}" + (
             f" and {db.isoformat()}" if da != db else " by both"
@@ -479,7 +493,10 @@ def pair_conflicts(
                 why=f"one place ('{ac[2]}') given two different parts",
             )
         )
-    if not may_conflict(a, b):
+    ma, mb = ctx.slots.get(a.id), ctx.slots.get(b.id)  # the story's masks, made once
+    ma = slot_mask(a) if ma is None else ma
+    mb = slot_mask(b) if mb is None else mb
+    if not ma & mb and a.negated == b.negated:  # may_conflict
         return out
     # a count of the same unit ties two claims more than a date does: looser wording for it,
     # once both publication days put them in one time frame (undated, "59 catches this
@@ -487,22 +504,22 @@ def pair_conflicts(
     # then, and the judge must see them at least as related)
     da, db = _day(a.published), _day(b.published)
     dated = bool(da and db)
-    why_count = same_event(a, b, cos, p, min_cos=COUNT_COSINE if dated else EVENT_COSINE)
-    if why_count is None:
+    count_basis = _event_basis(a, b, cos, p, COUNT_COSINE if dated else EVENT_COSINE)
+    if count_basis is None:
         return out
     if dated or p >= RELATED:
-        out += _count_conflicts(a, b, why_count, da, db)
-    why = same_event(a, b, cos, p)  # a date or a place needs the closer wording
-    if why is None:
+        out += _count_conflicts(a, b, lambda: _event_reason(a, b, cos, p, count_basis), da, db)
+    basis = _event_basis(a, b, cos, p, EVENT_COSINE)  # a date or a place needs closer wording
+    if basis is None:
         return out
+    found: list[tuple[str, ConflictValue, ConflictValue]] = []
     dc = _dates_conflict(a, b)
     if dc and not _vague(dc[0]) and not _vague(dc[1]):
-        out.append(
-            PairConflict(
+        found.append(
+            (
                 "date",
                 _value(a, dc[0].value, dc[0].start, dc[0].end, dc[0].text),
                 _value(b, dc[1].value, dc[1].start, dc[1].end, dc[1].text),
-                why=why,
             )
         )
     if story_places is not None and a.predicate == b.predicate:
@@ -513,24 +530,27 @@ def pair_conflicts(
             for cl, name in ((a, plc[0]), (b, plc[1])):
                 s, e, t = spans.get((cl.id, name), (cl.start, cl.end, cl.text))
                 vals.append(_value(cl, name, s, e, t))
-            out.append(PairConflict("place", vals[0], vals[1], why=why))
+            found.append(("place", vals[0], vals[1]))
     if a.predicate == b.predicate and _polarity_conflict(a, b, cos):
-        out.append(
-            PairConflict(
+        found.append(
+            (
                 "negation",
                 _value(a, "negated" if a.negated else "affirmed", a.start, a.end, a.text),
                 _value(b, "negated" if b.negated else "affirmed", b.start, b.end, b.text),
-                why=why,
             )
         )
+    if found:  # explained once, only when there is something to explain
+        why = _event_reason(a, b, cos, p, basis)
+        out += [PairConflict(slot, va, vb, why=why) for slot, va, vb in found]
     return out
 
 
 def _count_conflicts(
-    a: Claim, b: Claim, why: str, da: dt.date | None, db: dt.date | None
+    a: Claim, b: Claim, explain: Callable[[], str], da: dt.date | None, db: dt.date | None
 ) -> list[PairConflict]:
     """Vote tallies and counts of one unit that cannot both hold. A count reported higher
-    on a later day is an update (a toll that rose), not a conflict."""
+    on a later day is an update (a toll that rose), not a conflict. ``explain`` gives the
+    reason the two are one event (called only when they disagree)."""
     out: list[PairConflict] = []
     moved = bool(da and db and da != db)
     tc = _tallies_conflict(a, b)
@@ -542,7 +562,7 @@ def _count_conflicts(
                 _value(a, va, tc[0].start, tc[0].end, tc[0].text),
                 _value(b, vb, tc[1].start, tc[1].end, tc[1].text),
                 "update" if moved else "conflict",
-                why,
+                explain(),
             )
         )
     nc = _numbers_conflict(a, b)
@@ -555,7 +575,7 @@ def _count_conflicts(
                 _value(a, _number_label(nc[0], nc[2]), nc[0].start, nc[0].end, nc[0].text),
                 _value(b, _number_label(nc[1], nc[2]), nc[1].start, nc[1].end, nc[1].text),
                 "update" if risen else "conflict",
-                why,
+                explain(),
             )
         )
     return out

@@ -179,17 +179,17 @@ def _soft(a: TextInfo, b: TextInfo) -> tuple[float, float]:
     those words with a near-synonym on the other side (cosine >= :data:`SOFT_NEAR`: "plan" /
     "initiative", "war" / "conflict") and the mean best cosine. A paraphrase swaps words for
     near-synonyms; two different facts differ in words that are not."""
-    ma = [st not in b.stems for st in a.words]
-    mb = [st not in a.stems for st in b.words]
-    if not any(ma) or not any(mb):
+    ia = [k for k, st in enumerate(a.words) if st not in b.stems]
+    ib = [k for k, st in enumerate(b.words) if st not in a.stems]
+    if not ia or not ib:
         return 0.0, 0.0
     # each text's word vectors are stacked once, however many pairs it is in
-    va = _word_matrix(tuple(a.words.values()))[ma]
-    vb = _word_matrix(tuple(b.words.values()))[mb]
-    sims = va.astype(np.float32) @ vb.astype(np.float32).T
+    va = _word_matrix(tuple(a.words.values()))[ia].astype(np.float32)
+    vb = _word_matrix(tuple(b.words.values()))[ib].astype(np.float32)
+    sims = va @ vb.T
     best_a, best_b = sims.max(axis=1), sims.max(axis=0)
     near = int(np.count_nonzero(best_a >= SOFT_NEAR)) + int(np.count_nonzero(best_b >= SOFT_NEAR))
-    return near / (len(va) + len(vb)), float(best_a.mean() + best_b.mean()) / 2
+    return near / (len(ia) + len(ib)), float(best_a.mean() + best_b.mean()) / 2
 
 
 @lru_cache(maxsize=4096)

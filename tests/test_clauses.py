@@ -581,6 +581,73 @@ def test_lengths_of_two_periods_and_an_elided_count_are_no_conflict() -> None:
     assert len(pair_conflicts(e, f, cos=0.90, p=0.60)) == 1
 
 
+def test_counts_of_people_compare_by_what_befell_them() -> None:
+    def units(text: str) -> list[list[str]]:
+        return [sorted(n.units) for n in find_numbers(text)]
+
+    # the judge still reads a bare count ("unit" empty); the conflict rules read the act
+    assert [n.unit for n in find_numbers("The blast killed 14 people.")] == [""]
+    assert units("The blast killed 14 people.") == [["people~kill"]]
+    assert units("At least 30 people were hurt in the blast.") == [["people~wound"]]
+    assert units("It injured 30 people.") == units("30 people were wounded.") == [["people~wound"]]
+    assert units("Nine people died.") == units("killing nine people") == [["people~kill"]]
+    assert units("Some 200 people attended the vigil.") == [["people~attend"]]  # a crowd
+    # no act beside the count: no slot
+    assert units("Some 200 people, many of them pensioners, lined the road.") == [[]]
+    assert units("The blast left 14 people dead.") == [["people~kill"]]
+    assert units("The crowd, including 14 people from Kell, grew.") == [[]]  # no act
+    dead = _claim(
+        "a", "The blast at the Tessby depot killed 14 people.", "2031-03-02", "kill", set()
+    )
+    more = _claim("b", "The Tessby depot blast killed 17 people.", "2031-03-02", "kill", set())
+    conflicts, _ = merge_conflicts(pair_conflicts(dead, more, cos=0.92, p=0.8))
+    assert [v.value for v in conflicts[0].values] == ["14 people", "17 people"]
+    # one outlet's dead against the other's wounded, told in sentences of one shape
+    a = _claim(
+        "c",
+        "A truck bomb blew up at the Tessby depot, killing two people and wounding 21.",
+        "2031-03-02",
+        "blow",
+        {"tessby"},
+    )
+    b = _claim(
+        "d",
+        "Their truck bomb blew apart at the depot, killing both drivers and wounding 24 people.",
+        "2031-03-04",
+        "blow",
+        {"tessby"},
+    )
+    assert pair_conflicts(a, b, cos=0.82, p=0.15) == []
+
+
+def test_a_count_told_of_someone_the_other_claim_does_not_name_is_another_count() -> None:
+    need = _claim(
+        "a", "Ilse Varga needs 212 delegates to clinch the nomination.", "2031-06-04", "need", set()
+    )
+    need.persons = {"ilse varga"}
+    rule = _claim(
+        "b", "A candidate needs 1,190 delegates to win the nomination.", "2031-06-06", "need", set()
+    )
+    assert pair_conflicts(need, rule, cos=0.75, p=0.74) == []
+    # named on both sides, the same person's count still disagrees
+    other = _claim(
+        "c",
+        "Varga still needs 180 delegates to clinch the nomination.",
+        "2031-06-04",
+        "need",
+        set(),
+    )
+    other.persons = {"ilse varga"}
+    assert [f.slot for f in pair_conflicts(need, other, cos=0.9, p=0.8)] == ["number"]
+    # a share of one thing and a share of another: other verbs, other shares
+    liked = _claim(
+        "d", "Varga's approval rating stands at 48 percent.", "2031-06-04", "stand", set()
+    )
+    won = _claim("e", "Varga won 31 percent in the Kell primary.", "2031-06-04", "win", set())
+    liked.persons = won.persons = {"ilse varga"}
+    assert pair_conflicts(liked, won, cos=0.7, p=0.3) == []
+
+
 def test_a_negation_split_by_tokenized_text_is_still_a_negation() -> None:
     # "hadn ’ t" (text tokenized before it was published) parses without a negation; the
     # words still say it, so the two outlets do not disagree

@@ -28,6 +28,7 @@ from newsprism.model import (
     Sentence,
 )
 from newsprism.sentences import split_sentences
+from newsprism.text import stem
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +164,6 @@ _UNIT_STOP = {
     "more",
     "new",
     "other",
-    "people",
     "about",
     "around",
     "over",
@@ -181,6 +181,45 @@ _UNIT_STOP = {
     "every",
     "percentage",
 }
+#: units that say little about what is counted: "120 people" may be the dead, the hurt or a
+#: crowd. Such a count's ``units`` hold the unit with what happened to them, as the verb
+#: next to it tells ("killing 120 people", "120 people were killed": ``people~kill``), so two
+#: counts of the killed can disagree and a count of the killed and one of the wounded never
+#: do; without such a verb, nothing. Its ``unit`` stays empty: the same-fact judge reads it
+#: as it was trained (a bare count).
+GENERIC_UNITS = frozenset({"people", "person"})
+_ACT_BEFORE = re.compile(
+    r"\b([A-Za-z]+(?:ing|ed))\s+(?:(?:at\s+least|more\s+than|about|some|nearly|almost|over|"
+    r"up\s+to|around|an\s+estimated|a\s+total\s+of)\s+)?$"
+)
+_ACT_AFTER = re.compile(
+    r"\s+(?:(?:were|was|are|is|have\s+been|has\s+been|had\s+been|being|been)\s+)?"
+    r"([A-Za-z]+ed|hurt|dead|missing)\b"
+)
+#: acts that count the same people ("were killed" / "died" / "dead"; "wounded" / "injured" /
+#: "hurt"), by stem
+_SAME_ACT = {"died": "kill", "dead": "kill", "injur": "wound", "hurt": "wound"}
+
+
+def _people_act(text: str, start: int, end: int) -> str | None:
+    """What happened to the people a number counts: the stem of the verb right before it
+    ("killing two people") or right after its unit word ("24 people were wounded")."""
+    m = _ACT_BEFORE.search(text[max(0, start - 40) : start])
+    if m is None or m.group(1).lower() in _NOT_ACTS:
+        m = _ACT_AFTER.match(text, end)
+    if m is None:
+        return None
+    act = stem(m.group(1).lower())
+    return _SAME_ACT.get(act, act)
+
+
+#: words before a count of people that tell nothing of what befell them ("leaving 12 people
+#: dead", "including 40 people")
+_NOT_ACTS = frozenset(
+    {"leaving", "including", "according", "having", "being", "totaling", "numbering"}
+)
+
+
 _NOT_UNIT = {
     "were",
     "was",
@@ -330,7 +369,8 @@ _MODALITY = re.compile(
 
 @dataclass(slots=True)
 class Number:
-    """A number mentioned in a claim: value, unit (the word after it, singular) and span."""
+    """A number mentioned in a claim: value, unit (the word after it, singular; "" for a
+    word of :data:`GENERIC_UNITS`), the words that may name what it counts, and span."""
 
     value: float
     unit: str
@@ -384,6 +424,7 @@ class Claim:
     via: str | None = None
     entities: set[str] = field(default_factory=set)  # canonical names (lowercased keys)
     places: set[str] = field(default_factory=set)
+    persons: set[str] = field(default_factory=set)  # the entities that are people
     numbers: list[Number] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)  # absolute offsets, value set
     negated: bool = False
@@ -497,6 +538,9 @@ def find_numbers(text: str, offset: int = 0) -> list[Number]:
                     units |= {norm_word(w2), unit + norm_word(w2)}
                 if unit in _NOT_UNIT:
                     unit, units = "", set()
+                elif unit in GENERIC_UNITS:
+                    act = _people_act(text, s, um.end(1))
+                    unit, units = "", ({f"{unit}~{act}"} if act else set())
         before = text[max(0, s - 24) : s]
         low, high = value, value
         if _LOWER_BOUND.search(before):
@@ -681,6 +725,8 @@ def _fill_slots(
         c.entities.add(k)
         if m.label in ("GPE", "LOC", "FAC"):
             c.places.add(k)
+        elif m.label == "PERSON":
+            c.persons.add(k)
         if m.role and m.label in ("PERSON", "ORG"):
             c.roles.setdefault(_key(m.role), RoleMention(k, m.text, m.start, m.end, m.role))
     c.dates = [d for d in dates if d.start < c.end and d.end > c.start]

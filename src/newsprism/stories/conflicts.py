@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from newsprism.stories.claims import Claim, RoleMention, norm_word
+from newsprism.stories.claims import GENERIC_UNITS, Claim, RoleMention, norm_word
 from newsprism.stories.facts import Conflict, ConflictValue
 from newsprism.stories.judge import LIGHT_PREDICATES, RELATED, predicates_agree
 from newsprism.text import stem_text
@@ -171,10 +171,19 @@ def _numbers_conflict(a: Claim, b: Claim) -> tuple[Any, Any, str] | None:
             return None  # some pair agrees: the rest are probably other quantities
     x, y = pairs[0]
     unit = sorted(x.units & y.units, key=len)[-1]
-    if unit in _DURATIONS and not predicates_agree([a.predicate], a.text, [b.predicate], b.text):
-        return None  # "stayed seven seasons" / "was fired after four seasons": two periods
+    if (unit in _DURATIONS or unit in _LOOSE_UNITS) and not predicates_agree(
+        [a.predicate], a.text, [b.predicate], b.text
+    ):
+        # "stayed seven seasons" / "was fired after four seasons": two periods; "killed 120
+        # people" / "120 people were hurt": two groups of people; "got 10 percent" / "sits at
+        # 50 percent": two shares of two things
+        return None
     return x, y, unit
 
+
+#: units that count people or shares of anything: two of them are one slot only when the
+#: claims say the same thing happened, as for :data:`_DURATIONS`
+_LOOSE_UNITS = GENERIC_UNITS | {"%"}
 
 #: units of time: a story holds many periods, so two lengths of time are one slot only when
 #: the claims say the same thing happened ("served seven seasons" / "served eleven seasons")
@@ -364,6 +373,7 @@ def _places_conflict(a: Claim, b: Claim, cos: float, story_places: dict[str, set
 
 
 def _number_label(n: Any, unit: str) -> str:
+    unit = unit.split("~", 1)[0]  # "people~kill": shown as "people" (the texts say what befell them)
     v = _fmt(n.value)
     if n.high == math.inf:
         v = f"more than {v}"
@@ -507,7 +517,7 @@ def pair_conflicts(
     count_basis = _event_basis(a, b, cos, p, COUNT_COSINE if dated else EVENT_COSINE)
     if count_basis is None:
         return out
-    if dated or p >= RELATED:
+    if (dated or p >= RELATED) and not (_told_of(a) - b.persons or _told_of(b) - a.persons):
         out += _count_conflicts(a, b, lambda: _event_reason(a, b, cos, p, count_basis), da, db)
     basis = _event_basis(a, b, cos, p, EVENT_COSINE)  # a date or a place needs closer wording
     if basis is None:
@@ -542,6 +552,26 @@ def pair_conflicts(
     if found:  # explained once, only when there is something to explain
         why = _event_reason(a, b, cos, p, basis)
         out += [PairConflict(slot, va, vb, why=why) for slot, va, vb in found]
+    return out
+
+
+#: characters before a number within which a person's name tells whose count it is
+_WHOSE_COUNT = 40
+
+
+def _told_of(c: Claim) -> set[str]:
+    """The people a claim's counts are told of: a person it names (by surname) in the
+    :data:`_WHOSE_COUNT` characters before a number ("Sanders needs 836 delegates", "has
+    Clinton leading Trump by six points"). A count told of someone the other claim does not
+    name is another count: "Sanders needs 836 delegates" / "a candidate needs 2,383
+    delegates", whatever the judge thinks of the wording."""
+    if not c.persons or not c.numbers:
+        return set()
+    out: set[str] = set()
+    for n in c.numbers:
+        before = c.text[max(0, n.start - c.start - _WHOSE_COUNT) : max(0, n.start - c.start)]
+        words = set(re.findall(r"[a-z][a-z'-]+", before.lower()))
+        out |= {k for k in c.persons if k.split()[-1] in words}
     return out
 
 

@@ -453,6 +453,31 @@ def test_this_weekend_in_the_past_tense_is_the_one_just_past() -> None:
     assert got == ["2031-W23-WE", "2031-W24-WE"]
 
 
+def test_a_past_event_counted_past_the_publication_date_has_no_date() -> None:
+    # written on 2031-06-04: "two decades later, she was ..." counted from the publication
+    # date would be 2051, and "a day earlier" counted from a date ahead of it June 11; both
+    # tell of the past, so the span they count from is not the one in focus. Ahead, or
+    # counted from a past date, they keep their value
+    text = (
+        "Two decades later, Mira Tallen was still haunted by the flood. "
+        "The harbour fair opens on June 12. A day earlier, six dockers were arrested. "
+        "The ferry sank on May 2. Two days later, the divers found the hull. "
+        "The mayor said the bridge will reopen two days later. "
+        "A quarter of a century later, the mill is a museum."
+    )
+    art = Article(id="t7", text=text, published="2031-06-04")
+    got = [(d.text, d.value) for d in enrich_doc(art, parse(text)).dates]
+    assert got == [
+        ("Two decades later", None),
+        ("June 12", "2031-06-12"),
+        ("A day earlier", None),
+        ("May 2", "2031-05-02"),
+        ("Two days later", "2031-05-04"),
+        ("two days later", "2031-05-06"),
+        ("a century later", None),  # a quarter of it: not a century
+    ]
+
+
 def test_follow_tense_leaves_other_dates_alone() -> None:
     text = "The inquiry will publish its report on June 9."
     dates = find_dates(text, "2031-06-04")

@@ -416,6 +416,9 @@ def _unit_code(unit: str, n: int | float | str) -> str:
     return f"P{n}{u[0].upper()}"
 
 
+_FRACTION_BEFORE = re.compile(r"\b(?:quarter|third|half)\s+(?:of\s+)?$", re.IGNORECASE)
+
+
 def _r_ago(m: re.Match[str], text: str, st: _State) -> _Out:
     """ "three years ago" (publication based); "two days later/earlier" (focus based)."""
     n = number_value(m["n"])
@@ -433,6 +436,8 @@ def _r_ago(m: re.Match[str], text: str, st: _State) -> _Out:
     if n is None:
         # "a few days ago", "several weeks later": only the direction is known
         return _one(m, "DATE", "FUTURE_REF" if direction in ("later", "after") else "PAST_REF")
+    if _FRACTION_BEFORE.search(text[max(0, m.start() - 16) : m.start()]):
+        return _one(m, "DATE", None)  # "a quarter of a century later": not a century
     if direction == "ago":
         ref, year_ref = st.dct, st.dct.year if st.dct else None
         sign = -1
@@ -1222,6 +1227,8 @@ WELL_FORMED = re.compile(
 )
 
 _DAY_VALUE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_MONTH_VALUE = re.compile(r"^(\d{4})-(\d{2})$")
+_WEEK_VALUE = re.compile(r"^(\d{4})-W(\d{2})")
 _YEAR_VALUE = re.compile(r"^(\d{4})")
 
 
@@ -1302,6 +1309,40 @@ _THIS_WEEKEND = re.compile(r"^this\s+weekend$", re.IGNORECASE)
 _THIS_WEEK = re.compile(r"^this\s+week$", re.IGNORECASE)
 
 
+#: a date counted from the date in focus: "two years later", "a day earlier"
+_AFTER_FOCUS = re.compile(r"\b(?:later|earlier)$", re.IGNORECASE)
+
+
+def _past_told_after(
+    d: DateMention, dct: dt.date, clauses: list[Clause], tenses: dict[int, str] | None
+) -> bool:
+    """Whether ``d`` starts after the publication day ``dct`` although the verb that holds it
+    tells of the past."""
+    value = d.value or ""
+    day, month = _DAY_VALUE.match(value), _MONTH_VALUE.match(value)
+    week, year = _WEEK_VALUE.match(value), _YEAR_VALUE.match(value)
+    start: dt.date | None = None
+    if day:
+        start = safe_date(int(day[1]), int(day[2]), int(day[3]))
+    elif month:
+        start = safe_date(int(month[1]), int(month[2]), 1)
+    elif week:
+        try:
+            start = dt.date.fromisocalendar(int(week[1]), int(week[2]), 1)
+        except ValueError:
+            start = None
+    elif year:
+        start = safe_date(int(year[1]), 1, 1)
+    if start is None or start <= dct:
+        return False
+    told = (tenses or {}).get(d.start)
+    if told is None:
+        holders = [c for c in clauses if c.start <= d.start and d.end <= c.end]
+        clause = min(holders, key=lambda c: c.end - c.start) if holders else None
+        told = clause.tense if clause is not None else None
+    return told == "past"
+
+
 def follow_tense(
     dates: list[DateMention],
     clauses: list[Clause],
@@ -1336,6 +1377,14 @@ def follow_tense(
             nxt = add_days(dct, 1)
             if (tenses or {}).get(d.start) == "future" and dct.weekday() == 6 and nxt:
                 d = DateMention(d.start, d.end, d.text, week_value(nxt), d.type)
+            out.append(d)
+            continue
+        if _AFTER_FOCUS.search(d.text.strip()):
+            if _past_told_after(d, dct, clauses, tenses):
+                # "Two decades later, she was haunted ...", counted from the publication date
+                # or a date ahead of it: a past event after the article was written, so the
+                # span it is counted from is not the one the tagger had in focus
+                d = DateMention(d.start, d.end, d.text, None, d.type)
             out.append(d)
             continue
         if not (weekend or _BARE_WEEKDAY.match(d.text.strip())):

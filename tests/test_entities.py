@@ -264,6 +264,20 @@ def test_acronym_joins_its_full_name() -> None:
     assert entity_of(entities, "PNB").name == "PNB"
 
 
+def test_two_abbreviations_are_never_one_name_by_romanisation() -> None:
+    # "y" and "j" read as "i" make "Dmitriy" and "Dmitrij" one name; read into initials they
+    # had made "N.Y." and "N.J." one key, and so New York and New Jersey one place
+    mentions = {
+        "a": [mention("New York", "GPE"), mention("N.Y.", "GPE")],
+        "b": [mention("New Jersey", "GPE"), mention("N.J.", "GPE"), mention("NY", "GPE")],
+    }
+    entities = canonicalize(mentions)
+    assert entity_of(entities, "N.Y.").name == "New York"
+    assert entity_of(entities, "NY").name == "New York"
+    assert entity_of(entities, "N.J.").name == "New Jersey"
+    assert entity_of(entities, "New Jersey") is not entity_of(entities, "New York")
+
+
 def test_packaged_alias_file_merges_and_retypes() -> None:
     mentions = {
         "a": [mention("Kyiv", "PERSON"), mention("Kiev", "GPE")],

@@ -111,9 +111,19 @@ def name_words(name: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
-    """Transliteration key of a whole name (hyphenated parts joined: "Wen-pin" -> "wenpin")."""
+    """Transliteration key of a whole name (hyphenated parts joined: "Wen-pin" -> "wenpin").
+
+    An abbreviation keeps its letters ("N.Y." -> "ny", "N.J." -> "nj"): romanisation variants
+    are spellings of names, and read into initials they made New York and New Jersey one key."""
+    if _ABBREVIATION.fullmatch(name.strip()):
+        return name.replace(".", "").strip().casefold()
     words = [w for w in re.split(r"\s+", normalize_name(name).replace(" - ", " ")) if w]
     return " ".join(token_key(w) for w in words)
+
+
+#: an abbreviation written with full stops ("N.Y.", "U.S.", "D.C.") or of two or three
+#: capitals ("NY", "UAE")
+_ABBREVIATION = re.compile(r"(?:[A-Z]\.){1,4}[A-Z]?|[A-Z]{2,3}")
 
 
 def acronym(name: str) -> str:

@@ -726,6 +726,40 @@ def test_coordinated_titles_before_a_name_are_its_role(nlp) -> None:
     assert brandt.role is None
 
 
+def test_a_name_or_a_dateline_before_a_name_is_no_title(nlp) -> None:
+    from newsprism.nlp.entities import extract_entities
+
+    # "The Waller and Brandt campaigns declined": "Waller" (read as one who walls) is another
+    # name coordinated with Brandt, not a title run ending in "and"
+    rows = [
+        ("The", 4, "det", "DET"),
+        ("Waller", 4, "nmod", "PROPN"),
+        ("and", 1, "cc", "CCONJ"),
+        ("Brandt", 1, "conj", "PROPN"),
+        ("campaigns", 5, "nsubj", "NOUN"),
+        ("declined", 5, "ROOT", "VERB"),
+        (".", 5, "punct", "PUNCT"),
+    ]
+    doc = _parsed(nlp, rows, ["O", "B-ORG", "O", "B-PERSON", "O", "O", "O"])
+    assert [(m.text, m.role) for m in extract_entities(doc) if m.label == "PERSON"] == [
+        ("Brandt", None)
+    ]
+    # "KELL - Harbour commissioner Ilse Brandt said": the dateline before the dash is not part
+    # of her title (the hyphen of "Secretary-General" is no such dash)
+    rows = [
+        ("KELL", 3, "compound", "PROPN"),
+        ("-", 3, "punct", "PUNCT"),
+        ("Harbour", 3, "compound", "PROPN"),
+        ("commissioner", 5, "compound", "NOUN"),
+        ("Ilse", 5, "compound", "PROPN"),
+        ("Brandt", 6, "nsubj", "PROPN"),
+        ("said", 6, "ROOT", "VERB"),
+    ]
+    doc = _parsed(nlp, rows, ["B-GPE", "O", "O", "O", "B-PERSON", "I-PERSON", "O"])
+    brandt = next(m for m in extract_entities(doc) if m.text == "Ilse Brandt")
+    assert brandt.role == "Harbour commissioner"
+
+
 def test_a_full_name_the_recogniser_missed_once_is_recovered(nlp) -> None:
     from newsprism.nlp.entities import extract_entities
 

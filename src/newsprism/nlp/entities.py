@@ -721,12 +721,16 @@ def _left_modifiers(root: Token, ent_start: int) -> tuple[int, int] | None:
     if lo >= ent_start:
         return None
     toks = [root.doc[i] for i in range(lo, ent_start)]
-    # keep the part after the last clause-like token (comma, verb, quote)
+    # keep the part after the last clause-like token (comma, verb, quote), a conjunction
+    # ("Sanders and [Clinton]": another name, not a title) or a dash ("NEW YORK - Republican
+    # presidential candidate [Trump]", "senator and president - Mrs. [Clinton]")
     cut = 0
     for j, t in enumerate(toks):
         if (
-            t.pos_ in {"VERB", "AUX", "PRON", "NUM", "SCONJ"}
+            t.pos_ in {"VERB", "AUX", "PRON", "NUM", "SCONJ", "CCONJ"}
+            or t.dep_ == "cc"
             or t.text in {",", ";", ":", "(", ")", '"', "“", "”"}
+            or (t.text in {"-", "–", "—", "--"} and _set_apart(t))
             or "\n" in t.text
             or t.dep_ not in ROLE_DEPS
         ):
@@ -741,17 +745,26 @@ def _left_modifiers(root: Token, ent_start: int) -> tuple[int, int] | None:
     return toks[0].i, toks[-1].i + 1
 
 
+#: entity types of a word that is a name, never a title before another name
+_NAME_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+
+
+def _set_apart(tok: Token) -> bool:
+    """A dash with a space on either side, not the hyphen of "Secretary-General"."""
+    return bool(tok.whitespace_) or (tok.i > 0 and bool(tok.doc[tok.i - 1].whitespace_))
+
+
 def _coordinated_titles(head: Token, ent_start: int) -> tuple[int, int] | None:
     """ "President of China and leader of the ruling Party [Xi Jinping] will visit": the parser
     makes the name a conjunct of the first title. The titles before the name are its role when
     they are coordinated ("and") and nominal all through (no verb but a participle modifier,
     no punctuation or line break)."""
-    if not role_word(head):
-        return None
+    if not role_word(head) or head.ent_type_ in _NAME_TYPES:
+        return None  # "Sanders and [Clinton]": two names, whatever "Sanders" reads as
     toks = [head.doc[i] for i in range(head.left_edge.i, ent_start)]
     while toks and toks[0].lower_ in DROP_ROLE_LEAD:
         toks = toks[1:]
-    if not toks or len(toks) > 2 * ROLE_MAX_TOKENS:
+    if not toks or len(toks) > 2 * ROLE_MAX_TOKENS or toks[-1].dep_ == "cc":
         return None
     deps = ROLE_DEPS | {"cc", "conj"}
     if not any(t.dep_ == "cc" and t.lower_ == "and" and t.head.i == head.i for t in toks):

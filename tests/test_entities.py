@@ -382,6 +382,19 @@ def test_an_apposition_is_a_role_only_right_after_the_name(nlp) -> None:
     assert by_text(ms, "Tomas Reed")[0].role == "editor of a harbour weekly"  # an age between
 
 
+def test_an_apposition_title_ends_where_its_clause_begins(nlp) -> None:
+    # the words of a relative clause before its verb were kept: "Kell law professor who is",
+    # "harbour engineer who had"
+    text = (
+        "Ilse Brandt, a Kell law professor who is challenging the mayor, said the vote was "
+        "rigged. The plan was drafted by Tomas Brek, a harbour engineer who had worked in "
+        "Orlen for years."
+    )
+    ms = ents(nlp, text)
+    assert by_text(ms, "Ilse Brandt")[0].role == "Kell law professor"
+    assert by_text(ms, "Tomas Brek")[0].role == "harbour engineer"
+
+
 @pytest.mark.slow
 def test_a_name_set_after_a_persons_title_is_a_person(nlp) -> None:
     # the recogniser read both names as organisations; the title before them says otherwise

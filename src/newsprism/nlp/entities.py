@@ -839,12 +839,17 @@ def _apposition(root: Token, span: Span) -> str | None:
                 break
     if head is None:
         return None
+    # a clause or apposition hung on the title ends it, with its words before its verb ("law
+    # professor who is challenging ...": not "law professor who is")
+    for child in head.children:
+        if child.dep_ in {"relcl", "acl", "advcl", "appos"}:
+            exclude |= {t.i for t in child.subtree}
     toks: list[Token] = []
     for t in head.subtree:
         if t.i in exclude:
+            if t.i > head.i:
+                break
             continue
-        if t.dep_ in {"relcl", "acl", "advcl", "appos"} and t.head.i == head.i:
-            break
         toks.append(t)
     idx = [t.i for t in toks if t.sent.start == span.sent.start]
     if not idx:

@@ -151,6 +151,32 @@ def test_sectors_come_from_role_nouns(gazetteer) -> None:
     assert ev.source_sector == "military"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Given the storms, the Velorian ferry stayed in port.",  # a participle as preposition
+        "The Ostmarkian ministry gave no other details.",  # details are said, not given
+        "The Velorian envoy did not give details on the talks.",
+        "Reporters in Ostmark asked him that question twice.",  # a question
+        "The Velorian premier delivered a speech in the capital.",
+        "Dockers in Veloria struggle to make ends meet.",  # an idiom, no meeting
+    ],
+)
+def test_words_that_only_look_like_events_are_none(text: str, gazetteer) -> None:
+    assert [e.type for e in all_events(text, gazetteer)] == []
+
+
+def test_a_word_of_a_name_is_no_event_but_the_same_word_outside_one_is(gazetteer) -> None:
+    # "Holy War" names a movement; an event word in a name is no event
+    named = all_events("Members of the Velt Holy War movement met reporters in Ostmark.", gazetteer)
+    assert "FIGHT" not in [e.type for e in named]
+    ev = main_event("Velorian troops fought Ostmarkian rebels near the border.", gazetteer)
+    assert ev.type == "FIGHT"
+    # said words are still support, and shared information still cooperation
+    ev = main_event("The Velorian premier defended the comments of his envoy.", gazetteer)
+    assert ev.type == "SUPPORT"
+
+
 # ------------------------------------------------------------------------------------- modes
 
 MODE_CASES = [

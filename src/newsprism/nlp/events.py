@@ -90,6 +90,31 @@ _NOT_OBJECTS = frozenset(
         "document",
     ]
 )
+#: what is said, not given, asked for or refused: "gave no other details", "delivered a
+#: speech", "ask me that question", "declined comment" (lemmas; only for those kinds of event:
+#: "defended the comments" is support, "share all that information" cooperation)
+_SAID_OBJECTS = frozenset(
+    {"detail", "information", "question", "interview", "speech", "comment", "answer", "explanation"}
+)
+#: participles that serve as prepositions or conjunctions, never as an event's verb
+_PARTICIPLE_PREPS = frozenset(
+    {
+        "given",
+        "provided",
+        "providing",
+        "including",
+        "following",
+        "according",
+        "concerning",
+        "regarding",
+        "considering",
+        "barring",
+        "pending",
+        "excluding",
+    }
+)
+#: entity types a trigger word inside a name never is an event of ("Islamic Holy War")
+_NAME_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "WORK_OF_ART"})
 _LOCATIVE = frozenset(
     ["in", "at", "near", "inside", "outside", "across", "along", "around", "throughout"]
 )
@@ -420,6 +445,10 @@ def _triggers(sent: SpacySpan, ctx: _Ctx) -> list[_Cand]:
     typ: str | None
     for t in sent:
         lemma = _lem(t)
+        if t.ent_type_ in _NAME_TYPES and t.pos_ in ("NOUN", "PROPN"):
+            continue  # a word of a name ("Islamic Holy War", "Congolese Rally for Democracy")
+        if t.dep_ == "prep" and t.lower_ in _PARTICIPLE_PREPS:
+            continue  # "Given the exotic locales, ...", "provided he go into exile"
         if t.pos_ == "VERB" and t.dep_ not in ("amod", "compound"):
             ph = _phrase(t, lex)
             if lemma in lex.reporting and not ph:
@@ -520,6 +549,12 @@ def _verb_ok(t: Token, lemma: str, typ: str, ctx: _Ctx) -> bool:
     dobj = next((c for c in t.children if c.dep_ == "dobj"), None)
     if dobj is not None and _lem(dobj) in _NOT_OBJECTS:
         return False
+    if typ in ("AID", "DEMAND", "REJECT") and any(
+        c.dep_ == "dobj" and _lem(c) in _SAID_OBJECTS for c in t.children
+    ):
+        return False  # (any object: "asked him that question" has two)
+    if lemma == "meet" and any(_lem(c) == "end" for c in t.children if c.dep_ == "nsubj"):
+        return False  # "to make ends meet"
     if lemma == "call":
         preps = {_lem(c) for c in t.children if c.dep_ in ("prep", "prt")}
         return bool(preps & {"on", "for", "upon"}) or _complement(t) is not None

@@ -114,7 +114,7 @@ _PARTICIPLE_PREPS = frozenset(
     }
 )
 #: entity types a trigger word inside a name never is an event of ("Islamic Holy War")
-_NAME_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "WORK_OF_ART"})
+_NAMED = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "WORK_OF_ART"})
 _LOCATIVE = frozenset(
     ["in", "at", "near", "inside", "outside", "across", "along", "around", "throughout"]
 )
@@ -445,7 +445,7 @@ def _triggers(sent: SpacySpan, ctx: _Ctx) -> list[_Cand]:
     typ: str | None
     for t in sent:
         lemma = _lem(t)
-        if t.ent_type_ in _NAME_TYPES and t.pos_ in ("NOUN", "PROPN"):
+        if t.ent_type_ in _NAMED and t.pos_ in ("NOUN", "PROPN"):
             continue  # a word of a name ("Islamic Holy War", "Congolese Rally for Democracy")
         if t.dep_ == "prep" and t.lower_ in _PARTICIPLE_PREPS:
             continue  # "Given the exotic locales, ...", "provided he go into exile"

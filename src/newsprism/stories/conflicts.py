@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from newsprism.stories.claims import GENERIC_UNITS, Claim, RoleMention, norm_word
+from newsprism.stories.claims import Claim, RoleMention, norm_word
 from newsprism.stories.facts import Conflict, ConflictValue
 from newsprism.stories.judge import LIGHT_PREDICATES, RELATED, predicates_agree
 from newsprism.text import stem_text
@@ -174,16 +174,16 @@ def _numbers_conflict(a: Claim, b: Claim) -> tuple[Any, Any, str] | None:
     if (unit in _DURATIONS or unit in _LOOSE_UNITS) and not predicates_agree(
         [a.predicate], a.text, [b.predicate], b.text
     ):
-        # "stayed seven seasons" / "was fired after four seasons": two periods; "killed 120
-        # people" / "120 people were hurt": two groups of people; "got 10 percent" / "sits at
-        # 50 percent": two shares of two things
+        # "stayed seven seasons" / "was fired after four seasons": two periods; "got 10
+        # percent" / "sits at 50 percent": two shares of two things
         return None
     return x, y, unit
 
 
-#: units that count people or shares of anything: two of them are one slot only when the
-#: claims say the same thing happened, as for :data:`_DURATIONS`
-_LOOSE_UNITS = GENERIC_UNITS | {"%"}
+#: shares of anything: two of them are one slot only when the claims say the same thing
+#: happened, as for :data:`_DURATIONS` (counts of people carry what befell them in their unit:
+#: ``claims.GENERIC_UNITS``)
+_LOOSE_UNITS = frozenset({"%"})
 
 #: units of time: a story holds many periods, so two lengths of time are one slot only when
 #: the claims say the same thing happened ("served seven seasons" / "served eleven seasons")

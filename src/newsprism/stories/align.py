@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from newsprism.model import Article
+from newsprism.model import Article, Event
 from newsprism.nlp.events import load_gazetteer
 from newsprism.stopwords import english
 from newsprism.stories.claims import Claim
@@ -82,9 +83,10 @@ def independence_keys(articles: list[Article]) -> dict[str, str]:
 @dataclass(slots=True)
 class Alignment:
     """Pairwise scores over a story's claims, all claims x claims: ``p`` (the judge's
-    probability, 0 where unscored, raised to SAME for a contained pair: see
-    :func:`score_pairs`), ``cos`` (gist cosine) and ``same`` (the pair states one fact: ``p``
-    reaches the threshold for its predicates, :func:`~newsprism.stories.judge.same_threshold`)."""
+    probability, 0 where unscored, raised to SAME for a contained pair, :func:`score_pairs`,
+    and for a related pair that tells one event, :func:`join_told_events`), ``cos`` (gist
+    cosine) and ``same`` (the pair states one fact: ``p`` reaches the threshold for its
+    predicates, :func:`~newsprism.stories.judge.same_threshold`)."""
 
     p: np.ndarray
     cos: np.ndarray
@@ -152,6 +154,58 @@ def _other_speakers(a: Claim, b: Claim) -> bool:
         return False
     sa, sb = a.speaker.split(), b.speaker.split()
     return bool(sa and sb) and sa[-1].casefold() != sb[-1].casefold()
+
+
+#: what an event a claim tells is: its PLOVER type, its day and the countries of its actors
+EventKey = tuple[str, str, frozenset[str]]
+
+
+def claim_event_keys(claim: Claim, events: Sequence[Event]) -> set[EventKey]:
+    """The asserted events whose trigger lies in the claim, dated to a day, with an actor's
+    country: what "who did what to whom, when" the claim tells (``events``: its article's)."""
+    out: set[EventKey] = set()
+    for e in events:
+        if e.mode != "asserted" or not (claim.start <= e.trigger.start < claim.end):
+            continue
+        day = (e.date or "")[:10]
+        countries = frozenset(c for c in (e.source_country, e.target_country) if c)
+        if countries and _DAY.fullmatch(day):
+            out.add((e.type, day, countries))
+    return out
+
+
+_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def same_event_told(a: set[EventKey], b: set[EventKey]) -> bool:
+    """Whether two claims tell one event: of one type, on one day, with an actor's country in
+    common ("Chinese Foreign Minister Qin Kang had a phone call with his Ukrainian counterpart"
+    on Thursday / "the heads of the Foreign Ministry of Ukraine and China spoke on the phone"
+    the day before a Friday)."""
+    return any(x[0] == y[0] and x[1] == y[1] and x[2] & y[2] for x in a for y in b)
+
+
+def join_told_events(
+    claims: list[Claim], keys: list[set[EventKey]], scores: Alignment, ind_key: dict[str, str]
+) -> int:
+    """Pairs the judge sees as related (``RELATED`` <= p < ``SAME``) from two independent
+    sources that tell one event (:func:`same_event_told`) state one fact: the judge reads
+    words, and "had a phone call with his Ukrainian counterpart" / "spoke on the phone" share
+    few. Such a pair is lifted to ``SAME`` and marked in ``scores.same``, as a pair that
+    contains the other's fact is (:func:`score_pairs`); returns how many."""
+    iu, ju = np.nonzero(np.triu((scores.p >= RELATED) & (scores.p < SAME) & ~scores.same, k=1))
+    joined = 0
+    for i, j in zip(iu.tolist(), ju.tolist(), strict=True):
+        a, b = claims[i], claims[j]
+        if not keys[i] or not keys[j]:
+            continue
+        if ind_key.get(a.article, a.outlet) == ind_key.get(b.article, b.outlet):
+            continue
+        if same_event_told(keys[i], keys[j]):
+            scores.p[i, j] = scores.p[j, i] = SAME
+            scores.same[i, j] = scores.same[j, i] = True
+            joined += 1
+    return joined
 
 
 #: rows of the cosine matrix ranked at a time for the candidates (memory: rows x claims)

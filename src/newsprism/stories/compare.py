@@ -78,8 +78,13 @@ def _compare(
     claims = story_claims(articles, enriched)
     vectors = _vectors(claims, enriched, embeddings)
     scores = align.score_pairs(claims, vectors)
-    groups = align.group_claims(claims, scores)
     ind_key = align.independence_keys(articles)
+    event_keys = [
+        align.claim_event_keys(c, en.events if (en := enriched.get(c.article)) else [])
+        for c in claims
+    ]
+    align.join_told_events(claims, event_keys, scores, ind_key)
+    groups = align.group_claims(claims, scores)
     ctx = story_context(claims)
     story_places: dict[str, set[str]] = defaultdict(set)
     for c in claims:

@@ -21,6 +21,12 @@ def _clauses(text: str) -> list[tuple[str, str, str]]:
     return [(c.kind, text[c.start : c.end], c.gist) for c in split_clauses(parse(text))]
 
 
+def _dates(text: str, published: str) -> list[tuple[str, str | None]]:
+    """(text, value) of each date the enrichment finds in ``text`` written on ``published``."""
+    art = Article(id="t", text=text, published=published)
+    return [(d.text, d.value) for d in enrich_doc(art, parse(text)).dates]
+
+
 def test_numbers_are_read_as_counts_only_where_they_count() -> None:
     def read(text: str) -> list[tuple[float, str, list[str]]]:
         return [(n.value, n.unit, sorted(n.units)) for n in find_numbers(text)]
@@ -407,9 +413,7 @@ def test_a_modal_puts_an_act_ahead_and_an_upcoming_noun_too() -> None:
         "The council must know Friday that the lease is void. "
         "The mayor spoke before Thursday's upcoming hearing."
     )
-    art = Article(id="t4", text=text, published="2031-06-09")
-    got = [(d.text, d.value) for d in enrich_doc(art, parse(text)).dates]
-    assert got == [
+    assert _dates(text, "2031-06-09") == [
         ("Thursday", "2031-06-05"),
         ("Tuesday", "2031-06-10"),
         ("Tuesday", "2031-06-03"),
@@ -422,9 +426,7 @@ def test_this_week_written_on_a_sunday_and_ahead_is_the_coming_week() -> None:
     # 2031-06-08 is a Sunday: "will meet this week" is the week of Monday the 9th (ISO week 24,
     # it had been week 23, which ends that Sunday); what was done "this week" stays in week 23
     text = "The council will meet this week. The board met this week."
-    art = Article(id="t5", text=text, published="2031-06-08")
-    got = [d.value for d in enrich_doc(art, parse(text)).dates]
-    assert got == ["2031-W24", "2031-W23"]
+    assert [v for _, v in _dates(text, "2031-06-08")] == ["2031-W24", "2031-W23"]
 
 
 def test_a_weekday_of_a_participle_is_not_read_by_the_main_verb() -> None:
@@ -436,8 +438,7 @@ def test_a_weekday_of_a_participle_is_not_read_by_the_main_verb() -> None:
         "He expects to be jailed, likely for a few years less than the 13 given Ola Brin on "
         "Monday."
     )
-    art = Article(id="t6", text=text, published="2031-06-05")
-    got = [d.value for d in enrich_doc(art, parse(text)).dates if d.text.endswith("Monday")]
+    got = [v for t, v in _dates(text, "2031-06-05") if t.endswith("Monday")]
     assert got == ["2031-06-02", "2031-06-02"]
 
 
@@ -448,9 +449,7 @@ def test_this_weekend_in_the_past_tense_is_the_one_just_past() -> None:
         "The mayor told the crowd this weekend she would not resign. "
         "Her deputy will visit the harbour this weekend."
     )
-    art = Article(id="t3", text=text, published="2031-06-09")
-    got = [d.value for d in enrich_doc(art, parse(text)).dates]
-    assert got == ["2031-W23-WE", "2031-W24-WE"]
+    assert [v for _, v in _dates(text, "2031-06-09")] == ["2031-W23-WE", "2031-W24-WE"]
 
 
 def test_a_past_event_counted_past_the_publication_date_has_no_date() -> None:
@@ -465,9 +464,7 @@ def test_a_past_event_counted_past_the_publication_date_has_no_date() -> None:
         "The mayor said the bridge will reopen two days later. "
         "A quarter of a century later, the mill is a museum."
     )
-    art = Article(id="t7", text=text, published="2031-06-04")
-    got = [(d.text, d.value) for d in enrich_doc(art, parse(text)).dates]
-    assert got == [
+    assert _dates(text, "2031-06-04") == [
         ("Two decades later", None),
         ("June 12", "2031-06-12"),
         ("A day earlier", None),

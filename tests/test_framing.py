@@ -314,6 +314,30 @@ def test_quoted_words_of_a_speaker_are_not_scare_quotes() -> None:
     assert not [i for i in out["North Wire"] if i["kind"] == "hedge"]
 
 
+def test_a_sentence_that_reports_someone_quotes_their_words() -> None:
+    # "She blamed the flood on a "freak storm," and said ...": the attribution found covers
+    # only what follows "said", yet the quoted words are hers, not the outlet's scare quotes.
+    # Without anyone reported, the same quotation marks are the outlet's
+    text = "She blamed the flood on a “freak storm,” and said the dikes had held."
+    a = _article("a", "North Wire", [text])
+    b = _article("b", "South Post", ["The flood reached the harbour on Monday."])
+    en = {x.id: Enriched(x.id, sentences=split_sentences(x.text)) for x in (a, b)}
+    cue = text.index("said")
+    en["a"].attributions.append(
+        Attribution(
+            Span(0, 3, "She"),
+            Span(cue, cue + 4, "said"),
+            [Span(cue + 5, len(text) - 1, text[cue + 5 : -1])],
+            "Ilse Brandt",
+            "indirect",
+        )
+    )
+    assert not [i for i in _terms([a, b], en, [])["North Wire"] if i["kind"] == "hedge"]
+    en["a"].attributions = []
+    quoted = [i["ours"] for i in _terms([a, b], en, [])["North Wire"] if i["kind"] == "hedge"]
+    assert quoted == ["“freak storm,”"]
+
+
 def test_insisting_that_someone_act_is_a_demand_not_a_hedge() -> None:
     # "insisted that Brin convene the board" (a bare verb: a demand) is no loaded "said"; "insists
     # the strike has ended" is ("insisted that Arafat convene ..." was counted on DUC dev)

@@ -1118,6 +1118,7 @@ def hedges(
             for at in (en.attributions if en else [])
             for sp in [*at.content, *([at.cue] if at.cue else [])]
         ]
+        cues = [at.cue.start for at in (en.attributions if en else []) if at.cue is not None]
         said = [  # reported words: an evaluative word there is the speaker's, not the outlet's
             (sp.start, sp.end) for at in (en.attributions if en else []) for sp in at.content
         ]
@@ -1152,6 +1153,11 @@ def hedges(
                 qs, qe = s + m.start(), s + m.end()
                 if any(cs <= qs < ce or cs < qe <= ce for cs, ce in covered):
                     continue  # a partial quotation of someone's words
+                if any(s <= c < e for c in cues):
+                    # a sentence that reports someone quotes their words ("She blamed the
+                    # violence on a "disturbed person"", "called the statements "childish.""),
+                    # even where its reported part was not all found
+                    continue
                 _add_use(uses, where, o, f"“{inner.lower()}”", a, s, e, qs, qe)
     items: list[FramingItem] = []
     for o in outlets:

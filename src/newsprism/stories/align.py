@@ -29,6 +29,7 @@ from newsprism.model import Article, Event
 from newsprism.nlp.events import load_gazetteer
 from newsprism.stopwords import english
 from newsprism.stories.claims import Claim
+from newsprism.stories.conflicts import is_day
 from newsprism.stories.judge import (
     RELATED,
     SAME,
@@ -169,12 +170,9 @@ def claim_event_keys(claim: Claim, events: Sequence[Event]) -> set[EventKey]:
             continue
         day = (e.date or "")[:10]
         countries = frozenset(c for c in (e.source_country, e.target_country) if c)
-        if countries and _DAY.fullmatch(day):
+        if countries and is_day(day):
             out.add((e.type, day, countries))
     return out
-
-
-_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 
 
 def same_event_told(a: set[EventKey], b: set[EventKey]) -> bool:

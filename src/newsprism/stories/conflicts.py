@@ -57,6 +57,17 @@ class StoryContext:
     named: dict[str, set[str]] = field(default_factory=dict)  # article -> person names/surnames
     areas: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # article -> area -> dirs
     slots: dict[str, int] = field(default_factory=dict)  # claim id -> its slot_mask
+    told: dict[str, set[str]] = field(default_factory=dict)  # claim id -> its _told_of
+
+    def mask(self, c: Claim) -> int:
+        """:func:`slot_mask` of ``c``, made once per story (made now for a claim not in it)."""
+        m = self.slots.get(c.id)
+        return slot_mask(c) if m is None else m
+
+    def told_of(self, c: Claim) -> set[str]:
+        """:func:`_told_of` of ``c``, made once per story (made now for a claim not in it)."""
+        t = self.told.get(c.id)
+        return _told_of(c) if t is None else t
 
 
 def story_context(claims: list[Claim]) -> StoryContext:
@@ -68,6 +79,7 @@ def story_context(claims: list[Claim]) -> StoryContext:
         for key, v in c.areas.items():
             ctx.areas.setdefault(c.article, {}).setdefault(key, set()).add(v[0])
         ctx.slots[c.id] = slot_mask(c)
+        ctx.told[c.id] = _told_of(c)
     return ctx
 
 
@@ -88,9 +100,11 @@ def slot_mask(c: Claim) -> int:
     )
 
 
-def may_conflict(a: Claim, b: Claim) -> bool:
-    """Whether two claims could disagree at all: a shared kind of slot, or one negated."""
-    return bool(slot_mask(a) & slot_mask(b)) or a.negated != b.negated
+def may_conflict(a: Claim, b: Claim, context: StoryContext | None = None) -> bool:
+    """Whether two claims could disagree at all: a shared kind of slot, or one negated
+    (``context``: the story's, whose slot masks are made once)."""
+    ctx = context or StoryContext()
+    return bool(ctx.mask(a) & ctx.mask(b)) or a.negated != b.negated
 
 
 def may_conflict_matrix(claims: Sequence[Claim]) -> np.ndarray:
@@ -131,7 +145,8 @@ def _interval(value: str) -> tuple[date, date, int] | None:
     return None
 
 
-def _is_day(value: str | None) -> bool:
+def is_day(value: str | None) -> bool:
+    """Whether a TIMEX3 value names one day ("2023-03-16")."""
     iv = _interval(value or "")
     return iv is not None and iv[2] == 0
 
@@ -503,10 +518,7 @@ def pair_conflicts(
                 why=f"one place ('{ac[2]}') given two different parts",
             )
         )
-    ma, mb = ctx.slots.get(a.id), ctx.slots.get(b.id)  # the story's masks, made once
-    ma = slot_mask(a) if ma is None else ma
-    mb = slot_mask(b) if mb is None else mb
-    if not ma & mb and a.negated == b.negated:  # may_conflict
+    if not may_conflict(a, b, ctx):
         return out
     # a count of the same unit ties two claims more than a date does: looser wording for it,
     # once both publication days put them in one time frame (undated, "59 catches this
@@ -517,7 +529,7 @@ def pair_conflicts(
     count_basis = _event_basis(a, b, cos, p, COUNT_COSINE if dated else EVENT_COSINE)
     if count_basis is None:
         return out
-    if (dated or p >= RELATED) and not (_told_of(a) - b.persons or _told_of(b) - a.persons):
+    if (dated or p >= RELATED) and not (ctx.told_of(a) - b.persons or ctx.told_of(b) - a.persons):
         out += _count_conflicts(a, b, lambda: _event_reason(a, b, cos, p, count_basis), da, db)
     basis = _event_basis(a, b, cos, p, EVENT_COSINE)  # a date or a place needs closer wording
     if basis is None:

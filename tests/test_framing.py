@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from newsprism import codec
-from newsprism.model import Article, Attribution, Enriched, EntityMention, Span
+from newsprism.model import Article, Attribution, AttributionKind, Enriched, EntityMention, Span
 from newsprism.sentences import split_sentences
 from newsprism.stories.claims import extract_claims
 from newsprism.stories.facts import Fact, Source
@@ -295,23 +295,33 @@ def test_hedges_and_scare_quotes(framing) -> None:
     assert not courier.keys() & {("reportedly", ""), ("claimed", "said")}
 
 
+def _hedges_with(text: str, other: str, said: Attribution | None) -> list[str]:
+    """North Wire's hedge items for its one sentence ``text`` (South Post writes ``other``),
+    the sentence reporting ``said`` when given."""
+    a = _article("a", "North Wire", [text])
+    b = _article("b", "South Post", [other])
+    en = {x.id: Enriched(x.id, sentences=split_sentences(x.text)) for x in (a, b)}
+    if said is not None:
+        en["a"].attributions.append(said)
+    return [i["ours"] for i in _terms([a, b], en, [])["North Wire"] if i["kind"] == "hedge"]
+
+
+def _said(text: str, source: str, content: tuple[int, int], kind: AttributionKind) -> Attribution:
+    """``source`` said ``text[content]`` (the cue: the sentence's "said")."""
+    s, cue = text.index(source), text.index("said")
+    return Attribution(
+        Span(s, s + len(source), source),
+        Span(cue, cue + 4, "said"),
+        [Span(content[0], content[1], text[content[0] : content[1]])],
+        "Ilse Brandt",
+        kind,
+    )
+
+
 def test_quoted_words_of_a_speaker_are_not_scare_quotes() -> None:
     text = "Officials described the “humanitarian pause” as a ploy, Brandt said."
-    a = _article("a", "North Wire", [text])
-    b = _article("b", "South Post", ["Officials described the pause as a ploy."])
-    en = {x.id: Enriched(x.id, sentences=split_sentences(x.text)) for x in (a, b)}
-    cue = text.index("said")
-    en["a"].attributions.append(
-        Attribution(
-            Span(cue - 7, cue - 1, "Brandt"),
-            Span(cue, cue + 4, "said"),
-            [Span(0, cue - 9, text[: cue - 9])],
-            "Ilse Brandt",
-            "mixed",
-        )
-    )
-    out = _terms([a, b], en, [])
-    assert not [i for i in out["North Wire"] if i["kind"] == "hedge"]
+    said = _said(text, "Brandt", (0, text.index("said") - 9), "mixed")
+    assert not _hedges_with(text, "Officials described the pause as a ploy.", said)
 
 
 def test_a_sentence_that_reports_someone_quotes_their_words() -> None:
@@ -319,23 +329,10 @@ def test_a_sentence_that_reports_someone_quotes_their_words() -> None:
     # only what follows "said", yet the quoted words are hers, not the outlet's scare quotes.
     # Without anyone reported, the same quotation marks are the outlet's
     text = "She blamed the flood on a “freak storm,” and said the dikes had held."
-    a = _article("a", "North Wire", [text])
-    b = _article("b", "South Post", ["The flood reached the harbour on Monday."])
-    en = {x.id: Enriched(x.id, sentences=split_sentences(x.text)) for x in (a, b)}
-    cue = text.index("said")
-    en["a"].attributions.append(
-        Attribution(
-            Span(0, 3, "She"),
-            Span(cue, cue + 4, "said"),
-            [Span(cue + 5, len(text) - 1, text[cue + 5 : -1])],
-            "Ilse Brandt",
-            "indirect",
-        )
-    )
-    assert not [i for i in _terms([a, b], en, [])["North Wire"] if i["kind"] == "hedge"]
-    en["a"].attributions = []
-    quoted = [i["ours"] for i in _terms([a, b], en, [])["North Wire"] if i["kind"] == "hedge"]
-    assert quoted == ["“freak storm,”"]
+    other = "The flood reached the harbour on Monday."
+    said = _said(text, "She", (text.index("said") + 5, len(text) - 1), "indirect")
+    assert not _hedges_with(text, other, said)
+    assert _hedges_with(text, other, None) == ["“freak storm,”"]
 
 
 def test_insisting_that_someone_act_is_a_demand_not_a_hedge() -> None:

@@ -26,12 +26,14 @@ from typing import Literal, cast
 from newsprism.model import Clause, DateMention
 from newsprism.nlp.clauses import AHEAD_MODALS, STATIVE_VERBS
 from newsprism.nlp.dates_calendar import (
+    FULL_DAY_VALUE,
     MONTHS,
     PART_OF_DAY,
     SEASONS,
     WEEKDAYS,
     add_days,
     add_months,
+    date_bounds,
     day_value,
     month_value,
     number_value,
@@ -1226,16 +1228,13 @@ WELL_FORMED = re.compile(
     r"|(?:PRESENT|PAST|FUTURE)_REF|PT?(?:\d+(?:\.\d+)?|X)[YMWDHS]|PXDE|XXXX-WXX-[1-7]"
 )
 
-_DAY_VALUE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-_MONTH_VALUE = re.compile(r"^(\d{4})-(\d{2})$")
-_WEEK_VALUE = re.compile(r"^(\d{4})-W(\d{2})")
 _YEAR_VALUE = re.compile(r"^(\d{4})")
 
 
 def _update_focus(st: _State, value: str | None, typ: str) -> None:
     if not value or typ not in ("DATE", "TIME"):
         return
-    m = _DAY_VALUE.match(value)
+    m = FULL_DAY_VALUE.match(value)
     if m:
         d = safe_date(int(m[1]), int(m[2]), int(m[3]))
         if d:
@@ -1318,29 +1317,20 @@ def _past_told_after(
 ) -> bool:
     """Whether ``d`` starts after the publication day ``dct`` although the verb that holds it
     tells of the past."""
-    value = d.value or ""
-    day, month = _DAY_VALUE.match(value), _MONTH_VALUE.match(value)
-    week, year = _WEEK_VALUE.match(value), _YEAR_VALUE.match(value)
-    start: dt.date | None = None
-    if day:
-        start = safe_date(int(day[1]), int(day[2]), int(day[3]))
-    elif month:
-        start = safe_date(int(month[1]), int(month[2]), 1)
-    elif week:
-        try:
-            start = dt.date.fromisocalendar(int(week[1]), int(week[2]), 1)
-        except ValueError:
-            start = None
-    elif year:
-        start = safe_date(int(year[1]), 1, 1)
-    if start is None or start <= dct:
+    bounds = date_bounds(d.value or "")
+    if bounds is None or bounds[0] <= dct:
         return False
     told = (tenses or {}).get(d.start)
     if told is None:
-        holders = [c for c in clauses if c.start <= d.start and d.end <= c.end]
-        clause = min(holders, key=lambda c: c.end - c.start) if holders else None
+        clause = _clause_of(d, clauses)
         told = clause.tense if clause is not None else None
     return told == "past"
+
+
+def _clause_of(d: DateMention, clauses: list[Clause]) -> Clause | None:
+    """The smallest clause that holds the date mention ``d``."""
+    holders = [c for c in clauses if c.start <= d.start and d.end <= c.end]
+    return min(holders, key=lambda c: c.end - c.start) if holders else None
 
 
 def follow_tense(
@@ -1395,8 +1385,7 @@ def follow_tense(
             out.append(d)  # "Monday's attack": only a noun's own words place it (upcoming)
             continue
         if told is None:
-            holders = [c for c in clauses if c.start <= d.start and d.end <= c.end]
-            clause = min(holders, key=lambda c: c.end - c.start) if holders else None
+            clause = _clause_of(d, clauses)
             told = clause.tense if clause is not None else None
             if (
                 told == "present"

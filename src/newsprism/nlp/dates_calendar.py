@@ -128,6 +128,50 @@ def week_value(d: dt.date) -> str:
     return f"{iso[0]:04d}-W{iso[1]:02d}"
 
 
+#: a value that names a day ("2023-03-16", also with a time or as a range's first part)
+FULL_DAY_VALUE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)")
+
+#: an ISO week, or its weekend ("2016-W38-WE")
+WEEK_VALUE = re.compile(r"^(\d{4})-W(\d\d)(-WE)?")
+
+
+def week_start(week: re.Match[str]) -> dt.date | None:
+    """The Monday of a week, the Saturday of a weekend."""
+    try:
+        return dt.date.fromisocalendar(int(week[1]), int(week[2]), 6 if week[3] else 1)
+    except ValueError:
+        return None
+
+
+def date_bounds(value: str) -> tuple[dt.date, dt.date] | None:
+    """First and last day a value covers (None when it is not anchored)."""
+    if "/" in value:
+        a, b = (date_bounds(v) for v in value.split("/", 1))
+        return (a[0], b[1]) if a and b else None
+    try:
+        week = WEEK_VALUE.match(value)
+        if week:
+            first = week_start(week)
+            if first is None:
+                return None
+            return first, first + dt.timedelta(days=1 if week[3] else 6)
+        m = FULL_DAY_VALUE.match(value)
+        if m:
+            d = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return d, d
+        m = re.match(r"^(\d{4})-(\d\d)(?!\d)", value)
+        if m:
+            first = dt.date(int(m[1]), int(m[2]), 1)
+            nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            return first, nxt - dt.timedelta(days=1)
+        m = re.match(r"^(\d{4})", value)
+        if m:
+            return dt.date(int(m[1]), 1, 1), dt.date(int(m[1]), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
 def add_months(year: int, month: int, n: int) -> tuple[int, int]:
     k = year * 12 + (month - 1) + n
     return k // 12, k % 12 + 1

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsprism.model import DatedSource, Fact, Span, TimelineEntry
+from newsprism.nlp.dates_calendar import FULL_DAY_VALUE, WEEK_VALUE, date_bounds, week_start
 from newsprism.stopwords import english
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,6 @@ BACKGROUND_DAYS = 365
 
 _SEASON = {"SP": "-03", "SU": "-06", "FA": "-09", "AU": "-09", "WI": "-12"}
 _DAY = re.compile(r"^(\d{4})(?:-(\d\d|W\d\d))?(?:-(\d\d))?")
-_FULL_DAY = re.compile(r"^(\d{4})-(\d\d)-(\d\d)")
 
 # a date right after one of these words anchors a span, it is not when something happened
 _SPAN_WORDS = re.compile(
@@ -127,9 +127,9 @@ def date_sort_key(value: str) -> tuple[str, int]:
     """Sort key for a TIMEX3 value: by its first day, coarser values first on ties."""
     first = value.split("/", 1)[0]
     first = re.sub(r"-(SP|SU|FA|AU|WI)$", lambda m: _SEASON[m.group(1)], first)
-    week = _WEEK.match(first)
+    week = WEEK_VALUE.match(first)
     if week:  # a week (or its weekend) sorts at its first day, before that day's own entries
-        start = _week_start(week)
+        start = week_start(week)
         return (start.isoformat(), -1) if start else ("9999", 9)
     m = _DAY.match(first)
     if not m:
@@ -151,61 +151,20 @@ def date_label(value: str) -> str:
     season = re.match(r"^(\d{4})-(SP|SU|FA|AU|WI)$", value)
     if season:
         return f"{_SEASON_NAMES[season[2]]} {season[1]}"
-    week = _WEEK.fullmatch(value)
+    week = WEEK_VALUE.fullmatch(value)
     if week:
-        start = _week_start(week)
+        start = week_start(week)
         if start is None:
             return value
         return f"{'weekend' if week[3] else 'week'} of {start.isoformat()}"
     return value
 
 
-#: an ISO week, or its weekend ("2016-W38-WE")
-_WEEK = re.compile(r"^(\d{4})-W(\d\d)(-WE)?")
-
-
-def _week_start(week: re.Match[str]) -> dt.date | None:
-    """The Monday of a week, the Saturday of a weekend."""
-    try:
-        return dt.date.fromisocalendar(int(week[1]), int(week[2]), 6 if week[3] else 1)
-    except ValueError:
-        return None
-
-
-def date_bounds(value: str) -> tuple[dt.date, dt.date] | None:
-    """First and last day a value covers (None when it is not anchored)."""
-    if "/" in value:
-        a, b = (date_bounds(v) for v in value.split("/", 1))
-        return (a[0], b[1]) if a and b else None
-    try:
-        week = _WEEK.match(value)
-        if week:
-            first = _week_start(week)
-            if first is None:
-                return None
-            return first, first + dt.timedelta(days=1 if week[3] else 6)
-        m = _FULL_DAY.match(value)
-        if m:
-            d = dt.date(int(m[1]), int(m[2]), int(m[3]))
-            return d, d
-        m = re.match(r"^(\d{4})-(\d\d)(?!\d)", value)
-        if m:
-            first = dt.date(int(m[1]), int(m[2]), 1)
-            nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-            return first, nxt - dt.timedelta(days=1)
-        m = re.match(r"^(\d{4})", value)
-        if m:
-            return dt.date(int(m[1]), 1, 1), dt.date(int(m[1]), 12, 31)
-    except ValueError:
-        return None
-    return None
-
-
 def _anchored(value: str | None) -> str | None:
     """The calendar part of a DATE/TIME value (``2023-03-20TAF`` -> ``2023-03-20``)."""
     if not value or "XX" in value:  # "2016-XX-XX": some day of 2016, no date to place
         return None
-    value = value.split("T", 1)[0] if _FULL_DAY.match(value) and "/" not in value else value
+    value = value.split("T", 1)[0] if FULL_DAY_VALUE.match(value) and "/" not in value else value
     return value if _DAY.match(value) else None
 
 
@@ -261,7 +220,7 @@ def _relative_value(text: str, previous: str | None) -> str | None:
     m = _RELATIVE.match(text.strip())
     if not m or not previous:
         return None
-    fm = _FULL_DAY.match(previous)
+    fm = FULL_DAY_VALUE.match(previous)
     if not fm:
         return None
     n = _NUMBERS.get((m.group("n") or "one").lower())
@@ -292,7 +251,7 @@ def _claim_dates(facts: Sequence[Fact]) -> dict[tuple[str, int], str]:
             value = _relative_value(d.text, previous) or _anchored(d.value)
             if value:
                 out[(article, start)] = value
-                if _FULL_DAY.match(value):
+                if FULL_DAY_VALUE.match(value):
                     previous = value[:10]
     return out
 
@@ -379,7 +338,7 @@ def _story_start(
 ) -> dt.date | None:
     days = []
     for p in published or []:
-        m = _FULL_DAY.match(p or "")
+        m = FULL_DAY_VALUE.match(p or "")
         if m:
             try:
                 days.append(dt.date(int(m[1]), int(m[2]), int(m[3])))

@@ -113,8 +113,9 @@ _PARTICIPLE_PREPS = frozenset(
         "excluding",
     }
 )
-#: entity types a trigger word inside a name never is an event of ("Islamic Holy War")
-_NAMED = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "WORK_OF_ART"})
+#: entity types a trigger word inside a name never is an event of ("Islamic Holy War"): an
+#: actor's name, or a work's title
+_NAMED = _ACTOR_LABELS | {"WORK_OF_ART"}
 _LOCATIVE = frozenset(
     ["in", "at", "near", "inside", "outside", "across", "along", "around", "throughout"]
 )

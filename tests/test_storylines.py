@@ -346,22 +346,34 @@ def test_grouping_by_components_is_the_linkage_of_the_whole_matrix(stories, rows
 
 
 def _scipy_groups(sim: np.ndarray, threshold: float) -> list[list[int]]:
-    """The reference: SciPy's average linkage and flat clusters on the same distances."""
+    """The reference: SciPy's average linkage and flat clusters on the same distances, run on
+    each connected component of the pairs within the cut (SciPy's own components)."""
     from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.sparse.csgraph import connected_components
     from scipy.spatial.distance import squareform
 
     dist = np.clip(1.0 - sim, 0.0, None)
     dist = (dist + dist.T) / 2.0
-    np.fill_diagonal(dist, 0.0)
-    labels = fcluster(
-        linkage(squareform(dist, checks=False), method="average"),
-        t=1.0 - threshold,
-        criterion="distance",
-    )
-    out: dict[int, list[int]] = {}
-    for i, lab in enumerate(labels):
-        out.setdefault(int(lab), []).append(i)
-    return sorted(out.values(), key=lambda g: g[0])
+    height = 1.0 - threshold
+    _, comp = connected_components(dist <= height, directed=False)
+    out: list[list[int]] = []
+    for c in np.unique(comp):
+        members = np.flatnonzero(comp == c)
+        if len(members) == 1:
+            out.append([int(members[0])])
+            continue
+        part = dist[np.ix_(members, members)].copy()
+        np.fill_diagonal(part, 0.0)
+        labels = fcluster(
+            linkage(squareform(part, checks=False), method="average"),
+            t=height,
+            criterion="distance",
+        )
+        groups: dict[int, list[int]] = {}
+        for i, lab in zip(members.tolist(), labels.tolist(), strict=True):
+            groups.setdefault(int(lab), []).append(i)
+        out.extend(groups.values())
+    return sorted(out, key=lambda g: g[0])
 
 
 @settings(max_examples=300, deadline=None)
@@ -374,9 +386,34 @@ def _scipy_groups(sim: np.ndarray, threshold: float) -> list[list[int]]:
     st.sampled_from([0.05, 0.1, 0.3, 0.55]),
 )
 def test_average_linkage_is_scipys(sim: np.ndarray, threshold: float) -> None:
-    """The storylines' own average linkage gives SciPy's groups, ties (values on a grid of
-    tenths) and asymmetric similarities included."""
+    """The storylines' own average linkage gives SciPy's groups component by component, ties
+    (values on a grid of tenths) and asymmetric similarities included."""
     assert group(sim.copy(), threshold) == _scipy_groups(sim, threshold)
+
+
+def test_tied_stories_group_alike_alone_and_in_the_whole_matrix() -> None:
+    """Four stories of the same one word, days 0, 2, 1 and 1-2 (the case the property test
+    above once found): the whole matrix, one component at a time and blocks of one row give
+    the same storylines, though every pair ties."""
+    summaries = [
+        StorySummary(
+            key=f"k{i}",
+            articles=[f"a{i:03d}"],
+            terms={7: 2.0},  # one topic word (a hashed id)
+            names={},
+            t_first=day * 86400.0,
+            t_last=(day + span) * 86400.0,
+        )
+        for i, (day, span) in enumerate([(0, 0), (2, 0), (1, 0), (1, 1)])
+    ]
+    conf = StorylineSettings()
+    whole = group(similarity_matrix(summaries, conf), conf.threshold)
+    assert linked(summaries, conf) == whole
+    with (
+        patch.object(storylines_mod, "_BLOCK_ROWS", 1),
+        patch.object(storylines_mod, "_WHOLE_MAX", 0),
+    ):
+        assert linked(summaries, conf) == whole
 
 
 @settings(max_examples=40, deadline=None)

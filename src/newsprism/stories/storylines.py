@@ -267,6 +267,8 @@ def _ranges(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
 _BLOCK_ROWS = 512
 #: up to this many stories the similarities are computed once, as one matrix
 _WHOLE_MAX = 2048
+#: how far under the threshold a pair still joins the components :func:`linked` cuts out
+_SLACK = 1e-9
 
 
 def linked(summaries: Sequence[StorySummary], settings: StorylineSettings) -> list[list[int]]:
@@ -277,7 +279,9 @@ def linked(summaries: Sequence[StorySummary], settings: StorylineSettings) -> li
     some pair of them does: the groups never cross the components of the graph whose edges
     are the pairs at or above it. The pairs are scored in blocks of rows to find those
     components, and the linkage runs on each component alone, with the very values it would
-    have had in the whole matrix. Memory follows the largest component, not the archive."""
+    have had in the whole matrix, so the groups are :func:`group`'s over the whole matrix
+    (which runs component by component itself). Memory follows the largest component, not
+    the archive."""
     n = len(summaries)
     if n == 0:
         return []
@@ -289,9 +293,11 @@ def linked(summaries: Sequence[StorySummary], settings: StorylineSettings) -> li
     for start in range(0, n, _BLOCK_ROWS):
         rows = everyone[start : start + _BLOCK_ROWS]
         part = whole[rows] if whole is not None else sims.block(rows, everyone)
-        hits = np.nonzero(part >= settings.threshold)
+        # a little below the threshold, either direction: the components may only be coarser
+        # than those :func:`group` cuts from the same values, never finer
+        hits = np.nonzero(part >= settings.threshold - _SLACK)
         for i, j in zip(hits[0].tolist(), hits[1].tolist(), strict=True):
-            if j > start + i:
+            if j != start + i:
                 uf.union(start + i, j)
     components: dict[int, list[int]] = {}
     for i in range(n):
@@ -309,14 +315,18 @@ def linked(summaries: Sequence[StorySummary], settings: StorylineSettings) -> li
 
 
 def group(sim: np.ndarray, threshold: float) -> list[list[int]]:
-    """Average-linkage groups of ``0..n-1``: merge while the mean pair similarity of two groups
-    is at least ``threshold``. Deterministic and independent of the input order up to ties.
-    ``sim`` is used up (it becomes the distances).
+    """Average-linkage groups of ``0..n-1`` (each ascending, ordered by their first): merge
+    while the mean pair similarity of two groups is at least ``threshold``. Deterministic;
+    on exact ties the input order decides. ``sim`` is used up (it becomes the distances).
 
-    The linkage is SciPy's (``linkage(method="average")`` then ``fcluster`` at the distance
-    ``1 - threshold``), step for step: the same nearest-neighbour chain, the same update of
-    the distances and the same cut, so the same groups (a test compares them), without SciPy's
-    import (0.3 s of every run)."""
+    Two groups can only merge when a pair of them is within the cut, so the linkage runs on
+    each component of the graph of those pairs alone. On each, it is SciPy's
+    (``linkage(method="average")`` then ``fcluster`` at the distance ``1 - threshold``), step
+    for step: the same nearest-neighbour chain, the same update of the distances and the same
+    cut, so the same groups (a test compares them), without SciPy's import (0.3 s of every
+    run). Over the whole matrix at once, SciPy's chain can end differently where distances
+    tie exactly (it starts from the first point, wherever that is); component by component,
+    a component's groups never depend on what else is in the matrix."""
     n = sim.shape[0]
     if n == 0:
         return []
@@ -328,8 +338,24 @@ def group(sim: np.ndarray, threshold: float) -> list[list[int]]:
     mean = dist + dist.T
     mean /= 2.0
     del dist, sim
-    merges = _nn_chain(mean)
-    return _cut(merges, n, 1.0 - threshold)
+    height = 1.0 - threshold
+    uf = UnionFind(n)
+    close = np.nonzero(np.triu(mean <= height, 1))
+    for i, j in zip(close[0].tolist(), close[1].tolist(), strict=True):
+        uf.union(i, j)
+    components: dict[int, list[int]] = {}
+    for i in range(n):
+        components.setdefault(uf.find(i), []).append(i)
+    out: list[list[int]] = []
+    for members in components.values():
+        if len(members) == 1:
+            out.append(members)
+            continue
+        idx = np.array(members)
+        part = mean if len(members) == n else mean[np.ix_(idx, idx)]
+        for g in _cut(_nn_chain(part), len(members), height):
+            out.append([members[k] for k in g])
+    return sorted(out, key=lambda g: g[0])
 
 
 def _nn_chain(dist: np.ndarray) -> list[tuple[int, int, float]]:

@@ -178,6 +178,62 @@ def test_according_to() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "cue", "source", "content"),
+    [
+        (
+            "As stated in Harbour Lines' notice, the two winter routes will close in May.",
+            "stated",
+            "Harbour Lines' notice",
+            "the two winter routes will close in May",
+        ),
+        (
+            "As the Northvale Gazette reported, the council has delayed the vote on the bridge.",
+            "reported",
+            "the Northvale Gazette",
+            "the council has delayed the vote on the bridge",
+        ),
+        (
+            "Also, as reported by Radio Kelmar, the harbour master resigned on Tuesday.",
+            "reported",
+            "Radio Kelmar",
+            "the harbour master resigned on Tuesday",
+        ),
+        (
+            "The tender, as noted in the auditor's letter, was never published.",
+            "noted",
+            "the auditor's letter",
+            "The tender … was never published",
+        ),
+    ],
+)
+def test_as_clause_attributes_the_clause_it_modifies(
+    text: str, cue: str, source: str, content: str
+) -> None:
+    """ "As X reported, ...", "as stated in X, ...": the clause the "as" clause modifies is what
+    X said, as after "according to" (a sentence adverb before it and the commas around it
+    are not)."""
+    a = by_cue(attributions(text), cue)
+    assert a.source is not None and a.source.text == source
+    assert " … ".join(c.text for c in a.content) == content
+
+
+@pytest.mark.parametrize(
+    ("text", "head"),
+    [
+        ("As expected, the council delayed the vote on the bridge.", "delayed"),
+        ("As the mayor announced the closure, a crowd gathered outside the hall.", "gathered"),
+        ("Even as she says the budget is balanced, the deficit keeps growing.", "keeps"),
+        ("The bridge is not as safe as the mayor claims.", "safe"),
+    ],
+)
+def test_as_clause_that_is_a_time_or_a_comparison_attributes_nothing(text: str, head: str) -> None:
+    """An "as" clause that expects, tells of a time ("as the mayor announced the closure"),
+    contrasts ("even as") or compares ("as small as ... says") gives no source to its clause."""
+    for a in attributions(text):
+        assert head not in " ".join(c.text for c in a.content), a
+
+
+@pytest.mark.parametrize(
     ("sentence", "cue"),
     [
         ("Senator Ilse Morrow warned that the dam could fail within a decade.", "warned"),

@@ -30,6 +30,7 @@ import numpy as np
 from newsprism.model import Attribution, AttributionKind, EntityMention, Span
 from newsprism.nlp.attributions_lexicon import (
     ADDRESSEE_VERBS,
+    AS_CLAUSE_VERBS,
     INVERSION_VERBS,
     NEEDS_CLAUSE,
     OBJECT_PREPS,
@@ -230,6 +231,11 @@ def _rule_drafts(
                     _set_features(d, tok, "adj:", cue_probability(tok, model), qidx)
                     drafts.append(d)
             continue
+        if tok.dep_ == "advcl" and tok.lemma_.lower() in AS_CLAUSE_VERBS:
+            d = _as_clause(doc, tok, qidx, sents)
+            if d is not None:
+                drafts.append(d)
+                continue
         lexicon = tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS
         if model is not None and tok.pos_ == "VERB":
             p = cue_probability(tok, model)
@@ -357,6 +363,96 @@ def _according(doc: Doc, tok: Token, sents: Sents) -> Draft | None:
         verb=head,
         according=True,
     )
+
+
+#: what may follow a reporting verb in its "as" clause: where or by whom it was said
+_AS_SOURCE_PREPS = frozenset({"in", "by"})
+#: "even as he says", "just as she said": a time or a contrast, not a source
+_AS_NOT_SOURCE = frozenset({"even", "just"})
+_AS_COMMAS = frozenset({",", "—", "–", "-", "--"})
+#: what opens a speaker's own words right after an "as" clause's verb (not "Davis' ")
+_AS_OPENING = frozenset({"“", '"', "``", "‘", ":"})
+#: "as they say", "as you know", "as one might say": nobody in particular
+_AS_GENERIC = frozenset({"they", "you", "one"})
+
+
+def _as_clause(doc: Doc, tok: Token, qidx: QuoteIndex, sents: Sents) -> Draft | None:
+    """ "As Reuters reported, the minister resigned", "as stated in the Kremlin's message,
+    the parties will discuss ...", "as reported by AFP": the clause the "as" clause modifies
+    is what was said; the source is the "as" clause's subject, else its agent, else what it
+    was stated in. The "as" clause holds no content of its own (no object or clause: "as he
+    announced the plan, protesters gathered" is a time, not a source), and is read like
+    "according to" (no draft filter)."""
+    head = tok.head
+    if head.i == tok.i or not any(
+        c.dep_ == "mark" and c.lower_ == "as" and c.i < tok.i for c in tok.children
+    ):
+        return None
+    if head.pos_ not in ("VERB", "AUX") or any(
+        c.dep_ == "advmod" and c.lower_ in _AS_NOT_SOURCE for c in tok.children
+    ):
+        return None  # "as wealthy as he claims to be", "even as he says ...": no source
+    q = qidx.containing(tok.idx)
+    if q is not None and _n_words(sents.text, q.start, q.end) >= _MIN_QUOTE_WORDS:
+        return None  # "“As we noted, ...,” he said": inside what someone else says
+    lemma = tok.lemma_.lower()
+    if any(
+        c.dep_ in ("ccomp", "xcomp")
+        or (c.dep_ == "dobj" and lemma not in ADDRESSEE_VERBS)
+        or (c.dep_ == "dative" and lemma != "tell")
+        for c in tok.children
+    ):
+        return None
+    if any(c.dep_ == "nsubjpass" for c in tok.children):
+        return None  # "Rule 40, as it's currently written": what is said, not who says it
+    after = doc[tok.i + 1 : min(tok.right_edge.i + 2, tok.i + 4)]
+    if any(t.text in _AS_OPENING for t in after):
+        return None  # "as she angrily said, “I am so sick ...”": her words are her own clause
+    src_tok = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    if src_tok is not None and src_tok.lower_ in _AS_GENERIC:
+        return None  # "as they say in baseball": a saying, not a source
+    if src_tok is None:
+        for c in tok.children:
+            if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in _AS_SOURCE_PREPS):
+                src_tok = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if src_tok is not None:
+                    break
+    if src_tok is None or src_tok.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return None
+    src = _source_range(doc, src_tok, tok)
+    if src is None:
+        return None
+    s_lo, s_end, _, _ = sents.of(tok.i)
+    phrase_lo, phrase_hi = tok.left_edge.i, tok.right_edge.i
+    lo, hi = max(head.left_edge.i, s_lo), min(head.right_edge.i, s_end - 1)
+    # the commas around the "as" clause belong to neither side
+    while phrase_hi + 1 < hi and doc[phrase_hi + 1].text in _AS_COMMAS:
+        phrase_hi += 1
+    while phrase_lo - 1 > lo and doc[phrase_lo - 1].text in _AS_COMMAS:
+        phrase_lo -= 1
+    while hi > lo and doc[hi].is_punct and doc[hi].text in ".,;:":
+        hi -= 1
+    # "Also, as stated in the message, ...": a sentence adverb before it is not what was said
+    while (
+        lo < phrase_lo and (doc[lo].dep_ == "advmod" or doc[lo].is_punct) and doc[lo].head == head
+    ):
+        lo += 1
+    pieces = _pieces(doc, lo, hi, phrase_lo, phrase_hi)
+    if not pieces or not any(c.isalpha() for a, b in pieces for c in sents.text[a:b]):
+        return None
+    # the verb with its auxiliaries is the cue, as PolNeAR marks it ("as stated in ...",
+    # "as he's often alleged"); "as" belongs to the phrase left out of the content
+    cue_lo, cue_hi = _cue_range(tok)
+    d = Draft(
+        source=src,
+        cue=(doc[cue_lo].idx, _tok_end(doc[cue_hi])),
+        content=pieces,
+        subject=src_tok,
+        verb=tok,
+        according=True,
+    )
+    d.notes["as_phrase"] = (doc[phrase_lo].idx, _tok_end(doc[phrase_hi]))
+    return d
 
 
 def _verb(
@@ -941,6 +1037,9 @@ def _finish(text: str, d: Draft, qidx: QuoteIndex) -> Draft:
                 a, b = min(a, q.start), max(b, q.end)
         grown.append((a, b))
     blockers = [r for r in (d.source, d.cue) if r is not None]
+    phrase = d.notes.get("as_phrase")
+    if isinstance(phrase, tuple):
+        blockers.append(phrase)  # "“As we noted, ...”": the quotation grows around it
     grown = _minus(grown, blockers)
     if d.cue is not None:  # a content stays in the cue's paragraph
         para_lo = text.rfind("\n", 0, d.cue[0]) + 1

@@ -100,6 +100,17 @@ NEEDS_CLAUSE: frozenset[str] = _words(
     """
 )
 
+# Reporting verbs of an "as" clause that attributes the clause it modifies ("As Reuters
+# reported, ...", "as stated in the ministry's message, ..."): the verbs of telling, not of
+# thinking or expecting ("as expected", "as we know" attribute nothing).
+AS_CLAUSE_VERBS: frozenset[str] = _words(
+    """
+    acknowledge add admit allege announce claim confirm declare describe disclose emphasise
+    emphasize explain indicate inform mention note post predict report reveal say state
+    stress tell testify tweet warn write
+    """
+)
+
 PERSON_PRONOUNS: dict[str, str] = {
     "he": "m",
     "him": "m",

@@ -168,6 +168,19 @@ def test_indirect_without_that() -> None:
     assert a.source is not None and a.source.text == "The port authority"
 
 
+def test_a_document_speaks_for_its_owner() -> None:
+    """ "Councillor Ada Brenner's statement said ...", "as stated in Brenner's letter": the
+    speaker is whose statement or letter it is, by her full name."""
+    text = (
+        "Councillor Ada Brenner opposed the ferry cuts. Brenner's statement said the town "
+        "could not afford them. As noted in the Harbour Board's letter, the routes lose money."
+    )
+    atts = attributions(text)
+    assert by_cue(atts, "said").speaker == "Ada Brenner"
+    assert "Harbour Board" in (by_cue(atts, "noted").speaker or "")
+    assert "letter" not in (by_cue(atts, "noted").speaker or "")
+
+
 def test_according_to() -> None:
     text = "According to the Northvale Gazette, the council will vote on the bridge on Monday."
     atts = attributions(text)

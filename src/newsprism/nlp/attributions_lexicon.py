@@ -111,6 +111,15 @@ AS_CLAUSE_VERBS: frozenset[str] = _words(
     """
 )
 
+# What a source publishes rather than who: "the Kremlin's message", "Davis' commentary" speak
+# for their owner, who is the speaker.
+DOCUMENT_NOUNS: frozenset[str] = _words(
+    """
+    announcement article blog column commentary communique editorial email letter memo
+    message note op-ed post release report statement tweet website
+    """
+)
+
 PERSON_PRONOUNS: dict[str, str] = {
     "he": "m",
     "him": "m",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsprism.nlp.attributions_lexicon import (
+    DOCUMENT_NOUNS,
     FEMALE_NAMES,
     FEMALE_TITLES,
     FIRST_SECOND,
@@ -394,6 +395,14 @@ def _resolve(ctx: _Context, d: Draft, src_text: str) -> str | None:
     if low in FIRST_SECOND or low in RELATIVE_PRONOUNS:
         return None
     a = d.source[0]
+    # "the Kremlin's message", "Davis' commentary": the message speaks for whose it is
+    poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+    if tok.lemma_.lower() in DOCUMENT_NOUNS and poss is not None and poss.pos_ == "PROPN":
+        lo, hi = poss.idx, poss.idx + len(poss.text)
+        ent = ctx.ent_at(poss.i)
+        if ent is not None:
+            lo, hi = ent.start_char, ent.end_char
+        return ctx.full_name(lo, hi, _strip_det(ctx.text[lo:hi]))[0]
     # a named head: the entity it belongs to
     if tok.ent_type_ in ("PERSON", *_ORG_LABELS) or tok.pos_ == "PROPN":
         head_lo = tok.idx

@@ -58,12 +58,65 @@ def test_a_phrase_after_but_also_belongs_to_the_verb_it_leaves_out() -> None:
         "called for the payment of back wages, but also for the return of the dismissed workers."
     )
     got = _clauses(text)
-    assert [k for k, _, _ in got] == ["main", "conj"]
+    assert [k for k, _, _ in got] == ["main", "conj", "conj"]
     assert got[0][2] == "the union urged the owners to reopen the mill within a month"
-    assert got[1][1] == (
-        "called for the payment of back wages, but also for the return of the dismissed workers"
+    # ... and each "for" phrase is a claim of its own, the verb it leaves out put back
+    assert got[1][1] == "called for the payment of back wages"
+    assert got[1][2] == "the union called for the payment of back wages"
+    assert got[2][1] == "for the return of the dismissed workers"
+    assert got[2][2] == "the union called for the return of the dismissed workers"
+
+
+def test_complements_with_their_preposition_repeated_are_claims_of_their_own() -> None:
+    got = _clauses(
+        "The council voted for the new harbour budget and for a ban on night flights over Kell."
     )
-    assert got[1][2].startswith("the union called for")
+    assert [(k, g) for k, _, g in got] == [
+        ("main", "The council voted for the new harbour budget"),
+        ("conj", "The council voted for a ban on night flights over Kell"),
+    ]
+    # a list: the frame is what comes before its first item
+    got = _clauses(
+        "The inspectors say the mill serves as a school, as a clinic for the valley "
+        "and as a shelter for the families of the miners."
+    )
+    assert got[-1][2] == "the mill serves as a shelter for the families of the miners"
+    # "both ... and ..." leaves "both" to neither
+    got = _clauses("Ada Brenner resigned both as harbour master and as head of the ferry union.")
+    assert [g for _, _, g in got] == [
+        "Ada Brenner resigned as harbour master",
+        "Ada Brenner resigned as head of the ferry union",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one preposition for both: one thing asked for
+        "The union asked the board for higher wages and shorter hours at the mill.",
+        # a contrast: the first is denied, the second asserted
+        "The deficit must be closed not by new loans from abroad but by taxes on the ports.",
+        "It is an insult not only to the miners but to every family in the valley.",
+        # words after the last complement may tell of either: whose years?
+        "Brenner served as harbour master and as head of the ferry union until her death in 2006.",
+    ],
+)
+def test_complements_that_are_one_claim_stay_one(text: str) -> None:
+    assert len(_clauses(text)) == 1, _clauses(text)
+
+
+def test_an_as_clause_that_tells_how_it_is_known_is_no_part_of_the_gist() -> None:
+    got = _clauses("The plan calls for a truce along the river, as can be seen from its text.")
+    assert got[0][2] == "The plan calls for a truce along the river"
+    got = _clauses("The ferry stopped running at noon, as the harbour board reported.")
+    assert got[0][2] == "The ferry stopped running at noon"
+    # an "as" clause with a subject of its own gives a reason, and stays
+    got = _clauses("The case may turn on the word fraud, as these crimes are named in the code.")
+    assert "as these crimes are named" in got[0][2]
+    # what is left must still be a claim ("Kestrel failed" alone is too little)
+    assert (
+        _clauses("But in May, Kestrel failed as predicted.")[0][2] == "Kestrel failed as predicted"
+    )
 
 
 def test_a_reported_subject_read_as_the_object_stays_with_its_clause() -> None:

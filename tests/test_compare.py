@@ -577,11 +577,14 @@ def test_seed_story(seeds_dir: Path, tmp_path: Path) -> None:
         ("phone call", "on the phone"),  # Qin-Kuleba
     ]
     found = [p for p in pairs if shared(*p)]
-    # issue 11 asks for 5 of 6; the MRPC-trained judge reaches 3 (docs/compare.md): the
-    # others are worded too differently ("a twelve-point plan" / "an initiative") for it. The
-    # phone call joins as one event told by both (one type, one day, China and Ukraine)
-    assert len(found) >= 4, f"shared facts corroborated: {found}"
+    # issue 11 asks for 5 of 6; the MRPC-trained judge reaches 3 (docs/compare.md): the peace
+    # plan is worded too differently ("a twelve-point plan" / "an initiative") for it. The
+    # phone call joins as one event told by both (one type, one day, China and Ukraine); the
+    # sanctions since each "for" phrase of "called for corridors, but also for the end of
+    # sanctions" / "a call for the lifting of sanctions and for a truce" is a claim (p 0.70)
+    assert len(found) >= 5, f"shared facts corroborated: {found}"
     assert ("phone call", "on the phone") in found
+    assert ("sanctions", "lifting of sanctions") in found
     assert ("refused to condemn", "did not condemn") in found
     # "considering providing Moscow with military aid" / "... supplying Russia with weapons":
     # joined since the judge reads near-synonyms (p 0.65; 0.53 before)

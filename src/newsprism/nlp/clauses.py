@@ -14,12 +14,13 @@ Pure functions over a spaCy ``Doc``; called once per article during enrichment.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from newsprism.model import Clause, Sentence
 from newsprism.nlp import list_marks
-from newsprism.nlp.attributions_lexicon import INVERSION_VERBS, ORG_NOUNS
+from newsprism.nlp.attributions_lexicon import AS_CLAUSE_VERBS, INVERSION_VERBS, ORG_NOUNS
 from newsprism.nlp.entities import role_word
 from newsprism.text import dateline_end
 
@@ -191,6 +192,7 @@ def _core(toks: list[Token], head: Token) -> list[Token]:
     them and trailing punctuation dropped; a long subject naming a person shortened to the
     name ("President of X and leader of Y Xi Jinping" -> "Xi Jinping")."""
     keep = {t.i for t in toks}
+    frames: set[int] = set()  # ", as can be seen from the text": how it is known, not what
     subj = _subject(head)
     limit = subj.left_edge.i if subj is not None else head.i
     for c in head.children:
@@ -200,6 +202,11 @@ def _core(toks: list[Token], head: Token) -> list[Token]:
             nxt = c.right_edge.i + 1
             if nxt < len(head.doc) and head.doc[nxt].text in (",", "–", "—", ":"):
                 keep.discard(nxt)
+        elif c.i > head.i and _as_frame(c):
+            frames.update(range(c.left_edge.i, c.right_edge.i + 1))
+            before = c.left_edge.i - 1
+            if before >= 0 and head.doc[before].text == ",":
+                frames.add(before)
     if subj is not None and subj.right_edge.i - subj.left_edge.i + 1 > LONG_SUBJECT:
         name_span = _name_span(subj)
         if name_span is not None:
@@ -209,12 +216,20 @@ def _core(toks: list[Token], head: Token) -> list[Token]:
             after = subj.right_edge.i + 1  # the dash or comma that closed what was cut
             if after < len(head.doc) and head.doc[after].text in (",", "–", "—", "―"):
                 keep.discard(after)
-    out = [t for t in head.doc[min(keep) : max(keep) + 1] if t.i in keep] if keep else []
+    out = _kept(head.doc, keep - frames) if frames else []
+    if _content_len(out) < MIN_CLAUSE_TOKENS - 1:  # ("Patriot failed as predicted")
+        out = _kept(head.doc, keep)
+    return out if _content_len(out) >= MIN_CLAUSE_TOKENS - 1 else toks
+
+
+def _kept(doc: Doc, keep: set[int]) -> list[Token]:
+    """The tokens ``keep`` in order, without punctuation or a coordinator at the edges."""
+    out = [t for t in doc[min(keep) : max(keep) + 1] if t.i in keep] if keep else []
     while out and (out[0].is_punct or out[0].is_space or out[0].dep_ == "cc"):
         out = out[1:]
-    while out and (out[-1].is_punct or out[-1].is_space):
+    while out and (out[-1].is_punct or out[-1].is_space or out[-1].dep_ == "cc"):
         out = out[:-1]
-    return out if _content_len(out) >= MIN_CLAUSE_TOKENS - 1 else toks
+    return out
 
 
 def _name_span(subj: Token) -> tuple[int, int] | None:
@@ -544,7 +559,9 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
         return []
     root = _verb_root(sent)
     heads = sp.heads(root) if _content_len(sent) >= 2 * MIN_CLAUSE_TOKENS else []
-    if len(heads) <= 1:
+    if not heads or (
+        len(heads) == 1 and not any(t.pos_ == "ADP" and _coordinator_before(t) for t in sent)
+    ):
         return [_one(sent, whole, root, index)]
     head_set = {h.i for h, _ in heads}
     # each token belongs to the nearest claim head above it
@@ -555,6 +572,17 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
             t = t.head
         owner[tok.i] = t.i if t.i in head_set else heads[0][0].i
     _reattach_elided(sent, head_set, owner)
+    # "called for corridors, but also for an end to sanctions": each complement a claim
+    complements = _coordinated_complements(sent, heads, owner, sp)
+    for p2, _parent, _p1 in complements:
+        heads.append((p2, "comp"))
+        head_set.add(p2.i)
+        for t in p2.subtree:
+            if owner.get(t.i) == _parent.i:
+                owner[t.i] = p2.i
+    parent_of = {p2.i: (parent, p1) for p2, parent, p1 in complements}
+    if len(heads) <= 1:
+        return [_one(sent, whole, root, index)]
     main_head = heads[0][0]
     subj_main = _subject(main_head)
     # the reporting frame ("X said") belongs to the attribution, and the commas around a
@@ -574,7 +602,13 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
             for k in (left, right):
                 if sent.start <= k < sent.end and sent.doc[k].text in (",", "(", ")", "–", "—"):
                     dropped.add(k)
+        elif kind == "comp":
+            dropped.update(_coordinator_before(head))
+            p1 = parent_of[head.i][1]
+            if p1.i > 0 and sent.doc[p1.i - 1].lower_ in ("both", "either", "neither"):
+                dropped.add(p1.i - 1)  # "resigned both as a member and as president"
     clauses: list[Clause] = []
+    gists: dict[int, tuple[str, list[Token]]] = {}  # a head's gist and its words
     for head, kind in heads:
         toks = [t for t in sent if owner[t.i] == head.i and t.i not in dropped]
         while toks and _complementizer(toks[0]):
@@ -596,7 +630,17 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
             toks = _core(toks, head)
         gist = _text_of(toks)
         subject_text: str | None
-        if kind in ("relcl", "appos"):
+        if kind == "comp":
+            # the governing claim's words up to its own complement, then this one's:
+            # "he called for corridors" -> "he called for an end to sanctions"
+            parent, p1 = parent_of[head.i]
+            parent_gist, parent_toks = gists.get(parent.i, ("", []))
+            frame = _text_of([t for t in parent_toks if t.i < p1.i])
+            at = parent_gist.find(frame) if frame else -1
+            lead = parent_gist[: at + len(frame)] if at >= 0 else frame
+            gist = f"{lead} {gist}".strip()
+            subject_text = None
+        elif kind in ("relcl", "appos"):
             noun = head.head
             np_toks = [
                 t for t in noun.subtree if t.i < head.left_edge.i and owner.get(t.i) != head.i
@@ -654,17 +698,21 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
                 gist = _replace_subject(toks, subj, speaker)
         else:
             subject_text = _text_of(list(subj.subtree)) if subj is not None else None
-        tense, modal = _tense_modal(head)
+        if any(parent.i == head.i for parent, _ in parent_of.values()):
+            gist = _GAP_BEFORE_MARK.sub(r"\1", gist)  # "sanctions , as" where "and for ..." was
+        gists[head.i] = (gist, toks)
+        verb = parent_of[head.i][0] if kind == "comp" else head
+        tense, modal = _tense_modal(verb)
         clauses.append(
             Clause(
                 start=start,
                 end=end,
                 sentence=index,
-                kind=kind,
-                predicate=head.lemma_.lower(),
+                kind="conj" if kind == "comp" else kind,
+                predicate=verb.lemma_.lower(),
                 subject=subject_text,
                 gist=_undated(gist, sent) if clauses == [] else gist,
-                negated=_negated(head),
+                negated=_negated(verb),
                 tense=tense,
                 modal=modal,
             )
@@ -672,6 +720,121 @@ def split_sentence(sent: Span, index: int, regions: list[tuple[int, int]]) -> li
     if len(clauses) <= 1:
         return [_one(sent, whole, root, index)]
     return clauses
+
+
+_GAP_BEFORE_MARK = re.compile(r" ([,;:])")
+#: words before a first complement that make the second its contrast or its addition
+_NOT_THIS_BUT = frozenset({"not", "n't", "only", "just", "merely", "solely", "never"})
+#: verbs of an "as" clause that tells how a claim is known ("as can be seen", "as reported")
+_AS_FRAME_VERBS = AS_CLAUSE_VERBS | frozenset({"see", "expect", "know", "show"})
+
+
+def _as_frame(c: Token) -> bool:
+    """Whether ``c`` is an "as" clause after its claim that frames it: "..., as can be seen
+    from the text", "..., as the ministry reported" (no object or clause of its own)."""
+    return (
+        c.dep_ == "advcl"
+        and c.lemma_.lower() in _AS_FRAME_VERBS
+        and any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children)
+        and not any(m.dep_ in ("dobj", "ccomp", "xcomp", "nsubjpass") for m in c.children)
+    )  # ("as these crimes are mentioned in the code": a reason, with a subject of its own)
+
+
+def _coordinator_before(prep: Token) -> list[int]:
+    """The coordinator right before ``prep`` with what goes with it (", but also", "and"):
+    token indices, empty when none."""
+    doc = prep.doc
+    k = prep.i - 1
+    out: list[int] = []
+    if k >= 0 and doc[k].dep_ == "advmod" and doc[k].lower_ in ("also", "even"):
+        out.append(k)
+        k -= 1
+    if k < 0 or doc[k].dep_ != "cc" or doc[k].lower_ not in ("and", "but", "or"):
+        return []
+    out.append(k)
+    if k - 1 >= 0 and doc[k - 1].text == ",":
+        out.append(k - 1)
+    return out
+
+
+def _coordinated_complements(
+    sent: Span, heads: list[tuple[Token, str]], owner: dict[int, int], sp: _Splitter
+) -> list[tuple[Token, Token, Token]]:
+    """Prepositional complements of one claim coordinated with their preposition repeated
+    ("called for corridors, but also for an end to sanctions", "contains a call for the
+    lifting of sanctions and for a truce"): each says something of its own. Returns
+    ``(second preposition, the claim's head, first preposition)`` for each; "for the lifting
+    of sanctions and a truce" (one preposition) stays one claim."""
+    out: list[tuple[Token, Token, Token]] = []
+    room = MAX_CLAUSES_PER_SENTENCE - len(heads)
+    for head, kind in heads:
+        if kind not in ("main", "reported", "conj"):
+            continue
+        preps = [
+            t
+            for t in sent
+            if t.pos_ == "ADP"
+            and owner.get(t.i) == head.i
+            and not sp.quoted(t)
+            and any(c.dep_ == "pobj" for c in t.children)
+        ]
+        for k, p2 in enumerate(preps):
+            if not _coordinator_before(p2):
+                continue
+            p1 = next(
+                (
+                    p
+                    for p in reversed(preps[:k])
+                    if p.lower_ == p2.lower_
+                    and (p.head.i == head.i or (p.head.head.i == head.i and p.head.dep_ == "dobj"))
+                    and (
+                        p2.head.i == head.i
+                        or _first_conjunct(p2).i == p.i
+                        or _first_conjunct(p2).head.i == p.head.i  # "as A, as B and as C"
+                        or owner.get(p2.head.i) != head.i
+                    )
+                    and ((p2.dep_ == "conj" and p2.head.i == p.i) or p2.i not in _subtree_ids(p))
+                ),
+                None,
+            )
+            if p1 is None or len(out) >= room:
+                continue
+            doc = p1.doc
+            # the first of a list ("as A, as B and as C"): items a comma apart, not "in
+            # Paris in May and in June"
+            items = [q for q in preps if q.lower_ == p1.lower_ and q.head.i == p1.head.i]
+            for q in reversed(items[: items.index(p1)]):
+                if [t.text for t in doc[q.right_edge.i + 1 : p1.i]] != [","]:
+                    break
+                p1 = q
+            if any(t.lower_ in _NOT_THIS_BUT for t in doc[max(0, p1.i - 2) : p1.i]):
+                continue  # "not by bailouts but by investment", "not only to X but to Y"
+            inner = _subtree_ids(p2) | set(_coordinator_before(p2))
+            first = [t for t in p1.subtree if t.i not in inner and t.i != p1.i]
+            second = [t for t in p2.subtree if t.i != p2.i]
+            if _content_len(first) < 2 or _content_len(second) < 2:
+                continue  # "in print or in the form of ...": too little to be a claim
+            framing = {t.i for c in head.children if _as_frame(c) for t in c.subtree}
+            if any(
+                owner.get(t.i) == head.i and not (t.is_punct or t.is_space) and t.i not in framing
+                for t in doc[p2.right_edge.i + 1 : sent.end]
+            ):
+                # "served as dean and as president from 2002 to 2003": whose years? Words
+                # after the last complement may tell of either, so the claim stays whole
+                continue
+            out.append((p2, head, p1))
+    return out
+
+
+def _first_conjunct(tok: Token) -> Token:
+    """The first of the conjuncts ``tok`` belongs to ("as C" in "as A, as B and as C": "as A")."""
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+def _subtree_ids(tok: Token) -> set[int]:
+    return {t.i for t in tok.subtree}
 
 
 def _reattach_elided(sent: Span, head_set: set[int], owner: dict[int, int]) -> None:

@@ -168,7 +168,25 @@ WEEKDAYS = [
     ),
     ("The mayor is coming off a strong debate on Thursday.", "Thursday", "2023-03-16"),
     ("Turnout is the question going into Sunday.", "Sunday", "2023-03-19"),
+    # the dots of "a.m." end no sentence: "is due to" still points ahead
+    ("The ferry strike is due to end at 6 a.m. on Thursday.", "Thursday", "2023-03-23T06:00"),
+    ("The ferry strike ended at 6 a.m. on Thursday.", "Thursday", "2023-03-16T06:00"),
+    # "until" points ahead unless a verb before it tells of the past
+    ("The crowds kept marching until 2 a.m. Thursday.", "Thursday", "2023-03-16T02:00"),
+    ("The match has been postponed until Saturday.", "Saturday", "2023-03-18"),
 ]
+
+UNTIL = [
+    # published 2023-03-17: "remained ... until January" is this January, not the next
+    ("Ilse Dorn remained harbour master until January.", "January", "2023-01"),
+    ("The bridge stays closed until January.", "January", "2024-01"),
+    ("Dorn did not join the council until July 31.", "July 31", "2022-07-31"),
+]
+
+
+@pytest.mark.parametrize(("text", "phrase", "value"), UNTIL)
+def test_until_follows_the_verb_before_it(text: str, phrase: str, value: str) -> None:
+    assert _find(text, phrase).value == value
 
 
 @pytest.mark.parametrize(("text", "phrase", "value"), WEEKDAYS)

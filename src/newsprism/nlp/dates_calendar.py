@@ -269,7 +269,9 @@ def season_value(season: str, ref: dt.date, tense: Tense, modifier: str | None) 
 
 # --- tense cues -------------------------------------------------------------------------
 
-_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|[.!?;\n]")
+#: words and sentence stops; "a.m.", "U.S." are words (their dots end no sentence: "due to
+#: end at 6 a.m. on Thursday" points ahead, as "due to end on Thursday" does)
+_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z]+(?:['’][a-z]+)?|[.!?;\n]")
 _FUTURE = frozenset(
     _wordlist(
         "will shall 'll won't wo going plans plan planned intends intend expected expects due scheduled "
@@ -291,6 +293,10 @@ _REPORTING = frozenset(
         "according confirmed insisted stressed"
     )
 )
+#: cues that point ahead only when no verb before them tells of the past
+_UNTIL = frozenset(_wordlist("until till"))
+_LINKING = frozenset(_wordlist("stay stays remain remains seem seems look looks keep keeps"))
+_PERFECT = frozenset(_wordlist("has have 've"))
 _AUX_PAST = frozenset(_wordlist("was were had did has have ago yesterday earlier last previously"))
 _TO_FUTURE = frozenset(_wordlist("is are am set want wants ready preparing prepares needs"))
 _PASSIVE_AUX = frozenset(_wordlist("be been being is are am get gets got"))
@@ -341,8 +347,9 @@ def _cue(
     if participle or (w.islower() and lw.endswith("ed") and len(lw) > 4 and lw not in _NOT_PAST_ED):
         prev = words[i - 1].lower() if i > 0 else ""
         # "will be held", "is expected": a passive participle says nothing about the time,
-        # nor does one after a determiner ("a designated day", "the revised plan"): an adjective
-        return "skip" if prev in _PASSIVE_AUX or prev in _ARTICLES else "past"
+        # nor does one after a determiner ("a designated day", "the revised plan") or a
+        # linking verb in the present ("stays closed"): an adjective
+        return "skip" if prev in _PASSIVE_AUX or prev in _ARTICLES or prev in _LINKING else "past"
     if lw in _PAST:
         return "past"
     return None
@@ -355,14 +362,22 @@ def tense_at(text: str, start: int, end: int, window: int = 8) -> Tense:
     ("said", "announced") are skipped because they date the report, not the event.
     """
     before = _WORD.findall(text, max(0, start - 160), start)
+    weak: Tense = None
     for i in range(len(before) - 1, max(-1, len(before) - 1 - window), -1):
         c = _cue(before, i)
         if c == "unknown":
-            return None
+            return weak
         if c == "stop":
             break
+        if c == "future" and before[i].lower() in _UNTIL:
+            weak = weak or "future"  # "kept going until 2 a.m. Friday": the verb decides
+            continue
+        if weak is not None and c == "past" and before[i].lower() in _PERFECT:
+            return weak  # "has been postponed until Saturday": a present state, still ahead
         if c in ("past", "future"):
             return c
+    if weak is not None:
+        return weak
     after = _WORD.findall(text, end, min(len(text), end + 160))
     for i in range(min(window, len(after))):
         c = _cue(after, i, backward=False)

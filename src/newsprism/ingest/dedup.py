@@ -260,10 +260,7 @@ def find_groups(
             jac = inter / (len(a) + len(b) - inter)
             if is_near_duplicate(jac, len(a), len(b), threshold):
                 uf.union(i, j)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(texts)):
-        groups.setdefault(uf.find(i), []).append(i)
-    return [g for g in groups.values() if len(g) > 1]
+    return [g for g in uf.groups() if len(g) > 1]
 
 
 def link_duplicates(

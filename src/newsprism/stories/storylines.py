@@ -24,7 +24,7 @@ import dataclasses
 import hashlib
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -299,17 +299,26 @@ def linked(summaries: Sequence[StorySummary], settings: StorylineSettings) -> li
         for i, j in zip(hits[0].tolist(), hits[1].tolist(), strict=True):
             if j != start + i:
                 uf.union(start + i, j)
-    components: dict[int, list[int]] = {}
-    for i in range(n):
-        components.setdefault(uf.find(i), []).append(i)
+
+    def grouped(idx: np.ndarray) -> list[list[int]]:
+        block = whole[np.ix_(idx, idx)] if whole is not None else sims.block(idx, idx)
+        return group(block, settings.threshold)
+
+    return _by_component(uf, grouped)
+
+
+def _by_component(
+    uf: UnionFind, grouped: Callable[[np.ndarray], list[list[int]]]
+) -> list[list[int]]:
+    """The groups ``grouped`` finds within each component of ``uf`` (given the members, it
+    gives groups of their positions), a lone member as it is; each ascending, ordered by
+    their first."""
     out: list[list[int]] = []
-    for members in components.values():
+    for members in uf.groups():
         if len(members) == 1:
             out.append(members)
             continue
-        idx = np.array(members)
-        block = whole[np.ix_(idx, idx)] if whole is not None else sims.block(idx, idx)
-        for g in group(block, settings.threshold):
+        for g in grouped(np.array(members)):
             out.append([members[k] for k in g])
     return sorted(out, key=lambda g: g[0])
 
@@ -343,19 +352,12 @@ def group(sim: np.ndarray, threshold: float) -> list[list[int]]:
     close = np.nonzero(np.triu(mean <= height, 1))
     for i, j in zip(close[0].tolist(), close[1].tolist(), strict=True):
         uf.union(i, j)
-    components: dict[int, list[int]] = {}
-    for i in range(n):
-        components.setdefault(uf.find(i), []).append(i)
-    out: list[list[int]] = []
-    for members in components.values():
-        if len(members) == 1:
-            out.append(members)
-            continue
-        idx = np.array(members)
-        part = mean if len(members) == n else mean[np.ix_(idx, idx)]
-        for g in _cut(_nn_chain(part), len(members), height):
-            out.append([members[k] for k in g])
-    return sorted(out, key=lambda g: g[0])
+
+    def linked_part(idx: np.ndarray) -> list[list[int]]:
+        part = mean if len(idx) == n else mean[np.ix_(idx, idx)]
+        return _cut(_nn_chain(part), len(idx), height)
+
+    return _by_component(uf, linked_part)
 
 
 def _nn_chain(dist: np.ndarray) -> list[tuple[int, int, float]]:
@@ -414,10 +416,7 @@ def _cut(merges: list[tuple[int, int, float]], n: int, height: float) -> list[li
         top[tree.find(rx)] = highest
         if highest <= height:
             flat.union(rx, ry)
-    out: dict[int, list[int]] = {}
-    for i in range(n):
-        out.setdefault(flat.find(i), []).append(i)
-    return sorted(out.values(), key=lambda g: g[0])
+    return flat.groups()
 
 
 class StorylineBuilder:

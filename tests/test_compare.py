@@ -929,6 +929,31 @@ def test_who_said_what_lists_statements_not_acts() -> None:
         assert not [c for c in listed if act in c], (act, listed)
 
 
+def test_who_said_what_leaves_out_an_act_told_inside_someone_elses_words() -> None:
+    """ "As stated in the ministry's notice, the two sides will discuss “...”": the quotation
+    is the ministry's, and the two sides said nothing; "officials said Brenner talked with
+    the mayor" is the officials' report, not Brenner's words."""
+    from newsprism.stories.quotes import quotes_by_speaker
+
+    text = (
+        "As stated in the Kell Harbour Board's notice, during the talks the two sides will "
+        "discuss “the future of the eastern quay and the night ferries.” Harbour officials "
+        "said Ada Brenner talked with the mayor on Thursday about the ferry tolls."
+    )
+    art = _dated("q9", "Kell Tribune", text)
+    groups = quotes_by_speaker([art], {art.id: _enrich(art)})
+    by_speaker = {
+        g.speaker: [" ".join(text[s.start : s.end] for s in q.content) for q in g.quotes]
+        for g in groups
+    }
+    assert any(
+        "the future of the eastern quay" in c for c in by_speaker.get("Kell Harbour Board", [])
+    )
+    assert not [s for s in by_speaker if "sides" in s], by_speaker
+    assert not [s for s in by_speaker if "Brenner" in s], by_speaker
+    assert any("Ada Brenner talked with the mayor" in c for cs in by_speaker.values() for c in cs)
+
+
 def test_speaker_groups_merge_surnames_but_not_organisations() -> None:
     from newsprism.stories.quotes import _speaker_key
 

@@ -115,8 +115,8 @@ AS_CLAUSE_VERBS: frozenset[str] = _words(
 # for their owner, who is the speaker.
 DOCUMENT_NOUNS: frozenset[str] = _words(
     """
-    announcement article blog column commentary communique editorial email letter memo
-    message note op-ed post release report statement tweet website
+    announcement article blog bulletin column commentary communique editorial email letter memo
+    message note notice op-ed post release report statement tweet website
     """
 )
 

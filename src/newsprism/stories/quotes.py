@@ -61,7 +61,10 @@ def quotes_by_speaker(
     stood" or a dateline parsed as a subject is not someone saying something. A cue in the
     infinitive ("Beijing refused *to condemn* the invasion", "Xi should use the visit *to call*
     for a withdrawal") names what was refused, wanted or asked, not what the speaker said, so
-    it is left out: listed under the speaker, it would read as the opposite of the fact."""
+    it is left out: listed under the speaker, it would read as the opposite of the fact. An
+    act told inside what someone reports ("as stated in the Kremlin's message, the parties
+    will discuss “...”", "officials said the minister rejected the offer") is that someone's
+    report, not words of the actor's, and is left out too."""
     groups: dict[str, SpeakerQuotes] = {}
     names: dict[str, str] = {}
     people: dict[str, None] = {}  # insertion-ordered: merges are deterministic
@@ -84,10 +87,24 @@ def quotes_by_speaker(
             for att in en.attributions
             if att.via and att.content
         ]
+        # what a reporting attribution says: an act told inside it is its source's report
+        reported = [
+            (att.content[0].start, att.content[-1].end)
+            for att in en.attributions
+            if att.reporting and att.content
+        ]
         for att in en.attributions:
             if not att.speaker or not att.content:
                 continue
             if not att.reporting and att.kind == "indirect" and att.speaker not in actors:
+                continue
+            if (
+                not att.reporting
+                and att.cue is not None
+                and any(lo <= att.cue.start < hi for lo, hi in reported)
+            ):
+                # "as stated in the Kremlin's message, the parties will discuss “...”": the
+                # words are the Kremlin's, and the parties said nothing
                 continue
             if att.cue and _IRREALIS.match(att.cue.text):
                 continue  # "refused to condemn", "should ... to call": not said, not done

@@ -901,7 +901,8 @@ def test_who_said_what_lists_statements_not_acts() -> None:
         "there was no evidence that the harbour master was involved. Anna Berg got "
         "interested in sailing as a girl. Anna Berg was quick to close the ferry office. "
         "Anna Berg was guilty of ignoring the harbour rules. Anna Berg is critical of the "
-        "toll increase."
+        "toll increase. Anna Berg called a 72-hour stoppage of the ferries. Anna Berg called "
+        "the toll increase a disgrace. Anna Berg called openly for a new harbour board."
     )
     art = _dated("q1", "Kell Tribune", text)
     listed = [
@@ -914,6 +915,8 @@ def test_who_said_what_lists_statements_not_acts() -> None:
     assert "to cut the tolls" in listed
     assert any("the dam could fail" in c for c in listed)
     assert "the toll increase" in listed  # an adjective of stance: "critical of"
+    assert "the toll increase a disgrace" in listed  # called X Y: said
+    assert "a new harbour board" in listed  # called openly for: said
     for act in (
         "three books of poetry",
         "the award",
@@ -925,6 +928,7 @@ def test_who_said_what_lists_statements_not_acts() -> None:
         "sailing",  # "interested in": a state
         "to close the ferry office",  # "quick to": an act
         "ignoring the harbour rules",  # "guilty of": an act
+        "a 72-hour stoppage",  # calling a stoppage convenes it
     ):
         assert not [c for c in listed if act in c], (act, listed)
 

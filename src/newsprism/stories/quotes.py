@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from newsprism.model import (
@@ -161,8 +162,28 @@ def _says_something(att: Attribution, index: WordIndex | None) -> bool:
         return False  # "found himself living in an isolated city": a state, not a finding
     if not any(w.pos in ("VERB", "AUX") and not w.has(WORD_GLUED) for w in inside):
         # (a participle in a compound is no verb: "claimed the lives of a high-ranking aide")
+        between = index.within(att.cue.end, lo)  # "called openly for political reform"
+        if (
+            lemma in _CONVENE
+            and not any(w.pos == "ADP" for w in (*cue, *between))
+            and not _two_parts(inside)
+        ):
+            # "called the 72-hour stoppage", "have called a demonstration": convening is an
+            # act; "called for a truce" and "called the result a vindication" are said
+            return False
         return lemma in DOBJ_VERBS or lemma in PREP_CONTENT
     return True
+
+
+def _two_parts(inside: list[Word]) -> bool:
+    """Whether an object is followed by what it is called ("the result a vindication", "it
+    disgusting", "the arrest very good news", "themselves street counselors"), not one noun
+    phrase ("the 72-hour stoppage", "a demonstration outside parliament")."""
+    return any(
+        (a.pos in ("NOUN", "PROPN", "PRON") and b.pos in ("DET", "ADJ", "ADV"))
+        or (a.pos == "PRON" and b.pos in ("NOUN", "PROPN"))
+        for a, b in itertools.pairwise(inside)
+    )
 
 
 def _content_clause(inside: list[Word]) -> bool:
@@ -183,6 +204,8 @@ _REFLEXIVES = REFLEXIVES | frozenset({"myself", "ourselves"})
 _STANCE_VERBS = SPEECH_VERBS | DOBJ_VERBS | XCOMP_VERBS | frozenset(PREP_CONTENT)
 
 _ACTOR_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+#: verbs whose bare object is convened, not said ("called a strike", "called an election")
+_CONVENE = frozenset({"call"})
 _IRREALIS = re.compile(r"to\s", re.IGNORECASE)
 
 

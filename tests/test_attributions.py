@@ -168,6 +168,20 @@ def test_indirect_without_that() -> None:
     assert a.source is not None and a.source.text == "The port authority"
 
 
+def test_according_to_keeps_a_subject_the_parser_hung_on_the_source() -> None:
+    """The parser reads "a typical mortgage ..." as an apposition to the association; it is
+    the subject of what the association says."""
+    text = (
+        "According to the Kell Savings Association, a typical 20-year mortgage of 1.5 million "
+        "crowns will cost about 210 crowns more a month."
+    )
+    a = by_cue(attributions(text), "According to")
+    assert a.source is not None and a.source.text == "the Kell Savings Association"
+    assert content_text(a) == (
+        "a typical 20-year mortgage of 1.5 million crowns will cost about 210 crowns more a month"
+    )
+
+
 def test_a_document_speaks_for_its_owner() -> None:
     """ "Councillor Ada Brenner's statement said ...", "as stated in Brenner's letter": the
     speaker is whose statement or letter it is, by her full name."""

@@ -345,6 +345,12 @@ def _according(doc: Doc, tok: Token, sents: Sents) -> Draft | None:
     phrase_lo = tok.i
     phrase_hi = max(pobj.right_edge.i, to.i)
     head = tok.head
+    subject = _subject_read_as_apposition(pobj, head)
+    if subject is not None:
+        # "According to the Banking Association, a typical mortgage ... will cost ...": the
+        # parser hung the clause's subject on the source; it is what is said
+        phrase_hi = subject.left_edge.i - 1
+        src = (src[0], min(src[1], _tok_end(doc[phrase_hi - 1])))
     s_lo, s_end, _, _ = sents.of(tok.i)
     if head.i == tok.i or phrase_lo <= head.i <= phrase_hi:
         lo, hi = s_lo, s_end - 1
@@ -453,6 +459,25 @@ def _as_clause(doc: Doc, tok: Token, qidx: QuoteIndex, sents: Sents) -> Draft | 
     )
     d.notes["as_phrase"] = (doc[phrase_lo].idx, _tok_end(doc[phrase_hi]))
     return d
+
+
+def _subject_read_as_apposition(pobj: Token, verb: Token) -> Token | None:
+    """The apposition after a comma that the parser hung on "according to"'s object where it
+    is the subject of the verb that follows ("According to the Banking Association, a
+    typical mortgage will cost ..."): the verb has no subject and the apposition runs up to
+    it. None when there is no such apposition."""
+    if verb.i <= pobj.i or any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
+        return None
+    for c in pobj.children:
+        if c.dep_ != "appos" or c.i < pobj.i:
+            continue
+        comma = c.left_edge.i - 1
+        if comma <= pobj.i or pobj.doc[comma].text != ",":
+            continue
+        rest = pobj.doc[c.right_edge.i + 1 : verb.i]
+        if all(t.head.i == verb.i and t.dep_ in ("aux", "auxpass", "neg", "advmod") for t in rest):
+            return c
+    return None
 
 
 def _verb(

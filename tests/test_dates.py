@@ -174,6 +174,15 @@ WEEKDAYS = [
     # "until" points ahead unless a verb before it tells of the past
     ("The crowds kept marching until 2 a.m. Thursday.", "Thursday", "2023-03-16T02:00"),
     ("The match has been postponed until Saturday.", "Saturday", "2023-03-18"),
+    # "would" points ahead of the report, "would have" before it; after the date it is
+    # another clause's
+    ("Officials said the envoy would meet the mayor on Tuesday.", "Tuesday", "2023-03-21"),
+    ("Without the strike, the envoy would have met the mayor on Tuesday.", "Tuesday", "2023-03-14"),
+    (
+        "The museum opened on Saturday, and its director said it would draw crowds.",
+        "Saturday",
+        "2023-03-11",
+    ),
 ]
 
 UNTIL = [

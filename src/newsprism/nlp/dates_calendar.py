@@ -325,6 +325,11 @@ def _cue(
         nxt = words[i + 1].lower() if i + 1 < len(words) else ""
         prev = words[i - 1].lower() if i > 0 else ""
         return "future" if nxt in ("to", "into") or prev in _ARTICLES or prev == "this" else None
+    if lw == "would":
+        # "would meet on Tuesday": ahead of the report; "would have met": before it. After
+        # the date it is another clause's ("opened the museum on Saturday, said it would ...")
+        nxt = words[i + 1].lower() if i + 1 < len(words) else ""
+        return None if nxt in ("have", "'ve") or not backward else "future"
     if lw in _FUTURE or lw.endswith("'ll"):
         return "future"
     if lw == "to":

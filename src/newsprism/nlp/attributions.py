@@ -371,6 +371,13 @@ def _according(doc: Doc, tok: Token, sents: Sents) -> Draft | None:
     )
 
 
+def _in_quotation(tok: Token, qidx: QuoteIndex, sents: Sents) -> bool:
+    """Whether ``tok`` lies in a quotation of at least :data:`_MIN_QUOTE_WORDS` words: a cue
+    there is part of what someone else says."""
+    q = qidx.containing(tok.idx)
+    return q is not None and _n_words(sents.text, q.start, q.end) >= _MIN_QUOTE_WORDS
+
+
 #: what may follow a reporting verb in its "as" clause: where or by whom it was said
 _AS_SOURCE_PREPS = frozenset({"in", "by"})
 #: "even as he says", "just as she said": a time or a contrast, not a source
@@ -398,8 +405,7 @@ def _as_clause(doc: Doc, tok: Token, qidx: QuoteIndex, sents: Sents) -> Draft | 
         c.dep_ == "advmod" and c.lower_ in _AS_NOT_SOURCE for c in tok.children
     ):
         return None  # "as wealthy as he claims to be", "even as he says ...": no source
-    q = qidx.containing(tok.idx)
-    if q is not None and _n_words(sents.text, q.start, q.end) >= _MIN_QUOTE_WORDS:
+    if _in_quotation(tok, qidx, sents):
         return None  # "“As we noted, ...,” he said": inside what someone else says
     lemma = tok.lemma_.lower()
     if any(
@@ -492,8 +498,7 @@ def _verb(
     lemma = tok.lemma_.lower()
     if lemma not in SPEECH_VERBS and not learned:
         return None
-    q = qidx.containing(tok.idx)
-    if q is not None and _n_words(sents.text, q.start, q.end) >= _MIN_QUOTE_WORDS:
+    if _in_quotation(tok, qidx, sents):
         return None  # a verb inside a quotation is part of what is said
     subj = _subject(tok)
     if subj is None:

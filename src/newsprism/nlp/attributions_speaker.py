@@ -179,6 +179,13 @@ class _Context:
             return self.ents[k]
         return None
 
+    def span_of(self, tok: Token) -> tuple[int, int]:
+        """Character range of the entity ``tok`` is a word of, else of ``tok`` alone."""
+        ent = self.ent_at(tok.i)
+        if ent is not None:
+            return ent.start_char, ent.end_char
+        return tok.idx, tok.idx + len(tok.text)
+
     def sent_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.sent_starts, pos) - 1)
 
@@ -398,19 +405,11 @@ def _resolve(ctx: _Context, d: Draft, src_text: str) -> str | None:
     # "the Kremlin's message", "Davis' commentary": the message speaks for whose it is
     poss = next((c for c in tok.children if c.dep_ == "poss"), None)
     if tok.lemma_.lower() in DOCUMENT_NOUNS and poss is not None and poss.pos_ == "PROPN":
-        lo, hi = poss.idx, poss.idx + len(poss.text)
-        ent = ctx.ent_at(poss.i)
-        if ent is not None:
-            lo, hi = ent.start_char, ent.end_char
+        lo, hi = ctx.span_of(poss)
         return ctx.full_name(lo, hi, _strip_det(ctx.text[lo:hi]))[0]
     # a named head: the entity it belongs to
     if tok.ent_type_ in ("PERSON", *_ORG_LABELS) or tok.pos_ == "PROPN":
-        head_lo = tok.idx
-        head_hi = tok.idx + len(tok.text)
-        if tok.ent_iob_ != "O" and tok.ent_type_:
-            ent = ctx.ent_at(tok.i)
-            if ent is not None:
-                head_lo, head_hi = ent.start_char, ent.end_char
+        head_lo, head_hi = ctx.span_of(tok)
         name, kind = ctx.full_name(head_lo, head_hi, ctx.text[head_lo:head_hi])
         if " " not in name:
             name = ctx.surnames.get(name.lower(), name)

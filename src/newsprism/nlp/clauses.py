@@ -778,6 +778,7 @@ def _coordinated_complements(
             and not sp.quoted(t)
             and any(c.dep_ == "pobj" for c in t.children)
         ]
+        framing = {t.i for c in head.children if _as_frame(c) for t in c.subtree}
         for k, p2 in enumerate(preps):
             if not _coordinator_before(p2):
                 continue
@@ -814,7 +815,6 @@ def _coordinated_complements(
             second = [t for t in p2.subtree if t.i != p2.i]
             if _content_len(first) < 2 or _content_len(second) < 2:
                 continue  # "in print or in the form of ...": too little to be a claim
-            framing = {t.i for c in head.children if _as_frame(c) for t in c.subtree}
             if any(
                 owner.get(t.i) == head.i and not (t.is_punct or t.is_space) and t.i not in framing
                 for t in doc[p2.right_edge.i + 1 : sent.end]

@@ -47,7 +47,7 @@ from newsprism.nlp.attributions_model import (
 )
 from newsprism.nlp.attributions_quotes import Quote, QuoteIndex, find_quotes
 from newsprism.nlp.attributions_speaker import resolve_speakers
-from newsprism.nlp.clauses import misread_subject
+from newsprism.nlp.clauses import as_marked, misread_subject
 from newsprism.nlp.dates_calendar import WEEKDAYS
 from newsprism.text import dateline_end
 
@@ -397,9 +397,7 @@ def _as_clause(doc: Doc, tok: Token, qidx: QuoteIndex, sents: Sents) -> Draft | 
     announced the plan, protesters gathered" is a time, not a source), and is read like
     "according to" (no draft filter)."""
     head = tok.head
-    if head.i == tok.i or not any(
-        c.dep_ == "mark" and c.lower_ == "as" and c.i < tok.i for c in tok.children
-    ):
+    if head.i == tok.i or not as_marked(tok):
         return None
     if head.pos_ not in ("VERB", "AUX") or any(
         c.dep_ == "advmod" and c.lower_ in _AS_NOT_SOURCE for c in tok.children

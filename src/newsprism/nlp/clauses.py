@@ -729,13 +729,18 @@ _NOT_THIS_BUT = frozenset({"not", "n't", "only", "just", "merely", "solely", "ne
 _AS_FRAME_VERBS = AS_CLAUSE_VERBS | frozenset({"see", "expect", "know", "show"})
 
 
+def as_marked(verb: Token) -> bool:
+    """Whether ``verb`` heads an "as" clause ("as can be seen", "as Reuters reported")."""
+    return any(m.dep_ == "mark" and m.lower_ == "as" and m.i < verb.i for m in verb.children)
+
+
 def _as_frame(c: Token) -> bool:
     """Whether ``c`` is an "as" clause after its claim that frames it: "..., as can be seen
     from the text", "..., as the ministry reported" (no object or clause of its own)."""
     return (
         c.dep_ == "advcl"
         and c.lemma_.lower() in _AS_FRAME_VERBS
-        and any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children)
+        and as_marked(c)
         and not any(m.dep_ in ("dobj", "ccomp", "xcomp", "nsubjpass") for m in c.children)
     )  # ("as these crimes are mentioned in the code": a reason, with a subject of its own)
 
